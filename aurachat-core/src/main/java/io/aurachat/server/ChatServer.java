@@ -1,0 +1,6 @@
+package io.aurachat.server;
+
+/** Placeholder. */
+public final class ChatServer {
+    private ChatServer() {}
+}

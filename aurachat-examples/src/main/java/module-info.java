@@ -1,0 +1,8 @@
+/** The AuraChat reference apps; they use only what io.aurachat.core exports. */
+module io.aurachat.examples {
+    requires io.aurachat.core;
+    requires info.picocli;
+    requires org.slf4j;
+
+    opens io.aurachat.examples to info.picocli;
+}
