@@ -1,7 +1,17 @@
-/** AuraChat: an embeddable chat server, client and LAN discovery. */
+/**
+ * AuraChat: an embeddable chat server for local networks, with pluggable commands and log sinks.
+ *
+ * <p>Exported: {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
+ * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J
+ * sink) and {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes).
+ * {@code io.aurachat.internal} is the implementation and is not exported.
+ */
 module io.aurachat.core {
     requires org.slf4j;
     requires tools.jackson.core;
 
+    exports io.aurachat.command;
+    exports io.aurachat.log;
+    exports io.aurachat.protocol;
     exports io.aurachat.server;
 }

@@ -1,0 +1,144 @@
+package io.aurachat.internal;
+
+import io.aurachat.log.LogEvent;
+import io.aurachat.log.LogSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans server events out to the log sinks. Each sink has a bounded queue and a thread of its own, so
+ * the server only ever enqueues: a slow or failing sink cannot stall routing or the other sinks. When
+ * a queue is full the event is dropped and counted, and the sink is told the count.
+ */
+final class LogBus {
+    private static final Logger LOG = LoggerFactory.getLogger(LogBus.class);
+
+    private final Clock clock;
+    private final List<Dispatcher> dispatchers = new ArrayList<>();
+
+    LogBus(List<LogSink> sinks, int capacity, Clock clock) {
+        this.clock = clock;
+        int n = 0;
+        for (LogSink sink : sinks) {
+            if (sink != LogSink.NONE) {
+                dispatchers.add(new Dispatcher(sink, capacity, ++n));
+            }
+        }
+        dispatchers.forEach(d -> d.thread.start());
+    }
+
+    /** Whether any sink listens: when not, callers skip building events. */
+    boolean active() {
+        return !dispatchers.isEmpty();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    void emit(LogEvent event) {
+        for (Dispatcher d : dispatchers) {
+            d.offer(event);
+        }
+    }
+
+    /**
+     * Delivers {@code last} (ServerStopped) after everything queued, closes every sink and waits up to
+     * {@code timeout} for each to finish; a sink still stuck after that is abandoned with a warning.
+     */
+    void close(LogEvent last, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Dispatcher d : dispatchers) {
+            d.finish(last, deadline);
+        }
+        for (Dispatcher d : dispatchers) {
+            try {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                d.thread.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (d.thread.isAlive()) {
+                LOG.warn("log sink {} did not finish within {}; abandoning it", d.sink, timeout);
+                d.thread.interrupt();
+            }
+        }
+    }
+
+    private final class Dispatcher implements Runnable {
+        private final LogSink sink;
+        private final LinkedBlockingQueue<LogEvent> queue;
+        private final AtomicLong dropped = new AtomicLong();
+        private final Thread thread;
+        private volatile LogEvent last;
+
+        Dispatcher(LogSink sink, int capacity, int index) {
+            this.sink = sink;
+            this.queue = new LinkedBlockingQueue<>(capacity);
+            this.thread = Threads.logThread(this, index);
+        }
+
+        void offer(LogEvent event) {
+            if (!queue.offer(event) && dropped.getAndIncrement() == 0) {
+                LOG.warn("log sink {} is falling behind: its queue is full and events are being dropped", sink);
+            }
+        }
+
+        void finish(LogEvent lastEvent, long deadlineNanos) {
+            last = lastEvent;
+            try {
+                long left = Math.max(0, deadlineNanos - System.nanoTime());
+                if (!queue.offer(lastEvent, left, TimeUnit.NANOSECONDS)) {
+                    dropped.incrementAndGet();
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    LogEvent event = queue.take();
+                    long lost = dropped.getAndSet(0);
+                    if (lost > 0) {
+                        deliver(new LogEvent.EventsDropped(clock.instant(), lost));
+                    }
+                    deliver(event);
+                    if (event == last) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                long lost = dropped.get() + queue.size();
+                if (lost > 0) {
+                    LOG.warn("log sink {} was stopped with {} events undelivered", sink, lost);
+                }
+            } finally {
+                try {
+                    sink.close();
+                } catch (Exception | LinkageError e) {
+                    LOG.warn("log sink {} failed to close", sink, e);
+                }
+            }
+        }
+
+        private void deliver(LogEvent event) {
+            try {
+                sink.log(event);
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.warn("log sink {} failed on {}", sink, event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

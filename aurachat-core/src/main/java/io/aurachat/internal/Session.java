@@ -1,0 +1,193 @@
+package io.aurachat.internal;
+
+import io.aurachat.command.Command;
+import io.aurachat.command.CommandContext;
+import io.aurachat.command.CommandException;
+import io.aurachat.command.Reply;
+import io.aurachat.log.LogEvent;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.LeaveReason;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one client's lines into commands and replies: exactly one reply per non-blank line, in order.
+ * Runs on the connection's reader thread only.
+ */
+final class Session implements LineDecoder.Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final int MAX_ECHOED_VERB = 32;
+
+    private final ServerCore core;
+    private final Connection connection;
+    private int consecutiveErrors;
+
+    Session(ServerCore core, Connection connection) {
+        this.core = core;
+        this.connection = connection;
+    }
+
+    @Override
+    public void onLine(String line) {
+        if (!connection.isOpen() || CommandLine.isBlank(line)) {
+            return;
+        }
+        connection.lastActivityMillis = core.clock().millis();
+        CommandLine parsed = CommandLine.parse(line);
+        String verb = Command.normalizeVerb(parsed.verb());
+        Command command = core.command(verb);
+        if (command == null) {
+            String shown = verb.length() > MAX_ECHOED_VERB ? verb.substring(0, MAX_ECHOED_VERB) + "..." : verb;
+            protocolError(shown, ErrorCodes.UNKNOWN_COMMAND,
+                    "unknown command '" + shown + "'; HELP lists the commands");
+            return;
+        }
+        execute(command, parsed.arguments());
+    }
+
+    @Override
+    public void onLineTooLong() {
+        if (connection.isOpen()) {
+            connection.lastActivityMillis = core.clock().millis();
+            protocolError(null, ErrorCodes.LINE_TOO_LONG,
+                    "line longer than " + core.config().maxLineLength() + " bytes; it was discarded");
+        }
+    }
+
+    @Override
+    public void onBadEncoding() {
+        if (connection.isOpen()) {
+            connection.lastActivityMillis = core.clock().millis();
+            protocolError(null, ErrorCodes.BAD_ENCODING, "line is not valid UTF-8; it was discarded");
+        }
+    }
+
+    private void execute(Command command, String arguments) {
+        String verb = command.verb();
+        Context context = new Context(verb, arguments);
+        String errorCode = null;
+        byte[] reply;
+        boolean closes = false;
+        try {
+            Reply result = command.handler().handle(context);
+            if (result == null) {
+                throw new IllegalStateException("handler of " + verb + " returned null");
+            }
+            reply = Wire.reply(verb, result);
+            closes = result.closesConnection();
+        } catch (CommandException e) {
+            errorCode = e.code();
+            reply = Wire.error(verb, e.code(), e.getMessage());
+        } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
+            LOG.warn("command {} of client {} failed", verb, connection.id, e);
+            errorCode = ErrorCodes.INTERNAL_ERROR;
+            reply = Wire.error(verb, ErrorCodes.INTERNAL_ERROR, "the command failed inside the server");
+        }
+        if (core.log().active()) {
+            core.log().emit(new LogEvent.CommandExecuted(
+                    core.clock().instant(), context.sender, verb, arguments, errorCode));
+        }
+        if (closes) {
+            connection.closeGracefully(LeaveReason.EXIT, reply);
+        } else {
+            connection.send(reply);
+            countOutcome(errorCode != null);
+        }
+    }
+
+    private void protocolError(String command, String code, String message) {
+        if (core.log().active()) {
+            core.log().emit(new LogEvent.ProtocolError(core.clock().instant(), connection.info(), code, message));
+        }
+        connection.send(Wire.error(command, code, message));
+        countOutcome(true);
+    }
+
+    private void countOutcome(boolean failed) {
+        if (!failed) {
+            consecutiveErrors = 0;
+            return;
+        }
+        int limit = core.config().maxConsecutiveErrors();
+        if (limit > 0 && ++consecutiveErrors >= limit) {
+            connection.closeGracefully(LeaveReason.TOO_MANY_ERRORS, Wire.bye(LeaveReason.TOO_MANY_ERRORS));
+        }
+    }
+
+    private final class Context implements CommandContext {
+        private final String verb;
+        private final String arguments;
+        private final ClientInfo sender;
+
+        Context(String verb, String arguments) {
+            this.verb = verb;
+            this.arguments = arguments;
+            this.sender = connection.info();
+        }
+
+        @Override
+        public ClientInfo sender() {
+            return sender;
+        }
+
+        @Override
+        public String verb() {
+            return verb;
+        }
+
+        @Override
+        public String arguments() {
+            return arguments;
+        }
+
+        @Override
+        public List<String> splitArguments(int limit) {
+            return CommandLine.split(arguments, limit);
+        }
+
+        @Override
+        public boolean send(ClientId to, String text) {
+            return core.sendMessage(connection.info(), to, text);
+        }
+
+        @Override
+        public int broadcast(String text) {
+            return core.broadcastMessage(connection, text);
+        }
+
+        @Override
+        public List<ClientInfo> clients() {
+            return core.clients();
+        }
+
+        @Override
+        public Optional<ClientInfo> client(ClientId id) {
+            return core.client(id);
+        }
+
+        @Override
+        public ClientInfo rename(String name) throws CommandException {
+            return core.rename(connection, name);
+        }
+
+        @Override
+        public List<Command> commands() {
+            return core.commands();
+        }
+
+        @Override
+        public Clock clock() {
+            return core.clock();
+        }
+
+        @Override
+        public String serverName() {
+            return core.config().serverName();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.aurachat.internal;
+
+import io.aurachat.command.Reply;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.Protocol;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The one place where server-to-client lines are made: each method returns one complete JSON object
+ * line, UTF-8, ended by {@code \n}, ready to be queued to any number of clients. Thread-safe.
+ */
+public final class Wire {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private Wire() {}
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g);
+    }
+
+    /** {@code welcome}: the first line of every connection. */
+    public static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength) {
+        return object("welcome", g -> {
+            g.writeStringProperty("id", client.id().value());
+            g.writeStringProperty("name", client.name());
+            g.writeStringProperty("server", serverName);
+            g.writeNumberProperty("protocol", Protocol.VERSION);
+            g.writeNumberProperty("idleTimeoutSeconds", (idleTimeout.toMillis() + 999) / 1000);
+            g.writeNumberProperty("maxLineLength", maxLineLength);
+        });
+    }
+
+    /** {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone. */
+    public static byte[] message(ClientInfo from, ClientId to, String text) {
+        return object("message", g -> {
+            g.writeName("from");
+            client(g, from, false);
+            g.writeStringProperty("to", to == null ? "*" : to.value());
+            g.writeStringProperty("message", text);
+        });
+    }
+
+    /** {@code join}: another client connected. */
+    public static byte[] join(ClientInfo client) {
+        return object("join", g -> {
+            g.writeName("client");
+            client(g, client, false);
+        });
+    }
+
+    /** {@code leave}: another client left. */
+    public static byte[] leave(ClientInfo client, LeaveReason reason) {
+        return object("leave", g -> {
+            g.writeName("client");
+            client(g, client, false);
+            g.writeStringProperty("reason", reason.wireName());
+        });
+    }
+
+    /** {@code rename}: another client changed its display name. */
+    public static byte[] rename(ClientInfo client, String previousName) {
+        return object("rename", g -> {
+            g.writeName("client");
+            client(g, client, false);
+            g.writeStringProperty("previous", previousName);
+        });
+    }
+
+    /** {@code bye}: the server is closing the connection. */
+    public static byte[] bye(LeaveReason reason) {
+        return object("bye", g -> g.writeStringProperty("reason", reason.wireName()));
+    }
+
+    /** {@code error} reply; {@code command} may be {@code null} when the line had no verb. */
+    public static byte[] error(String command, String code, String message) {
+        return object("error", g -> {
+            if (command != null) {
+                g.writeStringProperty("command", command);
+            }
+            g.writeStringProperty("code", code);
+            g.writeStringProperty("message", message);
+        });
+    }
+
+    /** A command's reply. */
+    public static byte[] reply(String command, Reply reply) {
+        return object(reply.type(), g -> {
+            g.writeStringProperty("command", command);
+            for (Map.Entry<String, Object> field : reply.fields().entrySet()) {
+                g.writeName(field.getKey());
+                value(g, field.getValue());
+            }
+        });
+    }
+
+    private static byte[] object(String type, Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.writeStartObject();
+            g.writeStringProperty("type", type);
+            body.write(g);
+            g.writeEndObject();
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private static void client(JsonGenerator g, ClientInfo client, boolean withSince) {
+        g.writeStartObject();
+        g.writeStringProperty("id", client.id().value());
+        g.writeStringProperty("name", client.name());
+        g.writeStringProperty("ip", client.ip());
+        if (withSince) {
+            g.writeStringProperty("connectedSince", client.connectedSince().toString());
+        }
+        g.writeEndObject();
+    }
+
+    private static void value(JsonGenerator g, Object value) {
+        switch (value) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Short s -> g.writeNumber(s);
+            case Byte b -> g.writeNumber(b);
+            case Double d -> g.writeNumber(d);
+            case Float f -> g.writeNumber(f);
+            case BigInteger i -> g.writeNumber(i);
+            case BigDecimal d -> g.writeNumber(d);
+            case Instant t -> g.writeString(t.toString());
+            case ClientId id -> g.writeString(id.value());
+            case ClientInfo c -> client(g, c, true);
+            case Map<?, ?> map -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    g.writeName((String) e.getKey());
+                    value(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case Collection<?> list -> {
+                g.writeStartArray();
+                for (Object item : list) {
+                    value(g, item);
+                }
+                g.writeEndArray();
+            }
+            default -> throw new IllegalArgumentException("not a reply value: " + value.getClass());
+        }
+    }
+}

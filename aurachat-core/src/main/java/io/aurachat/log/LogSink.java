@@ -1,0 +1,38 @@
+package io.aurachat.log;
+
+/**
+ * Receives every event of a server. Register sinks with
+ * {@link io.aurachat.server.ServerConfig.Builder#logSink(LogSink)}.
+ *
+ * <p>Each sink has its own bounded queue and its own thread (named {@code aurachat-log-N}); the server
+ * only enqueues, so a slow sink never stalls message routing. {@link #log} is called on that thread
+ * only, one event at a time, in the order the events were queued. If the queue is full, events for
+ * that sink are counted and dropped, the drop is logged through SLF4J, and the sink receives a
+ * {@link LogEvent.EventsDropped} with the count once it catches up: no loss goes unreported.
+ *
+ * <p>An exception thrown by a sink is caught and logged; the sink keeps receiving events.
+ */
+public interface LogSink extends AutoCloseable {
+
+    /** A sink that ignores everything. */
+    LogSink NONE = new LogSink() {
+        @Override
+        public String toString() {
+            return "LogSink.NONE";
+        }
+    };
+
+    /**
+     * Handles one event. The default does nothing.
+     *
+     * @param event the event; never {@code null}
+     */
+    default void log(LogEvent event) {}
+
+    /**
+     * Called once, on the sink's thread, after the last event ({@link LogEvent.ServerStopped}) when the
+     * server closes: flush and release resources here. The default does nothing.
+     */
+    @Override
+    default void close() {}
+}

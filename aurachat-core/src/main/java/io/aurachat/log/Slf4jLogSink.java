@@ -1,0 +1,58 @@
+package io.aurachat.log;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events to SLF4J under the logger {@code io.aurachat.events}: server start and stop at INFO,
+ * connections and disconnections at INFO, refused connections at WARN, commands and protocol errors at DEBUG, message texts at
+ * TRACE (they are private conversation), dropped events at WARN.
+ */
+public final class Slf4jLogSink implements LogSink {
+
+    private final Logger logger;
+
+    /** A sink that writes to the logger {@code io.aurachat.events}. */
+    public Slf4jLogSink() {
+        this(LoggerFactory.getLogger("io.aurachat.events"));
+    }
+
+    /** A sink that writes to {@code logger}. */
+    public Slf4jLogSink(Logger logger) {
+        this.logger = java.util.Objects.requireNonNull(logger, "logger");
+    }
+
+    @Override
+    public void log(LogEvent event) {
+        switch (event) {
+            case LogEvent.ServerStarted e ->
+                    logger.info("server '{}' listening on {}", e.serverName(), e.address());
+            case LogEvent.ServerStopped e -> logger.info("server stopped");
+            case LogEvent.ClientConnected e ->
+                    logger.info("{} connected from {}", e.client().id(), e.client().ip());
+            case LogEvent.ClientDisconnected e ->
+                    logger.info("{} ({}) disconnected: {}", e.client().id(), e.client().name(), e.reason().wireName());
+            case LogEvent.ConnectionRejected e ->
+                    logger.warn("refused a connection from {}: {}", e.ip(), e.reason().wireName());
+            case LogEvent.MessageSent e -> {
+                if (logger.isTraceEnabled()) {
+                    logger.trace("{} -> {}: {}", e.from().id(), e.isBroadcast() ? "*" : e.to(), e.text());
+                }
+            }
+            case LogEvent.CommandExecuted e -> {
+                if (logger.isDebugEnabled()) {
+                    logger.debug("{} {} -> {}", e.client().id(), e.verb(), e.succeeded() ? "ok" : e.errorCode());
+                }
+            }
+            case LogEvent.ProtocolError e ->
+                    logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
+            case LogEvent.EventsDropped e ->
+                    logger.warn("{} log events were dropped because this sink fell behind", e.count());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Slf4jLogSink[" + logger.getName() + "]";
+    }
+}

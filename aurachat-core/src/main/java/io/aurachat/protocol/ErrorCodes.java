@@ -1,0 +1,45 @@
+package io.aurachat.protocol;
+
+/**
+ * The stable error codes the server sends in {@code error} replies. User commands may add codes of
+ * their own (lower-case letters, digits and dashes); these are the ones AuraChat itself uses.
+ */
+public final class ErrorCodes {
+    /** The verb is not a registered command. */
+    public static final String UNKNOWN_COMMAND = "unknown-command";
+    /** {@code CHAT} named an id that is not connected. */
+    public static final String NO_SUCH_CLIENT = "no-such-client";
+    /** The command's arguments are missing or malformed. */
+    public static final String BAD_ARGUMENTS = "bad-arguments";
+    /** The line was longer than the server's maximum; it was discarded. */
+    public static final String LINE_TOO_LONG = "line-too-long";
+    /** The line was not valid UTF-8; it was discarded. */
+    public static final String BAD_ENCODING = "bad-encoding";
+    /** {@code NAME} was given a name that breaks the naming rules. */
+    public static final String BAD_NAME = "bad-name";
+    /** {@code NAME} was given a name another connected client uses. */
+    public static final String NAME_TAKEN = "name-taken";
+    /** A command handler failed unexpectedly; the server logged the cause. */
+    public static final String INTERNAL_ERROR = "internal-error";
+
+    private ErrorCodes() {}
+
+    /** Whether {@code code} has the form of an error code: {@code [a-z][a-z0-9-]*}, at most 64 chars. */
+    public static boolean isValid(String code) {
+        return isToken(code);
+    }
+
+    static boolean isToken(String s) {
+        int n = s.length();
+        if (n == 0 || n > 64 || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+package io.aurachat.protocol;
+
+/**
+ * Why a connection ended: the {@code reason} of {@code bye} and {@code leave} objects.
+ */
+public enum LeaveReason {
+    /** The client sent {@code EXIT}. */
+    EXIT("exit"),
+    /** The client sent no command for the server's idle timeout. */
+    IDLE_TIMEOUT("idle-timeout"),
+    /** The connection was closed or broken by the client or the network. */
+    DISCONNECTED("disconnected"),
+    /** The client did not read fast enough and its outbound queue overflowed. */
+    SLOW_CONSUMER("slow-consumer"),
+    /** The server is shutting down. */
+    SERVER_SHUTDOWN("server-shutdown"),
+    /** The client sent too many bad lines in a row. */
+    TOO_MANY_ERRORS("too-many-errors"),
+    /** The server was at its client limit when the connection arrived; the client never joined. */
+    SERVER_FULL("server-full");
+
+    private final String wireName;
+
+    LeaveReason(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The reason as written on the wire, e.g. {@code idle-timeout}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /**
+     * Returns the reason with the given wire name.
+     *
+     * @throws IllegalArgumentException if no reason has that name
+     */
+    public static LeaveReason fromWireName(String name) {
+        for (LeaveReason reason : values()) {
+            if (reason.wireName.equals(name)) {
+                return reason;
+            }
+        }
+        throw new IllegalArgumentException("unknown leave reason: " + name);
+    }
+}

@@ -1,0 +1,9 @@
+package io.aurachat.protocol;
+
+/** Constants of the wire protocol described in {@code PROTOCOL.md}. */
+public final class Protocol {
+    /** The protocol version the server announces in its {@code welcome} object. */
+    public static final int VERSION = 1;
+
+    private Protocol() {}
+}

@@ -1,0 +1,322 @@
+package io.aurachat.server;
+
+import io.aurachat.command.BuiltinCommands;
+import io.aurachat.command.Command;
+import io.aurachat.command.CommandHandler;
+import io.aurachat.log.LogSink;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The immutable configuration of a {@link ChatServer}. Make one with {@link #builder()}; every value has
+ * a default, and {@link Builder#build()} checks them all at once.
+ */
+public final class ServerConfig {
+
+    /** The default TCP port, {@value}. */
+    public static final int DEFAULT_PORT = 5000;
+    /** The default idle timeout: 2 minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+    /** The default maximum line length in bytes, {@value}. */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
+    /** The default maximum number of connected clients, {@value}. */
+    public static final int DEFAULT_MAX_CLIENTS = 10_000;
+    /** The default limit of bytes queued for one client, {@value} (256 KiB). */
+    public static final int DEFAULT_MAX_OUTBOUND_BYTES = 256 * 1024;
+    /** The default number of error replies in a row after which a client is disconnected, {@value}. */
+    public static final int DEFAULT_MAX_CONSECUTIVE_ERRORS = 20;
+    /** The default capacity of each log sink's queue, in events, {@value}. */
+    public static final int DEFAULT_LOG_QUEUE_CAPACITY = 65_536;
+    /** The default time {@link ChatServer#close()} gives clients to receive their goodbye: 5 seconds. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final InetAddress bindAddress;
+    private final int port;
+    private final String serverName;
+    private final Duration idleTimeout;
+    private final int maxLineLength;
+    private final int maxClients;
+    private final int maxOutboundBytes;
+    private final int maxConsecutiveErrors;
+    private final Map<String, Command> commands;
+    private final List<LogSink> logSinks;
+    private final int logQueueCapacity;
+    private final Duration shutdownTimeout;
+    private final Clock clock;
+
+    private ServerConfig(Builder b) {
+        this.bindAddress = b.bindAddress;
+        this.port = b.port;
+        this.serverName = b.serverName;
+        this.idleTimeout = b.idleTimeout;
+        this.maxLineLength = b.maxLineLength;
+        this.maxClients = b.maxClients;
+        this.maxOutboundBytes = b.maxOutboundBytes;
+        this.maxConsecutiveErrors = b.maxConsecutiveErrors;
+        this.commands = Map.copyOf(b.commands);
+        this.logSinks = List.copyOf(b.logSinks);
+        this.logQueueCapacity = b.logQueueCapacity;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.clock = b.clock;
+    }
+
+    /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.bindAddress = bindAddress;
+        b.port = port;
+        b.serverName = serverName;
+        b.idleTimeout = idleTimeout;
+        b.maxLineLength = maxLineLength;
+        b.maxClients = maxClients;
+        b.maxOutboundBytes = maxOutboundBytes;
+        b.maxConsecutiveErrors = maxConsecutiveErrors;
+        b.commands.clear();
+        b.commands.putAll(commands);
+        b.logSinks.addAll(logSinks);
+        b.logQueueCapacity = logQueueCapacity;
+        b.shutdownTimeout = shutdownTimeout;
+        b.clock = clock;
+        return b;
+    }
+
+    /** The address to listen on; {@code null} means every interface. */
+    public InetAddress bindAddress() {
+        return bindAddress;
+    }
+
+    /** The TCP port; 0 picks a free one, which {@link ChatServer#port()} tells after start. */
+    public int port() {
+        return port;
+    }
+
+    /** The name announced to clients in {@code welcome}. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** How long a client may send no command before it is closed; {@link Duration#ZERO} means never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** The longest line the server accepts, in bytes of UTF-8, not counting the line terminator. */
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    /** How many clients may be connected at once; further connections get {@code bye server-full}. */
+    public int maxClients() {
+        return maxClients;
+    }
+
+    /**
+     * How many bytes may wait to be written to one client before it is disconnected as a slow consumer.
+     * A single line is always accepted into an empty queue, so one large reply never trips it.
+     */
+    public int maxOutboundBytes() {
+        return maxOutboundBytes;
+    }
+
+    /** How many error replies in a row close a connection ({@code too-many-errors}); 0 means never. */
+    public int maxConsecutiveErrors() {
+        return maxConsecutiveErrors;
+    }
+
+    /** The commands by upper-case verb. */
+    public Map<String, Command> commands() {
+        return commands;
+    }
+
+    /** The log sinks, in registration order. */
+    public List<LogSink> logSinks() {
+        return logSinks;
+    }
+
+    /** How many events each log sink's queue holds before events are dropped (and counted). */
+    public int logQueueCapacity() {
+        return logQueueCapacity;
+    }
+
+    /** How long {@link ChatServer#close()} waits for clients to receive their goodbye. */
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** The clock for {@code TIME}, event times and the idle timeout. */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
+                + ", port=" + port + ", name=" + serverName + ", idleTimeout=" + idleTimeout
+                + ", maxLineLength=" + maxLineLength + ", maxClients=" + maxClients
+                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors
+                + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
+                + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout + "]";
+    }
+
+    /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private int port = DEFAULT_PORT;
+        private String serverName = "AuraChat";
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
+        private int maxClients = DEFAULT_MAX_CLIENTS;
+        private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
+        private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
+        private final Map<String, Command> commands = new TreeMap<>();
+        private final List<LogSink> logSinks = new ArrayList<>();
+        private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Clock clock = Clock.systemDefaultZone();
+
+        private Builder() {
+            BuiltinCommands.all().forEach(this::command);
+        }
+
+        /** The address to listen on; {@code null} (the default) means every interface. */
+        public Builder bindAddress(InetAddress address) {
+            this.bindAddress = address;
+            return this;
+        }
+
+        /** The TCP port, 0 to 65535; 0 picks a free port. Default 5000. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The name announced to clients: 1 to 64 characters, no control characters. Default "AuraChat". */
+        public Builder serverName(String name) {
+            this.serverName = name;
+            return this;
+        }
+
+        /** Idle timeout, at least 1 ms, or {@link Duration#ZERO} to never close idle clients. Default 2 min. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Longest accepted line in bytes, 64 to 1,048,576. Default 4096. */
+        public Builder maxLineLength(int bytes) {
+            this.maxLineLength = bytes;
+            return this;
+        }
+
+        /** Most clients connected at once, 1 to 1,000,000. Default 10,000. */
+        public Builder maxClients(int clients) {
+            this.maxClients = clients;
+            return this;
+        }
+
+        /** Bytes that may wait for one client, 1024 to 1 GiB. Default 256 KiB. */
+        public Builder maxOutboundBytes(int bytes) {
+            this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /** Error replies in a row that close a connection, 0 (never) to 1,000,000. Default 20. */
+        public Builder maxConsecutiveErrors(int errors) {
+            this.maxConsecutiveErrors = errors;
+            return this;
+        }
+
+        /** Registers a command, replacing any command with the same verb (a built-in one included). */
+        public Builder command(Command command) {
+            Objects.requireNonNull(command, "command");
+            commands.put(command.verb(), command);
+            return this;
+        }
+
+        /** Shorthand for {@code command(new Command(verb, usage, description, handler))}. */
+        public Builder command(String verb, String usage, String description, CommandHandler handler) {
+            return command(new Command(verb, usage, description, handler));
+        }
+
+        /** Removes the command with this verb (in any case), if registered. */
+        public Builder removeCommand(String verb) {
+            commands.remove(Command.normalizeVerb(verb));
+            return this;
+        }
+
+        /** Removes every command, the built-in ones included. */
+        public Builder clearCommands() {
+            commands.clear();
+            return this;
+        }
+
+        /** Adds a log sink; every sink receives every event. */
+        public Builder logSink(LogSink sink) {
+            logSinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        /** Capacity of each log sink's queue, 16 to 16,777,216 events. Default 65,536. */
+        public Builder logQueueCapacity(int events) {
+            this.logQueueCapacity = events;
+            return this;
+        }
+
+        /** How long close() waits for goodbyes to be written, 0 to 10 minutes. Default 5 s. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /** The clock for TIME, event times and idle tracking. Default: the system clock and zone. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Checks every value and makes the configuration.
+         *
+         * @throws IllegalArgumentException naming the first value out of range
+         */
+        public ServerConfig build() {
+            check(port >= 0 && port <= 65535, "port must be 0 to 65535: " + port);
+            check(serverName != null && !serverName.isBlank() && serverName.length() <= 64
+                            && serverName.chars().noneMatch(Character::isISOControl),
+                    "serverName must be 1 to 64 characters without control characters");
+            check(idleTimeout != null && !idleTimeout.isNegative()
+                            && (idleTimeout.isZero() || idleTimeout.toMillis() >= 1),
+                    "idleTimeout must be zero (never) or at least 1 ms: " + idleTimeout);
+            check(maxLineLength >= 64 && maxLineLength <= 1 << 20, "maxLineLength must be 64 to 1048576: " + maxLineLength);
+            check(maxClients >= 1 && maxClients <= 1_000_000, "maxClients must be 1 to 1000000: " + maxClients);
+            check(maxOutboundBytes >= 1024 && maxOutboundBytes <= 1 << 30,
+                    "maxOutboundBytes must be 1024 to 1073741824: " + maxOutboundBytes);
+            check(maxConsecutiveErrors >= 0 && maxConsecutiveErrors <= 1_000_000,
+                    "maxConsecutiveErrors must be 0 to 1000000: " + maxConsecutiveErrors);
+            check(logQueueCapacity >= 16 && logQueueCapacity <= 1 << 24,
+                    "logQueueCapacity must be 16 to 16777216: " + logQueueCapacity);
+            check(shutdownTimeout != null && !shutdownTimeout.isNegative()
+                            && shutdownTimeout.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "shutdownTimeout must be 0 to 10 minutes: " + shutdownTimeout);
+            check(clock != null, "clock must not be null");
+            return new ServerConfig(this);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}
