@@ -68,7 +68,7 @@ public final class BuiltinCommands {
         String target = args.get(0);
         if (!ClientId.isValid(target)) {
             throw new CommandException(ErrorCodes.BAD_ARGUMENTS,
-                    "'" + target + "' is not a client id (ids look like c1; LIST shows them)");
+                    "usage: CHAT <id> <text>; '" + target + "' is not a client id (LIST shows them)");
         }
         ClientId to = ClientId.parse(target);
         if (!context.send(to, args.get(1))) {

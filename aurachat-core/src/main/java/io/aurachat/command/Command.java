@@ -1,6 +1,5 @@
 package io.aurachat.command;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -33,12 +32,25 @@ public record Command(String verb, String usage, String description, CommandHand
 
     /** Shorthand for a command whose usage is its bare verb. */
     public static Command of(String verb, String description, CommandHandler handler) {
-        return new Command(verb, verb.toUpperCase(Locale.ROOT), description, handler);
+        return new Command(verb, normalizeVerb(verb), description, handler);
     }
 
-    /** Upper-cases a verb the way the server matches it (ASCII only, locale-independent). */
+    /**
+     * Upper-cases a verb the way the server matches it: only ASCII {@code a-z} change, so that no other
+     * character (such as the long s, which Unicode upper-cases to {@code S}) can become a verb letter.
+     */
     public static String normalizeVerb(String verb) {
-        return verb.toUpperCase(Locale.ROOT);
+        char[] chars = null;
+        for (int i = 0; i < verb.length(); i++) {
+            char c = verb.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                if (chars == null) {
+                    chars = verb.toCharArray();
+                }
+                chars[i] = (char) (c - ('a' - 'A'));
+            }
+        }
+        return chars == null ? verb : new String(chars);
     }
 
     static boolean isValidVerb(String verb) {

@@ -21,13 +21,13 @@ public interface CommandContext {
     String verb();
 
     /**
-     * Everything after the verb and the spaces that follow it, exactly as received (without the line
+     * Everything after the verb and the spaces or tabs that follow it, exactly as received (without the line
      * terminator); empty if the command had no arguments.
      */
     String arguments();
 
     /**
-     * Splits {@link #arguments()} on runs of spaces into at most {@code limit} parts; the last part
+     * Splits {@link #arguments()} on runs of spaces and tabs into at most {@code limit} parts; the last part
      * keeps the rest of the line as received. {@code splitArguments(2)} of {@code "c2 hello  there"}
      * is {@code ["c2", "hello  there"]}. Empty arguments give an empty list.
      *

@@ -24,7 +24,8 @@ import java.util.Set;
  * {@link Instant} (written as ISO-8601 text), {@link ClientId} (its text), {@link ClientInfo} (an
  * object with {@code id}, {@code name}, {@code ip}, {@code connectedSince}), a {@link Collection} of
  * such values (a JSON array) or a {@code Map<String, ?>} of them (a JSON object). They are checked
- * and copied when the reply is made, so a reply is immutable and encoding it cannot fail.
+ * and copied when the reply is made (at most 32 levels deep), so a reply is immutable and encoding it
+ * cannot fail.
  */
 public final class Reply {
 
@@ -63,7 +64,7 @@ public final class Reply {
     /**
      * A reply of a type of the handler's choosing, e.g. {@code of("roll", Map.of("value", 4))}.
      *
-     * @param type lower-case letters, digits and dashes, starting with a letter; not one of the types
+     * @param type 1 to 64 lower-case letters, digits and dashes, starting with a letter; not one of the types
      *     the protocol reserves ({@code welcome message join leave rename bye error})
      * @param fields the other fields, in iteration order; not {@code type} or {@code command}
      * @throws IllegalArgumentException if the type is reserved or malformed, or a field name or value
@@ -75,8 +76,11 @@ public final class Reply {
             throw new IllegalArgumentException("reply type not allowed: '" + type + "'");
         }
         Objects.requireNonNull(fields, "fields");
-        for (String name : fields.keySet()) {
-            if (RESERVED_FIELDS.contains(Objects.requireNonNull(name, "field name"))) {
+        for (Object name : ((Map<?, ?>) fields).keySet()) {
+            if (!(name instanceof String)) {
+                throw new IllegalArgumentException("reply field names must be strings: " + name);
+            }
+            if (RESERVED_FIELDS.contains(name)) {
                 throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
             }
         }

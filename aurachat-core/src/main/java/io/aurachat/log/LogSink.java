@@ -23,6 +23,24 @@ public interface LogSink extends AutoCloseable {
     };
 
     /**
+     * A sink that passes each event to {@code consumer}: {@code LogSink.of(event -> ...)}.
+     */
+    static LogSink of(java.util.function.Consumer<? super LogEvent> consumer) {
+        java.util.Objects.requireNonNull(consumer, "consumer");
+        return new LogSink() {
+            @Override
+            public void log(LogEvent event) {
+                consumer.accept(event);
+            }
+
+            @Override
+            public String toString() {
+                return "LogSink.of(" + consumer + ")";
+            }
+        };
+    }
+
+    /**
      * Handles one event. The default does nothing.
      *
      * @param event the event; never {@code null}

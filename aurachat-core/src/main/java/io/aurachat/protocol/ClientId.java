@@ -7,12 +7,16 @@ import java.util.Objects;
  * never reused while a server runs.
  *
  * @param value the id as it appears on the wire: {@code c} followed by a positive decimal number
+ *     (at most {@link Long#MAX_VALUE})
  */
 public record ClientId(String value) implements Comparable<ClientId> {
 
+    /** The largest id: its number is {@link Long#MAX_VALUE}. */
+    private static final String MAX = "c" + Long.MAX_VALUE;
+
     /**
      * @throws IllegalArgumentException if {@code value} is not {@code c} followed by a positive
-     *     decimal number without leading zeros
+     *     decimal number up to {@link Long#MAX_VALUE} without leading zeros
      */
     public ClientId {
         Objects.requireNonNull(value, "value");
@@ -41,7 +45,7 @@ public record ClientId(String value) implements Comparable<ClientId> {
     /** Whether {@code text} is a well-formed client id. */
     public static boolean isValid(String text) {
         int n = text.length();
-        if (n < 2 || n > 20 || text.charAt(0) != 'c' || text.charAt(1) == '0') {
+        if (n < 2 || n > MAX.length() || text.charAt(0) != 'c' || text.charAt(1) == '0') {
             return false;
         }
         for (int i = 1; i < n; i++) {
@@ -50,7 +54,8 @@ public record ClientId(String value) implements Comparable<ClientId> {
                 return false;
             }
         }
-        return true;
+        // Same length, digits only: comparing the text compares the numbers.
+        return n < MAX.length() || text.compareTo(MAX) <= 0;
     }
 
     /** The number after the {@code c}: ids compare in connection order. */

@@ -23,6 +23,8 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 5000;
     /** The default idle timeout: 2 minutes. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(30);
+
     /** The default maximum line length in bytes, {@value}. */
     public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
     /** The default maximum number of connected clients, {@value}. */
@@ -134,7 +136,7 @@ public final class ServerConfig {
         return maxConsecutiveErrors;
     }
 
-    /** The commands by upper-case verb. */
+    /** The commands by upper-case verb (unordered; HELP sorts them by verb). */
     public Map<String, Command> commands() {
         return commands;
     }
@@ -201,13 +203,13 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The name announced to clients: 1 to 64 characters, no control characters. Default "AuraChat". */
+        /** The name announced to clients: 1 to 64 chars, not blank, no control characters. Default "AuraChat". */
         public Builder serverName(String name) {
             this.serverName = name;
             return this;
         }
 
-        /** Idle timeout, at least 1 ms, or {@link Duration#ZERO} to never close idle clients. Default 2 min. */
+        /** Idle timeout, 1 ms to 30 days, or {@link Duration#ZERO} to never close idle clients. Default 2 min. */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
             return this;
@@ -296,8 +298,9 @@ public final class ServerConfig {
                             && serverName.chars().noneMatch(Character::isISOControl),
                     "serverName must be 1 to 64 characters without control characters");
             check(idleTimeout != null && !idleTimeout.isNegative()
-                            && (idleTimeout.isZero() || idleTimeout.toMillis() >= 1),
-                    "idleTimeout must be zero (never) or at least 1 ms: " + idleTimeout);
+                            && (idleTimeout.isZero() || idleTimeout.compareTo(Duration.ofMillis(1)) >= 0)
+                            && idleTimeout.compareTo(MAX_IDLE_TIMEOUT) <= 0,
+                    "idleTimeout must be zero (never) or 1 ms to 30 days: " + idleTimeout);
             check(maxLineLength >= 64 && maxLineLength <= 1 << 20, "maxLineLength must be 64 to 1048576: " + maxLineLength);
             check(maxClients >= 1 && maxClients <= 1_000_000, "maxClients must be 1 to 1000000: " + maxClients);
             check(maxOutboundBytes >= 1024 && maxOutboundBytes <= 1 << 30,
