@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's TCP connection.
  *
- * <p>Reading: one virtual thread ({@link #run()}) reads lines and hands them to the {@link Session};
+ * <p>Joining happens on the accept thread, before the reader starts. Reading: one virtual thread
+ * ({@link #run()}) reads lines and hands them to the {@link Session};
  * commands of one client therefore run one at a time, in order.
  *
  * <p>Writing: lines are queued as shared, already-encoded byte arrays. The queue is bounded in bytes; a
@@ -77,13 +78,12 @@ final class Connection implements Runnable {
         return state.get() == OPEN;
     }
 
-    /** The reader: joins the chat, then reads lines until the connection ends. */
+    /** The reader: reads lines until the connection ends. The client has already joined. */
     @Override
     public void run() {
         LineDecoder decoder = new LineDecoder(core.config().maxLineLength(), INITIAL_READ_BUFFER);
         Session session = new Session(core, this);
         try {
-            core.join(this);
             while (isOpen()) {
                 if (channel.read(decoder.buffer()) < 0) {
                     decoder.finish(session);

@@ -198,7 +198,15 @@ public final class ServerCore {
         ClientId id = ClientId.of(nextId.incrementAndGet());
         Connection connection = new Connection(this, channel, new ClientInfo(id, id.value(), ip, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         live.add(connection);
-        Threads.startReader(connection, id);
+        try {
+            // Joining here, on the one accept thread, makes join order equal id order: every client
+            // sees the join of every client that connected after it.
+            join(connection);
+            Threads.startReader(connection, id);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not start connection {}", id, e);
+            connection.abort(LeaveReason.DISCONNECTED);
+        }
     }
 
     /** Over the client limit: a goodbye if the socket takes it without waiting, then close. */
@@ -217,7 +225,7 @@ public final class ServerCore {
 
     // ---------------------------------------------------------------- membership
 
-    /** Called on the new connection's reader thread: welcome, register, tell the others. */
+    /** Called on the accept thread: welcome, register, tell the others. */
     void join(Connection connection) {
         ClientInfo info = connection.info();
         connection.send(Wire.welcome(info, config.serverName(), config.idleTimeout(), config.maxLineLength()));
