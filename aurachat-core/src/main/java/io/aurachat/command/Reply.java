@@ -66,7 +66,8 @@ public final class Reply {
      *
      * @param type 1 to 64 lower-case letters, digits and dashes, starting with a letter; not one of the types
      *     the protocol reserves ({@code welcome message join leave rename bye error})
-     * @param fields the other fields, in iteration order; not {@code type} or {@code command}
+     * @param fields the other fields, in the map's iteration order (use {@link #with} or a
+     *     {@link LinkedHashMap} when the order matters to you); not {@code type} or {@code command}
      * @throws IllegalArgumentException if the type is reserved or malformed, or a field name or value
      *     is not allowed
      */
@@ -87,6 +88,33 @@ public final class Reply {
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = (Map<String, Object>) copyValue(fields, 0);
         return new Reply(type, copy, false);
+    }
+
+    /**
+     * A reply of a type of the handler's choosing with no fields yet; add them in order with
+     * {@link #with}: {@code Reply.of("roll").with("sides", 20).with("value", 17)}.
+     *
+     * @throws IllegalArgumentException if the type is reserved or malformed, as for {@link #of(String, Map)}
+     */
+    public static Reply of(String type) {
+        return of(type, Map.of());
+    }
+
+    /**
+     * A copy of this reply with one more field, after the existing ones (or replacing the field of
+     * that name in place). Fields keep the order they were added in.
+     *
+     * @throws IllegalArgumentException if the name is {@code type} or {@code command}, or the value is
+     *     not allowed
+     */
+    public Reply with(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        if (RESERVED_FIELDS.contains(name)) {
+            throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>(fields);
+        copy.put(name, copyValue(value, 1));
+        return new Reply(type, Collections.unmodifiableMap(copy), closesConnection);
     }
 
     /**

@@ -49,6 +49,8 @@ final class Connection implements Runnable {
     private volatile boolean inputDone;
     private volatile boolean outputDone;
     private final AtomicBoolean channelClosed = new AtomicBoolean();
+    /** Whether this connection still counts against maxClients: until it leaves or its socket closes. */
+    final AtomicBoolean holdsPermit = new AtomicBoolean(true);
 
     private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -86,7 +88,9 @@ final class Connection implements Runnable {
         try {
             while (isOpen()) {
                 if (channel.read(decoder.buffer()) < 0) {
-                    decoder.finish(session);
+                    if (decoder.finish() > 0) {
+                        LOG.debug("{} closed its side in the middle of a line; the partial line was dropped", id);
+                    }
                     inputDone = true;
                     closeGracefully(LeaveReason.DISCONNECTED, null);
                     break;

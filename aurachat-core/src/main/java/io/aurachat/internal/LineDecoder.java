@@ -97,17 +97,17 @@ public final class LineDecoder {
     }
 
     /**
-     * Ends the stream: an unterminated last line is handled like a terminated one.
+     * Ends the stream. An unterminated last line is dropped, not handled: a client that dies in the
+     * middle of {@code CHAT c2 see you at 5} must not send {@code CHAT c2 see you at}.
+     *
+     * @return how many bytes of an unterminated line were dropped
      */
-    public void finish(Handler handler) {
-        if (discarding) {
-            discarding = false;
-            handler.onLineTooLong();
-        } else if (buffer.position() > 0) {
-            emit(buffer.array(), 0, buffer.position(), handler);
-        }
+    public int finish() {
+        int dropped = discarding ? maxLineLength + 1 : buffer.position();
+        discarding = false;
         buffer.clear();
         scanned = 0;
+        return dropped;
     }
 
     private void emit(byte[] a, int from, int newline, Handler handler) {

@@ -244,6 +244,7 @@ public final class ServerCore {
 
     /** Called once per connection when it starts closing, for whatever reason. */
     void left(Connection connection, LeaveReason reason) {
+        releasePermit(connection);
         if (!clients.remove(connection.id, connection)) {
             return; // never joined
         }
@@ -259,8 +260,8 @@ public final class ServerCore {
 
     /** Called once per connection when its socket is closed. */
     void closed(Connection connection) {
+        releasePermit(connection);
         if (live.remove(connection)) {
-            permits.release();
             if (closing && live.isEmpty()) {
                 closeLock.lock();
                 try {
@@ -269,6 +270,16 @@ public final class ServerCore {
                     closeLock.unlock();
                 }
             }
+        }
+    }
+
+    /**
+     * A client stops counting against maxClients as soon as it leaves, though its socket may linger a
+     * little longer while its goodbye is flushed.
+     */
+    private void releasePermit(Connection connection) {
+        if (connection.holdsPermit.compareAndSet(true, false)) {
+            permits.release();
         }
     }
 
@@ -364,7 +375,11 @@ public final class ServerCore {
         joinQuietly(acceptThread);
         byte[] bye = Wire.bye(LeaveReason.SERVER_SHUTDOWN);
         for (Connection c : live) {
-            c.closeGracefully(LeaveReason.SERVER_SHUTDOWN, bye);
+            if (c.isOpen()) {
+                c.closeGracefully(LeaveReason.SERVER_SHUTDOWN, bye);
+            } else if (c.isOutputDone()) {
+                c.closeChannel(); // already said goodbye and lingering: no need to wait for the client
+            }
         }
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         closeLock.lock();

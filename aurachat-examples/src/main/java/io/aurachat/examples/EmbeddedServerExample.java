@@ -7,7 +7,6 @@ import io.aurachat.log.LogSink;
 import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,7 +34,7 @@ public final class EmbeddedServerExample {
                     }
                     int value = ThreadLocalRandom.current().nextInt(1, sides + 1);
                     ctx.broadcast(ctx.sender().name() + " rolled " + value + " on a d" + sides);
-                    return Reply.of("roll", Map.of("sides", sides, "value", value));
+                    return Reply.of("roll").with("sides", sides).with("value", value);
                 })
                 .logSink(LogSink.of(event -> {
                     if (event instanceof LogEvent.ClientConnected e) {
