@@ -109,6 +109,7 @@ public final class ServerCore {
         return Math.max(5, Math.min(250, idleTimeout.toMillis() / 10));
     }
 
+    /** The bound address. */
     public InetSocketAddress address() {
         return address;
     }

@@ -9,15 +9,28 @@ import java.util.Objects;
 
 /**
  * Something that happened in a server, delivered to every {@link LogSink}. Each event records the
- * server clock's time when it happened. Switch over the permitted records to handle them.
+ * server clock's time when it happened. Switch over the permitted records to handle them; the
+ * compiler then tells you when a later version adds a kind. Every constructor rejects {@code null}
+ * components except where a component says it may be {@code null}.
  */
 public sealed interface LogEvent {
 
-    /** When the event happened, by the server's clock. */
+    /**
+     * When the event happened, by the server's clock.
+     *
+     * @return the time; never {@code null}
+     */
     Instant time();
 
-    /** The server is accepting connections at {@code address}. */
+    /**
+     * The server is accepting connections.
+     *
+     * @param time when it started
+     * @param serverName the name announced to clients
+     * @param address the bound address and port
+     */
     record ServerStarted(Instant time, String serverName, InetSocketAddress address) implements LogEvent {
+        /** Checks the components. */
         public ServerStarted {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(serverName, "serverName");
@@ -25,23 +38,41 @@ public sealed interface LogEvent {
         }
     }
 
-    /** The server has closed every connection; this is the last event a sink receives. */
+    /**
+     * The server has closed every connection; this is the last event a sink receives.
+     *
+     * @param time when it stopped
+     */
     record ServerStopped(Instant time) implements LogEvent {
+        /** Checks the components. */
         public ServerStopped {
             Objects.requireNonNull(time, "time");
         }
     }
 
-    /** A client connected and was given its id. */
+    /**
+     * A client connected, was given its id and joined.
+     *
+     * @param time when it joined
+     * @param client the client, with its id and IP address
+     */
     record ClientConnected(Instant time, ClientInfo client) implements LogEvent {
+        /** Checks the components. */
         public ClientConnected {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(client, "client");
         }
     }
 
-    /** A client's connection ended, for {@code reason}. */
+    /**
+     * A client's connection ended.
+     *
+     * @param time when it left
+     * @param client the client as it was when it left (its last name)
+     * @param reason why it left
+     */
     record ClientDisconnected(Instant time, ClientInfo client, LeaveReason reason) implements LogEvent {
+        /** Checks the components. */
         public ClientDisconnected {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(client, "client");
@@ -50,12 +81,15 @@ public sealed interface LogEvent {
     }
 
     /**
-     * A connection was refused before it joined, e.g. with {@link LeaveReason#SERVER_FULL} when the server
-     * already had its maximum number of clients.
+     * A connection was refused before it joined, e.g. with {@link LeaveReason#SERVER_FULL} when the
+     * server already had its maximum number of clients.
      *
+     * @param time when it was refused
      * @param ip the refused peer's IP address as text
+     * @param reason why it was refused
      */
     record ConnectionRejected(Instant time, String ip, LeaveReason reason) implements LogEvent {
+        /** Checks the components. */
         public ConnectionRejected {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(ip, "ip");
@@ -66,32 +100,43 @@ public sealed interface LogEvent {
     /**
      * A message was queued for delivery.
      *
+     * @param time when it was sent
+     * @param from the sender
      * @param to the recipient, or {@code null} for a message to everyone else
+     * @param text the message text as the sender wrote it
      * @param recipients how many clients it was queued for
      */
     record MessageSent(Instant time, ClientInfo from, ClientId to, String text, int recipients)
             implements LogEvent {
+        /** Checks the components; {@code to} may be {@code null}. */
         public MessageSent {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(text, "text");
         }
 
-        /** Whether the message went to everyone rather than to one client. */
+        /**
+         * Whether the message went to everyone rather than to one client.
+         *
+         * @return {@code true} when {@link #to()} is {@code null}
+         */
         public boolean isBroadcast() {
             return to == null;
         }
     }
 
     /**
-     * A client's command line was handled.
+     * A client's command line was handled by a registered command.
      *
+     * @param time when it was handled
+     * @param client the sender as it was when the command arrived
      * @param verb the upper-case verb
      * @param arguments the arguments as received
      * @param errorCode {@code null} if the command succeeded, else the code of its error reply
      */
     record CommandExecuted(Instant time, ClientInfo client, String verb, String arguments, String errorCode)
             implements LogEvent {
+        /** Checks the components; {@code errorCode} may be {@code null}. */
         public CommandExecuted {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(client, "client");
@@ -99,19 +144,27 @@ public sealed interface LogEvent {
             Objects.requireNonNull(arguments, "arguments");
         }
 
-        /** Whether the command succeeded. */
+        /**
+         * Whether the command succeeded.
+         *
+         * @return {@code true} when {@link #errorCode()} is {@code null}
+         */
         public boolean succeeded() {
             return errorCode == null;
         }
     }
 
     /**
-     * A client sent a line the server could not treat as a command (too long, not UTF-8, unknown verb).
+     * A client sent a line the server could not treat as a command: too long, not UTF-8, or an unknown
+     * verb.
      *
-     * @param code the error code sent back
+     * @param time when it arrived
+     * @param client the sender
+     * @param code the error code sent back, such as {@code line-too-long}
      * @param detail what was wrong, for a person
      */
     record ProtocolError(Instant time, ClientInfo client, String code, String detail) implements LogEvent {
+        /** Checks the components. */
         public ProtocolError {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(client, "client");
@@ -121,10 +174,14 @@ public sealed interface LogEvent {
     }
 
     /**
-     * The sink fell behind and {@code count} events meant for it were dropped because its queue was
-     * full. Delivered to the sink concerned as soon as its queue has room again.
+     * This sink fell behind: its queue was full, and {@code count} events meant for it were dropped.
+     * Delivered to the sink concerned, in place of what it missed, as soon as its queue has room.
+     *
+     * @param time when the loss was reported
+     * @param count how many events were dropped since the last report
      */
     record EventsDropped(Instant time, long count) implements LogEvent {
+        /** Checks the components. */
         public EventsDropped {
             Objects.requireNonNull(time, "time");
         }

@@ -24,6 +24,9 @@ public interface LogSink extends AutoCloseable {
 
     /**
      * A sink that passes each event to {@code consumer}: {@code LogSink.of(event -> ...)}.
+     *
+     * @param consumer called on the sink's thread with each event
+     * @return the sink
      */
     static LogSink of(java.util.function.Consumer<? super LogEvent> consumer) {
         java.util.Objects.requireNonNull(consumer, "consumer");

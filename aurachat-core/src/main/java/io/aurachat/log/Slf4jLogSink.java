@@ -17,7 +17,11 @@ public final class Slf4jLogSink implements LogSink {
         this(LoggerFactory.getLogger("io.aurachat.events"));
     }
 
-    /** A sink that writes to {@code logger}. */
+    /**
+     * A sink that writes to {@code logger}.
+     *
+     * @param logger where events go
+     */
     public Slf4jLogSink(Logger logger) {
         this.logger = java.util.Objects.requireNonNull(logger, "logger");
     }

@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record ClientInfo(ClientId id, String name, String ip, Instant connectedSince) {
 
+    /** Checks that no component is {@code null}. */
     public ClientInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
