@@ -44,7 +44,6 @@ final class Connection implements Runnable {
     private volatile ClientInfo info;
 
     private final AtomicInteger state = new AtomicInteger(OPEN);
-    private volatile LeaveReason closeReason;
     private volatile long closeDeadlineNanos;
     private volatile boolean inputDone;
     private volatile boolean outputDone;
@@ -155,7 +154,6 @@ final class Connection implements Runnable {
         if (!state.compareAndSet(OPEN, CLOSING)) {
             return;
         }
-        closeReason = reason;
         closeDeadlineNanos = System.nanoTime() + core.lingerNanos();
         core.left(this, reason);
         flushThenClose = true;
@@ -171,7 +169,6 @@ final class Connection implements Runnable {
     /** Closes at once, without a goodbye. */
     void abort(LeaveReason reason) {
         if (state.compareAndSet(OPEN, CLOSING)) {
-            closeReason = reason;
             core.left(this, reason);
         }
         closeChannel();
@@ -265,10 +262,6 @@ final class Connection implements Runnable {
         if (inputDone || core.isClosing()) {
             closeChannel();
         }
-    }
-
-    LeaveReason closeReason() {
-        return closeReason;
     }
 
     @Override
