@@ -164,6 +164,8 @@ public final class ServerCore {
     // ---------------------------------------------------------------- accepting
 
     private void acceptLoop() {
+        long failures = 0;
+        long lastWarning = 0;
         while (!closing) {
             SocketChannel channel;
             try {
@@ -174,8 +176,15 @@ public final class ServerCore {
                 if (closing) {
                     break;
                 }
-                // Typically out of file descriptors: back off instead of spinning on the error.
-                LOG.warn("accept failed on {}: {}", address, e.toString());
+                // Typically out of file descriptors: back off instead of spinning on the error, and
+                // warn at most every 10 s so that the log does not flood while it lasts.
+                failures++;
+                long now = System.nanoTime();
+                if (lastWarning == 0 || now - lastWarning > TimeUnit.SECONDS.toNanos(10)) {
+                    LOG.warn("accept failed on {} ({} times since the last warning): {}", address, failures, e.toString());
+                    lastWarning = now;
+                    failures = 0;
+                }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 continue;
             }
