@@ -25,6 +25,7 @@ final class Session implements LineDecoder.Handler {
 
     private final ServerCore core;
     private final Connection connection;
+    /** Lines in a row that were not commands at all (unknown verb, too long, not UTF-8). */
     private int consecutiveErrors;
 
     Session(ServerCore core, Connection connection) {
@@ -92,11 +93,13 @@ final class Session implements LineDecoder.Handler {
             core.log().emit(new LogEvent.CommandExecuted(
                     core.clock().instant(), context.sender, verb, arguments, errorCode));
         }
+        // A registered command, even one that failed on its merits (no-such-client, name-taken, a
+        // user command's own error), shows the client speaks the protocol: the error streak ends.
+        consecutiveErrors = 0;
         if (closes) {
             connection.closeGracefully(LeaveReason.EXIT, reply);
         } else {
             connection.send(reply);
-            countOutcome(errorCode != null);
         }
     }
 
@@ -105,14 +108,6 @@ final class Session implements LineDecoder.Handler {
             core.log().emit(new LogEvent.ProtocolError(core.clock().instant(), connection.info(), code, message));
         }
         connection.send(Wire.error(command, code, message));
-        countOutcome(true);
-    }
-
-    private void countOutcome(boolean failed) {
-        if (!failed) {
-            consecutiveErrors = 0;
-            return;
-        }
         int limit = core.config().maxConsecutiveErrors();
         if (limit > 0 && ++consecutiveErrors >= limit) {
             connection.closeGracefully(LeaveReason.TOO_MANY_ERRORS, Wire.bye(LeaveReason.TOO_MANY_ERRORS));

@@ -31,7 +31,7 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
     /** The default limit of bytes queued for one client, {@value} (256 KiB). */
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 256 * 1024;
-    /** The default number of error replies in a row after which a client is disconnected, {@value}. */
+    /** The default number of non-command lines in a row after which a client is disconnected, {@value}. */
     public static final int DEFAULT_MAX_CONSECUTIVE_ERRORS = 20;
     /** The default capacity of each log sink's queue, in events, {@value}. */
     public static final int DEFAULT_LOG_QUEUE_CAPACITY = 65_536;
@@ -131,7 +131,11 @@ public final class ServerConfig {
         return maxOutboundBytes;
     }
 
-    /** How many error replies in a row close a connection ({@code too-many-errors}); 0 means never. */
+    /**
+     * How many lines in a row that are not commands at all ({@code unknown-command}, {@code line-too-long},
+     * {@code bad-encoding}) close a connection with {@code too-many-errors}; 0 means never. Any registered
+     * command ends the streak, even one that fails (such as {@code CHAT} to a client that just left).
+     */
     public int maxConsecutiveErrors() {
         return maxConsecutiveErrors;
     }
@@ -233,7 +237,7 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Error replies in a row that close a connection, 0 (never) to 1,000,000. Default 20. */
+        /** Non-command lines in a row that close a connection, 0 (never) to 1,000,000. Default 20. */
         public Builder maxConsecutiveErrors(int errors) {
             this.maxConsecutiveErrors = errors;
             return this;

@@ -169,16 +169,37 @@ class FramingTest {
         clumsy.take().assertError("BAR", "unknown-command");
         clumsy.takeType("pong"); // a success resets the count
 
-        clumsy.sendBytes(bytes("NOPE\nSAY ", new byte[] {(byte) 0xFF}, "\nCHAT c99 hello\nPING\n"));
+        clumsy.sendBytes(bytes("NOPE\nSAY ", new byte[] {(byte) 0xFF}, "\nZAP\nPING\n"));
         clumsy.take().assertError("NOPE", "unknown-command");
         clumsy.take().assertError(null, "bad-encoding");
-        clumsy.take().assertError("CHAT", "no-such-client");
+        clumsy.take().assertError("ZAP", "unknown-command");
         assertEquals("too-many-errors", clumsy.takeType("bye").str("reason"));
         clumsy.awaitClosed();
 
         Json leave = c.get(0).takeType("leave");
         assertEquals("c2", leave.obj("client").str("id"));
         assertEquals("too-many-errors", leave.str("reason"));
+    }
+
+    @Test
+    void failingCommandsEndTheStreakInsteadOfAddingToIt() {
+        server.start(b -> b.maxConsecutiveErrors(3));
+        RawClient client = server.join();
+
+        // Ten CHATs to a client that is not there: a well-formed command failing on its merits.
+        client.sendAll(java.util.Collections.nCopies(10, "CHAT c99 are you there?"));
+        for (int i = 0; i < 10; i++) {
+            client.take().assertError("CHAT", "no-such-client");
+        }
+        // Two bad lines, a failing command, two more bad lines: never three non-commands in a row.
+        client.sendAll(java.util.List.of("FOO", "BAR", "NAME c7", "BAZ", "QUX", "PING"));
+        client.take().assertError("FOO", "unknown-command");
+        client.take().assertError("BAR", "unknown-command");
+        client.take().assertError("NAME", "bad-name");
+        client.take().assertError("BAZ", "unknown-command");
+        client.take().assertError("QUX", "unknown-command");
+        client.takeType("pong");
+        client.assertNothingPending();
     }
 
     @Test
