@@ -2,6 +2,7 @@ package io.aurachat.command;
 
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -73,7 +74,7 @@ public final class Reply {
      */
     public static Reply of(String type, Map<String, ?> fields) {
         Objects.requireNonNull(type, "type");
-        if (!io.aurachat.protocol.ErrorCodes.isValid(type) || RESERVED_TYPES.contains(type)) {
+        if (!ErrorCodes.isValid(type) || RESERVED_TYPES.contains(type)) {
             throw new IllegalArgumentException("reply type not allowed: '" + type + "'");
         }
         Objects.requireNonNull(fields, "fields");

@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Splits a byte stream into UTF-8 text lines ended by {@code \n} (a {@code \r} before it is dropped).
- * Owns its read buffer, which starts small and grows only while a line or a burst of input needs it,
- * never beyond the line limit; bytes of a line that is too long are dropped as they arrive.
+ * Owns its read buffer, which starts small and grows only while a long line or a burst of input needs
+ * it: to one full line, or for bursts to four lines' worth capped at 64 KiB. Bytes of a line that is
+ * too long are dropped as they arrive, never buffered.
  *
  * <p>Not thread-safe: one connection's reader uses it.
  */

@@ -26,16 +26,12 @@ public final class ErrorCodes {
 
     /** Whether {@code code} has the form of an error code: {@code [a-z][a-z0-9-]*}, at most 64 chars. */
     public static boolean isValid(String code) {
-        return isToken(code);
-    }
-
-    static boolean isToken(String s) {
-        int n = s.length();
-        if (n == 0 || n > 64 || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+        int n = code.length();
+        if (n == 0 || n > 64 || code.charAt(0) < 'a' || code.charAt(0) > 'z') {
             return false;
         }
         for (int i = 1; i < n; i++) {
-            char c = s.charAt(i);
+            char c = code.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
                 return false;
             }

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: one platform thread {@code aurachat-accept-PORT} accepts connections; every connection
  * reads on its own virtual thread and is written to by short-lived virtual threads that drain its
- * bounded outbound queue; a daemon thread {@code aurachat-timer} closes idle clients. The accept thread
+ * bounded outbound queue; a daemon thread {@code aurachat-timer-PORT} closes idle clients. The accept thread
  * is not a daemon, so a started server keeps the JVM alive until {@link #close()}.
  *
  * <p>All methods are thread-safe. A closed server cannot be started again; create a new one.
