@@ -174,6 +174,42 @@ public sealed interface LogEvent {
     }
 
     /**
+     * The discovery responder answered a probe.
+     *
+     * @param time when it answered
+     * @param source the address and port the probe came from (the reply went there)
+     * @param probeBytes the size of the probe datagram
+     * @param replyBytes the size of the reply datagram, never more than {@code probeBytes}
+     */
+    record DiscoveryAnswered(Instant time, InetSocketAddress source, int probeBytes, int replyBytes)
+            implements LogEvent {
+        /** Checks the components. */
+        public DiscoveryAnswered {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * The discovery responder received a datagram and sent nothing back.
+     *
+     * @param time when it arrived
+     * @param source the address and port it came from
+     * @param bytes the size of the datagram
+     * @param reason why it was not answered, a stable lower-case token such as {@code malformed},
+     *     {@code foreign}, {@code too-small} or {@code rate-limited}
+     */
+    record DiscoveryIgnored(Instant time, InetSocketAddress source, int bytes, String reason)
+            implements LogEvent {
+        /** Checks the components. */
+        public DiscoveryIgnored {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
      * This sink fell behind: its queue was full, and {@code count} events meant for it were dropped.
      * Delivered to the sink concerned, in place of what it missed, as soon as its queue has room.
      *

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes events to SLF4J under the logger {@code io.aurachat.events}: server start and stop at INFO,
- * connections and disconnections at INFO, refused connections at WARN, commands and protocol errors at DEBUG, message texts at
+ * connections and disconnections at INFO, refused connections at WARN, commands, protocol errors and discovery probes at DEBUG, message texts at
  * TRACE (they are private conversation), dropped events at WARN.
  */
 public final class Slf4jLogSink implements LogSink {
@@ -50,6 +50,10 @@ public final class Slf4jLogSink implements LogSink {
             }
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
+            case LogEvent.DiscoveryAnswered e ->
+                    logger.debug("answered a discovery probe from {}", e.source());
+            case LogEvent.DiscoveryIgnored e ->
+                    logger.debug("ignored a datagram from {}: {}", e.source(), e.reason());
             case LogEvent.EventsDropped e ->
                     logger.warn("{} log events were dropped because this sink fell behind", e.count());
         }
