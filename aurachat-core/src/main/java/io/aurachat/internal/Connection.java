@@ -4,31 +4,35 @@ import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.LeaveReason;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's TCP connection.
+ * One client's TCP connection, owned by one {@link EventLoop} for its whole life.
  *
- * <p>Joining happens on the accept thread, before the reader starts. Reading: one virtual thread
- * ({@link #run()}) reads lines and hands them to the {@link Session};
- * commands of one client therefore run one at a time, in order.
+ * <p>Reading: the loop reads whatever arrived into its shared buffer and hands the complete lines to
+ * the {@link Session} at once, on the loop thread. A command that is not built in may block, so it is
+ * not run on the loop: reading from this connection pauses, a virtual thread runs the command and
+ * the lines after it, and then reading resumes. Either way one client's commands run one at a time,
+ * in order. An idle connection holds no thread and no read buffer.
  *
- * <p>Writing: lines are queued as shared, already-encoded byte arrays. The queue is bounded in bytes; a
- * client that lets it overflow is closed at once ({@code slow-consumer}) and nobody waits for it. A
- * writer virtual thread is started only when the queue goes from empty to non-empty; it copies as many
- * queued lines as fit into one buffer per socket write, so a burst costs few system calls.
+ * <p>Writing: lines are queued as shared, already-encoded byte arrays, from any thread. The queue is
+ * bounded in bytes; a client that lets it overflow is closed at once ({@code slow-consumer}) and
+ * nobody waits for it. Queuing marks the connection for a flush: on an I/O thread, at the end of the
+ * loop's current batch (so many lines for one client go out in one system call); from any other
+ * thread, as a task on the owning loop. What the socket does not take stays in a small backlog and
+ * is written when the socket becomes writable.
  *
  * <p>Closing: {@link #closeGracefully} stops taking lines, queues an optional last line ({@code bye}),
- * and lets the writer flush and shut down output; the socket is closed once the client has closed its
- * side too, or when the linger deadline passes ({@link ServerCore}'s timer enforces it).
- * {@link #abort} closes at once.
+ * flushes and shuts down output; the socket is closed once the client has closed its side too, or
+ * when the linger deadline passes ({@link ServerCore}'s timer enforces it). {@link #abort} closes at
+ * once.
  */
 final class Connection implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -36,35 +40,75 @@ final class Connection implements Runnable {
     static final int OPEN = 0;
     static final int CLOSING = 1;
 
-    private static final int INITIAL_READ_BUFFER = 512;
+    private static final VarHandle STATE;
+    private static final VarHandle FLUSH_PENDING;
+    private static final VarHandle WRITING;
+    private static final VarHandle CHANNEL_CLOSED;
+    private static final VarHandle HOLDS_PERMIT;
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Connection.class, "state", int.class);
+            FLUSH_PENDING = lookup.findVarHandle(Connection.class, "flushPending", boolean.class);
+            WRITING = lookup.findVarHandle(Connection.class, "writing", boolean.class);
+            CHANNEL_CLOSED = lookup.findVarHandle(Connection.class, "channelClosed", boolean.class);
+            HOLDS_PERMIT = lookup.findVarHandle(Connection.class, "holdsPermit", boolean.class);
+            QUEUED_BYTES = lookup.findVarHandle(Connection.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final ClientId id;
     private final ServerCore core;
     private final SocketChannel channel;
+    private final EventLoop loop;
+    private final LineDecoder decoder;
+    private final Session session;
     private volatile ClientInfo info;
 
-    private final AtomicInteger state = new AtomicInteger(OPEN);
+    // Atomics as VarHandle fields rather than Atomic* objects: this object exists once per client.
+    private volatile int state = OPEN;
+    private volatile boolean flushPending;
+    private volatile boolean writing;
+    private volatile boolean channelClosed;
+    /** Whether this connection still counts against maxClients: until it leaves or its socket closes. */
+    private volatile boolean holdsPermit = true;
+    private volatile long queuedBytes;
+
     private volatile long closeDeadlineNanos;
     private volatile boolean inputDone;
     private volatile boolean outputDone;
-    private final AtomicBoolean channelClosed = new AtomicBoolean();
-    /** Whether this connection still counts against maxClients: until it leaves or its socket closes. */
-    final AtomicBoolean holdsPermit = new AtomicBoolean(true);
+    private volatile boolean flushThenClose;
+    /** The socket would not take more: wait for OP_WRITE instead of trying again. */
+    private volatile boolean wantWrite;
 
     private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private volatile boolean flushThenClose;
+    /** Bytes taken from the queue that the socket has not accepted yet; only the writer touches it. */
+    private ByteBuffer backlog;
 
-    /** By the server clock, in milliseconds; written by the reader, read by the timer. */
+    // Touched on the loop thread only.
+    private SelectionKey key;
+    private boolean readPaused;
+
+    /** By the server clock, in milliseconds; written by the session, read by the timer. */
     volatile long lastActivityMillis;
 
-    Connection(ServerCore core, SocketChannel channel, ClientInfo info) {
+    Connection(ServerCore core, SocketChannel channel, EventLoop loop, ClientInfo info) {
         this.core = core;
         this.channel = channel;
+        this.loop = loop;
         this.info = info;
         this.id = info.id();
         this.lastActivityMillis = info.connectedSince().toEpochMilli();
+        this.decoder = new LineDecoder(core.config().maxLineLength());
+        this.session = new Session(core, this);
+    }
+
+    SocketChannel channel() {
+        return channel;
     }
 
     ClientInfo info() {
@@ -76,52 +120,101 @@ final class Connection implements Runnable {
     }
 
     boolean isOpen() {
-        return state.get() == OPEN;
+        return state == OPEN;
     }
 
-    /** The reader: reads lines until the connection ends. The client has already joined. */
-    @Override
-    public void run() {
-        LineDecoder decoder = new LineDecoder(core.config().maxLineLength(), INITIAL_READ_BUFFER);
-        Session session = new Session(core, this);
+    /** Starts reading: registers with the loop. The client has already joined. */
+    void start() {
+        loop.execute(() -> {
+            if (channelClosed) {
+                return;
+            }
+            try {
+                key = loop.register(this, interest());
+            } catch (RuntimeException e) {
+                LOG.debug("could not register {}", id, e);
+                abort(LeaveReason.DISCONNECTED);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reading (loop thread)
+
+    void onReadable(EventLoop via) {
+        ByteBuffer buffer = via.readBuffer;
+        buffer.clear();
+        int n;
         try {
-            while (isOpen()) {
-                if (channel.read(decoder.buffer()) < 0) {
-                    if (decoder.finish() > 0) {
-                        LOG.debug("{} closed its side in the middle of a line; the partial line was dropped", id);
-                    }
-                    inputDone = true;
-                    closeGracefully(LeaveReason.DISCONNECTED, null);
-                    break;
-                }
-                decoder.process(session);
-            }
-            drainInputUntilClosed();
+            n = channel.read(buffer);
         } catch (IOException e) {
-            // Reset by the peer, or closed by us (abort, linger deadline, shutdown): either way, gone.
+            // Reset by the peer, or closed by us meanwhile: either way, gone.
             abort(LeaveReason.DISCONNECTED);
-        } catch (RuntimeException | Error e) {
-            LOG.error("connection {} failed", id, e);
-            abort(LeaveReason.DISCONNECTED);
+            return;
         }
+        if (n < 0) {
+            endOfInput();
+        } else if (n > 0 && isOpen() && !decoder.process(buffer.array(), 0, n, session)) {
+            offload();
+        }
+        // While closing, input is read and dropped until the client closes: closing a socket with
+        // unread input would reset the connection and destroy the goodbye.
     }
 
-    /**
-     * After a goodbye, keeps reading (and ignoring) what the client still sends until it closes, so
-     * that closing our socket with unread input does not reset the connection and destroy the bye.
-     */
-    private void drainInputUntilClosed() throws IOException {
-        ByteBuffer sink = ByteBuffer.allocate(256);
-        while (!inputDone) {
-            sink.clear();
-            if (channel.read(sink) < 0) {
-                inputDone = true;
-            }
+    private void endOfInput() {
+        inputDone = true;
+        updateInterest();
+        if (decoder.finish() > 0) {
+            LOG.debug("{} closed its side in the middle of a line; the partial line was dropped", id);
         }
-        if (outputDone) {
+        if (isOpen()) {
+            closeGracefully(LeaveReason.DISCONNECTED, null);
+        } else if (outputDone) {
             closeChannel();
         }
     }
+
+    /** Runs the paused-on command and the input after it on a virtual thread; reading waits. */
+    private void offload() {
+        readPaused = true;
+        updateInterest();
+        try {
+            Threads.startCommandRunner(this::runOffloaded, id);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not start a command thread for {}", id, e);
+            abort(LeaveReason.DISCONNECTED);
+        }
+    }
+
+    private void runOffloaded() {
+        try {
+            session.runPending();
+            while (isOpen() && !decoder.resume(session)) {
+                session.runPending();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("connection {} failed", id, e);
+            abort(LeaveReason.DISCONNECTED);
+        } finally {
+            loop.execute(() -> {
+                readPaused = false;
+                updateInterest();
+            });
+        }
+    }
+
+    private int interest() {
+        return (readPaused || inputDone ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+    }
+
+    /** Applies the current interest set; on the loop thread. */
+    private void updateInterest() {
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOps(interest());
+        }
+    }
+
+    // ---------------------------------------------------------------- writing (any thread)
 
     /**
      * Queues a line if the connection is open.
@@ -133,128 +226,135 @@ final class Connection implements Runnable {
     }
 
     private boolean offer(byte[] line) {
-        long after = queuedBytes.addAndGet(line.length);
+        long after = (long) QUEUED_BYTES.getAndAdd(this, (long) line.length) + line.length;
         if (after > core.config().maxOutboundBytes() && after != line.length) {
-            queuedBytes.addAndGet(-line.length);
+            QUEUED_BYTES.getAndAdd(this, (long) -line.length);
             abort(LeaveReason.SLOW_CONSUMER);
             return false;
         }
         outbound.add(line);
-        if (draining.compareAndSet(false, true)) {
-            Threads.startWriter(this::drain);
+        scheduleFlush();
+        return true;
+    }
+
+    private void scheduleFlush() {
+        if (!FLUSH_PENDING.compareAndSet(this, false, true)) {
+            return;
+        }
+        EventLoop current = EventLoop.current();
+        if (current != null) {
+            current.markDirty(this);
+        } else {
+            loop.execute(this);
+        }
+    }
+
+    /** A flush task on the owning loop. */
+    @Override
+    public void run() {
+        flush(loop);
+    }
+
+    /** Writes what is queued, as far as the socket takes it; on an I/O thread. */
+    void flush(EventLoop via) {
+        FLUSH_PENDING.setVolatile(this, false);
+        while (!wantWrite && !channelClosed && WRITING.compareAndSet(this, false, true)) {
+            boolean more;
+            try {
+                more = writeOut(via.writeBuffer);
+            } catch (IOException e) {
+                abort(LeaveReason.DISCONNECTED);
+                return;
+            } finally {
+                WRITING.setVolatile(this, false);
+            }
+            // A line queued while we held the writer role found it taken and left it to us.
+            if (!more && outbound.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /** OP_WRITE: the socket has room again; on the loop thread. */
+    void onWritable() {
+        wantWrite = false;
+        updateInterest();
+        flush(loop);
+    }
+
+    /**
+     * Moves queued lines to the socket through {@code buffer}.
+     *
+     * @return whether lines remain that the socket did not block on (the caller loops)
+     */
+    private boolean writeOut(ByteBuffer buffer) throws IOException {
+        if (backlog != null) {
+            long before = backlog.remaining();
+            channel.write(backlog);
+            QUEUED_BYTES.getAndAdd(this, backlog.remaining() - before);
+            if (backlog.hasRemaining()) {
+                blocked();
+                return false;
+            }
+            backlog = null;
+        }
+        while (true) {
+            buffer.clear();
+            byte[] line;
+            while ((line = outbound.peek()) != null) {
+                if (line.length > buffer.remaining()) {
+                    if (buffer.position() == 0) {
+                        outbound.poll();
+                        return writeHuge(line);
+                    }
+                    break;
+                }
+                buffer.put(outbound.poll());
+            }
+            if (buffer.position() == 0) {
+                break;
+            }
+            buffer.flip();
+            int taken = buffer.remaining();
+            channel.write(buffer);
+            QUEUED_BYTES.getAndAdd(this, (long) (buffer.remaining() - taken));
+            if (buffer.hasRemaining()) {
+                backlog = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+                blocked();
+                return false;
+            }
+        }
+        if (flushThenClose && !outputDone && outbound.isEmpty()) {
+            finishOutput();
+        }
+        return false;
+    }
+
+    /** A line bigger than the write buffer (a long LIST): written from its own array. */
+    private boolean writeHuge(byte[] line) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(line);
+        channel.write(data);
+        QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - line.length));
+        if (data.hasRemaining()) {
+            backlog = data;
+            blocked();
+            return false;
         }
         return true;
     }
 
-    /**
-     * Stops the connection after {@code lastLine} (may be {@code null}) and everything queued before it
-     * has been written. Idempotent: only the first reason counts.
-     */
-    void closeGracefully(LeaveReason reason, byte[] lastLine) {
-        if (!state.compareAndSet(OPEN, CLOSING)) {
-            return;
-        }
-        closeDeadlineNanos = System.nanoTime() + core.lingerNanos();
-        core.left(this, reason);
-        flushThenClose = true;
-        if (lastLine != null) {
-            outbound.add(lastLine);
-            queuedBytes.addAndGet(lastLine.length);
-        }
-        if (draining.compareAndSet(false, true)) {
-            Threads.startWriter(this::drain);
-        }
-    }
-
-    /** Closes at once, without a goodbye. */
-    void abort(LeaveReason reason) {
-        if (state.compareAndSet(OPEN, CLOSING)) {
-            core.left(this, reason);
-        }
-        closeChannel();
-    }
-
-    /** Called by the timer: a closing connection past its linger deadline is closed hard. */
-    void checkLinger(long nowNanos) {
-        if (state.get() == CLOSING && !channelClosed.get() && nowNanos - closeDeadlineNanos > 0) {
-            closeChannel();
-        }
-    }
-
-    /** Whether output has been flushed and shut down (used by server shutdown to stop waiting). */
-    boolean isOutputDone() {
-        return outputDone || channelClosed.get();
-    }
-
-    void closeChannel() {
-        if (channelClosed.compareAndSet(false, true)) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.debug("closing {} failed", id, e);
-            }
-            outbound.clear();
-            core.closed(this);
-        }
-    }
-
-    private void drain() {
-        ByteBuffer buffer = core.buffers().acquire();
-        try {
-            while (true) {
-                int taken = 0;
-                buffer.clear();
-                byte[] line;
-                while ((line = outbound.peek()) != null) {
-                    if (line.length > buffer.remaining()) {
-                        if (buffer.position() == 0) {
-                            outbound.poll();
-                            writeFully(ByteBuffer.wrap(line));
-                            queuedBytes.addAndGet(-line.length);
-                        }
-                        break;
-                    }
-                    buffer.put(outbound.poll());
-                    taken += line.length;
-                }
-                if (buffer.position() > 0) {
-                    buffer.flip();
-                    writeFully(buffer);
-                    queuedBytes.addAndGet(-taken);
-                    continue;
-                }
-                if (!outbound.isEmpty()) {
-                    continue;
-                }
-                if (flushThenClose) {
-                    finishOutput();
-                    return;
-                }
-                draining.set(false);
-                // A line queued after the emptiness check but before the flag dropped would wait
-                // forever: look once more and take the writer role back if so.
-                if (outbound.isEmpty() && !flushThenClose || !draining.compareAndSet(false, true)) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            abort(LeaveReason.DISCONNECTED);
-        } catch (RuntimeException | Error e) {
-            LOG.error("writer of {} failed", id, e);
-            abort(LeaveReason.DISCONNECTED);
-        } finally {
-            core.buffers().release(buffer);
-        }
-    }
-
-    private void writeFully(ByteBuffer data) throws IOException {
-        while (data.hasRemaining()) {
-            channel.write(data);
+    /** The socket is full: the owning loop writes again when it has room. */
+    private void blocked() {
+        wantWrite = true;
+        if (loop.inLoop()) {
+            updateInterest();
+        } else {
+            loop.execute(this::updateInterest);
         }
     }
 
     private void finishOutput() throws IOException {
-        if (channelClosed.get()) {
+        if (channelClosed) {
             return;
         }
         channel.shutdownOutput();
@@ -262,6 +362,66 @@ final class Connection implements Runnable {
         if (inputDone || core.isClosing()) {
             closeChannel();
         }
+    }
+
+    // ---------------------------------------------------------------- closing (any thread)
+
+    /**
+     * Stops the connection after {@code lastLine} (may be {@code null}) and everything queued before it
+     * has been written. Idempotent: only the first reason counts.
+     */
+    void closeGracefully(LeaveReason reason, byte[] lastLine) {
+        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
+            return;
+        }
+        closeDeadlineNanos = System.nanoTime() + core.lingerNanos();
+        core.left(this, reason);
+        if (lastLine != null) {
+            QUEUED_BYTES.getAndAdd(this, (long) lastLine.length);
+            outbound.add(lastLine);
+        }
+        flushThenClose = true;
+        scheduleFlush();
+    }
+
+    /** Closes at once, without a goodbye. */
+    void abort(LeaveReason reason) {
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            core.left(this, reason);
+        }
+        closeChannel();
+    }
+
+    /** Called by the timer: a closing connection past its linger deadline is closed hard. */
+    void checkLinger(long nowNanos) {
+        if (state == CLOSING && !channelClosed && nowNanos - closeDeadlineNanos > 0) {
+            closeChannel();
+        }
+    }
+
+    /** Whether output has been flushed and shut down (used by server shutdown to stop waiting). */
+    boolean isOutputDone() {
+        return outputDone || channelClosed;
+    }
+
+    /** Whether this connection still holds a client permit; clears it (true once). */
+    boolean releasePermit() {
+        return HOLDS_PERMIT.compareAndSet(this, true, false);
+    }
+
+    void closeChannel() {
+        if (!CHANNEL_CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {} failed", id, e);
+        }
+        // A registered channel's descriptor is released when its selector next runs: wake it.
+        loop.wakeup();
+        outbound.clear();
+        core.closed(this);
     }
 
     @Override

@@ -6,21 +6,32 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Splits a byte stream into UTF-8 text lines ended by {@code \n} (a {@code \r} before it is dropped).
- * Owns its read buffer, which starts small and grows only while a long line or a burst of input needs
- * it: to one full line, or for bursts to four lines' worth capped at 64 KiB. Bytes of a line that is
- * too long are dropped as they arrive, never buffered.
  *
- * <p>Not thread-safe: one connection's reader uses it.
+ * <p>Lines are decoded straight from the caller's read buffer, which the I/O thread shares among all
+ * its connections. The decoder itself keeps bytes only while they cannot be handled yet: the start
+ * of a line whose end has not arrived, or the input after a line whose handler asked to
+ * {@linkplain Handler#onLine pause}. That copy is made only when needed, grows to at most one line
+ * ({@code maxLineLength} + 2 bytes) for a partial line, and is released as soon as it is used up: an
+ * idle connection holds no buffer at all. Bytes of a line that is too long are dropped as they
+ * arrive, never kept.
+ *
+ * <p>Not thread-safe: one thread at a time feeds a given decoder.
  */
 public final class LineDecoder {
 
-    /** What the decoder found; called on the thread that calls {@link #process}. */
+    /** What the decoder found; called on the thread that feeds the decoder. */
     public interface Handler {
-        /** A complete line, without its terminator. */
-        void onLine(String line);
+        /**
+         * A complete line, without its terminator.
+         *
+         * @return {@code true} to go on with the next line; {@code false} to pause: the decoder keeps
+         *     the rest of the input until {@link #resume} is called
+         */
+        boolean onLine(String line);
 
         /** A line longer than the limit ended; its bytes were discarded. */
         void onLineTooLong();
@@ -29,71 +40,86 @@ public final class LineDecoder {
         void onBadEncoding();
     }
 
-    /** Input is read in chunks of up to this size once a burst has made the buffer grow. */
-    private static final int MAX_READ_CHUNK = 64 * 1024;
+    private static final int MIN_STASH = 128;
 
     private final int maxLineLength;
-    private final int initialCapacity;
-    private final int maxCapacity;
-    private ByteBuffer buffer;
-    private int scanned;
+    /** Bytes kept between calls: a partial line, or the unhandled input after a pause. */
+    private byte[] stash;
+    private int stashLength;
+    /** Whether the input that was paused on is in the stash (it may hold several lines). */
+    private boolean paused;
+    /** The current line is too long: its bytes are dropped up to its end. */
     private boolean discarding;
     private CharsetDecoder utf8;
 
     /**
      * @param maxLineLength the longest line accepted, in bytes, without its terminator
-     * @param initialCapacity the starting size of the buffer
      */
-    public LineDecoder(int maxLineLength, int initialCapacity) {
+    public LineDecoder(int maxLineLength) {
         this.maxLineLength = maxLineLength;
-        this.maxCapacity = Math.max(maxLineLength + 2, Math.min(MAX_READ_CHUNK, 4 * (maxLineLength + 2)));
-        this.initialCapacity = Math.min(initialCapacity, maxCapacity);
-        this.buffer = ByteBuffer.allocate(this.initialCapacity);
     }
 
-    /** The buffer to read into: in write mode, with room for at least one byte. */
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    /** Processes the bytes read into {@link #buffer()} since the last call. */
-    public void process(Handler handler) {
-        byte[] a = buffer.array();
-        int end = buffer.position();
-        boolean filled = end == buffer.capacity();
-        int start = 0;
-        for (int i = scanned; i < end; i++) {
-            if (a[i] == '\n') {
-                if (discarding) {
-                    discarding = false;
-                    handler.onLineTooLong();
-                } else {
-                    emit(a, start, i, handler);
-                }
-                start = i + 1;
+    /**
+     * Handles the bytes {@code a[from..to)} that just arrived.
+     *
+     * @return {@code true} if they were all handled (a partial last line is kept); {@code false} if a
+     *     handler paused: call {@link #resume} later to handle the rest, and feed no input before that
+     */
+    public boolean process(byte[] a, int from, int to, Handler handler) {
+        if (paused) {
+            throw new IllegalStateException("paused: resume first");
+        }
+        int start = from;
+        if (stashLength > 0 || discarding) {
+            int newline = indexOf(a, from, to);
+            if (newline < 0) {
+                keep(a, from, to);
+                return true;
+            }
+            keep(a, from, newline + 1);
+            start = newline + 1;
+            boolean go = emitStash(handler);
+            if (!go) {
+                pause(a, start, to);
+                return false;
             }
         }
-        int pending = end - start;
-        if (discarding || pending > maxLineLength + 1) {
-            // Too long already (maxLineLength + 1 leaves room for a '\r'): drop it as it comes.
-            discarding = true;
-            pending = 0;
-        } else if (pending > 0 && start > 0) {
-            System.arraycopy(a, start, a, 0, pending);
+        for (int i = start; i < to; i++) {
+            if (a[i] == '\n') {
+                boolean go = emit(a, start, i, handler);
+                start = i + 1;
+                if (!go) {
+                    pause(a, start, to);
+                    return false;
+                }
+            }
         }
-        buffer.position(pending);
-        scanned = pending;
-        resize(pending, end, filled);
+        keep(a, start, to);
+        return true;
     }
 
-    /** Feeds bytes as if read from the network: for tests and in-memory streams. */
+    /**
+     * Handles the input kept by a pause.
+     *
+     * @return {@code true} once it is all handled; {@code false} if a handler paused again
+     */
+    public boolean resume(Handler handler) {
+        if (!paused) {
+            return true;
+        }
+        byte[] input = stash;
+        int length = stashLength;
+        paused = false;
+        stash = null;
+        stashLength = 0;
+        return process(input, 0, length, handler);
+    }
+
+    /** Feeds bytes as if read from the network, resuming after every pause: for tests. */
     public void feed(byte[] bytes, Handler handler) {
-        int off = 0;
-        while (off < bytes.length) {
-            int n = Math.min(buffer.remaining(), bytes.length - off);
-            buffer.put(bytes, off, n);
-            off += n;
-            process(handler);
+        boolean done = process(bytes, 0, bytes.length, handler);
+        while (!done) {
+            done = resume(handler);
         }
     }
 
@@ -104,26 +130,89 @@ public final class LineDecoder {
      * @return how many bytes of an unterminated line were dropped
      */
     public int finish() {
-        int dropped = discarding ? maxLineLength + 1 : buffer.position();
+        int dropped = discarding ? maxLineLength + 1 : stashLength;
         discarding = false;
-        buffer.clear();
-        scanned = 0;
+        paused = false;
+        stash = null;
+        stashLength = 0;
         return dropped;
     }
 
-    private void emit(byte[] a, int from, int newline, Handler handler) {
+    /** How many bytes the decoder holds now (for tests of its memory bound). */
+    public int retainedCapacity() {
+        return stash == null ? 0 : stash.length;
+    }
+
+    private static int indexOf(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Appends part of a line to the stash, or starts discarding once it is longer than a line may be. */
+    private void keep(byte[] a, int from, int to) {
+        int n = to - from;
+        if (n == 0 || discarding) {
+            return;
+        }
+        // maxLineLength + 2 leaves room for "\r\n": anything longer is too long already.
+        if (stashLength + n > maxLineLength + 2) {
+            discarding = true;
+            stash = null;
+            stashLength = 0;
+            return;
+        }
+        ensure(stashLength + n, maxLineLength + 2);
+        System.arraycopy(a, from, stash, stashLength, n);
+        stashLength += n;
+    }
+
+    private void pause(byte[] a, int from, int to) {
+        int n = to - from;
+        stash = n == 0 ? null : Arrays.copyOfRange(a, from, to);
+        stashLength = n;
+        paused = true;
+    }
+
+    private void ensure(int needed, int cap) {
+        if (stash == null) {
+            stash = new byte[Math.min(cap, Math.max(MIN_STASH, needed))];
+        } else if (stash.length < needed) {
+            stash = Arrays.copyOf(stash, Math.min(cap, Math.max(needed, stash.length * 2)));
+        }
+    }
+
+    /** Handles the stashed line, which ends with its newline. */
+    private boolean emitStash(Handler handler) {
+        boolean tooLong = discarding;
+        byte[] line = stash;
+        int length = stashLength;
+        discarding = false;
+        stash = null;
+        stashLength = 0;
+        if (tooLong) {
+            handler.onLineTooLong();
+            return true;
+        }
+        return emit(line, 0, length - 1, handler);
+    }
+
+    private boolean emit(byte[] a, int from, int newline, Handler handler) {
         int to = newline > from && a[newline - 1] == '\r' ? newline - 1 : newline;
         int length = to - from;
         if (length > maxLineLength) {
             handler.onLineTooLong();
-            return;
+            return true;
         }
         String line = decode(a, from, length);
         if (line == null) {
             handler.onBadEncoding();
-        } else {
-            handler.onLine(line);
+            return true;
         }
+        return handler.onLine(line);
     }
 
     private String decode(byte[] a, int from, int length) {
@@ -147,23 +236,6 @@ public final class LineDecoder {
             return chars.toString();
         } catch (CharacterCodingException e) {
             return null;
-        }
-    }
-
-    private void resize(int pending, int used, boolean filled) {
-        int capacity = buffer.capacity();
-        int wanted = capacity;
-        if (filled && capacity < maxCapacity) {
-            // A full buffer means a long line or a burst of pipelined commands: read more at once.
-            wanted = Math.min(capacity * 2, maxCapacity);
-        } else if (pending == 0 && capacity > initialCapacity && used < capacity / 8) {
-            // The burst is over (this read used little of the buffer): give the memory back.
-            wanted = initialCapacity;
-        }
-        if (wanted != capacity) {
-            ByteBuffer next = ByteBuffer.allocate(wanted);
-            next.put(buffer.array(), 0, pending);
-            buffer = next;
         }
     }
 }

@@ -53,7 +53,10 @@ public final class ServerCore {
     private final Thread acceptThread;
     private final ScheduledExecutorService timer;
     private final Semaphore permits;
-    private final BufferPool buffers = new BufferPool(64 * 1024, 64);
+    private final EventLoop[] loops;
+    private int nextLoop;
+    /** Built-in commands never block, so they run on the I/O threads; others get a virtual thread. */
+    private final Set<Command> loopCommands = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final List<Command> sortedCommands;
     private final byte[] serverFullBye = Wire.bye(LeaveReason.SERVER_FULL);
 
@@ -78,6 +81,11 @@ public final class ServerCore {
         this.sortedCommands = config.commands().values().stream()
                 .sorted(Comparator.comparing(Command::verb)).toList();
         this.log = new LogBus(config.logSinks(), config.logQueueCapacity(), clock);
+        this.loopCommands.addAll(io.aurachat.command.BuiltinCommands.all());
+        this.loops = new EventLoop[config.ioThreads()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop(address.getPort(), i);
+        }
         this.acceptThread = Threads.acceptThread(this::acceptLoop, address.getPort());
         this.timer = Threads.timer(address.getPort());
     }
@@ -95,6 +103,9 @@ public final class ServerCore {
         ServerCore core = new ServerCore(config, acceptor);
         long period = sweepPeriodMillis(config.idleTimeout());
         core.timer.scheduleWithFixedDelay(core::sweep, period, period, TimeUnit.MILLISECONDS);
+        for (EventLoop loop : core.loops) {
+            loop.start();
+        }
         core.acceptThread.start();
         if (core.log.active()) {
             core.log.emit(new LogEvent.ServerStarted(core.clock.instant(), config.serverName(), core.address));
@@ -126,8 +137,9 @@ public final class ServerCore {
         return log;
     }
 
-    BufferPool buffers() {
-        return buffers;
+    /** Whether {@code command} may run on an I/O thread: true for the built-in ones, which never block. */
+    boolean runsOnLoop(Command command) {
+        return loopCommands.contains(command);
     }
 
     boolean isClosing() {
@@ -198,6 +210,7 @@ public final class ServerCore {
     }
 
     private void accepted(SocketChannel channel) throws IOException {
+        channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         String ip = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
@@ -206,13 +219,16 @@ public final class ServerCore {
             return;
         }
         ClientId id = ClientId.of(nextId.incrementAndGet());
-        Connection connection = new Connection(this, channel, new ClientInfo(id, id.value(), ip, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        EventLoop loop = loops[nextLoop];
+        nextLoop = (nextLoop + 1) % loops.length;
+        Connection connection = new Connection(this, channel, loop,
+                new ClientInfo(id, id.value(), ip, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
         live.add(connection);
         try {
             // Joining here, on the one accept thread, makes join order equal id order: every client
             // sees the join of every client that connected after it.
             join(connection);
-            Threads.startReader(connection, id);
+            connection.start();
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.warn("could not start connection {}", id, e);
             connection.abort(LeaveReason.DISCONNECTED);
@@ -222,7 +238,6 @@ public final class ServerCore {
     /** Over the client limit: a goodbye if the socket takes it without waiting, then close. */
     private void reject(SocketChannel channel, String ip) {
         try {
-            channel.configureBlocking(false);
             channel.write(ByteBuffer.wrap(serverFullBye));
         } catch (IOException e) {
             LOG.debug("could not tell {} the server is full", ip, e);
@@ -288,7 +303,7 @@ public final class ServerCore {
      * little longer while its goodbye is flushed.
      */
     private void releasePermit(Connection connection) {
-        if (connection.holdsPermit.compareAndSet(true, false)) {
+        if (connection.releasePermit()) {
             permits.release();
         }
     }
@@ -410,6 +425,9 @@ public final class ServerCore {
             c.abort(LeaveReason.SERVER_SHUTDOWN);
         }
         timer.shutdownNow();
+        for (EventLoop loop : loops) {
+            loop.shutdown(TimeUnit.SECONDS.toMillis(5));
+        }
         log.close(new LogEvent.ServerStopped(clock.instant()), config.shutdownTimeout());
     }
 

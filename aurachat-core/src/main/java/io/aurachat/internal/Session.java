@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one client's lines into commands and replies: exactly one reply per non-blank line, in order.
- * Runs on the connection's reader thread only.
+ * Runs on one thread at a time: the connection's I/O thread, or the virtual thread that runs a
+ * command which is not built in (see {@link Connection}).
  */
 final class Session implements LineDecoder.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -27,16 +28,24 @@ final class Session implements LineDecoder.Handler {
     private final Connection connection;
     /** Lines in a row that were not commands at all (unknown verb, too long, not UTF-8). */
     private int consecutiveErrors;
+    /** A command that must not run on the I/O thread, waiting for {@link #runPending()}. */
+    private Command pendingCommand;
+    private String pendingArguments;
 
     Session(ServerCore core, Connection connection) {
         this.core = core;
         this.connection = connection;
     }
 
+    /**
+     * Handles one line. A built-in command runs here and now; any other command may block, so on an
+     * I/O thread it is only noted, and {@code false} tells the caller to run it with
+     * {@link #runPending()} on a thread that may block.
+     */
     @Override
-    public void onLine(String line) {
+    public boolean onLine(String line) {
         if (!connection.isOpen() || CommandLine.isBlank(line)) {
-            return;
+            return true;
         }
         connection.lastActivityMillis = core.clock().millis();
         CommandLine parsed = CommandLine.parse(line);
@@ -46,9 +55,26 @@ final class Session implements LineDecoder.Handler {
             String shown = verb.length() > MAX_ECHOED_VERB ? verb.substring(0, MAX_ECHOED_VERB) + "..." : verb;
             protocolError(shown, ErrorCodes.UNKNOWN_COMMAND,
                     "unknown command '" + shown + "'; HELP lists the commands");
-            return;
+            return true;
+        }
+        if (EventLoop.current() != null && !core.runsOnLoop(command)) {
+            pendingCommand = command;
+            pendingArguments = parsed.arguments();
+            return false;
         }
         execute(command, parsed.arguments());
+        return true;
+    }
+
+    /** Runs the command that {@link #onLine} returned {@code false} for; off the I/O thread. */
+    void runPending() {
+        Command command = pendingCommand;
+        String arguments = pendingArguments;
+        pendingCommand = null;
+        pendingArguments = null;
+        if (command != null && connection.isOpen()) {
+            execute(command, arguments);
+        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.aurachat.internal;
 import io.aurachat.protocol.ClientId;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +11,6 @@ final class Threads {
     private static final Logger LOG = LoggerFactory.getLogger(Threads.class);
     private static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT =
             (thread, e) -> LOG.error("uncaught exception in {}", thread.getName(), e);
-    /** Writers are short-lived and many: unnamed virtual threads are cheapest. */
-    private static final ThreadFactory WRITERS =
-            Thread.ofVirtual().uncaughtExceptionHandler(LOG_UNCAUGHT).factory();
 
     private Threads() {}
 
@@ -24,14 +20,22 @@ final class Threads {
                 .uncaughtExceptionHandler(LOG_UNCAUGHT).unstarted(loop);
     }
 
-    /** A connection's reader: a virtual thread named after the client. */
-    static Thread startReader(Runnable reader, ClientId id) {
-        return Thread.ofVirtual().name("aurachat-conn-" + id).uncaughtExceptionHandler(LOG_UNCAUGHT).start(reader);
+    /** An I/O thread: a daemon platform thread that runs one {@link EventLoop}. */
+    static Thread ioThread(EventLoop loop, int port, int index) {
+        Thread thread = new IoThread(loop, "aurachat-io-" + port + "-" + index);
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler(LOG_UNCAUGHT);
+        return thread;
     }
 
-    /** Drains one connection's outbound queue, then ends. */
-    static void startWriter(Runnable drain) {
-        WRITERS.newThread(drain).start();
+    /** The loop of the calling thread, or {@code null} if it is not an I/O thread. */
+    static EventLoop currentLoop() {
+        return Thread.currentThread() instanceof IoThread io ? io.loop : null;
+    }
+
+    /** Runs a command that may block (one not built in) for one client: a virtual thread. */
+    static void startCommandRunner(Runnable runner, ClientId id) {
+        Thread.ofVirtual().name("aurachat-cmd-" + id).uncaughtExceptionHandler(LOG_UNCAUGHT).start(runner);
     }
 
     /** Idle and linger checks: one daemon platform thread per server. */
@@ -44,5 +48,14 @@ final class Threads {
     static Thread logThread(Runnable dispatcher, int index) {
         return Thread.ofPlatform().name("aurachat-log-" + index).daemon(true)
                 .uncaughtExceptionHandler(LOG_UNCAUGHT).unstarted(dispatcher);
+    }
+
+    private static final class IoThread extends Thread {
+        final EventLoop loop;
+
+        IoThread(EventLoop loop, String name) {
+            super(loop, name);
+            this.loop = loop;
+        }
     }
 }

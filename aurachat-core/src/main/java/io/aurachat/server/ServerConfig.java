@@ -46,6 +46,7 @@ public final class ServerConfig {
     private final int maxClients;
     private final int maxOutboundBytes;
     private final int maxConsecutiveErrors;
+    private final int ioThreads;
     private final Map<String, Command> commands;
     private final List<LogSink> logSinks;
     private final int logQueueCapacity;
@@ -61,6 +62,7 @@ public final class ServerConfig {
         this.maxClients = b.maxClients;
         this.maxOutboundBytes = b.maxOutboundBytes;
         this.maxConsecutiveErrors = b.maxConsecutiveErrors;
+        this.ioThreads = b.ioThreads;
         this.commands = Map.copyOf(b.commands);
         this.logSinks = List.copyOf(b.logSinks);
         this.logQueueCapacity = b.logQueueCapacity;
@@ -84,6 +86,7 @@ public final class ServerConfig {
         b.maxClients = maxClients;
         b.maxOutboundBytes = maxOutboundBytes;
         b.maxConsecutiveErrors = maxConsecutiveErrors;
+        b.ioThreads = ioThreads;
         b.commands.clear();
         b.commands.putAll(commands);
         b.logSinks.addAll(logSinks);
@@ -140,6 +143,14 @@ public final class ServerConfig {
         return maxConsecutiveErrors;
     }
 
+    /**
+     * How many I/O threads ({@code aurachat-io-PORT-N}) read, run built-in commands and write. Each
+     * connection stays on one of them.
+     */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
     /** The commands by upper-case verb (unordered; HELP sorts them by verb). */
     public Map<String, Command> commands() {
         return commands;
@@ -170,7 +181,7 @@ public final class ServerConfig {
         return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
                 + ", port=" + port + ", name=" + serverName + ", idleTimeout=" + idleTimeout
                 + ", maxLineLength=" + maxLineLength + ", maxClients=" + maxClients
-                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors
+                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout + "]";
     }
@@ -185,6 +196,7 @@ public final class ServerConfig {
         private int maxClients = DEFAULT_MAX_CLIENTS;
         private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
         private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
         private final Map<String, Command> commands = new TreeMap<>();
         private final List<LogSink> logSinks = new ArrayList<>();
         private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
@@ -240,6 +252,15 @@ public final class ServerConfig {
         /** Non-command lines in a row that close a connection, 0 (never) to 1,000,000. Default 20. */
         public Builder maxConsecutiveErrors(int errors) {
             this.maxConsecutiveErrors = errors;
+            return this;
+        }
+
+        /**
+         * I/O threads, 1 to 256. Default: one per available processor. Commands that are not built in
+         * never run on them (they get a virtual thread), so more are rarely useful.
+         */
+        public Builder ioThreads(int threads) {
+            this.ioThreads = threads;
             return this;
         }
 
@@ -311,6 +332,7 @@ public final class ServerConfig {
                     "maxOutboundBytes must be 1024 to 1073741824: " + maxOutboundBytes);
             check(maxConsecutiveErrors >= 0 && maxConsecutiveErrors <= 1_000_000,
                     "maxConsecutiveErrors must be 0 to 1000000: " + maxConsecutiveErrors);
+            check(ioThreads >= 1 && ioThreads <= 256, "ioThreads must be 1 to 256: " + ioThreads);
             check(logQueueCapacity >= 16 && logQueueCapacity <= 1 << 24,
                     "logQueueCapacity must be 16 to 16777216: " + logQueueCapacity);
             check(shutdownTimeout != null && !shutdownTimeout.isNegative()

@@ -1,6 +1,8 @@
 package io.aurachat.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,10 +16,13 @@ class LineDecoderTest {
     /** Records what the decoder reports, as "line:TEXT", "too-long" and "bad-encoding". */
     private static final class Recorder implements LineDecoder.Handler {
         final List<String> events = new ArrayList<>();
+        /** Lines whose handling pauses the decoder, as a command that may block does. */
+        String pauseOn = null;
 
         @Override
-        public void onLine(String line) {
+        public boolean onLine(String line) {
             events.add("line:" + line);
+            return !line.equals(pauseOn);
         }
 
         @Override
@@ -32,7 +37,7 @@ class LineDecoderTest {
     }
 
     private static List<String> decode(int max, byte[]... chunks) {
-        LineDecoder decoder = new LineDecoder(max, 16);
+        LineDecoder decoder = new LineDecoder(max);
         Recorder recorder = new Recorder();
         for (byte[] chunk : chunks) {
             decoder.feed(chunk, recorder);
@@ -95,12 +100,12 @@ class LineDecoderTest {
 
     @Test
     void neverHoldsMoreThanTheLimitWhileDiscarding() {
-        LineDecoder decoder = new LineDecoder(64, 16);
+        LineDecoder decoder = new LineDecoder(64);
         Recorder recorder = new Recorder();
         for (int i = 0; i < 1000; i++) {
-            decoder.feed(utf8("y".repeat(1000)), recorder);
-            assertTrue(decoder.buffer().capacity() <= 64 * 4 + 8,
-                    "buffer grew to " + decoder.buffer().capacity());
+            decoder.feed(utf8("y".repeat(i % 2 == 0 ? 1000 : 7)), recorder);
+            assertTrue(decoder.retainedCapacity() <= 64 + 2,
+                    "kept " + decoder.retainedCapacity() + " bytes");
         }
         decoder.feed(utf8("\nPING\n"), recorder);
         assertEquals(List.of("too-long", "line:PING"), recorder.events);
@@ -137,22 +142,61 @@ class LineDecoderTest {
 
     @Test
     void finishDropsAnUnterminatedLastLine() {
-        LineDecoder decoder = new LineDecoder(64, 16);
+        LineDecoder decoder = new LineDecoder(64);
         Recorder recorder = new Recorder();
         decoder.feed(utf8("PING\nTIME"), recorder);
         assertEquals(4, decoder.finish());
         assertEquals(List.of("line:PING"), recorder.events);
-        assertEquals(0, decoder.buffer().position());
+        assertEquals(0, decoder.retainedCapacity());
     }
 
     @Test
-    void theBufferShrinksBackAfterABurst() {
-        LineDecoder decoder = new LineDecoder(4096, 64);
+    void keepsNothingBetweenCompleteLinesAndOnlyThePartialLineOtherwise() {
+        LineDecoder decoder = new LineDecoder(4096);
         Recorder recorder = new Recorder();
         decoder.feed(utf8("PING\n".repeat(2000)), recorder);
-        assertTrue(decoder.buffer().capacity() > 64);
-        decoder.feed(utf8("PING\n"), recorder);
-        assertEquals(64, decoder.buffer().capacity());
-        assertEquals(2001, recorder.events.size());
+        assertEquals(0, decoder.retainedCapacity());
+        decoder.feed(utf8("PING\nTI"), recorder);
+        assertTrue(decoder.retainedCapacity() > 0 && decoder.retainedCapacity() <= 128,
+                "kept " + decoder.retainedCapacity());
+        decoder.feed(utf8("ME\n"), recorder);
+        assertEquals(0, decoder.retainedCapacity());
+        assertEquals(2002, recorder.events.size());
+        assertEquals("line:TIME", recorder.events.get(2001));
+    }
+
+    @Test
+    void aPauseKeepsTheRestOfTheInputUntilResumed() {
+        LineDecoder decoder = new LineDecoder(64);
+        Recorder recorder = new Recorder();
+        recorder.pauseOn = "ROLL";
+        byte[] input = utf8("PING\nROLL\nTIME\nROLL\nLIST\nSA");
+        assertFalse(decoder.process(input, 0, input.length, recorder));
+        assertEquals(List.of("line:PING", "line:ROLL"), recorder.events);
+        java.util.Arrays.fill(input, (byte) 'x'); // the caller reuses its buffer: the rest was copied
+        assertThrows(IllegalStateException.class, () -> decoder.process(input, 0, 1, recorder));
+        assertFalse(decoder.resume(recorder));
+        assertEquals(List.of("line:PING", "line:ROLL", "line:TIME", "line:ROLL"), recorder.events);
+        assertTrue(decoder.resume(recorder));
+        assertTrue(decoder.resume(recorder), "nothing more to resume");
+        byte[] rest = utf8("Y hi\n");
+        assertTrue(decoder.process(rest, 0, rest.length, recorder));
+        assertEquals(List.of("line:PING", "line:ROLL", "line:TIME", "line:ROLL", "line:LIST", "line:SAY hi"),
+                recorder.events);
+    }
+
+    @Test
+    void aPauseOnTheLastCompleteLineOfAChunkKeepsThePartialLine() {
+        LineDecoder decoder = new LineDecoder(64);
+        Recorder recorder = new Recorder();
+        recorder.pauseOn = "ROLL";
+        byte[] first = utf8("ROL");
+        byte[] second = utf8("L\nTI");
+        assertTrue(decoder.process(first, 0, first.length, recorder));
+        assertFalse(decoder.process(second, 0, second.length, recorder));
+        assertTrue(decoder.resume(recorder));
+        byte[] third = utf8("ME\n");
+        assertTrue(decoder.process(third, 0, third.length, recorder));
+        assertEquals(List.of("line:ROLL", "line:TIME"), recorder.events);
     }
 }

@@ -1,0 +1,183 @@
+package io.aurachat.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One I/O thread and its selector. It reads from the connections registered with it, runs their
+ * built-in commands, and writes for them; a connection stays on one loop for its whole life.
+ *
+ * <p>Output is flushed the way Redis does it: a line queued while the loop handles ready keys only
+ * marks its connection; once every ready key has been handled, the loop writes each marked
+ * connection's queue in one system call. Under load that turns many small lines into few writes.
+ *
+ * <p>Other threads hand work to the loop with {@link #execute}; the loop runs it between selects.
+ */
+final class EventLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    /** Read and write chunk: one socket call moves at most this much. */
+    static final int IO_BUFFER_SIZE = 64 * 1024;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** False while the loop may be blocked in select: then a new task must wake it. */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final ArrayList<Connection> dirty = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /** Where reads land before they are split into lines; lines are decoded from it directly. */
+    final ByteBuffer readBuffer = ByteBuffer.allocate(IO_BUFFER_SIZE);
+    /** Where queued lines are gathered for one socket write. */
+    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+
+    EventLoop(int port, int index) throws IOException {
+        this.selector = Selector.open();
+        this.thread = Threads.ioThread(this, port, index);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether the caller is this loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The loop of the calling thread, or {@code null} if it is not an I/O thread. */
+    static EventLoop current() {
+        return Threads.currentLoop();
+    }
+
+    /** Runs {@code task} on this loop's thread, soon. Any thread may call this. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    /** Makes a blocked select return, e.g. so that it releases a closed channel's descriptor. */
+    void wakeup() {
+        if (!inLoop() && awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers a new connection; called on this loop's thread. */
+    SelectionKey register(Connection connection, int ops) {
+        try {
+            return connection.channel().register(selector, ops, connection);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asks for {@code connection} to be flushed once the current batch of ready keys is handled. */
+    void markDirty(Connection connection) {
+        dirty.add(connection);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                runTasks();
+                awake.set(false);
+                if (tasks.isEmpty()) {
+                    selector.select(TimeUnit.SECONDS.toMillis(1));
+                } else {
+                    selector.selectNow();
+                }
+                awake.set(true);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    handle(key);
+                }
+                selector.selectedKeys().clear();
+                flushDirty();
+                runTasks();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
+            } catch (Error e) {
+                LOG.error("I/O loop {} failed", thread.getName(), e);
+                throw e;
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the selector failed", e);
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        Connection connection = (Connection) key.attachment();
+        try {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                connection.onWritable();
+            }
+            if ((ready & SelectionKey.OP_READ) != 0) {
+                connection.onReadable(this);
+            }
+        } catch (CancelledKeyException e) {
+            // Closed by another thread meanwhile: nothing left to do.
+        } catch (RuntimeException e) {
+            LOG.error("connection {} failed", connection, e);
+            connection.abort(io.aurachat.protocol.LeaveReason.DISCONNECTED);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("task on {} failed", thread.getName(), e);
+            }
+        }
+        flushDirty();
+    }
+
+    /**
+     * Writes every connection marked since the last flush: once after all ready keys, once after the
+     * tasks. A connection that many senders of one batch wrote to gets one system call, not one each.
+     */
+    private void flushDirty() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flush(this);
+        }
+        dirty.clear();
+    }
+
+    /** Stops the loop; connections must already be closed. Waits up to {@code millis} for the thread. */
+    void shutdown(long millis) {
+        running = false;
+        selector.wakeup();
+        if (!inLoop()) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+}
