@@ -19,9 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * <p>Threads: one platform thread {@code aurachat-accept-PORT} accepts connections; every connection
- * reads on its own virtual thread and is written to by short-lived virtual threads that drain its
- * bounded outbound queue; a daemon thread {@code aurachat-timer-PORT} closes idle clients. The accept thread
+ * <p>Threads: one platform thread {@code aurachat-accept-PORT} accepts connections; a few daemon I/O
+ * threads {@code aurachat-io-PORT-N} ({@link ServerConfig#ioThreads()}) read every connection, run the
+ * built-in commands and write; a command that is not built in runs on a virtual thread
+ * {@code aurachat-cmd-cN}; a daemon thread {@code aurachat-timer-PORT} closes idle clients. The accept thread
  * is not a daemon, so a started server keeps the JVM alive until {@link #close()}.
  *
  * <p>All methods are thread-safe. A closed server cannot be started again; create a new one.

@@ -164,7 +164,8 @@ class CustomCommandsTest {
     void aHandlerThatBlocksDelaysOnlyItsOwnClient() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        server.start(b -> b.command(Command.of("WAIT", "Wait for the test.", ctx -> {
+        // One I/O thread serves both clients: a handler blocking it would stall c2 too.
+        server.start(b -> b.ioThreads(1).command(Command.of("WAIT", "Wait for the test.", ctx -> {
             entered.countDown();
             try {
                 if (!release.await(Awaits.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -189,5 +190,32 @@ class CustomCommandsTest {
         }
         assertEquals("done", c.get(0).takeType("ok").str("text"));
         c.get(0).takeType("pong");
+    }
+
+    @Test
+    void pipelinedCustomAndBuiltInCommandsAreAnsweredInOrder() {
+        server.start(b -> b.ioThreads(1).command(Command.of("ECHO", "Echo the arguments.",
+                ctx -> Reply.ok(ctx.arguments()))));
+        RawClient client = server.join();
+        List<String> lines = new java.util.ArrayList<>();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            if (i % 3 == 0) {
+                lines.add("PING");
+                expected.add("pong");
+            } else {
+                lines.add("ECHO " + i);
+                expected.add("ok:" + i);
+            }
+        }
+        // Sent as one burst, so custom commands interrupt runs of lines that arrived in one read.
+        client.sendRaw(String.join("\n", lines) + "\n");
+        List<String> got = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Json reply = client.take();
+            got.add(reply.type().equals("ok") ? "ok:" + reply.str("text") : reply.type());
+        }
+        assertEquals(expected, got);
+        client.assertNothingPending();
     }
 }

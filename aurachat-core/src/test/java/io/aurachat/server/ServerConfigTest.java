@@ -46,6 +46,7 @@ class ServerConfigTest {
         assertEquals(10_000, config.maxClients());
         assertEquals(256 * 1024, config.maxOutboundBytes());
         assertEquals(20, config.maxConsecutiveErrors());
+        assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
         assertEquals(65_536, config.logQueueCapacity());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
         assertEquals(ZoneId.systemDefault(), config.clock().getZone());
@@ -126,6 +127,8 @@ class ServerConfigTest {
                 invalid("maxOutboundBytes", b -> b.maxOutboundBytes((1 << 30) + 1)),
                 invalid("maxConsecutiveErrors", b -> b.maxConsecutiveErrors(-1)),
                 invalid("maxConsecutiveErrors", b -> b.maxConsecutiveErrors(1_000_001)),
+                invalid("ioThreads", b -> b.ioThreads(0)),
+                invalid("ioThreads", b -> b.ioThreads(257)),
                 invalid("logQueueCapacity", b -> b.logQueueCapacity(15)),
                 invalid("logQueueCapacity", b -> b.logQueueCapacity((1 << 24) + 1)),
                 invalid("shutdownTimeout", b -> b.shutdownTimeout(null)),
@@ -167,6 +170,8 @@ class ServerConfigTest {
                 valid("maxOutboundBytes 1 GiB", b -> b.maxOutboundBytes(1 << 30),
                         c -> c.maxOutboundBytes() == 1 << 30),
                 valid("maxConsecutiveErrors 0", b -> b.maxConsecutiveErrors(0), c -> c.maxConsecutiveErrors() == 0),
+                valid("ioThreads 1", b -> b.ioThreads(1), c -> c.ioThreads() == 1),
+                valid("ioThreads 256", b -> b.ioThreads(256), c -> c.ioThreads() == 256),
                 valid("maxConsecutiveErrors 1000000", b -> b.maxConsecutiveErrors(1_000_000),
                         c -> c.maxConsecutiveErrors() == 1_000_000),
                 valid("logQueueCapacity 16", b -> b.logQueueCapacity(16), c -> c.logQueueCapacity() == 16),
