@@ -15,6 +15,7 @@ import java.util.Map;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 
 /**
  * The one place where server-to-client lines are made: each method returns one complete JSON object
@@ -22,7 +23,29 @@ import tools.jackson.core.json.JsonFactory;
  */
 public final class Wire {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /**
+     * Lines are made mostly on the few I/O threads, so Jackson's per-thread buffer pool fits better
+     * than its default shared pool, whose deque every encode would contend on.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
+    /** Each thread's scratch output, reused: only the finished line is a new array. */
+    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+
+    /** A byte array output whose {@code reset} keeps its buffer. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(256);
+        }
+
+        /** Drops a buffer that one huge line (a long LIST) made big, so it is not kept forever. */
+        void recycle() {
+            reset();
+            if (buf.length > 64 * 1024) {
+                buf = new byte[256];
+            }
+        }
+    }
 
     private Wire() {}
 
@@ -107,15 +130,19 @@ public final class Wire {
     }
 
     private static byte[] object(String type, Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-            g.writeStartObject();
-            g.writeStringProperty("type", type);
-            body.write(g);
-            g.writeEndObject();
+        Output out = OUTPUT.get();
+        try {
+            try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+                g.writeStartObject();
+                g.writeStringProperty("type", type);
+                body.write(g);
+                g.writeEndObject();
+            }
+            out.write('\n');
+            return out.toByteArray();
+        } finally {
+            out.recycle();
         }
-        out.write('\n');
-        return out.toByteArray();
     }
 
     private static void client(JsonGenerator g, ClientInfo client, boolean withSince) {
