@@ -44,6 +44,7 @@ public final class DiscoveryResponder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveryResponder.class);
     /** Sources whose rate-limit state is kept; the least recently seen is forgotten beyond this. */
     static final int MAX_TRACKED_SOURCES = 4096;
+    private static final int MAX_UDP_PAYLOAD = 65_536;
     private static final long SUPPRESSED_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final DiscoveryConfig config;
@@ -198,9 +199,9 @@ public final class DiscoveryResponder implements AutoCloseable {
     // ---------------------------------------------------------------- answering
 
     private void receiveLoop(DatagramChannel channel) {
-        // One byte more than the largest accepted datagram: a datagram that fills it was larger (and
-        // was truncated by the kernel), so it is refused as too large without ever being buffered.
-        ByteBuffer buffer = ByteBuffer.allocate(DiscoveryWire.MAX_DATAGRAM + 1);
+        // Room for the largest UDP datagram, so that a too-large one is logged with its real size; only
+        // datagrams up to DiscoveryWire.MAX_DATAGRAM are ever parsed.
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_UDP_PAYLOAD);
         while (!closed) {
             InetSocketAddress source;
             buffer.clear();
