@@ -3,7 +3,8 @@
  *
  * <p>Exported: {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J
- * sink) and {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes).
+ * sink), {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes) and
+ * {@code io.aurachat.discovery} (LAN discovery over UDP: DiscoveryClient, ServerInfo, DiscoveryConfig).
  * {@code io.aurachat.internal} is the implementation and is not exported.
  */
 module io.aurachat.core {
@@ -11,6 +12,7 @@ module io.aurachat.core {
     requires tools.jackson.core;
 
     exports io.aurachat.command;
+    exports io.aurachat.discovery;
     exports io.aurachat.log;
     exports io.aurachat.protocol;
     exports io.aurachat.server;

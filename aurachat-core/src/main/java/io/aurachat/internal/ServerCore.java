@@ -168,6 +168,11 @@ public final class ServerCore {
         return list;
     }
 
+    /** How many clients have joined and not left; cheap, for the discovery responder. */
+    int clientCount() {
+        return clients.size();
+    }
+
     Optional<ClientInfo> client(ClientId id) {
         Connection c = clients.get(id);
         return c == null ? Optional.empty() : Optional.of(c.info());

@@ -50,6 +50,14 @@ final class Threads {
                 .uncaughtExceptionHandler(LOG_UNCAUGHT).unstarted(dispatcher);
     }
 
+    /**
+     * A discovery responder's receive loop: a platform thread, not a daemon, like the accept thread; the
+     * responder ends it on close.
+     */
+    static Thread discoveryThread(Runnable loop, String name) {
+        return Thread.ofPlatform().name(name).daemon(false).uncaughtExceptionHandler(LOG_UNCAUGHT).unstarted(loop);
+    }
+
     private static final class IoThread extends Thread {
         final EventLoop loop;
 

@@ -1,11 +1,13 @@
 package io.aurachat.server;
 
+import io.aurachat.internal.DiscoveryResponder;
 import io.aurachat.internal.ServerCore;
 import io.aurachat.protocol.ClientInfo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,6 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * built-in commands and write; a command that is not built in runs on a virtual thread
  * {@code aurachat-cmd-cN}; a daemon thread {@code aurachat-timer-PORT} closes idle clients. The accept thread
  * is not a daemon, so a started server keeps the JVM alive until {@link #close()}.
+ * When discovery is enabled ({@link ServerConfig#discovery()}), platform threads
+ * {@code aurachat-discovery-UDPPORT} (and {@code -v6}) answer probes; they end on {@link #close()} too.
  *
  * <p>All methods are thread-safe. A closed server cannot be started again; create a new one.
  */
@@ -35,6 +39,7 @@ public final class ChatServer implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.NEW;
     private ServerCore core;
+    private DiscoveryResponder discovery;
 
     private ChatServer(ServerConfig config) {
         this.config = config;
@@ -47,10 +52,12 @@ public final class ChatServer implements AutoCloseable {
 
     /**
      * Binds the port and starts accepting; returns once connections are accepted. Emits
-     * {@link io.aurachat.log.LogEvent.ServerStarted}.
+     * {@link io.aurachat.log.LogEvent.ServerStarted}. Then, if discovery is enabled, binds its UDP port
+     * and starts answering probes; if that fails, the TCP side is closed again and this throws.
      *
      * @return this server
-     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     * @throws IOException if the address or the discovery port cannot be bound (in use, not local, no
+     *     permission)
      * @throws IllegalStateException if the server was already started or closed
      */
     public ChatServer start() throws IOException {
@@ -59,7 +66,16 @@ public final class ChatServer implements AutoCloseable {
             if (state != State.NEW) {
                 throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "closed"));
             }
-            core = ServerCore.start(config);
+            ServerCore started = ServerCore.start(config);
+            if (config.discovery().enabled()) {
+                try {
+                    discovery = DiscoveryResponder.start(config.discovery(), started);
+                } catch (IOException | RuntimeException e) {
+                    started.close();
+                    throw e;
+                }
+            }
+            core = started;
             state = State.RUNNING;
             return this;
         } finally {
@@ -83,6 +99,35 @@ public final class ChatServer implements AutoCloseable {
      */
     public InetSocketAddress address() {
         return started().address();
+    }
+
+    /**
+     * The discovery responder's bound IPv4 address and UDP port, the real port when the configuration
+     * asked for port 0.
+     *
+     * @return the address, or empty if discovery is disabled
+     * @throws IllegalStateException if the server has not been started
+     */
+    public Optional<InetSocketAddress> discoveryAddress() {
+        lock.lock();
+        try {
+            if (core == null) {
+                throw new IllegalStateException("server not started");
+            }
+            return Optional.ofNullable(discovery).map(DiscoveryResponder::address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The discovery responder's UDP port.
+     *
+     * @return the bound port
+     * @throws IllegalStateException if the server has not been started or discovery is disabled
+     */
+    public int discoveryPort() {
+        return discoveryAddress().orElseThrow(() -> new IllegalStateException("discovery is disabled")).getPort();
     }
 
     /**
@@ -110,7 +155,7 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, sends every client {@code bye} with reason {@code server-shutdown}, waits up to
+     * Stops answering discovery probes, stops accepting, sends every client {@code bye} with reason {@code server-shutdown}, waits up to
      * {@link ServerConfig#shutdownTimeout()} for the goodbyes to be written, closes every connection,
      * delivers {@link io.aurachat.log.LogEvent.ServerStopped} and closes the log sinks. Blocks until all
      * of that is done. Idempotent; a server that was never started just becomes closed.
@@ -118,6 +163,7 @@ public final class ChatServer implements AutoCloseable {
     @Override
     public void close() {
         ServerCore toClose;
+        DiscoveryResponder responder;
         lock.lock();
         try {
             if (state == State.CLOSED) {
@@ -125,8 +171,12 @@ public final class ChatServer implements AutoCloseable {
             }
             state = State.CLOSED;
             toClose = core;
+            responder = discovery;
         } finally {
             lock.unlock();
+        }
+        if (responder != null) {
+            responder.close(); // first, so that no probe is answered for a server that is going away
         }
         if (toClose != null) {
             toClose.close();

@@ -3,6 +3,7 @@ package io.aurachat.server;
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandHandler;
+import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.log.LogSink;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -52,6 +53,7 @@ public final class ServerConfig {
     private final int logQueueCapacity;
     private final Duration shutdownTimeout;
     private final Clock clock;
+    private final DiscoveryConfig discovery;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -68,6 +70,7 @@ public final class ServerConfig {
         this.logQueueCapacity = b.logQueueCapacity;
         this.shutdownTimeout = b.shutdownTimeout;
         this.clock = b.clock;
+        this.discovery = b.discovery;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -93,6 +96,7 @@ public final class ServerConfig {
         b.logQueueCapacity = logQueueCapacity;
         b.shutdownTimeout = shutdownTimeout;
         b.clock = clock;
+        b.discovery = discovery;
         return b;
     }
 
@@ -176,6 +180,14 @@ public final class ServerConfig {
         return clock;
     }
 
+    /**
+     * The discovery responder's configuration; {@link DiscoveryConfig#disabled()} by default, so a server
+     * opens no UDP port unless asked to.
+     */
+    public DiscoveryConfig discovery() {
+        return discovery;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
@@ -183,7 +195,8 @@ public final class ServerConfig {
                 + ", maxLineLength=" + maxLineLength + ", maxClients=" + maxClients
                 + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
-                + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
+                + ", discovery=" + discovery + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -202,6 +215,7 @@ public final class ServerConfig {
         private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Clock clock = Clock.systemDefaultZone();
+        private DiscoveryConfig discovery = DiscoveryConfig.disabled();
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -313,6 +327,16 @@ public final class ServerConfig {
         }
 
         /**
+         * LAN discovery: the UDP responder that answers {@link io.aurachat.discovery.DiscoveryClient}
+         * probes, started after the TCP port is bound and stopped by {@link ChatServer#close()}. Default
+         * {@link DiscoveryConfig#disabled()}: an embedding application opts in to opening a UDP port.
+         */
+        public Builder discovery(DiscoveryConfig discovery) {
+            this.discovery = discovery;
+            return this;
+        }
+
+        /**
          * Checks every value and makes the configuration.
          *
          * @throws IllegalArgumentException naming the first value out of range
@@ -339,6 +363,7 @@ public final class ServerConfig {
                             && shutdownTimeout.compareTo(Duration.ofMinutes(10)) <= 0,
                     "shutdownTimeout must be 0 to 10 minutes: " + shutdownTimeout);
             check(clock != null, "clock must not be null");
+            check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
             return new ServerConfig(this);
         }
 

@@ -1,5 +1,6 @@
 package io.aurachat.examples;
 
+import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.log.Slf4jLogSink;
 import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
@@ -45,6 +46,13 @@ public final class ServerMain implements Callable<Integer> {
             description = "Longest accepted line in bytes. Default: ${DEFAULT-VALUE}.")
     int maxLineLength;
 
+    @Option(names = "--discovery-port", paramLabel = "PORT", defaultValue = "" + DiscoveryConfig.DEFAULT_PORT,
+            description = "UDP port that answers LAN discovery probes; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int discoveryPort;
+
+    @Option(names = "--no-discovery", description = "Do not answer LAN discovery probes (opens no UDP port).")
+    boolean noDiscovery;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,6 +76,8 @@ public final class ServerMain implements Callable<Integer> {
                     .maxClients(maxClients)
                     .maxLineLength(maxLineLength)
                     .logSink(new Slf4jLogSink())
+                    .discovery(noDiscovery ? DiscoveryConfig.disabled()
+                            : DiscoveryConfig.builder().port(discoveryPort).build())
                     .build();
         } catch (UnknownHostException e) {
             err.println("aurachat-server: --bind: not an address of this machine: " + bind);
@@ -81,7 +91,8 @@ public final class ServerMain implements Callable<Integer> {
         try {
             server.start();
         } catch (IOException e) {
-            err.println("aurachat-server: cannot listen on " + (bind == null ? "*" : bind) + ":" + port + ": " + e.getMessage());
+            err.println("aurachat-server: cannot listen on " + (bind == null ? "*" : bind) + ":" + port
+                    + (noDiscovery ? "" : " (and UDP " + discoveryPort + " for discovery)") + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -94,6 +105,7 @@ public final class ServerMain implements Callable<Integer> {
         String host = bind == null ? "127.0.0.1" : bind;
         out.printf("AuraChat server '%s' listening on %s (port %d).%n", name, server.address(), server.port());
         out.printf("Talk to it with:  nc %s %d   (then type HELP)%n", host, server.port());
+        server.discoveryAddress().ifPresent(udp -> out.printf("Answering LAN discovery on UDP port %d.%n", udp.getPort()));
         out.println("Stop it with Ctrl+C: every client gets a goodbye.");
         out.flush();
         try {

@@ -27,7 +27,8 @@ class ServerMainTest {
     void helpListsTheOptions() {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
-        for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients"}) {
+        for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients",
+            "--discovery-port", "--no-discovery"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
@@ -46,7 +47,11 @@ class ServerMainTest {
         assertEquals(2, notANumber.exitCode());
         assertTrue(notANumber.err().contains("--port"), notANumber.err());
 
-        for (Run run : new Run[] {negative, port, notANumber}) {
+        Run udp = run("--discovery-port", "70000");
+        assertEquals(2, udp.exitCode());
+        assertTrue(udp.err().contains("discovery port must be 0 to 65535"), udp.err());
+
+        for (Run run : new Run[] {negative, port, notANumber, udp}) {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
         }
     }
