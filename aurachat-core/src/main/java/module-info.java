@@ -3,10 +3,11 @@
  *
  * <p>Exported: {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J
- * sink) and {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes).
+ * and XML sinks) and {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes).
  * {@code io.aurachat.internal} is the implementation and is not exported.
  */
 module io.aurachat.core {
+    requires java.xml;
     requires org.slf4j;
     requires tools.jackson.core;
 
