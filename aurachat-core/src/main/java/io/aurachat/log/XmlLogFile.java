@@ -83,8 +83,9 @@ final class XmlLogFile {
                     + "): it does not start with " + new String(HEADER, StandardCharsets.UTF_8).replace("\n", " ")
                     + "; move it away or log to another file");
         }
-        if (size >= EMPTY_SIZE && Arrays.equals(read(ch, size - TAIL.length, TAIL.length), TAIL)) {
-            return size;
+        if (size >= EMPTY_SIZE && Arrays.equals(read(ch, size - TAIL.length, TAIL.length), TAIL)
+                && (size == EMPTY_SIZE || endsWithCompleteEvent(ch, size - TAIL.length))) {
+            return size; // closed properly: only the last event is checked, so opening a large log is cheap
         }
         long cut = lastCompleteEventEnd(ch, size);
         LOG.warn("{} was not closed properly (a crash during a write?): cut {} bytes after its last complete "
@@ -92,7 +93,10 @@ final class XmlLogFile {
         return rewriteFrom(ch, cut, false);
     }
 
-    /** Writes the tail (and, at 0, the header) at {@code at}, drops what follows, forces it. */
+    /**
+     * Writes the tail (and, at 0, the header) at {@code at} and drops what follows. Not forced: should
+     * the power fail before the next forced write, the next start simply repairs the same damage again.
+     */
     private static long rewriteFrom(FileChannel ch, long at, boolean header) throws IOException {
         ch.truncate(at);
         ByteBuffer b = ByteBuffer.allocate((header ? HEADER.length : 0) + TAIL.length);
@@ -104,7 +108,6 @@ final class XmlLogFile {
         while (b.hasRemaining()) {
             pos += ch.write(b, pos);
         }
-        ch.force(false);
         return pos;
     }
 
@@ -138,6 +141,28 @@ final class XmlLogFile {
             return lineEnd + 1;
         }
         return HEADER.length;
+    }
+
+    /** Whether the line that ends just before {@code end} (which follows an LF) is a complete event. */
+    private static boolean endsWithCompleteEvent(FileChannel ch, long end) throws IOException {
+        long lf = end - 1;
+        if (read(ch, lf, 1)[0] != '\n') {
+            return false;
+        }
+        long start = lf;
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        while (start > HEADER.length) {
+            int n = (int) Math.min(CHUNK, start - HEADER.length);
+            buf.clear().limit(n);
+            readFully(ch, buf, start - n);
+            for (int i = n - 1; i >= 0; i--) {
+                if (buf.get(i) == '\n') {
+                    return isCompleteEvent(ch, start - n + i + 1, lf);
+                }
+            }
+            start -= n;
+        }
+        return isCompleteEvent(ch, HEADER.length, lf);
     }
 
     /** Whether bytes [from, to) are exactly one event element, parsed for real. */

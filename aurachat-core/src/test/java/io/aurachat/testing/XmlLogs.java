@@ -30,6 +30,7 @@ import org.xml.sax.helpers.DefaultHandler;
 public final class XmlLogs {
 
     private static final Schema SCHEMA = schema();
+    private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(XmlLogs::builder);
 
     private XmlLogs() {}
 
@@ -44,14 +45,22 @@ public final class XmlLogs {
         }
     }
 
-    /** Parses {@code file}; fails the test if it is not a well-formed XML document. */
-    public static Document parse(Path file) {
+    private static DocumentBuilder builder() {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newDefaultInstance();
             f.setNamespaceAware(true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            DocumentBuilder b = f.newDocumentBuilder();
+            return f.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Parses {@code file}; fails the test if it is not a well-formed XML document. */
+    public static Document parse(Path file) {
+        try {
+            DocumentBuilder b = BUILDERS.get();
             b.setErrorHandler(new DefaultHandler() {
                 @Override
                 public void error(SAXParseException e) throws SAXException {
@@ -64,7 +73,7 @@ public final class XmlLogs {
         } catch (SAXParseException e) {
             throw new AssertionError(file + " is not well-formed at line " + e.getLineNumber() + ", column "
                     + e.getColumnNumber() + ": " + e.getMessage() + "\n" + tail(file), e);
-        } catch (SAXException | IOException | ParserConfigurationException e) {
+        } catch (SAXException | IOException e) {
             throw new AssertionError("cannot parse " + file + ": " + e, e);
         }
     }
