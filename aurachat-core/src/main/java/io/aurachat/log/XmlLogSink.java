@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -58,10 +60,11 @@ import org.slf4j.LoggerFactory;
  * exclusive lock, so two servers cannot write one log.
  *
  * <p><b>Forcing to disk.</b> A killed process loses nothing the kernel already has. Against power loss
- * the sink calls {@link FileChannel#force} after a write when the last force is at least
- * {@link Builder#forceInterval} old (1 second by default; zero forces every write), on every rollover
- * and on {@link #close()}. A write after a quiet spell is forced only by the next one or by the kernel's
- * own write-back (about 30 s on Linux).
+ * a daemon thread ({@code aurachat-log-force}) calls {@link FileChannel#force} every
+ * {@link Builder#forceInterval} (1 second by default) if anything was written since the last force, so
+ * a power failure loses at most about that much of the log; the file is also forced on every rollover
+ * and on {@link #close()}. The writing thread never waits for the disk except on those two. With a
+ * zero interval there is no such thread and every write is forced before it returns (much slower).
  *
  * <p><b>Rollover</b> is off by default. With {@link Builder#rolloverBytes} set, an event that would
  * make the file larger than that starts a new file: {@code log.xml} is renamed {@code log-1.xml} (an
@@ -106,17 +109,23 @@ public final class XmlLogSink implements LogSink {
     private final long rolloverBytes;
     private final int maxFiles;
     private final long forceIntervalNanos;
+    private final ReentrantLock forceLock = new ReentrantLock();
+    private final Condition forceWake = forceLock.newCondition();
+    /** Forces written data to disk every interval, so the writing thread never waits for the disk. */
+    private final Thread forcer;
     private final DateTimeFormatter timeFormat;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteSink pending = new ByteSink();
     private final XMLStreamWriter xml;
 
-    private FileChannel channel;
+    /** Volatile: the forcer reads it without the lock. */
+    private volatile FileChannel channel;
     private FileLock fileLock;
     /** The file's size: it always ends with {@link XmlLogFile#TAIL}. */
     private long size;
-    private long lastForceNanos;
-    private boolean dirty;
+    /** Written since the last force; set by writes, cleared by whoever forces. */
+    private volatile boolean dirty;
+    private boolean stopping;
     /** Events lost to failed writes, not yet reported in the file. */
     private long lost;
     /** Events encoded in {@link #pending}. */
@@ -141,7 +150,9 @@ public final class XmlLogSink implements LogSink {
             Files.createDirectories(parent);
         }
         openFile();
-        this.lastForceNanos = System.nanoTime();
+        this.forcer = forceIntervalNanos == 0 ? null : Thread.ofPlatform().name("aurachat-log-force").daemon(true)
+                .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught exception in {}", t.getName(), e))
+                .start(this::forceLoop);
     }
 
     /**
@@ -265,10 +276,11 @@ public final class XmlLogSink implements LogSink {
             if (closed) {
                 return;
             }
+            stopForcer();
             try {
                 write();
                 if (dirty) {
-                    channel.force(false);
+                    force();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not force " + file + " to disk", e);
@@ -312,9 +324,9 @@ public final class XmlLogSink implements LogSink {
                 at += channel.write(buffer, at);
             }
             size = at;
-            dirty = true;
             lost = 0;
-            if (System.nanoTime() - lastForceNanos >= forceIntervalNanos) {
+            dirty = true;
+            if (forcer == null) {
                 force();
             }
         } catch (IOException e) {
@@ -331,9 +343,62 @@ public final class XmlLogSink implements LogSink {
     }
 
     private void force() throws IOException {
-        channel.force(false);
         dirty = false;
-        lastForceNanos = System.nanoTime();
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            dirty = true;
+            throw e;
+        }
+    }
+
+    /**
+     * The forcer's loop: every interval, force the file if anything was written since the last force.
+     * It never takes the sink's lock, so a slow disk delays only durability, not writing; a force that
+     * meets a channel just closed by a rollover or close() is moot, since both force before closing.
+     */
+    private void forceLoop() {
+        while (true) {
+            forceLock.lock();
+            try {
+                long left = forceIntervalNanos;
+                while (!stopping && left > 0) {
+                    left = forceWake.awaitNanos(left);
+                }
+                if (stopping) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                forceLock.unlock();
+            }
+            FileChannel ch = channel;
+            if (dirty && ch != null) {
+                dirty = false;
+                try {
+                    ch.force(false);
+                } catch (ClosedChannelException e) {
+                    // rolled over or closed meanwhile: that path forced the file before closing it
+                } catch (IOException e) {
+                    dirty = true;
+                    LOG.warn("could not force {} to disk; will try again", file, e);
+                }
+            }
+        }
+    }
+
+    private void stopForcer() {
+        if (forcer == null) {
+            return;
+        }
+        forceLock.lock();
+        try {
+            stopping = true;
+            forceWake.signalAll();
+        } finally {
+            forceLock.unlock();
+        }
     }
 
     private void rollover() {
@@ -444,9 +509,10 @@ public final class XmlLogSink implements LogSink {
         }
 
         /**
-         * The longest time written events may stay unforced to disk while more are written.
+         * How often a background thread forces written events to disk (against power loss; a killed
+         * process loses nothing either way). Zero forces every write on the writing thread instead.
          *
-         * @param interval zero (force every write) to 1 hour; default 1 second
+         * @param interval zero to 1 hour; default 1 second
          * @return this builder
          */
         public Builder forceInterval(Duration interval) {

@@ -2,13 +2,21 @@ package io.aurachat.testing;
 
 import io.aurachat.log.XmlLogSink;
 import java.io.IOException;
+import java.io.BufferedInputStream;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.stream.StreamSource;
@@ -111,6 +119,36 @@ public final class XmlLogs {
     /** The local names of the events in {@code file}, in order. */
     public static List<String> kinds(Path file) {
         return events(file).stream().map(Element::getLocalName).toList();
+    }
+
+    /**
+     * Counts the events of each kind in {@code file} with a streaming parser, for logs too large for a
+     * DOM; fails the test if the file is not well-formed.
+     */
+    public static Map<String, Long> count(Path file) {
+        Map<String, Long> counts = new TreeMap<>();
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            XMLStreamReader r = f.createXMLStreamReader(in);
+            int depth = 0;
+            while (r.hasNext()) {
+                int type = r.next();
+                if (type == XMLStreamConstants.START_ELEMENT) {
+                    if (++depth == 2) {
+                        counts.merge(r.getLocalName(), 1L, Long::sum);
+                    }
+                } else if (type == XMLStreamConstants.END_ELEMENT) {
+                    depth--;
+                }
+            }
+            r.close();
+            return counts;
+        } catch (XMLStreamException e) {
+            throw new AssertionError(file + " is not well-formed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The text of the child element {@code name} of an event ({@code text}, {@code arguments}, {@code detail}). */
