@@ -3,11 +3,12 @@
  *
  * <p>Exported: {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J
- * sink), {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes) and
+ * and XML sinks), {@code io.aurachat.protocol} (ids, client descriptions, leave reasons, error codes) and
  * {@code io.aurachat.discovery} (LAN discovery over UDP: DiscoveryClient, ServerInfo, DiscoveryConfig).
  * {@code io.aurachat.internal} is the implementation and is not exported.
  */
 module io.aurachat.core {
+    requires java.xml;
     requires org.slf4j;
     requires tools.jackson.core;
 

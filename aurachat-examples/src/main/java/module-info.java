@@ -3,6 +3,7 @@ module io.aurachat.examples {
     requires io.aurachat.core;
     requires info.picocli;
     requires org.slf4j;
+    requires tools.jackson.core;
 
     opens io.aurachat.examples to info.picocli;
 }

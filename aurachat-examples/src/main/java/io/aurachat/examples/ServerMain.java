@@ -1,13 +1,17 @@
 package io.aurachat.examples;
 
 import io.aurachat.discovery.DiscoveryConfig;
+import io.aurachat.examples.ConfigFile.ConfigException;
 import io.aurachat.log.Slf4jLogSink;
+import io.aurachat.log.XmlLogSink;
 import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,40 +19,58 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}. */
+/**
+ * The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}.
+ * It reads {@code util/config.json} (or {@code --config PATH}) first; options given on the command line
+ * override the file. It logs events through SLF4J and to the XML audit log ({@code util/log.xml}).
+ */
 @Command(name = "aurachat-server", mixinStandardHelpOptions = true, version = "AuraChat server 0.1.0",
         description = "Starts an AuraChat server. Talk to it with: nc 127.0.0.1 <port>",
         sortOptions = false)
 public final class ServerMain implements Callable<Integer> {
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "5000",
-            description = "TCP port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-    int port;
+    @Option(names = "--config", paramLabel = "PATH",
+            description = "Settings file (JSON). Default: util/config.json if it exists, else built-in defaults.")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "TCP port to listen on; 0 picks a free one. Default: from the config file, else 5000.")
+    Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
-            description = "Address to listen on, e.g. 127.0.0.1. Default: every interface.")
+            description = "Address to listen on, e.g. 127.0.0.1. Default: from the config file, else 0.0.0.0.")
     String bind;
 
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS",
             description = "Close a client after this many seconds without a command; 0 never does. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    long idleTimeoutSeconds;
+                    + "Default: from the config file, else 120.")
+    Long idleTimeoutSeconds;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "AuraChat",
-            description = "Server name announced to clients. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Server name announced to clients. Default: from the config file, else AuraChat.")
     String name;
 
-    @Option(names = "--max-clients", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_CLIENTS,
-            description = "Most clients connected at once. Default: ${DEFAULT-VALUE}.")
-    int maxClients;
+    @Option(names = "--max-clients", paramLabel = "N",
+            description = "Most clients connected at once. Default: from the config file, else "
+                    + ServerConfig.DEFAULT_MAX_CLIENTS + ".")
+    Integer maxClients;
 
-    @Option(names = "--max-line-length", paramLabel = "BYTES", defaultValue = "" + ServerConfig.DEFAULT_MAX_LINE_LENGTH,
-            description = "Longest accepted line in bytes. Default: ${DEFAULT-VALUE}.")
-    int maxLineLength;
+    @Option(names = "--max-line-length", paramLabel = "BYTES",
+            description = "Longest accepted line in bytes. Default: from the config file, else "
+                    + ServerConfig.DEFAULT_MAX_LINE_LENGTH + ".")
+    Integer maxLineLength;
 
-    @Option(names = "--discovery-port", paramLabel = "PORT", defaultValue = "" + DiscoveryConfig.DEFAULT_PORT,
-            description = "UDP port that answers LAN discovery probes; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
-    int discoveryPort;
+    @Option(names = "--log-file", paramLabel = "PATH",
+            description = "The XML audit log. Default: from the config file, else util/log.xml.")
+    Path logFile;
+
+    @Option(names = "--no-audit-log", description = "Write no XML audit log (for benchmarks; SLF4J logging stays).")
+    boolean noAuditLog;
+
+    @Option(names = "--discovery-port", paramLabel = "PORT",
+            description = "UDP port that answers LAN discovery probes; 0 picks a free one. "
+                    + "Default: from the config file, else " + DiscoveryConfig.DEFAULT_PORT + ".")
+    Integer discoveryPort;
 
     @Option(names = "--no-discovery", description = "Do not answer LAN discovery probes (opens no UDP port).")
     boolean noDiscovery;
@@ -56,43 +78,126 @@ public final class ServerMain implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs the server until the JVM is stopped (Ctrl+C).
+     *
+     * @param args the command line; {@code --help} lists the options
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ServerMain()).execute(args));
     }
 
+    /** Thrown for a bad command-line value; the message is the whole story. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The settings this run uses: the config file's (or the defaults when the default file is missing),
+     * with the command-line options laid over them.
+     *
+     * @param out where to say which file was read
+     * @throws ConfigException if the file is bad, or was named with {@code --config} and is missing
+     * @throws UsageException if a command-line value is out of range
+     */
+    ServerSettings settings(PrintWriter out) throws ConfigException, UsageException {
+        Path file = config != null ? config : ServerSettings.DEFAULT_FILE;
+        ServerSettings fromFile;
+        if (Files.exists(file)) {
+            fromFile = ConfigFile.read(file);
+            out.printf("Settings from %s.%n", file);
+        } else if (config != null) {
+            throw new ConfigException(file + ": no such file");
+        } else {
+            fromFile = ServerSettings.defaults();
+            out.printf("No %s: using the default settings.%n", file);
+        }
+        if (idleTimeoutSeconds != null && (idleTimeoutSeconds < 0 || idleTimeoutSeconds > 30L * 24 * 3600)) {
+            throw new UsageException("--idle-timeout must be 0 to 2592000 seconds: " + idleTimeoutSeconds);
+        }
+        InetAddress bindAddress = fromFile.server().bindAddress();
+        if (bind != null) {
+            try {
+                bindAddress = InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw new UsageException("--bind: not an address of this machine: " + bind);
+            }
+        }
+        ServerSettings.Server s = fromFile.server();
+        ServerSettings.Server server = new ServerSettings.Server(
+                bindAddress,
+                port != null ? port : s.port(),
+                name != null ? name : s.name(),
+                idleTimeoutSeconds != null ? idleTimeoutSeconds.intValue() : s.idleTimeoutSeconds(),
+                maxClients != null ? maxClients : s.maxClients(),
+                maxLineLength != null ? maxLineLength : s.maxLineLength(),
+                s.maxOutboundBytes());
+        ServerSettings.Log log = logFile == null ? fromFile.log()
+                : new ServerSettings.Log(logFile, fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
+        ServerSettings.Discovery d = fromFile.discovery();
+        if (discoveryPort != null && (discoveryPort < 0 || discoveryPort > 65_535)) {
+            throw new UsageException("--discovery-port: the discovery port must be 0 to 65535: " + discoveryPort);
+        }
+        ServerSettings.Discovery discovery = new ServerSettings.Discovery(d.enabled() && !noDiscovery,
+                discoveryPort != null ? discoveryPort : d.port(), d.multicastGroupV4(), d.multicastGroupV6());
+        return new ServerSettings(server, discovery, log);
+    }
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ServerConfig config;
+        ServerSettings settings;
+        ServerConfig.Builder builder;
         try {
-            if (idleTimeoutSeconds < 0) {
-                throw new IllegalArgumentException("--idle-timeout must be 0 or more seconds: " + idleTimeoutSeconds);
-            }
-            config = ServerConfig.builder()
-                    .bindAddress(bind == null ? null : InetAddress.getByName(bind))
-                    .port(port)
-                    .serverName(name)
-                    .idleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .maxClients(maxClients)
-                    .maxLineLength(maxLineLength)
+            settings = settings(out);
+            ServerSettings.Server s = settings.server();
+            builder = ServerConfig.builder()
+                    .bindAddress(s.bindAddress())
+                    .port(s.port())
+                    .serverName(s.name())
+                    .idleTimeout(Duration.ofSeconds(s.idleTimeoutSeconds()))
+                    .maxClients(s.maxClients())
+                    .maxLineLength(s.maxLineLength())
+                    .maxOutboundBytes(s.maxOutboundBytes())
                     .logSink(new Slf4jLogSink())
-                    .discovery(noDiscovery ? DiscoveryConfig.disabled()
-                            : DiscoveryConfig.builder().port(discoveryPort).build())
-                    .build();
-        } catch (UnknownHostException e) {
-            err.println("aurachat-server: --bind: not an address of this machine: " + bind);
-            return 2;
-        } catch (IllegalArgumentException e) {
+                    .discovery(discoveryConfig(settings.discovery()));
+            builder.build(); // checks the command-line values before the log file is touched
+        } catch (ConfigException | UsageException | IllegalArgumentException e) {
             err.println("aurachat-server: " + e.getMessage());
             return 2;
         }
 
-        ChatServer server = ChatServer.create(config);
+        XmlLogSink xmlLog = null;
+        if (!noAuditLog) {
+            try {
+                xmlLog = XmlLogSink.builder(settings.log().file())
+                        .rolloverBytes(settings.log().rolloverBytes())
+                        .maxFiles(settings.log().maxFiles())
+                        .build();
+            } catch (IOException e) {
+                err.println("aurachat-server: cannot open the log " + settings.log().file() + ": " + e.getMessage());
+                return 1;
+            }
+            builder.logSink(xmlLog);
+        }
+
+        ChatServer server = ChatServer.create(builder.build());
         try {
             server.start();
         } catch (IOException e) {
-            err.println("aurachat-server: cannot listen on " + (bind == null ? "*" : bind) + ":" + port
-                    + (noDiscovery ? "" : " (and UDP " + discoveryPort + " for discovery)") + ": " + e.getMessage());
+            server.close();
+            if (xmlLog != null) {
+                xmlLog.close();
+            }
+            ServerSettings.Discovery d = settings.discovery();
+            err.println("aurachat-server: cannot listen on " + settings.server().bindAddress().getHostAddress() + ":"
+                    + settings.server().port() + (d.enabled() ? " (and UDP " + d.port() + " for discovery)" : "")
+                    + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -101,9 +206,11 @@ public final class ServerMain implements Callable<Integer> {
             stopped.countDown();
         }, "aurachat-shutdown"));
 
-        PrintWriter out = spec.commandLine().getOut();
-        String host = bind == null ? "127.0.0.1" : bind;
-        out.printf("AuraChat server '%s' listening on %s (port %d).%n", name, server.address(), server.port());
+        String host = settings.server().bindAddress().isAnyLocalAddress()
+                ? "127.0.0.1" : settings.server().bindAddress().getHostAddress();
+        out.printf("AuraChat server '%s' listening on %s (port %d).%n", settings.server().name(), server.address(),
+                server.port());
+        out.printf("Audit log: %s%n", noAuditLog ? "off (--no-audit-log)" : settings.log().file().toAbsolutePath());
         out.printf("Talk to it with:  nc %s %d   (then type HELP)%n", host, server.port());
         server.discoveryAddress().ifPresent(udp -> out.printf("Answering LAN discovery on UDP port %d.%n", udp.getPort()));
         out.println("Stop it with Ctrl+C: every client gets a goodbye.");
@@ -114,5 +221,13 @@ public final class ServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static DiscoveryConfig discoveryConfig(ServerSettings.Discovery d) {
+        if (!d.enabled()) {
+            return DiscoveryConfig.disabled();
+        }
+        return DiscoveryConfig.builder().port(d.port()).ipv4Group(d.multicastGroupV4()).ipv6Group(d.multicastGroupV6())
+                .build();
     }
 }

@@ -1,11 +1,16 @@
 package io.aurachat.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The reference server's command line: help and bad options, without starting anything. */
@@ -27,10 +32,77 @@ class ServerMainTest {
     void helpListsTheOptions() {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
-        for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients",
-            "--discovery-port", "--no-discovery"}) {
+        for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients", "--config",
+                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBadConfigFileIsReportedInOneLineWithExitStatus2() throws IOException {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"server\": {\"port\": \"abc\"}}");
+        Run run = run("--config", config.toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("aurachat-server: " + config + ": server.port: must be an integer from 0 to 65535, got \"abc\"\n",
+                run.err());
+
+        Files.writeString(config, "{\"server\": {\"port\": 5000,}}");
+        Run syntax = run("--config", config.toString());
+        assertEquals(2, syntax.exitCode());
+        assertTrue(syntax.err().startsWith("aurachat-server: " + config + ": line 1, column 26: invalid JSON: "),
+                syntax.err());
+        assertEquals(1, syntax.err().lines().count(), syntax.err());
+    }
+
+    @Test
+    void aConfigFileNamedOnTheCommandLineMustExist() {
+        Path missing = dir.resolve("nope.json");
+        Run run = run("--config", missing.toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("aurachat-server: " + missing + ": no such file\n", run.err());
+    }
+
+    @Test
+    void withoutTheDefaultFileTheDefaultsApply() throws Exception {
+        assertFalse(Files.exists(ServerSettings.DEFAULT_FILE), "tests run in aurachat-examples, which has no util/");
+        StringWriter out = new StringWriter();
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs();
+        assertEquals(ServerSettings.defaults(), main.settings(new PrintWriter(out, true)));
+        assertEquals("No util/config.json: using the default settings.".replace('/', java.io.File.separatorChar),
+                out.toString().trim());
+    }
+
+    @Test
+    void commandLineOptionsOverrideTheFile() throws Exception {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, """
+                {"server": {"port": 6000, "name": "Lab", "maxClients": 50},
+                 "log": {"file": "from-file.xml", "rolloverBytes": 4096, "maxFiles": 3}}""");
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs("--config", config.toString(), "--port", "7000", "--max-clients", "60",
+                "--log-file", "from-cli.xml", "--bind", "127.0.0.1");
+        ServerSettings s = main.settings(new PrintWriter(new StringWriter()));
+        assertEquals(7000, s.server().port());
+        assertEquals("Lab", s.server().name());
+        assertEquals(60, s.server().maxClients());
+        assertEquals("127.0.0.1", s.server().bindAddress().getHostAddress());
+        assertEquals(new ServerSettings.Log(Path.of("from-cli.xml"), 4096, 3), s.log());
+    }
+
+    @Test
+    void aLogFileThatCannotBeOpenedStopsTheServerFromStarting() throws IOException {
+        Path foreign = dir.resolve("notes.xml");
+        Files.writeString(foreign, "<notes/>\n");
+        Run run = run("--port", "0", "--bind", "127.0.0.1", "--log-file", foreign.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("aurachat-server: cannot open the log " + foreign + ": "), run.err());
+        assertTrue(run.err().contains("is not an AuraChat XML log"), run.err());
+        assertEquals("<notes/>\n", Files.readString(foreign), "the file is left alone");
     }
 
     @Test

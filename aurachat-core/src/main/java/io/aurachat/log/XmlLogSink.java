@@ -1,0 +1,560 @@
+package io.aurachat.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every event to an XML file, the audit log of a server (by default {@code util/log.xml} in the
+ * reference server). The format is described by the schema at {@link #SCHEMA_RESOURCE} and in the
+ * README; in short:
+ *
+ * <pre>{@code
+ * <?xml version="1.0" encoding="UTF-8"?>
+ * <log xmlns="urn:aurachat:log" version="1">
+ *   <client-connected time="2026-11-21T09:15:02.318+01:00" client="c1" name="c1" ip="127.0.0.1"/>
+ *   <message time="2026-11-21T09:15:04.001+01:00" client="c1" name="Mario" ip="127.0.0.1" to="everyone"
+ *       recipients="3"><text>hello &lt;all&gt;</text></message>
+ * </log>
+ * }</pre>
+ *
+ * <p><b>Always well-formed.</b> Each event is one line, and the file always ends with the closing
+ * {@code </log>} line: new events are written over that line, followed by a new one, in a single write
+ * per {@link #flush()}. Between writes the file is a complete XML document that any parser can read
+ * while the server runs. Text is produced by the JDK's StAX writer, which escapes markup.
+ *
+ * <p><b>Characters XML cannot carry.</b> XML 1.0 forbids most control characters, U+FFFE, U+FFFF and
+ * unpaired surrogates, and parsers turn CR, LF and TAB in attributes into spaces. When any string of an
+ * event contains a character below U+0020, U+FFFE, U+FFFF or an unpaired surrogate, the whole event
+ * element is written in escaped form and marked {@code escaped="true"}: in every attribute and text of
+ * that element, each such character becomes {@code \}{@code uXXXX} (four upper-case hex digits of the
+ * UTF-16 unit) and each backslash becomes two. {@link #unescape(String)} reverses it. Other events are
+ * written verbatim. So every event stays on one line and every string round-trips exactly.
+ *
+ * <p><b>Appending and crash safety.</b> Opening an existing log keeps its events and appends. If the
+ * process was killed during a write, the file ends in a partly written event: opening it then keeps
+ * every complete event line, cuts off what follows the last one and closes the document again. At most
+ * the events of the write under way at the moment of the kill are lost; with the server's log thread
+ * that is one run of events, and any event whose line was complete is kept. The file is opened with an
+ * exclusive lock, so two servers cannot write one log.
+ *
+ * <p><b>Forcing to disk.</b> A killed process loses nothing the kernel already has. Against power loss
+ * a daemon thread ({@code aurachat-log-force}) calls {@link FileChannel#force} every
+ * {@link Builder#forceInterval} (1 second by default) if anything was written since the last force, so
+ * a power failure loses at most about that much of the log; the file is also forced on every rollover
+ * and on {@link #close()}. The writing thread never waits for the disk except on those two. With a
+ * zero interval there is no such thread and every write is forced before it returns (much slower).
+ *
+ * <p><b>Rollover</b> is off by default. With {@link Builder#rolloverBytes} set, an event that would
+ * make the file larger than that starts a new file: {@code log.xml} is renamed {@code log-1.xml} (an
+ * older {@code log-1.xml} becomes {@code log-2.xml}, and so on, keeping {@link Builder#maxFiles}
+ * rolled files and deleting older ones). Each file is a complete document on its own. A single event
+ * larger than the limit gets a file to itself.
+ *
+ * <p><b>Threads and errors.</b> All methods are thread-safe (a {@link ReentrantLock} guards the file)
+ * and may block on file I/O. {@link #log} only encodes into a memory buffer (writing it out when it
+ * exceeds 256 KiB); {@link #flush} writes. A failed write throws {@link UncheckedIOException} and the
+ * events it held are counted: once writing works again the file is repaired and an
+ * {@code events-dropped} element records how many were lost, so no loss is silent.
+ */
+public final class XmlLogSink implements LogSink {
+    private static final Logger LOG = LoggerFactory.getLogger(XmlLogSink.class);
+
+    /** The XML namespace of the root element and of every event element. */
+    public static final String NAMESPACE = "urn:aurachat:log";
+
+    /** The value of the root element's {@code version} attribute for this format. */
+    public static final String FORMAT_VERSION = "1";
+
+    /** Where the XML Schema of the format is, as a class-path resource: {@code XmlLogSink.class.getResource(...)}. */
+    public static final String SCHEMA_RESOURCE = "/io/aurachat/log/aurachat-log.xsd";
+
+    /** The default of {@link Builder#maxFiles}. */
+    public static final int DEFAULT_MAX_FILES = 10;
+
+    /** The default of {@link Builder#forceInterval}. */
+    public static final Duration DEFAULT_FORCE_INTERVAL = Duration.ofSeconds(1);
+
+    /** The smallest non-zero {@link Builder#rolloverBytes}. */
+    public static final long MIN_ROLLOVER_BYTES = 1024;
+
+    /** Encoded events beyond this are written out by {@link #log} itself, to bound memory. */
+    private static final int MAX_PENDING_BYTES = 256 * 1024;
+
+    private static final DateTimeFormatter TIME_FORMAT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx");
+
+    private final Path file;
+    private final long rolloverBytes;
+    private final int maxFiles;
+    private final long forceIntervalNanos;
+    private final ReentrantLock forceLock = new ReentrantLock();
+    private final Condition forceWake = forceLock.newCondition();
+    /** Forces written data to disk every interval, so the writing thread never waits for the disk. */
+    private final Thread forcer;
+    private final DateTimeFormatter timeFormat;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ByteSink pending = new ByteSink();
+    private final XMLStreamWriter xml;
+
+    /** Volatile: the forcer reads it without the lock. */
+    private volatile FileChannel channel;
+    private FileLock fileLock;
+    /** The file's size: it always ends with {@link XmlLogFile#TAIL}. */
+    private long size;
+    /** Written since the last force; set by writes, cleared by whoever forces. */
+    private volatile boolean dirty;
+    private boolean stopping;
+    /** Events lost to failed writes, not yet reported in the file. */
+    private long lost;
+    /** Events encoded in {@link #pending}. */
+    private int pendingEvents;
+    /** Whether the last write failed, so the file must be repaired before the next one. */
+    private boolean broken;
+    private boolean closed;
+
+    private XmlLogSink(Builder b) throws IOException {
+        this.file = b.file;
+        this.rolloverBytes = b.rolloverBytes;
+        this.maxFiles = b.maxFiles;
+        this.forceIntervalNanos = b.forceInterval.toNanos();
+        this.timeFormat = TIME_FORMAT.withZone(b.zone);
+        try {
+            this.xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(pending, "UTF-8");
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("the JDK's StAX writer is not available", e);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        openFile();
+        this.forcer = forceIntervalNanos == 0 ? null : Thread.ofPlatform().name("aurachat-log-force").daemon(true)
+                .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught exception in {}", t.getName(), e))
+                .start(this::forceLoop);
+    }
+
+    /**
+     * Starts configuring a sink that writes to {@code file}.
+     *
+     * @param file the log file; its directory is created if needed
+     * @return a builder with rollover off
+     */
+    public static Builder builder(Path file) {
+        return new Builder(Objects.requireNonNull(file, "file"));
+    }
+
+    /**
+     * The XML Schema of the format.
+     *
+     * @return the schema's location inside this library
+     */
+    public static URL schema() {
+        return Objects.requireNonNull(XmlLogSink.class.getResource(SCHEMA_RESOURCE), SCHEMA_RESOURCE);
+    }
+
+    /**
+     * Reverses the escaping of an element marked {@code escaped="true"}: {@code \\} becomes {@code \}
+     * and {@code \}{@code uXXXX} the UTF-16 unit XXXX. Use it on the attributes and texts of such an
+     * element only; text of other elements is verbatim.
+     *
+     * @param escaped an attribute value or text of an escaped element
+     * @return the original string
+     * @throws IllegalArgumentException if {@code escaped} is not in escaped form
+     */
+    public static String unescape(String escaped) {
+        return Escaping.unescape(escaped);
+    }
+
+    /**
+     * The active log file.
+     *
+     * @return the path given to {@link #builder}
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Encodes {@code event} into the buffer of the next write. It is in the file after {@link #flush()}
+     * or {@link #close()}, or earlier when the buffer grows past 256 KiB.
+     *
+     * @throws IllegalStateException if the sink is closed
+     * @throws UncheckedIOException if a write forced by a full buffer or a rollover fails
+     */
+    @Override
+    public void log(LogEvent event) {
+        Objects.requireNonNull(event, "event");
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the XML log sink of " + file + " is closed");
+            }
+            int before = pending.size();
+            try {
+                XmlEvents.write(xml, event, timeFormat);
+                xml.flush();
+            } catch (XMLStreamException e) {
+                // StAX only fails on misuse or I/O; neither is possible on an in-memory buffer.
+                pending.truncate(before);
+                throw new IllegalStateException("could not encode " + event, e);
+            }
+            pendingEvents++;
+            if (rolloverBytes > 0 && size + pending.size() > rolloverBytes
+                    && (before > 0 || size > XmlLogFile.EMPTY_SIZE)) {
+                // This event would overflow the file: write what came before it, then start a new file.
+                byte[] next = pending.copy(before, pending.size());
+                pending.truncate(before);
+                pendingEvents--;
+                try {
+                    write();
+                    rollover();
+                } catch (UncheckedIOException e) {
+                    lost++; // this event; write() counted the others
+                    throw e;
+                }
+                pending.writeBytes(next);
+                pendingEvents++;
+            }
+            if (pending.size() >= MAX_PENDING_BYTES) {
+                write();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes every buffered event to the file in one write, so that it is again a complete document,
+     * and forces it to disk if the last force is older than the force interval.
+     *
+     * @throws UncheckedIOException if the write fails; the buffered events are counted as lost and
+     *     reported in the file by the next write that succeeds
+     */
+    @Override
+    public void flush() {
+        lock.lock();
+        try {
+            if (!closed) {
+                write();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes what is buffered, forces the file to disk and closes it. Idempotent.
+     *
+     * @throws UncheckedIOException if the last write or the force fails; the file is closed anyway
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            stopForcer();
+            try {
+                write();
+                if (dirty) {
+                    force();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not force " + file + " to disk", e);
+            } finally {
+                closed = true;
+                closeFile();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "XmlLogSink[" + file + "]";
+    }
+
+    // ---------------------------------------------------------------- file handling, under the lock
+
+    private void write() {
+        if (pendingEvents == 0 && lost == 0) {
+            return;
+        }
+        try {
+            if (broken) {
+                closeFile();
+                openFile();
+                broken = false;
+            }
+            if (lost > 0) {
+                byte[] events = pending.copy(0, pending.size());
+                pending.truncate(0);
+                XmlEvents.write(xml, new LogEvent.EventsDropped(Instant.now(), lost), timeFormat);
+                xml.flush();
+                pending.writeBytes(events);
+            }
+            pending.writeBytes(XmlLogFile.TAIL);
+            long at = size - XmlLogFile.TAIL.length;
+            ByteBuffer buffer = ByteBuffer.wrap(pending.array(), 0, pending.size());
+            while (buffer.hasRemaining()) {
+                at += channel.write(buffer, at);
+            }
+            size = at;
+            lost = 0;
+            dirty = true;
+            if (forcer == null) {
+                force();
+            }
+        } catch (IOException e) {
+            lost += pendingEvents;
+            broken = true;
+            throw new UncheckedIOException("could not write " + pendingEvents + " events to " + file
+                    + "; they are counted as dropped", e);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("could not encode an events-dropped element", e);
+        } finally {
+            pending.truncate(0);
+            pendingEvents = 0;
+        }
+    }
+
+    private void force() throws IOException {
+        dirty = false;
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            dirty = true;
+            throw e;
+        }
+    }
+
+    /**
+     * The forcer's loop: every interval, force the file if anything was written since the last force.
+     * It never takes the sink's lock, so a slow disk delays only durability, not writing; a force that
+     * meets a channel just closed by a rollover or close() is moot, since both force before closing.
+     */
+    private void forceLoop() {
+        while (true) {
+            forceLock.lock();
+            try {
+                long left = forceIntervalNanos;
+                while (!stopping && left > 0) {
+                    left = forceWake.awaitNanos(left);
+                }
+                if (stopping) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                forceLock.unlock();
+            }
+            FileChannel ch = channel;
+            if (dirty && ch != null) {
+                dirty = false;
+                try {
+                    ch.force(false);
+                } catch (ClosedChannelException e) {
+                    // rolled over or closed meanwhile: that path forced the file before closing it
+                } catch (IOException e) {
+                    dirty = true;
+                    LOG.warn("could not force {} to disk; will try again", file, e);
+                }
+            }
+        }
+    }
+
+    private void stopForcer() {
+        if (forcer == null) {
+            return;
+        }
+        forceLock.lock();
+        try {
+            stopping = true;
+            forceWake.signalAll();
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    private void rollover() {
+        try {
+            force();
+            closeFile();
+            Files.deleteIfExists(rolled(maxFiles));
+            for (int i = maxFiles - 1; i >= 1; i--) {
+                Path from = rolled(i);
+                if (Files.exists(from)) {
+                    Files.move(from, rolled(i + 1), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.move(file, rolled(1), StandardCopyOption.ATOMIC_MOVE);
+            openFile();
+        } catch (IOException e) {
+            broken = true;
+            throw new UncheckedIOException("could not roll " + file + " over", e);
+        }
+    }
+
+    /** {@code log.xml} -> {@code log-N.xml}; a name without extension gets {@code -N} at its end. */
+    private Path rolled(int n) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String rolledName = dot > 0
+                ? name.substring(0, dot) + "-" + n + name.substring(dot)
+                : name + "-" + n;
+        return file.resolveSibling(rolledName);
+    }
+
+    private void openFile() throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock fl;
+            try {
+                fl = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                fl = null;
+            }
+            if (fl == null) {
+                throw new IOException(file + " is in use by another AuraChat log sink");
+            }
+            long repaired = XmlLogFile.open(ch, file);
+            this.channel = ch;
+            this.fileLock = fl;
+            this.size = repaired;
+        } catch (IOException | RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void closeFile() {
+        try {
+            if (fileLock != null && fileLock.isValid()) {
+                fileLock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("could not close {}", file, e);
+        } finally {
+            fileLock = null;
+            channel = null;
+        }
+    }
+
+    /** Settings of an {@link XmlLogSink}; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private final Path file;
+        private long rolloverBytes;
+        private int maxFiles = DEFAULT_MAX_FILES;
+        private Duration forceInterval = DEFAULT_FORCE_INTERVAL;
+        private ZoneId zone = ZoneId.systemDefault();
+
+        private Builder(Path file) {
+            this.file = file;
+        }
+
+        /**
+         * Starts a new file when the current one would grow past this size.
+         *
+         * @param bytes 0 (the default) for never, else at least {@value XmlLogSink#MIN_ROLLOVER_BYTES}
+         * @return this builder
+         */
+        public Builder rolloverBytes(long bytes) {
+            this.rolloverBytes = bytes;
+            return this;
+        }
+
+        /**
+         * How many rolled-over files ({@code log-1.xml} ... {@code log-N.xml}) to keep besides the active
+         * one; older ones are deleted.
+         *
+         * @param files 1 to 1000; default {@value XmlLogSink#DEFAULT_MAX_FILES}
+         * @return this builder
+         */
+        public Builder maxFiles(int files) {
+            this.maxFiles = files;
+            return this;
+        }
+
+        /**
+         * How often a background thread forces written events to disk (against power loss; a killed
+         * process loses nothing either way). Zero forces every write on the writing thread instead.
+         *
+         * @param interval zero to 1 hour; default 1 second
+         * @return this builder
+         */
+        public Builder forceInterval(Duration interval) {
+            this.forceInterval = interval;
+            return this;
+        }
+
+        /**
+         * The time zone whose offset event times are written with.
+         *
+         * @param zone for example {@code ZoneOffset.UTC}; default the system's zone
+         * @return this builder
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = zone;
+            return this;
+        }
+
+        /**
+         * Checks the settings, then opens the file: creates it with an empty log, or appends to an
+         * existing one after repairing it if a crash left it incomplete.
+         *
+         * @return the open sink
+         * @throws IllegalArgumentException if a setting is out of range
+         * @throws IOException if the file cannot be created, read, locked or repaired, or is not an
+         *     AuraChat XML log
+         */
+        public XmlLogSink build() throws IOException {
+            check(rolloverBytes == 0 || rolloverBytes >= MIN_ROLLOVER_BYTES,
+                    "rolloverBytes must be 0 (never) or at least " + MIN_ROLLOVER_BYTES + ": " + rolloverBytes);
+            check(maxFiles >= 1 && maxFiles <= 1000, "maxFiles must be 1 to 1000: " + maxFiles);
+            check(forceInterval != null && !forceInterval.isNegative()
+                            && forceInterval.compareTo(Duration.ofHours(1)) <= 0,
+                    "forceInterval must be 0 to 1 hour: " + forceInterval);
+            check(zone != null, "zone must not be null");
+            return new XmlLogSink(this);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.aurachat.examples;
+
+import io.aurachat.log.XmlLogSink;
+import io.aurachat.server.ServerConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The reference server's settings, as read from {@code util/config.json} by {@link ConfigFile} (see the
+ * README for every key). Immutable; every value has been checked.
+ *
+ * @param server the chat server
+ * @param discovery the LAN discovery responder
+ * @param log the XML audit log
+ */
+record ServerSettings(Server server, Discovery discovery, Log log) {
+
+    /** The file the server reads when {@code --config} is not given, relative to the working directory. */
+    static final Path DEFAULT_FILE = Path.of("util", "config.json");
+
+    ServerSettings {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(discovery, "discovery");
+        Objects.requireNonNull(log, "log");
+    }
+
+    /** What the server uses without a config file: the same values as the shipped {@code util/config.json}. */
+    static ServerSettings defaults() {
+        return new ServerSettings(
+                new Server(ConfigFile.literal("0.0.0.0"), ServerConfig.DEFAULT_PORT, "AuraChat",
+                        (int) ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds(), ServerConfig.DEFAULT_MAX_CLIENTS,
+                        ServerConfig.DEFAULT_MAX_LINE_LENGTH, ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES),
+                new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
+                new Log(Path.of("util", "log.xml"), 0, XmlLogSink.DEFAULT_MAX_FILES));
+    }
+
+    /**
+     * The {@code server} section.
+     *
+     * @param bindAddress the address to listen on: {@code 0.0.0.0} is every IPv4 interface, {@code ::}
+     *     every interface
+     * @param port the TCP port, 0 for any free one
+     * @param name the name announced to clients
+     * @param idleTimeoutSeconds seconds without a command before a client is closed; 0 for never
+     * @param maxClients clients connected at once
+     * @param maxLineLength the longest command line in bytes
+     * @param maxOutboundBytes bytes waiting for one client before it is cut as a slow consumer
+     */
+    record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
+            int maxLineLength, int maxOutboundBytes) {}
+
+    /**
+     * The {@code discovery} section; read and checked now, used once the discovery responder exists.
+     *
+     * @param enabled whether the server answers discovery probes
+     * @param port the UDP port it listens on
+     * @param multicastGroupV4 the IPv4 multicast group it joins
+     * @param multicastGroupV6 the IPv6 multicast group it joins
+     */
+    record Discovery(boolean enabled, int port, InetAddress multicastGroupV4, InetAddress multicastGroupV6) {}
+
+    /**
+     * The {@code log} section.
+     *
+     * @param file the XML audit log, relative to the working directory unless absolute
+     * @param rolloverBytes the size at which a new file is started; 0 for never
+     * @param maxFiles how many rolled-over files are kept
+     */
+    record Log(Path file, long rolloverBytes, int maxFiles) {}
+}
