@@ -60,6 +60,10 @@ public final class ServerMain implements Callable<Integer> {
                     + ServerConfig.DEFAULT_MAX_LINE_LENGTH + ".")
     Integer maxLineLength;
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "I/O threads that read, run built-in commands and write. Default: one per processor.")
+    Integer ioThreads;
+
     @Option(names = "--log-file", paramLabel = "PATH",
             description = "The XML audit log. Default: from the config file, else util/log.xml.")
     Path logFile;
@@ -164,6 +168,7 @@ public final class ServerMain implements Callable<Integer> {
                     .maxClients(s.maxClients())
                     .maxLineLength(s.maxLineLength())
                     .maxOutboundBytes(s.maxOutboundBytes())
+                    .ioThreads(ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors())
                     .logSink(new Slf4jLogSink())
                     .discovery(discoveryConfig(settings.discovery()));
             builder.build(); // checks the command-line values before the log file is touched

@@ -33,7 +33,7 @@ class ServerMainTest {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
         for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients", "--config",
-                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery"}) {
+                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
