@@ -84,7 +84,7 @@ public final class ServerCore {
         this.loopCommands.addAll(io.aurachat.command.BuiltinCommands.all());
         this.loops = new EventLoop[config.ioThreads()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(address.getPort(), i);
+            loops[i] = new EventLoop(address.getPort(), i, clock);
         }
         this.acceptThread = Threads.acceptThread(this::acceptLoop, address.getPort());
         this.timer = Threads.timer(address.getPort());

@@ -47,7 +47,8 @@ final class Session implements LineDecoder.Handler {
         if (!connection.isOpen() || CommandLine.isBlank(line)) {
             return true;
         }
-        connection.lastActivityMillis = core.clock().millis();
+        EventLoop loop = EventLoop.current();
+        connection.lastActivityMillis = loop != null ? loop.batchMillis() : core.clock().millis();
         CommandLine parsed = CommandLine.parse(line);
         String verb = Command.normalizeVerb(parsed.verb());
         Command command = core.command(verb);
@@ -57,7 +58,7 @@ final class Session implements LineDecoder.Handler {
                     "unknown command '" + shown + "'; HELP lists the commands");
             return true;
         }
-        if (EventLoop.current() != null && !core.runsOnLoop(command)) {
+        if (loop != null && !core.runsOnLoop(command)) {
             pendingCommand = command;
             pendingArguments = parsed.arguments();
             return false;

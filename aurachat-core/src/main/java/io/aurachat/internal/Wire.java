@@ -25,12 +25,21 @@ public final class Wire {
 
     /**
      * Lines are made mostly on the few I/O threads, so Jackson's per-thread buffer pool fits better
-     * than its default shared pool, whose deque every encode would contend on.
+     * than its default shared pool, whose deque every encode would contend on. No root value
+     * separator: each line's own newline separates it from the next.
      */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
-    /** Each thread's scratch output, reused: only the finished line is a new array. */
-    private static final ThreadLocal<Output> OUTPUT = ThreadLocal.withInitial(Output::new);
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).rootValueSeparator((String) null).build();
+    /**
+     * Each thread's generator and scratch output, reused for every line it makes: setting up a
+     * generator per line cost as much as writing the line. Only the finished line is a new array.
+     */
+    private static final ThreadLocal<Encoder> ENCODER = ThreadLocal.withInitial(Encoder::new);
+
+    private static final class Encoder {
+        final Output out = new Output();
+        final JsonGenerator generator = JSON.createGenerator(ObjectWriteContext.empty(), out);
+    }
 
     /** A byte array output whose {@code reset} keeps its buffer. */
     private static final class Output extends ByteArrayOutputStream {
@@ -130,16 +139,21 @@ public final class Wire {
     }
 
     private static byte[] object(String type, Body body) {
-        Output out = OUTPUT.get();
+        Encoder encoder = ENCODER.get();
+        Output out = encoder.out;
         try {
-            try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
-                g.writeStartObject();
-                g.writeStringProperty("type", type);
-                body.write(g);
-                g.writeEndObject();
-            }
+            JsonGenerator g = encoder.generator;
+            g.writeStartObject();
+            g.writeStringProperty("type", type);
+            body.write(g);
+            g.writeEndObject();
+            g.flush();
             out.write('\n');
             return out.toByteArray();
+        } catch (RuntimeException | Error e) {
+            // A half-written object leaves the generator in the middle of it: start afresh.
+            ENCODER.remove();
+            throw e;
         } finally {
             out.recycle();
         }

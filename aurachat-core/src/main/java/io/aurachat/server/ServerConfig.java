@@ -35,7 +35,7 @@ public final class ServerConfig {
     /** The default number of non-command lines in a row after which a client is disconnected, {@value}. */
     public static final int DEFAULT_MAX_CONSECUTIVE_ERRORS = 20;
     /** The default capacity of each log sink's queue, in events, {@value}. */
-    public static final int DEFAULT_LOG_QUEUE_CAPACITY = 65_536;
+    public static final int DEFAULT_LOG_QUEUE_CAPACITY = 262_144;
     /** The default time {@link ChatServer#close()} gives clients to receive their goodbye: 5 seconds. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -308,7 +308,10 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Capacity of each log sink's queue, 16 to 16,777,216 events. Default 65,536. */
+        /**
+         * Capacity of each log sink's queue, 16 to 16,777,216 events. Default 262,144: a burst of
+         * 100,000 messages (200,000 events with their commands) fits even while the sink is stalled.
+         */
         public Builder logQueueCapacity(int events) {
             this.logQueueCapacity = events;
             return this;

@@ -47,7 +47,7 @@ class ServerConfigTest {
         assertEquals(256 * 1024, config.maxOutboundBytes());
         assertEquals(20, config.maxConsecutiveErrors());
         assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
-        assertEquals(65_536, config.logQueueCapacity());
+        assertEquals(262_144, config.logQueueCapacity());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
         assertEquals(ZoneId.systemDefault(), config.clock().getZone());
         assertEquals(List.of(), config.logSinks());
