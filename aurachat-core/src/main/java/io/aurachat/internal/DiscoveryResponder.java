@@ -243,14 +243,14 @@ public final class DiscoveryResponder implements AutoCloseable {
             ignored(source, length, "send-failed");
             return;
         }
-        if (log.active() && budgeted()) {
+        if (log.wants(LogEvent.DiscoveryAnswered.class) && budgeted()) {
             log.emit(new LogEvent.DiscoveryAnswered(core.clock().instant(), source, length, verdict.reply().length));
         }
     }
 
     private void ignored(InetSocketAddress source, int length, String reason) {
         LOG.trace("discovery: ignored {} bytes from {}: {}", length, source, reason);
-        if (log.active() && budgeted()) {
+        if (log.wants(LogEvent.DiscoveryIgnored.class) && budgeted()) {
             log.emit(new LogEvent.DiscoveryIgnored(core.clock().instant(), source, length, reason));
         }
     }

@@ -5,7 +5,9 @@ import io.aurachat.log.LogSink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +39,8 @@ final class LogBus {
 
     private final Clock clock;
     private final List<Dispatcher> dispatchers = new ArrayList<>();
+    /** For each kind of event, the dispatchers of the sinks that accept it (asked once, at start). */
+    private final Map<Class<?>, Dispatcher[]> byKind = new HashMap<>();
 
     LogBus(List<LogSink> sinks, int capacity, Clock clock) {
         this.clock = clock;
@@ -46,20 +50,24 @@ final class LogBus {
                 dispatchers.add(new Dispatcher(sink, capacity, ++n));
             }
         }
+        for (Class<?> kind : LogEvent.class.getPermittedSubclasses()) {
+            byKind.put(kind, dispatchers.stream().filter(d -> d.accepts(kind)).toArray(Dispatcher[]::new));
+        }
         dispatchers.forEach(d -> d.thread.start());
     }
 
-    /** Whether any sink listens: when not, callers skip building events. */
-    boolean active() {
-        return !dispatchers.isEmpty();
+    /** Whether any sink accepts events of this kind: when not, callers skip building them. */
+    boolean wants(Class<? extends LogEvent> kind) {
+        return byKind.get(kind).length > 0;
     }
 
     Clock clock() {
         return clock;
     }
 
+    /** Queues {@code event} for every sink that accepts its kind. */
     void emit(LogEvent event) {
-        for (Dispatcher d : dispatchers) {
+        for (Dispatcher d : byKind.get(event.getClass())) {
             d.offer(event);
         }
     }
@@ -99,6 +107,18 @@ final class LogBus {
             this.sink = sink;
             this.queue = new LinkedBlockingQueue<>(capacity);
             this.thread = Threads.logThread(this, index);
+        }
+
+        boolean accepts(Class<?> kind) {
+            if (kind == LogEvent.ServerStopped.class || kind == LogEvent.EventsDropped.class) {
+                return true;
+            }
+            try {
+                return sink.accepts(kind.asSubclass(LogEvent.class));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("log sink {} failed to say whether it accepts {}; it gets them", sink, kind.getSimpleName(), e);
+                return true;
+            }
         }
 
         void offer(LogEvent event) {

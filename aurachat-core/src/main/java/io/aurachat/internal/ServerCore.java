@@ -107,7 +107,7 @@ public final class ServerCore {
             loop.start();
         }
         core.acceptThread.start();
-        if (core.log.active()) {
+        if (core.log.wants(LogEvent.ServerStarted.class)) {
             core.log.emit(new LogEvent.ServerStarted(core.clock.instant(), config.serverName(), core.address));
         }
         return core;
@@ -248,7 +248,7 @@ public final class ServerCore {
             LOG.debug("could not tell {} the server is full", ip, e);
         }
         closeQuietly(channel);
-        if (log.active()) {
+        if (log.wants(LogEvent.ConnectionRejected.class)) {
             log.emit(new LogEvent.ConnectionRejected(clock.instant(), ip, LeaveReason.SERVER_FULL));
         }
     }
@@ -266,7 +266,7 @@ public final class ServerCore {
             connection.closeGracefully(LeaveReason.SERVER_SHUTDOWN, Wire.bye(LeaveReason.SERVER_SHUTDOWN));
             return;
         }
-        if (log.active()) {
+        if (log.wants(LogEvent.ClientConnected.class)) {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
         }
         broadcast(Wire.join(info), connection);
@@ -280,7 +280,7 @@ public final class ServerCore {
         }
         ClientInfo info = connection.info();
         names.remove(info.name().toLowerCase(Locale.ROOT), info.id());
-        if (log.active()) {
+        if (log.wants(LogEvent.ClientDisconnected.class)) {
             log.emit(new LogEvent.ClientDisconnected(clock.instant(), info, reason));
         }
         if (reason != LeaveReason.SERVER_SHUTDOWN) {
@@ -321,7 +321,7 @@ public final class ServerCore {
             return false;
         }
         target.send(Wire.message(from, to, text));
-        if (log.active()) {
+        if (log.wants(LogEvent.MessageSent.class)) {
             log.emit(new LogEvent.MessageSent(clock.instant(), from, to, text, 1));
         }
         return true;
@@ -330,7 +330,7 @@ public final class ServerCore {
     int broadcastMessage(Connection from, String text) {
         ClientInfo sender = from.info();
         int recipients = broadcast(Wire.message(sender, null, text), from);
-        if (log.active()) {
+        if (log.wants(LogEvent.MessageSent.class)) {
             log.emit(new LogEvent.MessageSent(clock.instant(), sender, null, text, recipients));
         }
         return recipients;

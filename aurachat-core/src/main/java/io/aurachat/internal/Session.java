@@ -116,7 +116,7 @@ final class Session implements LineDecoder.Handler {
             errorCode = ErrorCodes.INTERNAL_ERROR;
             reply = Wire.error(verb, ErrorCodes.INTERNAL_ERROR, "the command failed inside the server");
         }
-        if (core.log().active()) {
+        if (core.log().wants(LogEvent.CommandExecuted.class)) {
             core.log().emit(new LogEvent.CommandExecuted(
                     core.clock().instant(), context.sender, verb, arguments, errorCode));
         }
@@ -131,7 +131,7 @@ final class Session implements LineDecoder.Handler {
     }
 
     private void protocolError(String command, String code, String message) {
-        if (core.log().active()) {
+        if (core.log().wants(LogEvent.ProtocolError.class)) {
             core.log().emit(new LogEvent.ProtocolError(core.clock().instant(), connection.info(), code, message));
         }
         connection.send(Wire.error(command, code, message));

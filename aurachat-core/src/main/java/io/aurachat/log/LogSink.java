@@ -57,6 +57,19 @@ public interface LogSink extends AutoCloseable {
     default void log(LogEvent event) {}
 
     /**
+     * Whether this sink wants events of {@code kind}. The server asks once per kind when it starts, and
+     * never builds or queues events that no sink wants, which saves work on every message. The default
+     * accepts every kind. {@link LogEvent.ServerStopped} and {@link LogEvent.EventsDropped} are
+     * delivered whatever this answers. Called on the thread that starts the server.
+     *
+     * @param kind one of the records that implement {@link LogEvent}
+     * @return {@code true} to receive events of that kind
+     */
+    default boolean accepts(Class<? extends LogEvent> kind) {
+        return true;
+    }
+
+    /**
      * Called on the sink's thread after each run of {@link #log} calls, before the thread waits for
      * more events, and before {@link #close()}: a sink that buffers makes what it has received durable
      * or visible here. It may block (e.g. on a file write); meanwhile new events queue up. The default

@@ -26,6 +26,26 @@ public final class Slf4jLogSink implements LogSink {
         this.logger = java.util.Objects.requireNonNull(logger, "logger");
     }
 
+    /**
+     * Only the kinds its logger would print at its current level: with message texts at TRACE and that
+     * level off (the usual case), the server does not even build a {@link LogEvent.MessageSent}. The
+     * level is read when the server starts; a later change of level applies to the next server.
+     */
+    @Override
+    public boolean accepts(Class<? extends LogEvent> kind) {
+        if (kind == LogEvent.MessageSent.class) {
+            return logger.isTraceEnabled();
+        }
+        if (kind == LogEvent.CommandExecuted.class || kind == LogEvent.ProtocolError.class
+                || kind == LogEvent.DiscoveryAnswered.class || kind == LogEvent.DiscoveryIgnored.class) {
+            return logger.isDebugEnabled();
+        }
+        if (kind == LogEvent.ConnectionRejected.class || kind == LogEvent.EventsDropped.class) {
+            return logger.isWarnEnabled();
+        }
+        return logger.isInfoEnabled();
+    }
+
     @Override
     public void log(LogEvent event) {
         switch (event) {

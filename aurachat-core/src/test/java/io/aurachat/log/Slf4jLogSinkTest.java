@@ -165,6 +165,26 @@ class Slf4jLogSinkTest {
     }
 
     @Test
+    void acceptsOnlyTheKindsItsLoggerWouldPrint() {
+        Slf4jLogSink sink = new Slf4jLogSink(logger);
+        enableLevelsFrom("info");
+        assertFalse(sink.accepts(LogEvent.MessageSent.class));
+        assertFalse(sink.accepts(LogEvent.CommandExecuted.class));
+        assertFalse(sink.accepts(LogEvent.ProtocolError.class));
+        assertTrue(sink.accepts(LogEvent.ClientConnected.class));
+        assertTrue(sink.accepts(LogEvent.EventsDropped.class));
+        enableLevelsFrom("debug");
+        assertFalse(sink.accepts(LogEvent.MessageSent.class));
+        assertTrue(sink.accepts(LogEvent.CommandExecuted.class));
+        assertTrue(sink.accepts(LogEvent.DiscoveryIgnored.class));
+        enableLevelsFrom("trace");
+        assertTrue(sink.accepts(LogEvent.MessageSent.class));
+        enableLevelsFrom("warn");
+        assertFalse(sink.accepts(LogEvent.ClientConnected.class));
+        assertTrue(sink.accepts(LogEvent.ConnectionRejected.class));
+    }
+
+    @Test
     void rejectsANullLogger() {
         assertThrows(NullPointerException.class, () -> new Slf4jLogSink(null));
     }

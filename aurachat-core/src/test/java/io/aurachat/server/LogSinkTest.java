@@ -123,6 +123,33 @@ class LogSinkTest {
     }
 
     @Test
+    void aSinkGetsOnlyTheKindsItAcceptsWhileAnotherGetsThemAll() {
+        RecordingLogSink everything = new RecordingLogSink();
+        List<LogEvent> joinsOnly = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LogSink picky = new LogSink() {
+            @Override
+            public boolean accepts(Class<? extends LogEvent> kind) {
+                return kind == ClientConnected.class;
+            }
+
+            @Override
+            public void log(LogEvent event) {
+                joinsOnly.add(event);
+            }
+        };
+        ChatServer chat = server.start(b -> b.logSink(picky).logSink(everything));
+        List<RawClient> c = server.joinAll(2);
+        c.get(0).send("CHAT c2 hello");
+        c.get(0).takeType("ok");
+        everything.await(MessageSent.class, m -> m.text().equals("hello"));
+        chat.close();
+        everything.await(ServerStopped.class, e -> true);
+        Awaits.await().until(() -> joinsOnly.stream().anyMatch(e -> e instanceof ServerStopped));
+        assertEquals(List.of(ClientConnected.class, ClientConnected.class, ServerStopped.class),
+                joinsOnly.stream().map(Object::getClass).toList());
+    }
+
+    @Test
     void aSinkThatAlwaysThrowsDoesNotAffectRoutingOrOtherSinks() {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<LogEvent> last = new AtomicReference<>();
