@@ -269,7 +269,9 @@ public final class ServerCore {
         if (log.wants(LogEvent.ClientConnected.class)) {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
         }
-        broadcast(Wire.join(info), connection);
+        if (clients.size() <= config.presenceLimit()) {
+            broadcast(Wire.join(info), connection);
+        }
     }
 
     /** Called once per connection when it starts closing, for whatever reason. */
@@ -283,7 +285,8 @@ public final class ServerCore {
         if (log.wants(LogEvent.ClientDisconnected.class)) {
             log.emit(new LogEvent.ClientDisconnected(clock.instant(), info, reason));
         }
-        if (reason != LeaveReason.SERVER_SHUTDOWN) {
+        // The leaver counts: the notice goes out if the server had at most presenceLimit clients with it.
+        if (reason != LeaveReason.SERVER_SHUTDOWN && clients.size() < config.presenceLimit()) {
             broadcast(Wire.leave(info, reason), connection);
         }
     }

@@ -34,6 +34,8 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_OUTBOUND_BYTES = 256 * 1024;
     /** The default number of non-command lines in a row after which a client is disconnected, {@value}. */
     public static final int DEFAULT_MAX_CONSECUTIVE_ERRORS = 20;
+    /** The default number of clients up to which join and leave notices are sent, {@value}. */
+    public static final int DEFAULT_PRESENCE_LIMIT = 1_000;
     /** The default capacity of each log sink's queue, in events, {@value}. */
     public static final int DEFAULT_LOG_QUEUE_CAPACITY = 262_144;
     /** The default time {@link ChatServer#close()} gives clients to receive their goodbye: 5 seconds. */
@@ -48,6 +50,7 @@ public final class ServerConfig {
     private final int maxOutboundBytes;
     private final int maxConsecutiveErrors;
     private final int ioThreads;
+    private final int presenceLimit;
     private final Map<String, Command> commands;
     private final List<LogSink> logSinks;
     private final int logQueueCapacity;
@@ -65,6 +68,7 @@ public final class ServerConfig {
         this.maxOutboundBytes = b.maxOutboundBytes;
         this.maxConsecutiveErrors = b.maxConsecutiveErrors;
         this.ioThreads = b.ioThreads;
+        this.presenceLimit = b.presenceLimit;
         this.commands = Map.copyOf(b.commands);
         this.logSinks = List.copyOf(b.logSinks);
         this.logQueueCapacity = b.logQueueCapacity;
@@ -90,6 +94,7 @@ public final class ServerConfig {
         b.maxOutboundBytes = maxOutboundBytes;
         b.maxConsecutiveErrors = maxConsecutiveErrors;
         b.ioThreads = ioThreads;
+        b.presenceLimit = presenceLimit;
         b.commands.clear();
         b.commands.putAll(commands);
         b.logSinks.addAll(logSinks);
@@ -155,6 +160,16 @@ public final class ServerConfig {
         return ioThreads;
     }
 
+    /**
+     * Join and leave notices are sent only while the server has at most this many clients, counting
+     * the one that joins or leaves; 0 turns them off. Above it, clients learn who is there from
+     * {@code LIST}. Every join is a line to every other client, so without a limit a mass connect of
+     * N clients costs N&sup2; lines (50 million for 10,000 clients reconnecting after a restart).
+     */
+    public int presenceLimit() {
+        return presenceLimit;
+    }
+
     /** The commands by upper-case verb (unordered; HELP sorts them by verb). */
     public Map<String, Command> commands() {
         return commands;
@@ -193,7 +208,7 @@ public final class ServerConfig {
         return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
                 + ", port=" + port + ", name=" + serverName + ", idleTimeout=" + idleTimeout
                 + ", maxLineLength=" + maxLineLength + ", maxClients=" + maxClients
-                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads
+                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads + ", presenceLimit=" + presenceLimit
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
                 + ", discovery=" + discovery + "]";
@@ -210,6 +225,7 @@ public final class ServerConfig {
         private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
         private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
         private final Map<String, Command> commands = new TreeMap<>();
         private final List<LogSink> logSinks = new ArrayList<>();
         private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
@@ -275,6 +291,15 @@ public final class ServerConfig {
          */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * Most clients for which join and leave notices are sent, 0 (never) to 1,000,000. Default 1,000.
+         * See {@link ServerConfig#presenceLimit()}.
+         */
+        public Builder presenceLimit(int clients) {
+            this.presenceLimit = clients;
             return this;
         }
 
@@ -360,6 +385,8 @@ public final class ServerConfig {
             check(maxConsecutiveErrors >= 0 && maxConsecutiveErrors <= 1_000_000,
                     "maxConsecutiveErrors must be 0 to 1000000: " + maxConsecutiveErrors);
             check(ioThreads >= 1 && ioThreads <= 256, "ioThreads must be 1 to 256: " + ioThreads);
+            check(presenceLimit >= 0 && presenceLimit <= 1_000_000,
+                    "presenceLimit must be 0 to 1000000: " + presenceLimit);
             check(logQueueCapacity >= 16 && logQueueCapacity <= 1 << 24,
                     "logQueueCapacity must be 16 to 16777216: " + logQueueCapacity);
             check(shutdownTimeout != null && !shutdownTimeout.isNegative()

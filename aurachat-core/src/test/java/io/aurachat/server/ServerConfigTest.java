@@ -47,6 +47,7 @@ class ServerConfigTest {
         assertEquals(256 * 1024, config.maxOutboundBytes());
         assertEquals(20, config.maxConsecutiveErrors());
         assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
+        assertEquals(1_000, config.presenceLimit());
         assertEquals(262_144, config.logQueueCapacity());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
         assertEquals(ZoneId.systemDefault(), config.clock().getZone());
@@ -129,6 +130,8 @@ class ServerConfigTest {
                 invalid("maxConsecutiveErrors", b -> b.maxConsecutiveErrors(1_000_001)),
                 invalid("ioThreads", b -> b.ioThreads(0)),
                 invalid("ioThreads", b -> b.ioThreads(257)),
+                invalid("presenceLimit", b -> b.presenceLimit(-1)),
+                invalid("presenceLimit", b -> b.presenceLimit(1_000_001)),
                 invalid("logQueueCapacity", b -> b.logQueueCapacity(15)),
                 invalid("logQueueCapacity", b -> b.logQueueCapacity((1 << 24) + 1)),
                 invalid("shutdownTimeout", b -> b.shutdownTimeout(null)),
@@ -171,6 +174,7 @@ class ServerConfigTest {
                         c -> c.maxOutboundBytes() == 1 << 30),
                 valid("maxConsecutiveErrors 0", b -> b.maxConsecutiveErrors(0), c -> c.maxConsecutiveErrors() == 0),
                 valid("ioThreads 1", b -> b.ioThreads(1), c -> c.ioThreads() == 1),
+                valid("presenceLimit 0", b -> b.presenceLimit(0), c -> c.presenceLimit() == 0),
                 valid("ioThreads 256", b -> b.ioThreads(256), c -> c.ioThreads() == 256),
                 valid("maxConsecutiveErrors 1000000", b -> b.maxConsecutiveErrors(1_000_000),
                         c -> c.maxConsecutiveErrors() == 1_000_000),

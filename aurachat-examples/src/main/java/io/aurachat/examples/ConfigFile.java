@@ -34,7 +34,7 @@ final class ConfigFile {
     private static final long MAX_BYTES = 1 << 20;
     private static final List<String> SECTIONS = List.of("server", "discovery", "log");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
-            "maxClients", "maxLineLength", "maxOutboundBytes");
+            "maxClients", "maxLineLength", "maxOutboundBytes", "presenceLimit", "ioThreads");
     private static final List<String> DISCOVERY_KEYS = List.of("enabled", "port", "multicastGroupV4", "multicastGroupV6");
     private static final List<String> LOG_KEYS = List.of("file", "rolloverBytes", "maxFiles");
 
@@ -112,7 +112,9 @@ final class ConfigFile {
                 (int) integer(s, "server.idleTimeoutSeconds", 0, 30L * 24 * 3600, d.server().idleTimeoutSeconds()),
                 (int) integer(s, "server.maxClients", 1, 1_000_000, d.server().maxClients()),
                 (int) integer(s, "server.maxLineLength", 64, 1 << 20, d.server().maxLineLength()),
-                (int) integer(s, "server.maxOutboundBytes", 1024, 1 << 30, d.server().maxOutboundBytes()));
+                (int) integer(s, "server.maxOutboundBytes", 1024, 1 << 30, d.server().maxOutboundBytes()),
+                (int) integer(s, "server.presenceLimit", 0, 1_000_000, d.server().presenceLimit()),
+                (int) integer(s, "server.ioThreads", 0, 256, d.server().ioThreads()));
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(
                 bool(ds, "discovery.enabled", d.discovery().enabled()),
                 (int) integer(ds, "discovery.port", 0, 65535, d.discovery().port()),

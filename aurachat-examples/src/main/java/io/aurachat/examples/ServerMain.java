@@ -61,7 +61,8 @@ public final class ServerMain implements Callable<Integer> {
     Integer maxLineLength;
 
     @Option(names = "--io-threads", paramLabel = "N",
-            description = "I/O threads that read, run built-in commands and write. Default: one per processor.")
+            description = "I/O threads that read, run built-in commands and write; 0 is one per processor. "
+                    + "Default: from the config file, else 0.")
     Integer ioThreads;
 
     @Option(names = "--log-file", paramLabel = "PATH",
@@ -139,7 +140,9 @@ public final class ServerMain implements Callable<Integer> {
                 idleTimeoutSeconds != null ? idleTimeoutSeconds.intValue() : s.idleTimeoutSeconds(),
                 maxClients != null ? maxClients : s.maxClients(),
                 maxLineLength != null ? maxLineLength : s.maxLineLength(),
-                s.maxOutboundBytes());
+                s.maxOutboundBytes(),
+                s.presenceLimit(),
+                ioThreads != null ? ioThreads : s.ioThreads());
         ServerSettings.Log log = logFile == null ? fromFile.log()
                 : new ServerSettings.Log(logFile, fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         ServerSettings.Discovery d = fromFile.discovery();
@@ -168,7 +171,8 @@ public final class ServerMain implements Callable<Integer> {
                     .maxClients(s.maxClients())
                     .maxLineLength(s.maxLineLength())
                     .maxOutboundBytes(s.maxOutboundBytes())
-                    .ioThreads(ioThreads != null ? ioThreads : Runtime.getRuntime().availableProcessors())
+                    .presenceLimit(s.presenceLimit())
+                    .ioThreads(s.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : s.ioThreads())
                     .logSink(new Slf4jLogSink())
                     .discovery(discoveryConfig(settings.discovery()));
             builder.build(); // checks the command-line values before the log file is touched

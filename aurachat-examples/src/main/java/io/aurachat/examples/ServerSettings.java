@@ -30,7 +30,8 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
         return new ServerSettings(
                 new Server(ConfigFile.literal("0.0.0.0"), ServerConfig.DEFAULT_PORT, "AuraChat",
                         (int) ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds(), ServerConfig.DEFAULT_MAX_CLIENTS,
-                        ServerConfig.DEFAULT_MAX_LINE_LENGTH, ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES),
+                        ServerConfig.DEFAULT_MAX_LINE_LENGTH, ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES,
+                        ServerConfig.DEFAULT_PRESENCE_LIMIT, 0),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), 0, XmlLogSink.DEFAULT_MAX_FILES));
     }
@@ -46,12 +47,14 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
      * @param maxClients clients connected at once
      * @param maxLineLength the longest command line in bytes
      * @param maxOutboundBytes bytes waiting for one client before it is cut as a slow consumer
+     * @param presenceLimit most clients for which join and leave notices are sent; 0 for none
+     * @param ioThreads I/O threads; 0 for one per processor
      */
     record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
-            int maxLineLength, int maxOutboundBytes) {}
+            int maxLineLength, int maxOutboundBytes, int presenceLimit, int ioThreads) {}
 
     /**
-     * The {@code discovery} section; read and checked now, used once the discovery responder exists.
+     * The {@code discovery} section.
      *
      * @param enabled whether the server answers discovery probes
      * @param port the UDP port it listens on
