@@ -229,7 +229,7 @@ final class Connection implements Runnable {
         long after = (long) QUEUED_BYTES.getAndAdd(this, (long) line.length) + line.length;
         if (after > core.config().maxOutboundBytes() && after != line.length) {
             QUEUED_BYTES.getAndAdd(this, (long) -line.length);
-            abort(LeaveReason.SLOW_CONSUMER);
+            overflowed();
             return false;
         }
         outbound.add(line);
@@ -309,7 +309,10 @@ final class Connection implements Runnable {
                     }
                     break;
                 }
-                buffer.put(outbound.poll());
+                if (outbound.poll() == null) {
+                    break; // cleared by a close on another thread meanwhile
+                }
+                buffer.put(line);
             }
             if (buffer.position() == 0) {
                 break;
@@ -382,6 +385,22 @@ final class Connection implements Runnable {
         }
         flushThenClose = true;
         scheduleFlush();
+    }
+
+    /**
+     * The queue overflowed: the connection takes no more lines from now on, and is cut as a slow
+     * consumer by a task on its loop rather than here. Cutting it here would send its leave notice
+     * from inside the send that overflowed, and that notice may overflow the next client, and so on:
+     * one stack frame per client when many overflow at once (a StackOverflowError killed the thread
+     * it happened on in the 10,000-connection benchmark).
+     */
+    private void overflowed() {
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            loop.execute(() -> {
+                core.left(this, LeaveReason.SLOW_CONSUMER);
+                closeChannel();
+            });
+        }
     }
 
     /** Closes at once, without a goodbye. */

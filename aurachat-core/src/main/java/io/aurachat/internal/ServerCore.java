@@ -210,6 +210,10 @@ public final class ServerCore {
             } catch (IOException | RuntimeException e) {
                 LOG.debug("could not set up a new connection", e);
                 closeQuietly(channel);
+            } catch (StackOverflowError | OutOfMemoryError e) {
+                // Whatever went wrong with this connection, the server must keep accepting the next.
+                LOG.error("could not set up a new connection", e);
+                closeQuietly(channel);
             }
         }
     }
