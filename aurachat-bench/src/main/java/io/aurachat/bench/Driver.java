@@ -281,13 +281,25 @@ public final class Driver implements Codec.Events {
 
     /** Connects {@code k} idle clients, waits for them to settle; returns connects per second. */
     private double idleRound(Result r, String name, int k) throws IOException, InterruptedException {
+        String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
         long joinsBefore = joins();
+        long serverCpu0 = Proc.cpuNanos(settings.serverPid());
+        long loopCpu0 = loopCpu();
         long t0 = System.nanoTime();
         long ready = connectOnly(k, i -> clientInbox(i), i -> 256);
         long t1 = System.nanoTime();
         drainJoins(k, joinsBefore);
         long t2 = System.nanoTime();
-        r.put("joinNoticesDrainSeconds" + Character.toUpperCase(name.charAt(0)) + name.substring(1), (t2 - t1) / 1e9);
+        if (settings.target() == Target.AURACHAT) {
+            r.put("joinNoticesDrainSeconds" + suffix, (t2 - t1) / 1e9);
+        }
+        // CPU while connecting (and, for AuraChat, draining the join notices): who was the bottleneck.
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long serverCpu1 = Proc.cpuNanos(settings.serverPid());
+        if (serverCpu0 >= 0 && serverCpu1 >= 0) {
+            r.put("serverCpuCoresConnecting" + suffix, (serverCpu1 - serverCpu0) / 1e9 / seconds);
+        }
+        r.put("generatorLoopCpuCoresConnecting" + suffix, (loopCpu() - loopCpu0) / 1e9 / seconds);
         pause(settings.settle(), () -> false);
         return k / ((ready - t0) / 1e9);
     }

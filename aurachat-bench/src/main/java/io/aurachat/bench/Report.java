@@ -119,7 +119,7 @@ public final class Report {
                 }
                 case "idle" -> {
                     row(b, title, "RSS per connection, KiB (cold)", a, r, "bytesPerConnectionCold", 1024, Goal.KIB4, "≤ 4 KiB");
-                    row(b, "", "RSS per connection, KiB (warm)", a, r, "bytesPerConnectionWarm", 1024, Goal.KIB4, "≤ 4 KiB");
+                    row(b, "", "RSS per connection, KiB (warm, see README)", a, r, "bytesPerConnectionWarm", 1024, Goal.NONE, "");
                     row(b, "", "connects/s (cold)", a, r, "connectsPerSecondCold", 1, Goal.NONE, "");
                     row(b, "", "connects/s (warm)", a, r, "connectsPerSecondWarm", 1, Goal.NONE, "");
                 }
@@ -131,12 +131,15 @@ public final class Report {
                 .append("| Workload | Target | Server | Generator event loops | Generator process |\n|---|---|---:|---:|---:|\n");
         for (Map<String, Run> g : groups.values()) {
             for (Run run : g.values()) {
-                if (Double.isNaN(run.num("generatorLoopCpuCores"))) {
+                // idle has no measuring window: its CPU figures cover the cold connect round
+                String suffix = run.str("workload").equals("idle") ? "ConnectingCold" : "";
+                if (Double.isNaN(run.num("generatorLoopCpuCores" + suffix))) {
                     continue;
                 }
-                b.append("| ").append(title(run)).append(" | ").append(run.str("target")).append(" | ")
-                        .append(fmt(run.num("serverCpuCores"), 2)).append(" | ")
-                        .append(fmt(run.num("generatorLoopCpuCores"), 2)).append(" | ")
+                b.append("| ").append(title(run)).append(suffix.isEmpty() ? "" : " (while connecting, cold)")
+                        .append(" | ").append(run.str("target")).append(" | ")
+                        .append(fmt(run.num("serverCpuCores" + suffix), 2)).append(" | ")
+                        .append(fmt(run.num("generatorLoopCpuCores" + suffix), 2)).append(" | ")
                         .append(fmt(run.num("generatorProcessCpuCores"), 2)).append(" |\n");
             }
         }
