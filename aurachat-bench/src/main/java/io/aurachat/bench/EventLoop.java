@@ -35,6 +35,7 @@ final class EventLoop implements Runnable {
     private final ArrayBlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(4096);
     /** Holds each client at most once (guarded by {@link Client#scheduled}), so it never exceeds the client count. */
     private final ConcurrentLinkedQueue<Client> toSend = new ConcurrentLinkedQueue<>();
+    /** This loop's own queue of clients to let send; holds each at most once, like {@link #toSend}. */
     private final ArrayDeque<Client> sendingNow = new ArrayDeque<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile boolean running = true;
@@ -95,9 +96,12 @@ final class EventLoop implements Runnable {
 
     /** Asks this loop to let {@code client} send; a no-op if it is already queued. Any thread. */
     void schedule(Client client) {
-        if (client.scheduled.compareAndSet(false, true)) {
-            toSend.offer(client);
-            if (Thread.currentThread() != thread) {
+        // A plain read first: during a burst of deliveries the sender is usually queued already.
+        if (!client.scheduled.get() && client.scheduled.compareAndSet(false, true)) {
+            if (Thread.currentThread() == thread) {
+                sendingNow.add(client);
+            } else {
+                toSend.offer(client);
                 wakeup();
             }
         }
