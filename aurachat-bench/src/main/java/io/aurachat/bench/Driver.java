@@ -64,6 +64,9 @@ public final class Driver implements Codec.Events {
     /** The pacer's own CPU time at the start of the measuring window and at its end; read after it is joined. */
     private long pacerCpuStart;
     private long pacerCpuEnd;
+    /** How late the pacer sent each message of the window against its schedule; pacer thread, read after join. */
+    private final Histogram pacerLag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private long pacerStalls;
 
     private Driver(Settings settings) {
         this.settings = settings;
@@ -183,14 +186,20 @@ public final class Driver implements Codec.Events {
         pacerDone = true;
         w.close(this);
         w.report(r, "messagesPerSecond");
-        r.put("generatorPacerCpuCores", (pacerCpuEnd - pacerCpuStart) / 1e9 / (w.seconds()));
+        r.put("generatorPacerCpuCores", (pacerCpuEnd - pacerCpuStart) / 1e9 / (w.seconds()))
+                .put("pacerLagP99Micros", pacerLag.getValueAtPercentile(99) / 1e3)
+                .put("pacerLagMaxMicros", pacerLag.getMaxValue() / 1e3)
+                .put("pacerStalls", pacerStalls);
         drain(1);
     }
 
     /**
      * Sends at the offered rate from the clients in turn to random others, open loop: it never waits
-     * for deliveries. A message is stamped with the time it was due, not the time it went out, so a
-     * pacer that falls behind shows up as latency instead of hiding it (coordinated omission).
+     * for deliveries, and its non-blocking writes never wait for the server either, so a slow server
+     * cannot hold back the senders (no coordinated omission). A message is therefore stamped when it
+     * is written, which keeps the generator's own scheduling delays (a shared machine) out of the
+     * server's latency; how late the pacer was against its schedule is reported on its own
+     * ({@code pacerLag*}), and so is every time a full socket made it wait ({@code pacerStalls}).
      */
     private void pace(long start, long measureFrom, long until, long limit) {
         Client[] all = clients;
@@ -219,11 +228,17 @@ public final class Driver implements Codec.Events {
             }
             long sequence = from.nextSequence++;
             ByteBuffer out = from.out;
-            while (out.remaining() < codec.maxFrame() && !from.closing) {
-                writeFromPacer(from);
-                Thread.onSpinWait();
+            if (out.remaining() < codec.maxFrame()) {
+                pacerStalls++;
+                while (out.remaining() < codec.maxFrame() && !from.closing) {
+                    writeFromPacer(from);
+                    Thread.onSpinWait();
+                }
             }
-            codec.direct(out, from, all[to], sequence, due);
+            if (measuring) {
+                pacerLag.recordValue(Math.min(now - due, pacerLag.getHighestTrackableValue()));
+            }
+            codec.direct(out, from, all[to], sequence, System.nanoTime());
             pacerChecksum += checksum(from.index, sequence);
             pacerSent++;
             writeFromPacer(from);

@@ -116,6 +116,7 @@ public final class Report {
                     row(b, "", "p50 latency, µs", a, r, "p50Micros", 1, Goal.NONE, "");
                     row(b, "", "p99.9 latency, µs", a, r, "p999Micros", 1, Goal.NONE, "");
                     row(b, "", "delivered/s", a, r, "messagesPerSecond", 1, Goal.NONE, "");
+                    row(b, "", "generator's pacer lag p99, µs", a, r, "pacerLagP99Micros", 1, Goal.NONE, "");
                 }
                 case "idle" -> {
                     row(b, title, "RSS per connection, KiB (cold)", a, r, "bytesPerConnectionCold", 1024, Goal.KIB4, "≤ 4 KiB");
@@ -186,7 +187,8 @@ public final class Report {
             Goal goal, String target) {
         double av = a == null ? Double.NaN : a.num(key) / unit;
         double rv = r == null ? Double.NaN : r.num(key) / unit;
-        double ratio = av / rv;
+        // a ratio to (or of) a figure at or below zero means nothing: e.g. Redis's warm memory growth is about 0
+        double ratio = av > 0 && rv > 0 ? av / rv : Double.NaN;
         String met = switch (goal) {
             case HIGHER -> Double.isNaN(ratio) ? "?" : ratio >= 1.0 ? "yes" : "no";
             case LOWER -> Double.isNaN(ratio) ? "?" : ratio <= 1.0 ? "yes" : "no";
