@@ -349,9 +349,15 @@ public final class Driver implements Codec.Events {
         connectSlots = new Semaphore(settings.connectConcurrency());
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         for (int i = 0; i < n; i++) {
-            if (!connectSlots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new IllegalStateException("timed out connecting: " + ready.get() + " of " + n
-                        + " clients ready" + firstFailure());
+            while (!connectSlots.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+                if (failureCount.get() > 0) {
+                    throw new IllegalStateException("failed while connecting: " + ready.get() + " of " + n
+                            + " clients ready" + firstFailure());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out connecting: " + ready.get() + " of " + n
+                            + " clients ready" + firstFailure());
+                }
             }
             SocketChannel channel = SocketChannel.open();
             channel.configureBlocking(false);
@@ -559,6 +565,13 @@ public final class Driver implements Codec.Events {
             }
             client.inFlight.incrementAndGet();
             loop.sent++;
+        }
+    }
+
+    /** {@code client}'s connection ended (a failure unless we closed it); on its loop's thread. */
+    void closed(Client client) {
+        if (!client.ready && !client.closing) {
+            connectSlots.release(); // it will never be ready: let the next one try
         }
     }
 

@@ -275,6 +275,7 @@ final class EventLoop implements Runnable {
         if (!client.closing) {
             driver.failure(client, "connection of client " + client.index + " ended"
                     + (cause == null ? " by the server" : ": " + cause));
+            driver.closed(client);
         }
         close(client);
     }

@@ -40,6 +40,21 @@ class BrokenServerTest {
     }
 
     @Test
+    void aFullServerFailsTheRunAtOnce() throws Exception {
+        ServerConfig config = ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
+                .idleTimeout(Duration.ZERO).maxClients(5).build();
+        try (ChatServer server = ChatServer.create(config).start()) {
+            Result r = Driver.run(SmokeTest.tiny(Target.AURACHAT, Workload.IDLE,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 0)
+                    .clients(20).connectConcurrency(4).build());
+            SmokeTest.assertNoGeneratorThreads();
+            assertFalse(r.verified());
+            assertTrue(r.failures().stream().anyMatch(f -> f.startsWith("failed while")), r::toTable);
+            assertTrue(r.failures().stream().anyMatch(f -> f.contains("server-full")), r::toTable);
+        }
+    }
+
+    @Test
     void lostMessagesFailTheRun() throws Exception {
         AtomicInteger count = new AtomicInteger();
         Result r = runAgainst(ctx -> {
