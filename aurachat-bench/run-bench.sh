@@ -173,17 +173,22 @@ FAILED=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run_one() { # target, then generator options
-    local target=$1 label
+    local target=$1 label server_log
     shift
-    if [[ "$target" == aurachat ]]; then start_aurachat; label="AuraChat on JDK $JDK_VERSION"; else start_redis; label="Redis $REDIS_VERSION"; fi
+    if [[ "$target" == aurachat ]]; then
+        start_aurachat; label="AuraChat on JDK $JDK_VERSION"; server_log="$WORK_DIR/aurachat-server.log"
+    else
+        start_redis; label="Redis $REDIS_VERSION"; server_log="$WORK_DIR/redis.log"
+    fi
     log "$target on port $SERVER_PORT (pid $SERVER_PID): $*"
     # shellcheck disable=SC2086
     if ! "$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain run \
             --target "$target" --port "$SERVER_PORT" --pid "$SERVER_PID" --label "$label" \
             --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" --out "$JSONL" "$@" \
             | grep -v '^{'; then
-        log "$target: the run FAILED its checks (see above)"
         FAILED=1
+        cp "$server_log" "$RESULTS_DIR/$DATE-$target-$(printf '%s' "$*" | tr -c 'a-z0-9-' '_').server.log"
+        log "$target: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$target-*.server.log"
     fi
     stop_server
 }
