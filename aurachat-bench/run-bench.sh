@@ -199,7 +199,7 @@ for w in $WORKLOADS; do
         direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
         fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
         latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
-        idle) args=(--workload idle --clients "$IDLE" --timeout 600) ;;
+        idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
         *) die "unknown workload $w" ;;
     esac
     for t in $TARGETS; do

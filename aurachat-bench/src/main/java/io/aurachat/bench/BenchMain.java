@@ -69,7 +69,7 @@ public final class BenchMain {
         long limit;
         @Option(names = "--connect-concurrency", defaultValue = "256", description = "connections set up at once. Default: ${DEFAULT-VALUE}")
         int connectConcurrency;
-        @Option(names = "--timeout", defaultValue = "120", description = "longest wait for setup or draining, seconds. Default: ${DEFAULT-VALUE}")
+        @Option(names = "--timeout", defaultValue = "60", description = "longest wait without progress during setup or draining, seconds. Default: ${DEFAULT-VALUE}")
         double timeout;
         @Option(names = "--out", description = "append the JSON line to this file")
         Path out;

@@ -274,12 +274,12 @@ public final class Driver implements Codec.Events {
         int k = settings.clients();
         long pid = settings.serverPid();
         r.put("serverPid", pid).put("settleSeconds", settings.settle().toMillis() / 1000.0);
-        pause(settings.settle(), () -> false);
+        settle(r, "settledSecondsStart");
         long coldBase = Proc.rssBytes(pid);
         double coldRate = idleRound(r, "cold", k);
         long coldAfter = Proc.rssBytes(pid);
         closeAll();
-        pause(settings.settle(), () -> false);
+        settle(r, "settledSecondsAfterClose");
         long warmBase = Proc.rssBytes(pid);
         double warmRate = idleRound(r, "warm", k);
         long warmAfter = Proc.rssBytes(pid);
@@ -315,7 +315,7 @@ public final class Driver implements Codec.Events {
             r.put("serverCpuCoresConnecting" + suffix, (serverCpu1 - serverCpu0) / 1e9 / seconds);
         }
         r.put("generatorLoopCpuCoresConnecting" + suffix, (loopCpu() - loopCpu0) / 1e9 / seconds);
-        pause(settings.settle(), () -> false);
+        settle(r, "settledSecondsConnected" + suffix);
         return k / ((ready - t0) / 1e9);
     }
 
@@ -348,15 +348,19 @@ public final class Driver implements Codec.Events {
         ready.set(0);
         connectSlots = new Semaphore(settings.connectConcurrency());
         long deadline = System.nanoTime() + settings.timeout().toNanos();
+        int readyAtDeadline = 0;
         for (int i = 0; i < n; i++) {
             while (!connectSlots.tryAcquire(10, TimeUnit.MILLISECONDS)) {
                 if (failureCount.get() > 0) {
                     throw new IllegalStateException("failed while connecting: " + ready.get() + " of " + n
                             + " clients ready" + firstFailure());
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out connecting: " + ready.get() + " of " + n
-                            + " clients ready" + firstFailure());
+                if (ready.get() != readyAtDeadline) { // progress: the timeout counts from here
+                    readyAtDeadline = ready.get();
+                    deadline = System.nanoTime() + settings.timeout().toNanos();
+                } else if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no client became ready for " + settings.timeout()
+                            + " while connecting: " + ready.get() + " of " + n + " clients ready" + firstFailure());
                 }
             }
             SocketChannel channel = SocketChannel.open();
@@ -369,7 +373,7 @@ public final class Driver implements Codec.Events {
             channel.connect(settings.address());
             loop.submit(() -> loop.register(c));
         }
-        await(() -> ready.get() >= n, "every client to be ready (" + n + ")");
+        await(() -> ready.get() >= n, ready::get, "every client to be ready (" + n + ")");
         return System.nanoTime();
     }
 
@@ -379,7 +383,8 @@ public final class Driver implements Codec.Events {
             return;
         }
         long expected = (long) n * (n - 1) / 2;
-        await(() -> joins() - joinsBefore >= expected, "the join notices of the mass connect (" + expected + ")");
+        await(() -> joins() - joinsBefore >= expected, this::joins,
+                "the join notices of the mass connect (" + expected + ")");
     }
 
     private void closeAll() throws InterruptedException {
@@ -409,7 +414,8 @@ public final class Driver implements Codec.Events {
     /** Waits after sending stopped until everything sent was delivered {@code perMessage} times and answered. */
     private void drain(long perMessage) throws InterruptedException {
         try {
-            await(() -> delivered() >= sent() * perMessage && replies() >= sent(), "the last deliveries");
+            await(() -> delivered() >= sent() * perMessage && replies() >= sent(), () -> delivered() + replies(),
+                    "the last deliveries");
         } catch (IllegalStateException e) {
             failure(null, e.getMessage() + ": sent " + sent() + ", delivered " + delivered()
                     + ", replies " + replies());
@@ -626,18 +632,56 @@ public final class Driver implements Codec.Events {
         return f == null ? "" : "; first failure: " + f;
     }
 
-    /** Waits until {@code done} or {@code timeout}; throws IllegalStateException on timeout or on a failure. */
-    private void await(BooleanSupplier done, String what) throws InterruptedException {
+    /**
+     * Waits until {@code done}; throws IllegalStateException on a failure, or when {@code progress} has not
+     * changed for the timeout (a mass connect may take long, but it must keep moving).
+     */
+    private void await(BooleanSupplier done, java.util.function.LongSupplier progress, String what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
+        long last = progress.getAsLong();
         while (!done.getAsBoolean()) {
             if (failureCount.get() > 0) {
                 throw new IllegalStateException("failed while waiting for " + what + firstFailure());
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + settings.timeout() + " waiting for " + what);
+            long now = progress.getAsLong();
+            if (now != last) {
+                last = now;
+                deadline = System.nanoTime() + settings.timeout().toNanos();
+            } else if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no progress for " + settings.timeout() + " waiting for " + what);
             }
             TimeUnit.MILLISECONDS.sleep(5);
         }
+    }
+
+    /**
+     * Lets the server settle before a memory reading: waits the settle time, then (when the server's pid
+     * is known) until it used less than 5% of a core over a whole second, so that it has finished what
+     * the last step started (AuraChat: the leave notices of a mass disconnect, N(N-1)/2 of them) and
+     * its memory is not read in the middle of it. Gives up after the timeout and says so.
+     */
+    private void settle(Result r, String key) throws InterruptedException {
+        long start = System.nanoTime();
+        pause(settings.settle(), () -> false);
+        long pid = settings.serverPid();
+        if (settings.settle().isZero() || Proc.cpuNanos(pid) < 0) {
+            return;
+        }
+        long deadline = start + settings.timeout().toNanos();
+        while (true) {
+            long cpu0 = Proc.cpuNanos(pid);
+            TimeUnit.SECONDS.sleep(1);
+            long cpu1 = Proc.cpuNanos(pid);
+            if (cpu1 - cpu0 < TimeUnit.MILLISECONDS.toNanos(50)) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                failure(null, "the server was still busy " + settings.timeout() + " after " + key);
+                break;
+            }
+        }
+        r.put(key, (System.nanoTime() - start) / 1e9);
     }
 
     /** Waits for {@code d}, or less if {@code stop} becomes true. */

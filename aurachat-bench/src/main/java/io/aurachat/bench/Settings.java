@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param threads           event-loop threads
  * @param messageLimit      stop sending after this many messages (0: no limit); for smoke runs
  * @param connectConcurrency connections being set up at once
- * @param timeout           the longest wait for setup or for the last deliveries
+ * @param timeout           the longest wait without progress during setup or for the last deliveries
  */
 public record Settings(Target target, InetSocketAddress address, long serverPid, String targetLabel,
         Workload workload, int clients, int window, int rate, Duration warmup, Duration duration,
@@ -48,7 +48,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         private int threads = 1;
         private long messageLimit;
         private int connectConcurrency = 256;
-        private Duration timeout = Duration.ofSeconds(120);
+        private Duration timeout = Duration.ofSeconds(60);
 
         private Builder(Target target, Workload workload, InetSocketAddress address) {
             this.target = Objects.requireNonNull(target, "target");
