@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Runs the AuraChat / Redis pub/sub comparison on this machine (README.md, "Performance"):
+# builds, starts each server fresh on 127.0.0.1 for every workload, runs the generator against it,
+# stops it, and writes aurachat-bench/results/<date>.jsonl (one JSON line per run) and <date>.md
+# (the table with AuraChat / Redis ratios). Everything is configurable through the environment:
+#
+#   BENCH_WORKLOADS     which runs, in order (default: "direct-100 direct-1000 fanout-100 fanout-1000 latency idle";
+#                       direct-N and fanout-N take any N)
+#   BENCH_WINDOW        messages in flight per sender, direct and fan-out (16)
+#   BENCH_RATE          offered msg/s of the latency workload (20000)
+#   BENCH_LATENCY_CLIENTS  clients of the latency workload (100)
+#   BENCH_IDLE          idle connections (10000)
+#   BENCH_WARMUP / BENCH_DURATION  seconds of warm-up and of measuring per run (3 / 10)
+#   BENCH_SETTLE        idle: quiet seconds before each memory reading (3)
+#   BENCH_THREADS       generator event-loop threads (1)
+#   BENCH_TARGETS       "aurachat redis" (default) or just one of them
+#   BENCH_SKIP_BUILD=1  use the jars already in aurachat-bench/target
+#   BENCH_RESULTS_DIR   where results go (aurachat-bench/results)
+#   SERVER_JAVA_OPTS    JVM options of the AuraChat server (heap, GC...); default none
+#   GENERATOR_JAVA_OPTS JVM options of the generator; default none
+#   JAVA_HOME           a JDK 21+ to use; otherwise the newest 21+ under /usr/lib/jvm
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+BENCH="$ROOT/aurachat-bench"
+
+WORKLOADS=${BENCH_WORKLOADS:-"direct-100 direct-1000 fanout-100 fanout-1000 latency idle"}
+WINDOW=${BENCH_WINDOW:-16}
+RATE=${BENCH_RATE:-20000}
+LATENCY_CLIENTS=${BENCH_LATENCY_CLIENTS:-100}
+IDLE=${BENCH_IDLE:-10000}
+WARMUP=${BENCH_WARMUP:-3}
+DURATION=${BENCH_DURATION:-10}
+SETTLE=${BENCH_SETTLE:-3}
+THREADS=${BENCH_THREADS:-1}
+TARGETS=${BENCH_TARGETS:-"aurachat redis"}
+RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH/results}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
+GENERATOR_JAVA_OPTS=${GENERATOR_JAVA_OPTS:-}
+MAX_CLIENTS=$((IDLE + 2000))
+
+log() { printf '[run-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------- processes we start, stopped on any exit
+SERVER_PID=""
+WORK_DIR=$(mktemp -d -t aurachat-bench.XXXXXX)
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+cleanup() {
+    stop_server
+    rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------- file descriptors: 10,000 idle connections need 10,000 in each process
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE=$(ulimit -n)
+if [[ "$NOFILE" != unlimited && "$NOFILE" -lt $((IDLE + 500)) ]]; then
+    log "warning: ulimit -n is $NOFILE, below the $((IDLE + 500)) the idle workload needs"
+fi
+
+# ---------------------------------------------------------------- a JDK 21+
+java_feature() { # prints the feature version of the JDK at $1 (a JAVA_HOME), or nothing
+    local v
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true)
+    [[ -z "$v" && -x "$1/bin/java" ]] && v=$("$1/bin/java" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
+    echo "$v"
+}
+JDK=""
+if [[ -n "${JAVA_HOME:-}" && "$(java_feature "$JAVA_HOME")" -ge 21 ]] 2>/dev/null; then
+    JDK=$JAVA_HOME
+else
+    best=0
+    for d in /usr/lib/jvm/*/; do
+        d=${d%/}
+        f=$(java_feature "$d")
+        if [[ -n "$f" && -x "$d/bin/java" && "$f" -ge 21 && "$f" -gt "$best" ]]; then best=$f; JDK=$d; fi
+    done
+fi
+[[ -n "$JDK" ]] || die "no JDK 21+ found (set JAVA_HOME)"
+JAVA="$JDK/bin/java"
+JDK_VERSION=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JDK/release" 2>/dev/null || true)
+[[ -n "$JDK_VERSION" ]] || JDK_VERSION=$("$JAVA" -version 2>&1 | head -1)
+
+# ---------------------------------------------------------------- redis-server, from Debian
+if [[ " $TARGETS " == *" redis "* ]] && ! command -v redis-server >/dev/null; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing redis-server from Debian"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null \
+            || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server >/dev/null; } \
+            || die "cannot install redis-server"
+    else
+        die "redis-server is not installed (apt-get install redis-server)"
+    fi
+fi
+REDIS_VERSION=""
+command -v redis-server >/dev/null && REDIS_VERSION=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
+
+# ---------------------------------------------------------------- build
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    log "building (mvn -q -B package -DskipTests)"
+    mvn -q -B package -DskipTests
+fi
+GENERATOR_CP="$(ls "$BENCH"/target/aurachat-bench-*.jar | head -1):$BENCH/target/lib/generator/*"
+SERVER_CP="$BENCH/target/lib/server/*"
+[[ -f "${GENERATOR_CP%%:*}" ]] || die "no generator jar; build first"
+
+# ---------------------------------------------------------------- servers
+free_port() { # a port on 127.0.0.1 that nobody listens on right now
+    local p
+    for _ in $(seq 1 50); do
+        p=$((20000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    done
+    die "no free port found"
+}
+
+SERVER_PORT=""
+start_aurachat() {
+    local out="$WORK_DIR/aurachat-server.log"
+    # The events logger only at WARN: no per-connection console lines (messages are TRACE anyway).
+    # TODO(issue 6): disable the XML audit log once ServerMain has a CLI switch for it (util/config.json branch);
+    #  until then the server logs nothing but SLF4J, which is set to WARN here.
+    # shellcheck disable=SC2086
+    "$JAVA" $SERVER_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn \
+        -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
+        --bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients "$MAX_CLIENTS" >"$out" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        SERVER_PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$out" | head -1)
+        [[ -n "$SERVER_PORT" ]] && return
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server did not start"; }
+        sleep 0.1
+    done
+    die "the AuraChat server did not say its port within 30 s"
+}
+
+start_redis() {
+    local out="$WORK_DIR/redis.log"
+    for _ in 1 2 3 4 5; do
+        SERVER_PORT=$(free_port)
+        redis-server --bind 127.0.0.1 --port "$SERVER_PORT" --protected-mode yes --save "" --appendonly no \
+            --maxclients "$MAX_CLIENTS" --daemonize no --logfile "" >"$out" 2>&1 &
+        SERVER_PID=$!
+        for _ in $(seq 1 100); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$SERVER_PORT") 2>/dev/null; then return; fi
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        stop_server
+    done
+    cat "$out" >&2
+    die "redis-server did not start"
+}
+
+# ---------------------------------------------------------------- runs
+DATE=$(date +%Y-%m-%d)
+mkdir -p "$RESULTS_DIR"
+JSONL="$RESULTS_DIR/$DATE.jsonl"
+MD="$RESULTS_DIR/$DATE.md"
+: >"$JSONL"
+FAILED=0
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+run_one() { # target, then generator options
+    local target=$1 label server_log
+    shift
+    if [[ "$target" == aurachat ]]; then
+        start_aurachat; label="AuraChat on JDK $JDK_VERSION"; server_log="$WORK_DIR/aurachat-server.log"
+    else
+        start_redis; label="Redis $REDIS_VERSION"; server_log="$WORK_DIR/redis.log"
+    fi
+    log "$target on port $SERVER_PORT (pid $SERVER_PID): $*"
+    # shellcheck disable=SC2086
+    if ! "$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain run \
+            --target "$target" --port "$SERVER_PORT" --pid "$SERVER_PID" --label "$label" \
+            --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" --out "$JSONL" "$@" \
+            | grep -v '^{'; then
+        FAILED=1
+        cp "$server_log" "$RESULTS_DIR/$DATE-$target-$(printf '%s' "$*" | tr -c 'a-z0-9-' '_').server.log"
+        log "$target: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$target-*.server.log"
+    fi
+    stop_server
+}
+
+log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; generator threads: $THREADS"
+for w in $WORKLOADS; do
+    case "$w" in
+        direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
+        fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
+        latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
+        idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
+        *) die "unknown workload $w" ;;
+    esac
+    for t in $TARGETS; do
+        run_one "$t" "${args[@]}"
+    done
+done
+
+# ---------------------------------------------------------------- report
+{
+    echo "# AuraChat vs Redis pub/sub, $DATE"
+    echo
+    echo "- Command: \`aurachat-bench/run-bench.sh\` (workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
+    echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
+    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; Redis $REDIS_VERSION (RESP3, persistence off)"
+    echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"
+    echo "- Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; other work skews figures)"
+    echo
+    # shellcheck disable=SC2086
+    "$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain report "$JSONL"
+} >"$MD"
+echo
+cat "$MD"
+log "results: $JSONL and $MD"
+exit "$FAILED"

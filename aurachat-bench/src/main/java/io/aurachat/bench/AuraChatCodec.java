@@ -1,0 +1,143 @@
+package io.aurachat.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The AuraChat protocol (PROTOCOL.md): commands out, one JSON object per line in. Lines are told apart
+ * by the first letter of their {@code type} and a message's text is found by a byte comparison, so the
+ * hot path builds no JSON tree and no string.
+ */
+final class AuraChatCodec implements Codec {
+
+    /** The shared instance. */
+    static final AuraChatCodec INSTANCE = new AuraChatCodec();
+
+    private static final byte[] CHAT = ascii("CHAT ");
+    private static final byte[] SAY = ascii("SAY ");
+    private static final byte[] TYPE = ascii("\"type\":\"");
+    private static final byte[] TEXT = ascii(",\"message\":\"");
+    private static final byte[] ID = ascii("\"id\":\"");
+
+    private AuraChatCodec() {}
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void handshake(Client client, ByteBuffer out) {
+        // The server speaks first (welcome).
+    }
+
+    @Override
+    public int maxFrame() {
+        return CHAT.length + 16 + 1 + Payload.SIZE + 1;
+    }
+
+    @Override
+    public void direct(ByteBuffer out, Client from, Client to, long sequence, long stampNanos) {
+        out.put(CHAT).put(to.serverId()).put((byte) ' ');
+        Payload.write(out, from.index(), to.index(), sequence, stampNanos);
+        out.put((byte) '\n');
+    }
+
+    @Override
+    public void toEveryone(ByteBuffer out, Client from, long sequence, long stampNanos) {
+        out.put(SAY);
+        Payload.write(out, from.index(), Payload.EVERYONE, sequence, stampNanos);
+        out.put((byte) '\n');
+    }
+
+    @Override
+    public int decode(ByteBuffer in, int from, int to, Client client, Events events) {
+        int start = from;
+        for (int i = from; i < to; i++) {
+            if (in.get(i) == '\n') {
+                line(in, start, i, client, events);
+                start = i + 1;
+            }
+        }
+        return start;
+    }
+
+    /** One line, {@code end} is the index of its {@code \n}. */
+    private static void line(ByteBuffer in, int start, int end, Client client, Events events) {
+        int type = start + 1 + TYPE.length; // Wire writes "type" first: {"type":"...
+        if (!matches(in, start + 1, end, TYPE)) {
+            int at = indexOf(in, start, end, TYPE);
+            if (at < 0) {
+                events.failure(client, "line without a type: " + text(in, start, end));
+                return;
+            }
+            type = at + TYPE.length;
+        }
+        if (type >= end) {
+            events.failure(client, "truncated line: " + text(in, start, end));
+            return;
+        }
+        switch (in.get(type)) {
+            case 'm' -> message(in, start, end, client, events);
+            case 'j' -> events.joined(client);
+            case 'o', 'p' -> events.reply(client, 0);
+            case 'l', 'r' -> { } // leave, rename: other clients' business
+            case 'w' -> welcome(in, start, end, client, events);
+            default -> events.failure(client, text(in, start, end)); // error, bye, or anything unasked for
+        }
+    }
+
+    private static void message(ByteBuffer in, int start, int end, Client client, Events events) {
+        // Fast path: Wire writes the text last, so the line ends with ,"message":"<payload>"}
+        int at = end - 2 - Payload.SIZE;
+        if (at - TEXT.length < start || !matches(in, at - TEXT.length, end, TEXT)
+                || in.get(end - 1) != '}' || in.get(end - 2) != '"') {
+            int field = indexOf(in, start, end, TEXT);
+            at = field < 0 ? -1 : field + TEXT.length;
+        }
+        if (at < 0 || at + Payload.SIZE >= end || in.get(at + Payload.SIZE) != '"' || !Payload.isValid(in, at)) {
+            events.failure(client, "message without a benchmark payload: " + text(in, start, end));
+            return;
+        }
+        events.message(client, in, at);
+    }
+
+    private static void welcome(ByteBuffer in, int start, int end, Client client, Events events) {
+        int at = indexOf(in, start, end, ID);
+        int close = at < 0 ? -1 : indexOf(in, at + ID.length, end, new byte[] {'"'});
+        if (close < 0) {
+            events.failure(client, "welcome without an id: " + text(in, start, end));
+            return;
+        }
+        byte[] id = new byte[close - at - ID.length];
+        in.get(at + ID.length, id);
+        client.serverId(id);
+        events.ready(client);
+    }
+
+    static boolean matches(ByteBuffer in, int at, int end, byte[] pattern) {
+        if (at < 0 || at + pattern.length > end) {
+            return false;
+        }
+        for (int i = 0; i < pattern.length; i++) {
+            if (in.get(at + i) != pattern[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int indexOf(ByteBuffer in, int from, int end, byte[] pattern) {
+        for (int i = from; i + pattern.length <= end; i++) {
+            if (matches(in, i, end, pattern)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static String text(ByteBuffer in, int start, int end) {
+        byte[] bytes = new byte[Math.min(end - start, 300)];
+        in.get(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

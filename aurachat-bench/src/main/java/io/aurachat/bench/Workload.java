@@ -1,0 +1,18 @@
+package io.aurachat.bench;
+
+/** What a run measures; see README.md, "Performance". */
+public enum Workload {
+    /** N clients, each keeping a window of private messages in flight to random other clients: messages/s. */
+    DIRECT,
+    /** One sender, N receivers of every message, with a window of messages in flight: deliveries/s. */
+    FANOUT,
+    /** A fixed offered rate of private messages among N clients: one-way latency percentiles. */
+    LATENCY,
+    /** K idle connections: server memory per connection and connect rate. */
+    IDLE;
+
+    /** The lower-case name used on the command line and in results. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
