@@ -17,6 +17,7 @@
 #   BENCH_SKIP_BUILD=1  use the jars already in aurachat-bench/target
 #   BENCH_RESULTS_DIR   where results go (aurachat-bench/results)
 #   SERVER_JAVA_OPTS    JVM options of the AuraChat server (heap, GC...); default none
+#   SERVER_ARGS         extra options of the AuraChat reference server, e.g. "--io-threads 1"
 #   GENERATOR_JAVA_OPTS JVM options of the generator; default none
 #   JAVA_HOME           a JDK 21+ to use; otherwise the newest 21+ under /usr/lib/jvm
 set -euo pipefail
@@ -46,6 +47,7 @@ die() { log "error: $*"; exit 1; }
 # ---------------------------------------------------------------- processes we start, stopped on any exit
 SERVER_PID=""
 WORK_DIR=$(mktemp -d -t aurachat-bench.XXXXXX)
+echo "{}" >"$WORK_DIR/defaults.json"
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID" 2>/dev/null || true
@@ -129,12 +131,15 @@ SERVER_PORT=""
 start_aurachat() {
     local out="$WORK_DIR/aurachat-server.log"
     # The events logger only at WARN: no per-connection console lines (messages are TRACE anyway).
-    # TODO(issue 6): disable the XML audit log once ServerMain has a CLI switch for it (util/config.json branch);
-    #  until then the server logs nothing but SLF4J, which is set to WARN here.
+    # --no-discovery: the responder would join its multicast groups on every interface, and membership
+    # reports must not leave this machine. --no-audit-log: the routing engine is measured, as with Redis
+    # (no per-message log); the SLF4J sink stays, at WARN. The built-in defaults apply, whatever
+    # util/config.json says; SERVER_ARGS adds options (e.g. --io-threads 1).
     # shellcheck disable=SC2086
     "$JAVA" $SERVER_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn \
-        -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
-        --bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients "$MAX_CLIENTS" >"$out" 2>&1 &
+        -cp "$SERVER_CP" io.aurachat.examples.ServerMain --config "$WORK_DIR/defaults.json" \
+        --bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients "$MAX_CLIENTS" \
+        --no-discovery --no-audit-log ${SERVER_ARGS:-} >"$out" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
         SERVER_PORT=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$out" | head -1)
@@ -193,7 +198,7 @@ run_one() { # target, then generator options
     stop_server
 }
 
-log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; generator threads: $THREADS"
+log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; generator threads: $THREADS"
 for w in $WORKLOADS; do
     case "$w" in
         direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
@@ -213,7 +218,7 @@ done
     echo
     echo "- Command: \`aurachat-bench/run-bench.sh\` (workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
     echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
-    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; Redis $REDIS_VERSION (RESP3, persistence off)"
+    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; Redis $REDIS_VERSION (RESP3, persistence off)"
     echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"
     echo "- Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; other work skews figures)"
     echo

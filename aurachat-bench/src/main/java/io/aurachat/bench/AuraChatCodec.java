@@ -18,6 +18,7 @@ final class AuraChatCodec implements Codec {
     private static final byte[] TYPE = ascii("\"type\":\"");
     private static final byte[] TEXT = ascii(",\"message\":\"");
     private static final byte[] ID = ascii("\"id\":\"");
+    private static final byte[] PRESENCE_LIMIT = ascii("\"presenceLimit\":");
 
     private AuraChatCodec() {}
 
@@ -111,7 +112,23 @@ final class AuraChatCodec implements Codec {
         byte[] id = new byte[close - at - ID.length];
         in.get(at + ID.length, id);
         client.serverId(id);
+        client.presenceLimit(number(in, indexOf(in, start, end, PRESENCE_LIMIT), end, PRESENCE_LIMIT.length));
         events.ready(client);
+    }
+
+    /**
+     * The non-negative integer after {@code skip} bytes at {@code at}, or {@link Long#MAX_VALUE} when the
+     * field is missing ({@code at < 0}): a server that does not announce a presence limit has none.
+     */
+    static long number(ByteBuffer in, int at, int end, int skip) {
+        if (at < 0) {
+            return Long.MAX_VALUE;
+        }
+        long value = 0;
+        for (int i = at + skip; i < end && in.get(i) >= '0' && in.get(i) <= '9'; i++) {
+            value = value * 10 + (in.get(i) - '0');
+        }
+        return value;
     }
 
     static boolean matches(ByteBuffer in, int at, int end, byte[] pattern) {

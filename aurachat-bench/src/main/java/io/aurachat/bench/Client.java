@@ -26,6 +26,8 @@ final class Client {
     private final byte[] inbox;
     private final byte[] subscription;
     private volatile byte[] serverId;
+    /** AuraChat: the most clients for which the server sends join notices (its welcome says). */
+    private volatile long presenceLimit = Long.MAX_VALUE;
     volatile boolean ready;
     /** Set before we close on purpose, so that the end of the stream is not reported as a failure. */
     volatile boolean closing;
@@ -66,6 +68,14 @@ final class Client {
     /** AuraChat: the id the server gave this client ({@code c17}), or {@code null} before the welcome. */
     byte[] serverId() {
         return serverId;
+    }
+
+    long presenceLimit() {
+        return presenceLimit;
+    }
+
+    void presenceLimit(long limit) {
+        presenceLimit = limit;
     }
 
     void serverId(byte[] id) {

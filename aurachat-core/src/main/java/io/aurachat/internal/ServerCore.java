@@ -262,7 +262,8 @@ public final class ServerCore {
     /** Called on the accept thread: welcome, register, tell the others. */
     void join(Connection connection) {
         ClientInfo info = connection.info();
-        connection.send(Wire.welcome(info, config.serverName(), config.idleTimeout(), config.maxLineLength()));
+        connection.send(Wire.welcome(info, config.serverName(), config.idleTimeout(), config.maxLineLength(),
+                config.presenceLimit()));
         clients.put(info.id(), connection);
         if (!connection.isOpen() || closing) {
             // Closed (e.g. by shutdown) while joining: undo, and make sure it gets its goodbye.

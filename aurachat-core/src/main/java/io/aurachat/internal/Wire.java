@@ -64,7 +64,8 @@ public final class Wire {
     }
 
     /** {@code welcome}: the first line of every connection. */
-    public static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength) {
+    public static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
+            int presenceLimit) {
         return object("welcome", g -> {
             g.writeStringProperty("id", client.id().value());
             g.writeStringProperty("name", client.name());
@@ -72,6 +73,7 @@ public final class Wire {
             g.writeNumberProperty("protocol", Protocol.VERSION);
             g.writeNumberProperty("idleTimeoutSeconds", (idleTimeout.toMillis() + 999) / 1000);
             g.writeNumberProperty("maxLineLength", maxLineLength);
+            g.writeNumberProperty("presenceLimit", presenceLimit);
         });
     }
 

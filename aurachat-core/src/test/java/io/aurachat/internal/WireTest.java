@@ -112,9 +112,9 @@ class WireTest {
     @Test
     void welcomeByeErrorJoinRename() {
         assertEquals(Map.of("type", "welcome", "id", "c1", "name", "Mario", "server", "Lab", "protocol", 1L,
-                        "idleTimeoutSeconds", 120L, "maxLineLength", 4096L),
-                parse(Wire.welcome(MARIO, "Lab", Duration.ofMinutes(2), 4096)));
-        assertEquals(1L, ((Map<?, ?>) parse(Wire.welcome(MARIO, "Lab", Duration.ofMillis(300), 64)))
+                        "idleTimeoutSeconds", 120L, "maxLineLength", 4096L, "presenceLimit", 1000L),
+                parse(Wire.welcome(MARIO, "Lab", Duration.ofMinutes(2), 4096, 1000)));
+        assertEquals(1L, ((Map<?, ?>) parse(Wire.welcome(MARIO, "Lab", Duration.ofMillis(300), 64, 0)))
                 .get("idleTimeoutSeconds"), "a sub-second timeout is rounded up, not announced as 0 (never)");
         assertEquals(Map.of("type", "bye", "reason", "slow-consumer"), parse(Wire.bye(LeaveReason.SLOW_CONSUMER)));
         assertEquals(Map.of("type", "error", "command", "CHAT", "code", "no-such-client", "message", "m"),

@@ -29,18 +29,21 @@ class ConnectionTest {
         assertEquals(1, welcome.num("protocol"));
         assertEquals(120, welcome.num("idleTimeoutSeconds"));
         assertEquals(4096, welcome.num("maxLineLength"));
+        assertEquals(1000, welcome.num("presenceLimit"));
         client.assertNothingPending();
     }
 
     @Test
     void welcomeAnnouncesTheConfiguredNameTimeoutAndLineLength() {
-        server.start(b -> b.serverName("Osteria").idleTimeout(Duration.ofSeconds(90)).maxLineLength(100));
+        server.start(b -> b.serverName("Osteria").idleTimeout(Duration.ofSeconds(90)).maxLineLength(100)
+                .presenceLimit(7));
 
         Json welcome = server.connect().takeType("welcome");
 
         assertEquals("Osteria", welcome.str("server"));
         assertEquals(90, welcome.num("idleTimeoutSeconds"));
         assertEquals(100, welcome.num("maxLineLength"));
+        assertEquals(7, welcome.num("presenceLimit"));
     }
 
     @Test
