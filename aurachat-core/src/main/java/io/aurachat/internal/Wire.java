@@ -35,6 +35,8 @@ public final class Wire {
      * generator per line cost as much as writing the line. Only the finished line is a new array.
      */
     private static final ThreadLocal<Encoder> ENCODER = ThreadLocal.withInitial(Encoder::new);
+    /** Each thread's writer for the lines of the per-message path. */
+    private static final ThreadLocal<FastJson> FAST = ThreadLocal.withInitial(FastJson::new);
 
     private static final class Encoder {
         final Output out = new Output();
@@ -79,6 +81,21 @@ public final class Wire {
 
     /** {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone. */
     public static byte[] message(ClientInfo from, ClientId to, String text) {
+        try {
+            return FAST.get().reset()
+                    .raw("{\"type\":\"message\",\"from\":{\"id\":").string(from.id().value())
+                    .raw(",\"name\":").string(from.name())
+                    .raw(",\"ip\":").string(from.ip())
+                    .raw("},\"to\":").string(to == null ? "*" : to.value())
+                    .raw(",\"message\":").string(text)
+                    .raw("}").line();
+        } catch (FastJson.Unsupported e) {
+            return messageByJackson(from, to, text);
+        }
+    }
+
+    /** {@link #message} the general way; for tests, and for text the fast writer does not take. */
+    static byte[] messageByJackson(ClientInfo from, ClientId to, String text) {
         return object("message", g -> {
             g.writeName("from");
             client(g, from, false);
@@ -131,6 +148,41 @@ public final class Wire {
 
     /** A command's reply. */
     public static byte[] reply(String command, Reply reply) {
+        if (isFlat(reply)) {
+            try {
+                FastJson j = FAST.get().reset().raw("{\"type\":").string(reply.type())
+                        .raw(",\"command\":").string(command);
+                for (Map.Entry<String, Object> field : reply.fields().entrySet()) {
+                    j.raw(",").string(field.getKey()).raw(":");
+                    switch (field.getValue()) {
+                        case String text -> j.string(text);
+                        case ClientId id -> j.string(id.value());
+                        case Integer n -> j.number(n);
+                        case Long n -> j.number(n);
+                        default -> throw new IllegalStateException("isFlat let through " + field.getValue());
+                    }
+                }
+                return j.raw("}").line();
+            } catch (FastJson.Unsupported e) {
+                // the general way below
+            }
+        }
+        return replyByJackson(command, reply);
+    }
+
+    /** Whether every field is a string, a client id or an int or long: what the fast writer takes. */
+    private static boolean isFlat(Reply reply) {
+        for (Object value : reply.fields().values()) {
+            if (!(value instanceof String || value instanceof ClientId || value instanceof Integer
+                    || value instanceof Long)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #reply} the general way; for tests, and for replies the fast writer does not take. */
+    static byte[] replyByJackson(String command, Reply reply) {
         return object(reply.type(), g -> {
             g.writeStringProperty("command", command);
             for (Map.Entry<String, Object> field : reply.fields().entrySet()) {

@@ -172,4 +172,57 @@ class WireTest {
         assertTrue(Arrays.equals(a, b));
         assertFalse(a == b);
     }
+
+    /** Random text that exercises every branch of the fast writer: ASCII, controls, quotes, 2-, 3- and 4-byte UTF-8, lone surrogates. */
+    private static String randomText(java.util.Random random) {
+        StringBuilder sb = new StringBuilder();
+        int n = random.nextInt(40);
+        for (int i = 0; i < n; i++) {
+            switch (random.nextInt(9)) {
+                case 0 -> sb.append((char) random.nextInt(0x20));
+                case 1 -> sb.append("\"\\/".charAt(random.nextInt(3)));
+                case 2 -> sb.append((char) (0x80 + random.nextInt(0x780)));
+                case 3 -> sb.append((char) (0x800 + random.nextInt(0xD000)));
+                case 4 -> sb.append((char) (0xE000 + random.nextInt(0x2000)));
+                case 5 -> sb.appendCodePoint(0x10000 + random.nextInt(0x100000));
+                case 6 -> sb.append("\u2028\u2029\uFEFF\uFFFF\u007F".charAt(random.nextInt(5)));
+                case 7 -> {
+                    if (random.nextInt(20) == 0) {
+                        sb.append((char) (0xD800 + random.nextInt(0x800))); // unpaired: the Jackson path
+                    }
+                }
+                default -> sb.append((char) (0x20 + random.nextInt(0x60)));
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void theFastMessageAndReplyLinesAreByteForByteWhatJacksonWrites() {
+        java.util.Random random = new java.util.Random(20261121);
+        for (int i = 0; i < 20_000; i++) {
+            ClientInfo from = new ClientInfo(ClientId.of(1 + random.nextInt(1_000_000)), randomText(random),
+                    randomText(random), Instant.EPOCH);
+            ClientId to = random.nextBoolean() ? null : ClientId.of(1 + random.nextInt(1000));
+            String text = randomText(random);
+            assertEquals(new String(Wire.messageByJackson(from, to, text), StandardCharsets.UTF_8),
+                    new String(Wire.message(from, to, text), StandardCharsets.UTF_8), () -> "text " + text.codePoints().boxed().toList());
+            assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text), Wire.message(from, to, text)));
+
+            Reply reply = Reply.of(random.nextBoolean() ? "ok" : "roll")
+                    .with("to", ClientId.of(1 + random.nextInt(99)))
+                    .with(random.nextBoolean() ? "text" : "n\"ame\u0001", randomText(random))
+                    .with("count", random.nextInt())
+                    .with("big", random.nextLong());
+            assertTrue(Arrays.equals(Wire.replyByJackson("CHAT", reply), Wire.reply("CHAT", reply)),
+                    () -> new String(Wire.reply("CHAT", reply), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aReplyWithNestedValuesStillGoesThroughJackson() {
+        Reply reply = Reply.ok(Map.of("clients", List.of(MARIO)));
+        assertTrue(Arrays.equals(Wire.replyByJackson("LIST", reply), Wire.reply("LIST", reply)));
+        assertEquals("c1", ((Map<?, ?>) ((List<?>) ((Map<?, ?>) parse(Wire.reply("LIST", reply))).get("clients")).get(0)).get("id"));
+    }
 }
