@@ -112,17 +112,18 @@ final class EventLoop implements Runnable {
                 }
                 awake.set(true);
                 batchMillis = clock.millis();
-                for (SelectionKey key : selector.selectedKeys()) {
-                    handle(key);
+                try {
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        handle(key);
+                    }
+                } finally {
+                    selector.selectedKeys().clear();
                 }
-                selector.selectedKeys().clear();
                 flushDirty();
                 runTasks();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // A dead I/O thread would silently hang every connection on it: log and go on.
                 LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
-            } catch (Error e) {
-                LOG.error("I/O loop {} failed", thread.getName(), e);
-                throw e;
             }
         }
         try {
@@ -144,7 +145,7 @@ final class EventLoop implements Runnable {
             }
         } catch (CancelledKeyException e) {
             // Closed by another thread meanwhile: nothing left to do.
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.error("connection {} failed", connection, e);
             connection.abort(io.aurachat.protocol.LeaveReason.DISCONNECTED);
         }
@@ -171,7 +172,13 @@ final class EventLoop implements Runnable {
             return;
         }
         for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flush(this);
+            Connection connection = dirty.get(i);
+            try {
+                connection.flush(this);
+            } catch (RuntimeException e) {
+                LOG.error("writing to {} failed", connection, e);
+                connection.abort(io.aurachat.protocol.LeaveReason.DISCONNECTED);
+            }
         }
         dirty.clear();
     }
