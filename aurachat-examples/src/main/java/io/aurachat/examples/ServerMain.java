@@ -145,6 +145,9 @@ public final class ServerMain implements Callable<Integer> {
                 ioThreads != null ? ioThreads : s.ioThreads());
         ServerSettings.Log log = logFile == null ? fromFile.log()
                 : new ServerSettings.Log(logFile, fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
+        if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
+            throw new UsageException("--io-threads must be 0 (one per processor) to 256: " + ioThreads);
+        }
         ServerSettings.Discovery d = fromFile.discovery();
         if (discoveryPort != null && (discoveryPort < 0 || discoveryPort > 65_535)) {
             throw new UsageException("--discovery-port: the discovery port must be 0 to 65535: " + discoveryPort);

@@ -105,6 +105,8 @@ class ConfigFileTest {
             {"server": {"maxClients": 0}}            | config.json: server.maxClients: must be an integer from 1 to 1000000, got 0
             {"server": {"maxLineLength": 63}}        | config.json: server.maxLineLength: must be an integer from 64 to 1048576, got 63
             {"server": {"maxOutboundBytes": true}}   | config.json: server.maxOutboundBytes: must be an integer from 1024 to 1073741824, got true
+            {"server": {"presenceLimit": -1}}        | config.json: server.presenceLimit: must be an integer from 0 to 1000000, got -1
+            {"server": {"ioThreads": 257}}           | config.json: server.ioThreads: must be an integer from 0 to 256, got 257
             {"discovery": {"enabled": "yes"}}        | config.json: discovery.enabled: must be true or false, got "yes"
             {"discovery": {"port": 70000}}           | config.json: discovery.port: must be an integer from 0 to 65535, got 70000
             {"discovery": {"multicastGroupV4": "10.0.0.1"}} | config.json: discovery.multicastGroupV4: must be an IPv4 multicast address (224.0.0.0 to 239.255.255.255), got "10.0.0.1"

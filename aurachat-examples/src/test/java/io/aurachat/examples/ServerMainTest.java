@@ -123,7 +123,11 @@ class ServerMainTest {
         assertEquals(2, udp.exitCode());
         assertTrue(udp.err().contains("discovery port must be 0 to 65535"), udp.err());
 
-        for (Run run : new Run[] {negative, port, notANumber, udp}) {
+        Run threads = run("--io-threads", "257");
+        assertEquals(2, threads.exitCode());
+        assertTrue(threads.err().contains("--io-threads must be 0 (one per processor) to 256: 257"), threads.err());
+
+        for (Run run : new Run[] {negative, port, notANumber, udp, threads}) {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
         }
     }
