@@ -6,6 +6,7 @@
 #
 #   BENCH_WORKLOADS     which runs, in order (default: "direct-100 direct-1000 fanout-100 fanout-1000 latency idle";
 #                       direct-N and fanout-N take any N)
+#   BENCH_REPEAT        rounds of all workloads; the table shows medians and the median per-round ratio (1)
 #   BENCH_WINDOW        messages in flight per sender, direct and fan-out (16)
 #   BENCH_RATE          offered msg/s of the latency workload (20000)
 #   BENCH_LATENCY_CLIENTS  clients of the latency workload (100)
@@ -28,6 +29,7 @@ BENCH="$ROOT/aurachat-bench"
 
 WORKLOADS=${BENCH_WORKLOADS:-"direct-100 direct-1000 fanout-100 fanout-1000 latency idle"}
 WINDOW=${BENCH_WINDOW:-16}
+REPEAT=${BENCH_REPEAT:-1}
 RATE=${BENCH_RATE:-20000}
 LATENCY_CLIENTS=${BENCH_LATENCY_CLIENTS:-100}
 IDLE=${BENCH_IDLE:-10000}
@@ -199,6 +201,8 @@ run_one() { # target, then generator options
 }
 
 log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; generator threads: $THREADS"
+for round in $(seq 1 "$REPEAT"); do
+[[ "$REPEAT" -gt 1 ]] && log "round $round of $REPEAT"
 for w in $WORKLOADS; do
     case "$w" in
         direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
@@ -211,12 +215,13 @@ for w in $WORKLOADS; do
         run_one "$t" "${args[@]}"
     done
 done
+done
 
 # ---------------------------------------------------------------- report
 {
     echo "# AuraChat vs Redis pub/sub, $DATE"
     echo
-    echo "- Command: \`aurachat-bench/run-bench.sh\` (workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
+    echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
     echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
     echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; Redis $REDIS_VERSION (RESP3, persistence off)"
     echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"

@@ -42,9 +42,14 @@ public final class Report {
         }
     }
 
-    private final Map<String, Map<String, Run>> groups = new LinkedHashMap<>();
+    /** Workload group, then target, then its runs in the order they ran (one per round). */
+    private final Map<String, Map<String, List<Run>>> groups = new LinkedHashMap<>();
 
-    /** Reads every non-blank line of {@code file}; a later run of the same workload and target replaces an earlier one. */
+    /**
+     * Reads every non-blank line of {@code file}. Several runs of the same workload and target (rounds,
+     * {@code BENCH_REPEAT}) are summarised by their medians; the ratio is the median of the per-round
+     * ratios, the n-th AuraChat run paired with the n-th Redis run.
+     */
     public static Report read(Path file) throws IOException {
         Report report = new Report();
         for (String line : Files.readAllLines(file)) {
@@ -92,7 +97,8 @@ public final class Report {
             throw new IllegalArgumentException("not a result line: " + line, e);
         }
         Run run = new Run(fields);
-        groups.computeIfAbsent(run.group(), k -> new LinkedHashMap<>()).put(run.str("target"), run);
+        groups.computeIfAbsent(run.group(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(run.str("target"), k -> new ArrayList<>()).add(run);
         return this;
     }
 
@@ -102,12 +108,13 @@ public final class Report {
         String redisName = redisLabel();
         b.append("| Workload | Figure | AuraChat | ").append(redisName)
                 .append(" | AuraChat / Redis | Target | Met |\n|---|---|---:|---:|---:|---|---|\n");
-        for (Map<String, Run> g : groups.values()) {
-            Run a = g.get(Target.AURACHAT.wireName());
-            Run r = g.get(Target.REDIS.wireName());
-            Run any = a != null ? a : r;
+        for (Map<String, List<Run>> g : groups.values()) {
+            List<Run> a = g.getOrDefault(Target.AURACHAT.wireName(), List.of());
+            List<Run> r = g.getOrDefault(Target.REDIS.wireName(), List.of());
+            Run any = a.isEmpty() ? r.get(0) : a.get(0);
             String workload = any.str("workload");
-            String title = title(any);
+            int rounds = Math.max(a.size(), r.size());
+            String title = title(any) + (rounds > 1 ? " (median of " + rounds + " runs)" : "");
             switch (workload) {
                 case "direct" -> row(b, title, "messages/s", a, r, "messagesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
                 case "fanout" -> row(b, title, "deliveries/s", a, r, "deliveriesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
@@ -130,8 +137,8 @@ public final class Report {
         b.append("\nCPU during each measuring window, in cores (this machine has ")
                 .append(Runtime.getRuntime().availableProcessors()).append("):\n\n")
                 .append("| Workload | Target | Server | Generator event loops | Generator process |\n|---|---|---:|---:|---:|\n");
-        for (Map<String, Run> g : groups.values()) {
-            for (Run run : g.values()) {
+        for (Map<String, List<Run>> g : groups.values()) {
+            for (Run run : g.values().stream().flatMap(List::stream).toList()) {
                 // idle has no measuring window: its CPU figures cover the cold connect round
                 String suffix = run.str("workload").equals("idle") ? "ConnectingCold" : "";
                 if (Double.isNaN(run.num("generatorLoopCpuCores" + suffix))) {
@@ -145,8 +152,8 @@ public final class Report {
             }
         }
         List<String> invalid = new ArrayList<>();
-        for (Map<String, Run> g : groups.values()) {
-            for (Run run : g.values()) {
+        for (Map<String, List<Run>> g : groups.values()) {
+            for (Run run : g.values().stream().flatMap(List::stream).toList()) {
                 if (!run.verified()) {
                     invalid.add(title(run) + " / " + run.str("target") + ": " + run.str("failures"));
                 }
@@ -160,10 +167,11 @@ public final class Report {
     }
 
     private String redisLabel() {
-        for (Map<String, Run> g : groups.values()) {
-            Run r = g.get(Target.REDIS.wireName());
-            if (r != null && !r.str("targetLabel").isEmpty()) {
-                return r.str("targetLabel");
+        for (Map<String, List<Run>> g : groups.values()) {
+            for (Run r : g.getOrDefault(Target.REDIS.wireName(), List.of())) {
+                if (!r.str("targetLabel").isEmpty()) {
+                    return r.str("targetLabel");
+                }
             }
         }
         return "Redis";
@@ -183,12 +191,20 @@ public final class Report {
 
     private enum Goal { HIGHER, LOWER, KIB4, NONE }
 
-    private static void row(StringBuilder b, String title, String figure, Run a, Run r, String key, double unit,
-            Goal goal, String target) {
-        double av = a == null ? Double.NaN : a.num(key) / unit;
-        double rv = r == null ? Double.NaN : r.num(key) / unit;
+    private static void row(StringBuilder b, String title, String figure, List<Run> a, List<Run> r, String key,
+            double unit, Goal goal, String target) {
+        double av = median(a, key, unit);
+        double rv = median(r, key, unit);
         // a ratio to (or of) a figure at or below zero means nothing: e.g. Redis's warm memory growth is about 0
-        double ratio = av > 0 && rv > 0 ? av / rv : Double.NaN;
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(a.size(), r.size()); i++) {
+            double x = a.get(i).num(key);
+            double y = r.get(i).num(key);
+            if (a.get(i).verified() && r.get(i).verified() && x > 0 && y > 0) {
+                ratios.add(x / y);
+            }
+        }
+        double ratio = median(ratios);
         String met = switch (goal) {
             case HIGHER -> Double.isNaN(ratio) ? "?" : ratio >= 1.0 ? "yes" : "no";
             case LOWER -> Double.isNaN(ratio) ? "?" : ratio <= 1.0 ? "yes" : "no";
@@ -201,11 +217,28 @@ public final class Report {
                 .append(fmt(ratio, 2)).append(" | ").append(target).append(" | ").append(met).append(" |\n");
     }
 
-    private static String cell(Run run, double value, int decimals) {
-        if (run == null) {
+    /** The median of the verified runs' figure, or of all runs' if none is verified (then marked INVALID). */
+    private static double median(List<Run> runs, String key, double unit) {
+        List<Run> valid = runs.stream().filter(Run::verified).toList();
+        return median((valid.isEmpty() ? runs : valid).stream().map(run -> run.num(key) / unit).toList());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().filter(v -> !Double.isNaN(v)).sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String cell(List<Run> runs, double value, int decimals) {
+        if (runs.isEmpty()) {
             return "–";
         }
-        return fmt(value, decimals) + (run.verified() ? "" : " (INVALID)");
+        long invalid = runs.stream().filter(run -> !run.verified()).count();
+        String mark = invalid == 0 ? "" : invalid == runs.size() ? " (INVALID)" : " (" + invalid + " of " + runs.size() + " runs INVALID)";
+        return fmt(value, decimals) + mark;
     }
 
     private static String fmt(double v, int decimals) {

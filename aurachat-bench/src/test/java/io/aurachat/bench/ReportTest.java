@@ -32,6 +32,30 @@ class ReportTest {
     }
 
     @Test
+    void repeatedRunsAreSummarisedByMedians() {
+        Report report = new Report();
+        double[][] rounds = {{300_000, 200_000}, {100_000, 250_000}, {500_000, 400_000}};
+        for (double[] round : rounds) {
+            report.add(line("aurachat", "direct", "\"messagesPerSecond\":" + round[0], true))
+                    .add(line("redis", "direct", "\"messagesPerSecond\":" + round[1], true));
+        }
+        String md = report.markdown();
+        // medians 300,000 and 250,000; per-round ratios 1.50, 0.40, 1.25: median 1.25 (not 300/250 = 1.20)
+        assertTrue(md.contains("| direct, 100 clients, window 16 (median of 3 runs) | messages/s | 300,000 | 250,000 | 1.25 | ≥ 1.0 | yes |"), md);
+    }
+
+    @Test
+    void anInvalidRoundIsLeftOutOfTheMediansAndSaidSo() {
+        String md = new Report()
+                .add(line("aurachat", "direct", "\"messagesPerSecond\":300000.0", true))
+                .add(line("redis", "direct", "\"messagesPerSecond\":200000.0", true))
+                .add(line("aurachat", "direct", "\"messagesPerSecond\":9.0", false))
+                .add(line("redis", "direct", "\"messagesPerSecond\":200000.0", true))
+                .markdown();
+        assertTrue(md.contains("| 300,000 (1 of 2 runs INVALID) | 200,000 | 1.50 |"), md);
+    }
+
+    @Test
     void invalidRunsAreMarked() {
         String md = new Report()
                 .add(line("aurachat", "direct", "\"messagesPerSecond\":1.0", false))
