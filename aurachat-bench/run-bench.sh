@@ -202,19 +202,19 @@ run_one() { # target, then generator options
 
 log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; generator threads: $THREADS"
 for round in $(seq 1 "$REPEAT"); do
-[[ "$REPEAT" -gt 1 ]] && log "round $round of $REPEAT"
-for w in $WORKLOADS; do
-    case "$w" in
-        direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
-        fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
-        latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
-        idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
-        *) die "unknown workload $w" ;;
-    esac
-    for t in $TARGETS; do
-        run_one "$t" "${args[@]}"
+    [[ "$REPEAT" -gt 1 ]] && log "round $round of $REPEAT"
+    for w in $WORKLOADS; do
+        case "$w" in
+            direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
+            fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
+            latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
+            idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
+            *) die "unknown workload $w" ;;
+        esac
+        for t in $TARGETS; do
+            run_one "$t" "${args[@]}"
+        done
     done
-done
 done
 
 # ---------------------------------------------------------------- report

@@ -61,10 +61,6 @@ final class LogBus {
         return byKind.get(kind).length > 0;
     }
 
-    Clock clock() {
-        return clock;
-    }
-
     /** Queues {@code event} for every sink that accepts its kind. */
     void emit(LogEvent event) {
         for (Dispatcher d : byKind.get(event.getClass())) {
