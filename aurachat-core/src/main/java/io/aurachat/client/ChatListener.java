@@ -1,0 +1,74 @@
+package io.aurachat.client;
+
+import io.aurachat.protocol.LeaveReason;
+
+/**
+ * What happens to a {@link ChatClient}, told in a fixed order:
+ *
+ * <pre>
+ * onConnected
+ * (onMessage | onJoin | onLeave | onRename)*
+ * (onDisconnected onReconnected (onMessage | onJoin | onLeave | onRename)*)*
+ * [onDisconnected]
+ * onClosed
+ * </pre>
+ *
+ * Each callback happens exactly once per event, in the order the server sent the events. The last
+ * {@code onDisconnected} appears only when a {@link ReconnectPolicy} was trying and gave up or the client was
+ * closed while it waited; {@code onClosed} always comes last, exactly once, also after {@link ChatClient#close()}.
+ *
+ * <p><b>Thread:</b> every callback of one client runs on that client's own event thread (a virtual thread
+ * named {@code aurachat-client-events-N}), one at a time. A callback may call the client, including its
+ * blocking calls. While a callback runs, further events wait in a bounded queue
+ * ({@link ClientConfig.Builder#eventQueueCapacity}); when it is full the client stops reading from the
+ * server, and a server whose queue for this client then overflows cuts it as {@link CloseReason#SLOW_CONSUMER}.
+ * A callback that blocks for long therefore delays its own client's events, and a callback that waits for a
+ * reply while that queue is full waits until its {@linkplain ClientConfig.Builder#callTimeout call timeout}.
+ *
+ * <p>An exception thrown by a callback is logged (SLF4J, {@code io.aurachat.client}) and does not stop the
+ * client or the later callbacks. Every method has an empty default.
+ */
+public interface ChatListener {
+
+    /** A listener that ignores everything. */
+    ChatListener NONE = new ChatListener() {};
+
+    /** The first connection is ready: the {@code welcome} arrived and the configured name was set. */
+    default void onConnected(ChatClient client, Session session) {}
+
+    /** A message arrived, sent to this client ({@link ChatMessage#isPrivate()}) or to everyone. */
+    default void onMessage(ChatClient client, ChatMessage message) {}
+
+    /** Another client connected (the server sends this only while it has few enough clients). */
+    default void onJoin(ChatClient client, Peer peer) {}
+
+    /**
+     * Another client left. A reason this client does not know is reported as
+     * {@link LeaveReason#DISCONNECTED}.
+     */
+    default void onLeave(ChatClient client, Peer peer, LeaveReason reason) {}
+
+    /** Another client changed its display name; {@code peer.name()} is the new one. */
+    default void onRename(ChatClient client, Peer peer, String previousName) {}
+
+    /**
+     * The connection ended and the {@link ReconnectPolicy} will try to connect again; calls fail with an
+     * {@link java.io.IOException} until {@link #onReconnected}.
+     *
+     * @param cause what broke the connection for {@link CloseReason#NETWORK_FAILURE} and
+     *     {@link CloseReason#PROTOCOL_ERROR}; {@code null} when the server said why
+     */
+    default void onDisconnected(ChatClient client, CloseReason reason, Throwable cause) {}
+
+    /** A new connection is ready after {@link #onDisconnected}, with a new session (and a new id). */
+    default void onReconnected(ChatClient client, Session session) {}
+
+    /**
+     * The client is closed for good; nothing follows. After a reconnect policy gave up, {@code reason} and
+     * {@code cause} are those of the connection that was lost.
+     *
+     * @param cause what broke the connection for {@link CloseReason#NETWORK_FAILURE} and
+     *     {@link CloseReason#PROTOCOL_ERROR}; {@code null} otherwise
+     */
+    default void onClosed(ChatClient client, CloseReason reason, Throwable cause) {}
+}

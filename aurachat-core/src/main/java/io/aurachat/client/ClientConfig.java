@@ -1,0 +1,258 @@
+package io.aurachat.client;
+
+import io.aurachat.discovery.DiscoveryClient;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * How a {@link ChatClient} connects and behaves. Immutable; make one with {@link #builder()}, and reuse it
+ * for many clients.
+ *
+ * <pre>{@code
+ * ClientConfig config = ClientConfig.builder()
+ *         .server("192.168.1.20", 5000)      // or .discover() to find a server on the LAN
+ *         .name("Mario")
+ *         .reconnect(ReconnectPolicy.backoff(Duration.ofMillis(500), Duration.ofSeconds(30)))
+ *         .build();
+ * }</pre>
+ */
+public final class ClientConfig {
+
+    /** How long a TCP connect and the server's {@code welcome} may take: 5 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a call waits for its reply: 10 seconds. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** Events that may wait for the listener before the client stops reading: 10,000. */
+    public static final int DEFAULT_EVENT_QUEUE_CAPACITY = 10_000;
+    /** The longest line the client accepts from the server: 16 MiB (a {@code LIST} of 10,000 clients is ~1 MB). */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 16 << 20;
+
+    private final InetSocketAddress server;
+    private final Supplier<DiscoveryClient> discovery;
+    private final Duration discoveryTimeout;
+    private final String name;
+    private final Duration connectTimeout;
+    private final Duration callTimeout;
+    private final ReconnectPolicy reconnect;
+    private final int eventQueueCapacity;
+    private final int maxLineLength;
+    private final RandomGenerator random;
+
+    private ClientConfig(Builder b) {
+        this.server = b.server;
+        this.discovery = b.discovery;
+        this.discoveryTimeout = b.discoveryTimeout;
+        this.name = b.name;
+        this.connectTimeout = b.connectTimeout;
+        this.callTimeout = b.callTimeout;
+        this.reconnect = b.reconnect;
+        this.eventQueueCapacity = b.eventQueueCapacity;
+        this.maxLineLength = b.maxLineLength;
+        this.random = b.random;
+    }
+
+    /** A builder with the defaults: discovery, no name, no reconnection. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.server = server;
+        b.discovery = discovery;
+        b.discoveryTimeout = discoveryTimeout;
+        b.name = name;
+        b.connectTimeout = connectTimeout;
+        b.callTimeout = callTimeout;
+        b.reconnect = reconnect;
+        b.eventQueueCapacity = eventQueueCapacity;
+        b.maxLineLength = maxLineLength;
+        b.random = random;
+        return b;
+    }
+
+    /**
+     * The server to connect to; empty when the client discovers one. An address given by host name is
+     * resolved at every connection attempt.
+     */
+    public Optional<InetSocketAddress> server() {
+        return Optional.ofNullable(server);
+    }
+
+    /** Makes the discovery client used when {@link #server()} is empty, once per connection attempt. */
+    public Supplier<DiscoveryClient> discovery() {
+        return discovery;
+    }
+
+    /** How long discovery waits for the first answer. */
+    public Duration discoveryTimeout() {
+        return discoveryTimeout;
+    }
+
+    /** The display name set on every connection; empty to keep the server's default (the id). */
+    public Optional<String> name() {
+        return Optional.ofNullable(name);
+    }
+
+    /** How long a TCP connect, and then the server's {@code welcome}, may each take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long a call waits for its reply before it fails. */
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    /** When the client reconnects after losing its connection. */
+    public ReconnectPolicy reconnect() {
+        return reconnect;
+    }
+
+    /** How many events may wait for the listener before the client stops reading from the server. */
+    public int eventQueueCapacity() {
+        return eventQueueCapacity;
+    }
+
+    /** The longest line, in bytes, accepted from the server; a longer one is a protocol error. */
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    /** The source of reconnection jitter. */
+    public RandomGenerator random() {
+        return random;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientConfig[server=" + (server == null ? "discover within " + discoveryTimeout : server)
+                + ", name=" + name + ", reconnect=" + reconnect + "]";
+    }
+
+    /** Collects settings; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private InetSocketAddress server;
+        private Supplier<DiscoveryClient> discovery = DiscoveryClient::create;
+        private Duration discoveryTimeout = DiscoveryClient.DEFAULT_TIMEOUT;
+        private String name;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private ReconnectPolicy reconnect = ReconnectPolicy.none();
+        private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
+        private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
+        private RandomGenerator random = RandomGenerator.getDefault();
+
+        private Builder() {}
+
+        /** Connects to this address (resolved now if it was given resolved, else at each attempt). */
+        public Builder server(InetSocketAddress address) {
+            this.server = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Connects to {@code host} (a name or an IP literal, resolved at each attempt) on {@code port}.
+         *
+         * @throws IllegalArgumentException if the port is not 1 to 65535
+         */
+        public Builder server(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 1 to 65535: " + port);
+            }
+            this.server = InetSocketAddress.createUnresolved(host, port);
+            return this;
+        }
+
+        /** Finds the server with LAN discovery (the default) using {@link DiscoveryClient#create()}. */
+        public Builder discover() {
+            return discover(DiscoveryClient::create);
+        }
+
+        /**
+         * Finds the server with LAN discovery, using discovery clients from {@code factory} (one per attempt,
+         * closed after it), and connects to the first that answers.
+         */
+        public Builder discover(Supplier<DiscoveryClient> factory) {
+            this.discovery = Objects.requireNonNull(factory, "factory");
+            this.server = null;
+            return this;
+        }
+
+        /** How long discovery waits for a first answer (default 2 s). */
+        public Builder discoveryTimeout(Duration timeout) {
+            this.discoveryTimeout = positive(timeout, "discoveryTimeout");
+            return this;
+        }
+
+        /**
+         * The display name to set after connecting, and again after each reconnect. The server checks it (see
+         * PROTOCOL.md); a name it refuses makes the first connect fail with {@link ChatErrorException}.
+         */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Timeout of the TCP connect and of the wait for {@code welcome} (default 5 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long a call waits for its reply (default 10 s). */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        /** When to reconnect after a lost connection (default {@link ReconnectPolicy#none()}). */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Events that may wait for the listener, 1 to 10,000,000 (default 10,000). */
+        public Builder eventQueueCapacity(int events) {
+            if (events < 1 || events > 10_000_000) {
+                throw new IllegalArgumentException("eventQueueCapacity must be 1 to 10000000: " + events);
+            }
+            this.eventQueueCapacity = events;
+            return this;
+        }
+
+        /** The longest line accepted from the server, 1 KiB to 1 GiB (default 16 MiB). */
+        public Builder maxLineLength(int bytes) {
+            if (bytes < 1024 || bytes > 1 << 30) {
+                throw new IllegalArgumentException("maxLineLength must be 1024 to 1073741824: " + bytes);
+            }
+            this.maxLineLength = bytes;
+            return this;
+        }
+
+        /** The source of reconnection jitter (tests pass a seeded one). */
+        public Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** An immutable configuration with these settings. */
+        public ClientConfig build() {
+            return new ClientConfig(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}
