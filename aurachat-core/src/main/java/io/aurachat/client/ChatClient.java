@@ -1,10 +1,34 @@
 package io.aurachat.client;
 
+import io.aurachat.client.LineInput.ProtocolException;
+import io.aurachat.discovery.DiscoveryClient;
+import io.aurachat.discovery.ServerInfo;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connection to an AuraChat server, for Java programs: typed calls for the built-in commands, a generic
@@ -37,7 +61,32 @@ import java.util.List;
  */
 public final class ChatClient implements AutoCloseable {
 
-    private ChatClient() {}
+    static final Logger LOG = LoggerFactory.getLogger(ChatClient.class);
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private enum State { CONNECTED, RECONNECTING, CLOSING, CLOSED }
+
+    /** A link whose handshake is done, with the events that arrived during it. */
+    private record Opened(Link link, List<Link.Event> early) {}
+
+    private final ClientConfig config;
+    private final long number;
+    private final EventThread events;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition stateChanged = lock.newCondition();
+    // guarded by lock
+    private State state = State.CONNECTED;
+    private Link link;
+    private Thread reconnecter;
+    private volatile Session session;
+    private volatile String desiredName;
+
+    private ChatClient(ClientConfig config, ChatListener listener) {
+        this.config = config;
+        this.number = COUNTER.incrementAndGet();
+        this.events = new EventThread(listener, config.eventQueueCapacity(), "aurachat-client-events-" + number);
+        this.desiredName = config.name().orElse(null);
+    }
 
     /**
      * Connects, waits for the server's {@code welcome}, sets the configured name, and returns the connected
@@ -51,17 +100,27 @@ public final class ChatClient implements AutoCloseable {
      * @throws IOException if the server cannot be reached, does not speak AuraChat, or is too slow
      */
     public static ChatClient connect(ClientConfig config, ChatListener listener) throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(listener, "listener");
+        ChatClient client = new ChatClient(config, listener);
+        Opened opened = client.open(true);
+        Session first = opened.link().session();
+        client.session = first;
+        client.link = opened.link();
+        client.events.start();
+        client.events.postLifecycle(l -> l.onConnected(client, first));
+        client.begin(opened);
+        return client;
     }
 
     /** The configuration this client was made with. */
     public ClientConfig config() {
-        throw new UnsupportedOperationException("in progress");
+        return config;
     }
 
     /** The current session, or the last one while the client reconnects or after it closed. */
     public Session session() {
-        throw new UnsupportedOperationException("in progress");
+        return session;
     }
 
     /** This client's id in the current (or last) session. */
@@ -76,12 +135,22 @@ public final class ChatClient implements AutoCloseable {
 
     /** Whether the client has a connection now (it may lose it at any time). */
     public boolean isConnected() {
-        throw new UnsupportedOperationException("in progress");
+        lock.lock();
+        try {
+            return state == State.CONNECTED;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether the client is closed for good ({@link ChatListener#onClosed} was or is being delivered). */
     public boolean isClosed() {
-        throw new UnsupportedOperationException("in progress");
+        lock.lock();
+        try {
+            return state == State.CLOSED;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -90,7 +159,8 @@ public final class ChatClient implements AutoCloseable {
      * @throws ChatErrorException {@code no-such-client} if nobody with that id is connected
      */
     public void chat(ClientId to, String text) throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Objects.requireNonNull(to, "to");
+        request("CHAT", to.value() + " " + text(text));
     }
 
     /**
@@ -99,17 +169,34 @@ public final class ChatClient implements AutoCloseable {
      * @return how many clients it was sent to
      */
     public int say(String text) throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Response r = request("SAY", text(text));
+        return (int) number(r, "recipients");
     }
 
     /** The server's clock and time zone ({@code TIME}). */
     public ZonedDateTime time() throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Response r = request("TIME", "");
+        try {
+            return Instant.ofEpochMilli(number(r, "epochMillis")).atZone(ZoneId.of(string(r, "zone")));
+        } catch (DateTimeException e) {
+            throw new ProtocolException("the server sent a time with a bad zone: " + r.json(), e);
+        }
     }
 
     /** Every connected client, this one included, in connection order ({@code LIST}). */
     public List<ClientInfo> list() throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Response r = request("LIST", "");
+        List<ClientInfo> clients = new ArrayList<>();
+        try {
+            for (Object o : Link.list(r, "clients")) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                Peer p = Link.peer(m);
+                clients.add(new ClientInfo(p.id(), p.name(), p.ip(), Instant.parse((String) m.get("connectedSince"))));
+            }
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed client list: " + r.json(), e);
+        }
+        return List.copyOf(clients);
     }
 
     /**
@@ -119,17 +206,33 @@ public final class ChatClient implements AutoCloseable {
      * @throws ChatErrorException {@code bad-name} or {@code name-taken}
      */
     public String setName(String name) throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Response r = request("NAME", text(name));
+        String accepted = string(r, "name");
+        desiredName = accepted;
+        Session s = session;
+        session = s.withName(accepted);
+        return accepted;
     }
 
     /** The server's commands, sorted by verb ({@code HELP}). */
     public List<CommandInfo> help() throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Response r = request("HELP", "");
+        List<CommandInfo> commands = new ArrayList<>();
+        try {
+            for (Object o : Link.list(r, "commands")) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                commands.add(new CommandInfo((String) m.get("verb"), (String) m.get("usage"),
+                        (String) m.get("description")));
+            }
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed command list: " + r.json(), e);
+        }
+        return List.copyOf(commands);
     }
 
     /** A round trip to the server ({@code PING}); it also counts as activity for the idle timeout. */
     public void ping() throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        request("PING", "");
     }
 
     /**
@@ -142,7 +245,12 @@ public final class ChatClient implements AutoCloseable {
      *     longer than the server accepts
      */
     public Response call(String verb, String arguments) throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Objects.requireNonNull(verb, "verb");
+        if (!isVerb(verb)) {
+            throw new IllegalArgumentException(
+                    "a verb is 1 to 32 ASCII letters, digits, '_' or '-', starting with a letter: '" + verb + "'");
+        }
+        return request(verb.toUpperCase(Locale.ROOT), text(arguments));
     }
 
     /**
@@ -153,7 +261,27 @@ public final class ChatClient implements AutoCloseable {
      *     closed anyway
      */
     public void exit() throws IOException {
-        throw new UnsupportedOperationException("in progress");
+        Link current;
+        lock.lock();
+        try {
+            if (state == State.CLOSED || state == State.CLOSING) {
+                throw new IllegalStateException("the client is closed");
+            }
+            current = state == State.CONNECTED ? link : null;
+            state = State.CLOSING;
+            stateChanged.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (current == null) {
+                throw new ConnectionClosedException("not connected: the client was reconnecting; it is closed now",
+                        CloseReason.EXIT, null);
+            }
+            sendExit(current);
+        } finally {
+            finishClose(current);
+        }
     }
 
     /**
@@ -163,6 +291,350 @@ public final class ChatClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("in progress");
+        Link current;
+        lock.lock();
+        try {
+            if (state == State.CLOSED || state == State.CLOSING) {
+                current = null;
+            } else {
+                current = state == State.CONNECTED ? link : null;
+                state = State.CLOSING;
+                stateChanged.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (current != null) {
+            try {
+                sendExit(current);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("EXIT failed while closing; closing the connection anyway", e);
+            }
+        }
+        finishClose(current);
+    }
+
+    // ---- connection lifecycle
+
+    /** Finds the server, connects, reads the welcome and sets the name. Throws with nothing left open. */
+    private Opened open(boolean first) throws IOException {
+        InetSocketAddress target = target();
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis()));
+            socket.connect(target, timeout);
+            socket.setSoTimeout(timeout);
+            Link l = new Link(this, socket, config.maxLineLength());
+            Map<String, Object> hello = l.readFirst();
+            if ("bye".equals(hello.get("type"))) {
+                CloseReason reason = CloseReason.fromBye(String.valueOf(hello.get("reason")));
+                throw new ConnectionClosedException("the server at " + target + " refused the connection: "
+                        + Link.describe(reason), reason, null);
+            }
+            Session s = welcome(target, hello);
+            l.session(s);
+            List<Link.Event> early = new ArrayList<>();
+            l.events(event -> {
+                if (early.size() >= config.eventQueueCapacity()) {
+                    throw new IllegalStateException("too many events during the handshake");
+                }
+                early.add(event);
+            });
+            String name = desiredName;
+            if (name != null && !name.equals(s.name())) {
+                Link.Pending p = l.send("NAME", "NAME " + text(name));
+                while (!p.outcome.isDone()) {
+                    if (!l.readOne()) {
+                        throw new EOFException("the server closed the connection while the name was set");
+                    }
+                }
+                try {
+                    l.session(s.withName(string(Link.await(p, config.callTimeout()), "name")));
+                } catch (ChatErrorException e) {
+                    if (first) {
+                        throw e;
+                    }
+                    LOG.warn("could not set the name {} again after reconnecting: {}", name, e.getMessage());
+                }
+            }
+            socket.setSoTimeout(0);
+            return new Opened(l, early);
+        } catch (SocketTimeoutException e) {
+            closeQuietly(socket);
+            throw new SocketTimeoutException("no welcome from " + target + " within " + config.connectTimeout()
+                    + " (is it an AuraChat server?)");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private InetSocketAddress target() throws IOException {
+        Optional<InetSocketAddress> configured = config.server();
+        if (configured.isPresent()) {
+            InetSocketAddress a = configured.get();
+            if (a.isUnresolved()) {
+                a = new InetSocketAddress(a.getHostString(), a.getPort());
+                if (a.isUnresolved()) {
+                    throw new UnknownHostException(configured.get().getHostString());
+                }
+            }
+            return a;
+        }
+        try (DiscoveryClient discovery = config.discovery().get()) {
+            Optional<ServerInfo> found = discovery.discoverFirst(config.discoveryTimeout());
+            if (found.isEmpty()) {
+                throw new ServerNotFoundException("no AuraChat server answered discovery within "
+                        + config.discoveryTimeout() + " (" + discovery + ")");
+            }
+            return found.get().socketAddress();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while discovering a server");
+        }
+    }
+
+    private static Session welcome(InetSocketAddress target, Map<String, Object> hello) throws IOException {
+        try {
+            if (!"welcome".equals(hello.get("type"))) {
+                throw new IllegalArgumentException("first line is not a welcome");
+            }
+            long idle = (Long) hello.get("idleTimeoutSeconds");
+            long maxLine = (Long) hello.get("maxLineLength");
+            long protocol = (Long) hello.get("protocol");
+            return new Session(target, ClientId.parse((String) hello.get("id")), (String) hello.get("name"),
+                    (String) hello.get("server"), (int) protocol, Duration.ofSeconds(idle),
+                    (int) Math.min(Integer.MAX_VALUE, maxLine));
+        } catch (RuntimeException e) {
+            throw new ProtocolException("not an AuraChat server at " + target + ": " + hello, e);
+        }
+    }
+
+    /** Hands a fresh link to its reader: the handshake's events first, then whatever follows. */
+    private void begin(Opened opened) {
+        Link l = opened.link();
+        for (Link.Event e : opened.early()) {
+            events.post(e);
+        }
+        l.events(events::post);
+        l.startReader("aurachat-client-reader-" + number, () -> ended(l));
+    }
+
+    /** The reader of {@code l} has finished: close for good, or reconnect. Runs on that reader. */
+    private void ended(Link l) {
+        CloseReason reason = l.endReason();
+        Throwable cause = l.endCause();
+        lock.lock();
+        try {
+            if (link != l) {
+                return;
+            }
+            link = null;
+            if (state == State.CONNECTED && reason.isRetriable() && config.reconnect().isEnabled()) {
+                state = State.RECONNECTING;
+                events.postLifecycle(listener -> listener.onDisconnected(this, reason, cause));
+                reconnecter = Thread.ofVirtual().name("aurachat-client-reconnect-" + number)
+                        .start(() -> reconnect(reason, cause));
+                return;
+            }
+            finish(reason, cause);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Must hold the lock. Delivers {@code onClosed} and ends the event thread. */
+    private void finish(CloseReason reason, Throwable cause) {
+        state = State.CLOSED;
+        stateChanged.signalAll();
+        events.postLifecycle(listener -> listener.onClosed(this, reason, cause));
+        events.end();
+    }
+
+    private void reconnect(CloseReason lost, Throwable lostCause) {
+        ReconnectPolicy policy = config.reconnect();
+        for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+            long wait = policy.delay(attempt, config.random()).toNanos();
+            lock.lock();
+            try {
+                while (state == State.RECONNECTING && wait > 0) {
+                    wait = stateChanged.awaitNanos(wait);
+                }
+                if (state != State.RECONNECTING) {
+                    finish(lost, lostCause);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                finish(lost, lostCause);
+                return;
+            } finally {
+                lock.unlock();
+            }
+            Opened opened;
+            try {
+                opened = open(false);
+            } catch (IOException | RuntimeException e) {
+                LOG.info("reconnect attempt {} failed: {}", attempt, e.toString());
+                continue;
+            }
+            lock.lock();
+            try {
+                if (state != State.RECONNECTING) {
+                    opened.link().closeSocket();
+                    finish(lost, lostCause);
+                    return;
+                }
+                state = State.CONNECTED;
+                link = opened.link();
+                Session s = opened.link().session();
+                session = s;
+                events.postLifecycle(listener -> listener.onReconnected(this, s));
+            } finally {
+                lock.unlock();
+            }
+            begin(opened);
+            return;
+        }
+        lock.lock();
+        try {
+            LOG.info("giving up reconnecting after {} attempts", policy.maxAttempts());
+            if (state == State.RECONNECTING || state == State.CLOSING) {
+                events.postLifecycle(listener -> listener.onDisconnected(this, lost, lostCause));
+                finish(lost, lostCause);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sends EXIT on {@code l} and waits for the {@code bye}. */
+    private void sendExit(Link l) throws IOException {
+        try {
+            Link.await(l.send("EXIT", "EXIT"), config.callTimeout());
+        } catch (IOException | RuntimeException e) {
+            l.abort(CloseReason.EXIT, null);
+            throw e;
+        }
+    }
+
+    /** After {@code state = CLOSING}: waits for the link (or the reconnecter) to end, then for the listener. */
+    private void finishClose(Link l) {
+        Duration timeout = config.callTimeout();
+        Thread r;
+        lock.lock();
+        try {
+            r = reconnecter;
+        } finally {
+            lock.unlock();
+        }
+        if (l != null) {
+            Thread reader = l.reader();
+            if (!join(reader, timeout)) {
+                l.abort(CloseReason.EXIT, null);
+                join(reader, timeout);
+            }
+        } else if (r != null) {
+            join(r, timeout);
+        }
+        lock.lock();
+        try {
+            if (state != State.CLOSED && link == null && (r == null || !r.isAlive())) {
+                finish(CloseReason.EXIT, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!events.await(timeout) && !events.isCurrent()) {
+            LOG.warn("the ChatListener did not finish within {}; close() returns without it", timeout);
+        }
+    }
+
+    private static boolean join(Thread t, Duration timeout) {
+        if (t == null || t == Thread.currentThread()) {
+            return true;
+        }
+        try {
+            return t.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- calls
+
+    private Response request(String verb, String arguments) throws IOException {
+        Link l;
+        lock.lock();
+        try {
+            switch (state) {
+                case CLOSED, CLOSING -> throw new IllegalStateException("the client is closed");
+                case RECONNECTING -> throw new ConnectionClosedException(
+                        "not connected: reconnecting to the server", CloseReason.NETWORK_FAILURE, null);
+                case CONNECTED -> { }
+            }
+            l = link;
+        } finally {
+            lock.unlock();
+        }
+        String line = arguments.isEmpty() ? verb : verb + " " + arguments;
+        int max = l.session().maxLineLength();
+        if (line.length() > max / 3 && line.getBytes(StandardCharsets.UTF_8).length > max) {
+            throw new IllegalArgumentException("the " + verb + " line is longer than the server accepts ("
+                    + max + " bytes)");
+        }
+        return Link.await(l.send(verb, line), config.callTimeout());
+    }
+
+    private static String text(String text) {
+        Objects.requireNonNull(text, "text");
+        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("text may not contain a line break");
+        }
+        return text;
+    }
+
+    private static boolean isVerb(String verb) {
+        int n = verb.length();
+        if (n < 1 || n > 32 || !isAsciiLetter(verb.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = verb.charAt(i);
+            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static long number(Response r, String field) throws ProtocolException {
+        return r.integer(field).orElseThrow(() -> new ProtocolException(
+                "the " + r.type() + " reply to " + r.command() + " has no integer " + field + ": " + r.json()));
+    }
+
+    private static String string(Response r, String field) throws ProtocolException {
+        return r.string(field).orElseThrow(() -> new ProtocolException(
+                "the " + r.type() + " reply to " + r.command() + " has no text " + field + ": " + r.json()));
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public String toString() {
+        Session s = session;
+        return "ChatClient[" + (s == null ? "connecting" : s.id() + " " + s.name() + " at " + s.server()) + "]";
     }
 }

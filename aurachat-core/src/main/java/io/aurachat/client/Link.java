@@ -1,0 +1,385 @@
+package io.aurachat.client;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.aurachat.client.LineInput.ProtocolException;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.LeaveReason;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One TCP connection of a {@link ChatClient}: writes command lines, reads the server's lines, matches
+ * replies to calls in order and turns events into listener callbacks. A client that reconnects gets a new
+ * link. Lines are read either by the connecting thread (during the handshake) or by the link's reader
+ * thread, never by both.
+ */
+final class Link {
+
+    /** A reply as the reader hands it to the waiting caller, who turns it into a result or an exception. */
+    private record ErrorReply(String code, String command, String message) {}
+
+    /** A call waiting for its reply. */
+    static final class Pending {
+        final String verb;
+        final CompletableFuture<Object> outcome = new CompletableFuture<>();
+
+        Pending(String verb) {
+            this.verb = verb;
+        }
+    }
+
+    /** An event for the listener, applied on the event thread. */
+    interface Event extends Consumer<ChatListener> {}
+
+    private final ChatClient client;
+    private final Socket socket;
+    private final LineInput input;
+    private final OutputStream out;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private volatile Session session;
+    private volatile Consumer<Event> events;
+    private boolean closed; // guarded by writeLock
+    private CloseReason byeReason; // reader only
+    private volatile CloseReason localReason;
+    private volatile Throwable localCause;
+    private volatile Thread reader;
+
+    Link(ChatClient client, Socket socket, int maxLineLength) throws IOException {
+        this.client = client;
+        this.socket = socket;
+        this.input = new LineInput(socket.getInputStream(), maxLineLength);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+    }
+
+    Session session() {
+        return session;
+    }
+
+    void session(Session session) {
+        this.session = session;
+    }
+
+    void events(Consumer<Event> sink) {
+        this.events = sink;
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    /** Reads the {@code welcome} (or the {@code bye} of a server that refuses the connection). */
+    Map<String, Object> readFirst() throws IOException {
+        if (!input.next()) {
+            throw new EOFException("the server closed the connection before its welcome");
+        }
+        try {
+            return JsonValues.object(input.bytes(), input.length());
+        } catch (RuntimeException e) {
+            throw new ProtocolException("not an AuraChat server: its first line is not a JSON object: "
+                    + preview(), e);
+        }
+    }
+
+    /**
+     * Writes one command line and returns the call waiting for its reply.
+     *
+     * @throws ConnectionClosedException if the link is closed
+     */
+    Pending send(String verb, String line) throws IOException {
+        Pending p = new Pending(verb);
+        byte[] bytes = (line + "\n").getBytes(UTF_8);
+        writeLock.lock();
+        try {
+            if (closed) {
+                throw closedException();
+            }
+            pending.add(p);
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            if (e instanceof ConnectionClosedException) {
+                throw e;
+            }
+            // The reader sees the broken connection too and ends the link; this call has no reply coming.
+            pending.remove(p);
+            closeSocket();
+            throw new ConnectionClosedException("could not send " + verb + ": " + e.getMessage(),
+                    CloseReason.NETWORK_FAILURE, e);
+        } finally {
+            writeLock.unlock();
+        }
+        return p;
+    }
+
+    /**
+     * Waits for a call's reply.
+     *
+     * @return the reply
+     * @throws ChatErrorException if the reply is an error
+     * @throws InterruptedIOException on timeout or interrupt
+     * @throws ConnectionClosedException if the link ended first
+     */
+    static Response await(Pending p, Duration timeout) throws IOException {
+        Object outcome;
+        try {
+            outcome = p.outcome.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new InterruptedIOException("no reply to " + p.verb + " within " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the reply to " + p.verb);
+        } catch (ExecutionException e) {
+            ConnectionClosedException c = (ConnectionClosedException) e.getCause();
+            // A new exception, so that the stack trace shows the caller.
+            throw new ConnectionClosedException(c.getMessage(), c.reason(), c.getCause());
+        }
+        if (outcome instanceof ErrorReply error) {
+            throw new ChatErrorException(error.code(), error.command(), error.message());
+        }
+        return (Response) outcome;
+    }
+
+    /**
+     * Reads and handles one line (handshake: the connecting thread calls this until its call is answered).
+     *
+     * @return {@code false} at the end of the stream
+     */
+    boolean readOne() throws IOException {
+        if (!input.next()) {
+            return false;
+        }
+        handle();
+        return true;
+    }
+
+    /** Starts the reader thread; {@code onEnd} runs on it once the link is over. */
+    void startReader(String name, Runnable onEnd) {
+        reader = Thread.ofVirtual().name(name).start(() -> {
+            Throwable cause = null;
+            try {
+                while (readOne()) {
+                    // each line handled
+                }
+            } catch (IOException e) {
+                cause = e;
+            } catch (RuntimeException | Error e) {
+                ChatClient.LOG.error("client reader failed", e);
+                cause = e;
+            } finally {
+                end(cause);
+                onEnd.run();
+            }
+        });
+    }
+
+    Thread reader() {
+        return reader;
+    }
+
+    /** Why the link ended; valid once the reader finished. */
+    CloseReason endReason() {
+        return endReason;
+    }
+
+    /** What broke the link, or {@code null}; valid once the reader finished. */
+    Throwable endCause() {
+        return endCause;
+    }
+
+    private CloseReason endReason;
+    private Throwable endCause;
+
+    private void end(Throwable failure) {
+        if (byeReason != null) {
+            endReason = byeReason;
+        } else if (localReason != null) {
+            endReason = localReason;
+            endCause = localCause;
+        } else if (failure instanceof ProtocolException) {
+            endReason = CloseReason.PROTOCOL_ERROR;
+            endCause = failure;
+        } else {
+            endReason = CloseReason.NETWORK_FAILURE;
+            endCause = failure != null ? failure
+                    : new EOFException("the server closed the connection without a bye");
+        }
+        closeSocket();
+        failPending(endReason, endCause);
+    }
+
+    /** Closes the socket and fails every waiting call with {@code reason}. */
+    void failPending(CloseReason reason, Throwable cause) {
+        writeLock.lock();
+        try {
+            closed = true;
+            if (localReason == null) {
+                localReason = reason;
+                localCause = cause;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        Pending p;
+        while ((p = pending.poll()) != null) {
+            p.outcome.completeExceptionally(new ConnectionClosedException(
+                    "the connection ended before the reply to " + p.verb + " (" + describe(reason) + ")",
+                    reason, cause));
+        }
+    }
+
+    /** Ends the link from this side (protocol error, or a close that could not wait for {@code bye}). */
+    void abort(CloseReason reason, Throwable cause) {
+        if (localReason == null) {
+            localReason = reason;
+            localCause = cause;
+        }
+        closeSocket();
+    }
+
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private ConnectionClosedException closedException() {
+        CloseReason reason = localReason != null ? localReason : CloseReason.NETWORK_FAILURE;
+        return new ConnectionClosedException("not connected (" + describe(reason) + ")", reason, localCause);
+    }
+
+    static String describe(CloseReason reason) {
+        return reason.wireName() != null ? reason.wireName() : reason.name().toLowerCase().replace('_', '-');
+    }
+
+    private void handle() throws ProtocolException {
+        Map<String, Object> obj;
+        try {
+            obj = JsonValues.object(input.bytes(), input.length());
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a line that is not a JSON object: " + preview(), e);
+        }
+        Object type = obj.get("type");
+        if (!(type instanceof String t)) {
+            throw new ProtocolException("the server sent an object without a type: " + preview());
+        }
+        Object command = obj.get("command");
+        try {
+            if (command instanceof String verb) {
+                reply(t, verb, obj);
+                return;
+            }
+            switch (t) {
+                case "error" -> reply(t, null, obj);
+                case "message" -> {
+                    Peer from = peer(obj.get("from"));
+                    String to = text(obj, "to");
+                    String message = text(obj, "message");
+                    ChatMessage m = new ChatMessage(from,
+                            "*".equals(to) ? Optional.empty() : Optional.of(ClientId.parse(to)), message);
+                    post(l -> l.onMessage(client, m));
+                }
+                case "join" -> {
+                    Peer p = peer(obj.get("client"));
+                    post(l -> l.onJoin(client, p));
+                }
+                case "leave" -> {
+                    Peer p = peer(obj.get("client"));
+                    LeaveReason reason = leaveReason(text(obj, "reason"));
+                    post(l -> l.onLeave(client, p, reason));
+                }
+                case "rename" -> {
+                    Peer p = peer(obj.get("client"));
+                    String previous = text(obj, "previous");
+                    post(l -> l.onRename(client, p, previous));
+                }
+                case "bye" -> byeReason = CloseReason.fromBye(text(obj, "reason"));
+                case "welcome" -> throw new ProtocolException("the server sent a second welcome");
+                default -> ChatClient.LOG.debug("ignoring an event of unknown type {}", t);
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ProtocolException("the server sent a malformed " + t + ": " + preview(), e);
+        }
+    }
+
+    private void reply(String type, String verb, Map<String, Object> obj) throws ProtocolException {
+        Pending p = pending.poll();
+        if (p == null) {
+            throw new ProtocolException("the server sent a reply to no command: " + preview());
+        }
+        if ("error".equals(type)) {
+            Object code = obj.get("code");
+            Object message = obj.get("message");
+            p.outcome.complete(new ErrorReply(code instanceof String c ? c : "unknown", verb,
+                    message instanceof String m ? m : ""));
+            return;
+        }
+        if ("bye".equals(type)) {
+            byeReason = CloseReason.fromBye(text(obj, "reason"));
+        }
+        Map<String, Object> fields = new java.util.LinkedHashMap<>(obj);
+        fields.remove("type");
+        fields.remove("command");
+        p.outcome.complete(new Response(type, verb, java.util.Collections.unmodifiableMap(fields),
+                new String(input.bytes(), 0, input.length(), UTF_8)));
+    }
+
+    private void post(Event event) {
+        events.accept(event);
+    }
+
+    static Peer peer(Object value) {
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException("not a client object");
+        }
+        return new Peer(ClientId.parse((String) m.get("id")), (String) m.get("name"), (String) m.get("ip"));
+    }
+
+    private static String text(Map<String, Object> obj, String field) {
+        if (obj.get(field) instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("missing " + field);
+    }
+
+    private static LeaveReason leaveReason(String wire) {
+        try {
+            return LeaveReason.fromWireName(wire);
+        } catch (IllegalArgumentException e) {
+            return LeaveReason.DISCONNECTED;
+        }
+    }
+
+    private String preview() {
+        int n = Math.min(input.length(), 200);
+        return new String(input.bytes(), 0, n, UTF_8) + (input.length() > n ? "..." : "");
+    }
+
+    static List<Object> list(Response r, String field) throws ProtocolException {
+        if (r.fields().get(field) instanceof List<?> l) {
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) l;
+            return list;
+        }
+        throw new ProtocolException("the " + r.type() + " reply to " + r.command() + " has no list " + field);
+    }
+}
