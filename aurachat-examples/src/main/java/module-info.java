@@ -2,6 +2,8 @@
 module io.aurachat.examples {
     requires io.aurachat.core;
     requires info.picocli;
+    requires org.jline.reader;
+    requires org.jline.terminal;
     requires org.slf4j;
     requires tools.jackson.core;
 

@@ -8,6 +8,7 @@ import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -213,19 +214,33 @@ public final class ServerMain implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        XmlLogSink auditLog = xmlLog;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            int clients = server.clients().size();
+            out.printf("Stopping: saying goodbye to %d client%s...%n", clients, clients == 1 ? "" : "s");
+            out.flush();
+            server.close(); // the goodbyes, then the log sinks are closed
+            out.println(auditLog == null ? "Stopped."
+                    : "Stopped. The audit log " + settings.log().file() + " is complete and closed.");
+            out.flush();
             stopped.countDown();
         }, "aurachat-shutdown"));
 
-        String host = settings.server().bindAddress().isAnyLocalAddress()
-                ? "127.0.0.1" : settings.server().bindAddress().getHostAddress();
-        out.printf("AuraChat server '%s' listening on %s (port %d).%n", settings.server().name(), server.address(),
+        InetAddress bound = settings.server().bindAddress();
+        String host = bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
+        String where = bound.isAnyLocalAddress()
+                ? "every " + (bound instanceof Inet6Address ? "" : "IPv4 ") + "interface ("
+                        + bound.getHostAddress() + ")"
+                : bound.getHostAddress();
+        out.printf("AuraChat server '%s' listening on %s, TCP port %d.%n", settings.server().name(), where,
                 server.port());
+        server.discoveryAddress().ifPresent(udp -> out.printf(
+                "Answering LAN discovery on UDP port %d: terminal clients on the network find it by themselves.%n",
+                udp.getPort()));
         out.printf("Audit log: %s%n", noAuditLog ? "off (--no-audit-log)" : settings.log().file().toAbsolutePath());
-        out.printf("Talk to it with:  nc %s %d   (then type HELP)%n", host, server.port());
-        server.discoveryAddress().ifPresent(udp -> out.printf("Answering LAN discovery on UDP port %d.%n", udp.getPort()));
-        out.println("Stop it with Ctrl+C: every client gets a goodbye.");
+        out.printf("Chat with it: the terminal client (README.md, Quick start), or  nc %s %d  (then type HELP)%n",
+                host, server.port());
+        out.println("Stop it with Ctrl+C: every client gets a goodbye and the audit log is closed.");
         out.flush();
         try {
             stopped.await();

@@ -1,0 +1,248 @@
+package io.aurachat.examples;
+
+import io.aurachat.client.ChatMessage;
+import io.aurachat.client.CloseReason;
+import io.aurachat.client.CommandInfo;
+import io.aurachat.client.Peer;
+import io.aurachat.client.Response;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.LeaveReason;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStringBuilder;
+import org.jline.utils.AttributedStyle;
+
+/**
+ * How the terminal client shows things: one {@link AttributedString} per screen line, styled for a
+ * colour terminal (JLine drops the styles on a dumb one). Pure functions, so they are tested without a
+ * terminal. Text that came from the network goes through {@link #clean} first: a peer must not be able to
+ * move the cursor or change colours on someone else's screen.
+ */
+final class ChatFormat {
+
+    /** Before every notice of the client itself, as IRC clients do. */
+    static final String NOTICE = "*** ";
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
+    private static final DateTimeFormatter SERVER_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final AttributedStyle TIME = AttributedStyle.DEFAULT.faint();
+    private static final AttributedStyle NAME = AttributedStyle.BOLD;
+    private static final AttributedStyle PRIVATE = AttributedStyle.DEFAULT.foreground(AttributedStyle.MAGENTA);
+    private static final AttributedStyle INFO = AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN);
+    private static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
+
+    /** The client's commands, for {@code /help}, with the server verbs they stand for. */
+    static final List<String[]> COMMANDS = List.of(
+            new String[] {"<text>", "send the text to everyone"},
+            new String[] {"/msg <name or id> <text>", "send a private message"},
+            new String[] {"/list", "who is connected"},
+            new String[] {"/name [new name]", "show or change your name"},
+            new String[] {"/time", "the server's clock"},
+            new String[] {"/help", "this list"},
+            new String[] {"/quit", "leave (Ctrl+D and Ctrl+C leave too)"},
+            new String[] {"//text", "send a text that starts with /"});
+
+    /** Verbs the client's own commands already cover, left out of the server commands in {@code /help}. */
+    static final Set<String> COVERED_VERBS = Set.of("CHAT", "SAY", "NAME", "LIST", "TIME", "HELP", "EXIT");
+
+    private ChatFormat() {}
+
+    /**
+     * Makes text from the network safe to print: control characters (C0, DEL, C1) become visible
+     * ({@code ^[} for ESC, as {@code cat -v} shows it; {@code <U+0085>} for C1).
+     */
+    static String clean(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f);
+            if (control && b == null) {
+                b = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (!control) {
+                if (b != null) {
+                    b.append(c);
+                }
+            } else if (c < 0x20 || c == 0x7f) {
+                b.append('^').append((char) (c ^ 0x40));
+            } else {
+                b.append(String.format("<U+%04X>", (int) c));
+            }
+        }
+        return b == null ? text : b.toString();
+    }
+
+    /** {@code Luigi (c2)}, or just {@code c2} while the peer's name is still its id. */
+    static String label(ClientId id, String name) {
+        return name.equals(id.value()) ? id.value() : clean(name) + " (" + id.value() + ")";
+    }
+
+    /** A message as it arrives: {@code 10:15 Luigi: ciao} or {@code 10:15 Luigi (private): psst}. */
+    static AttributedString message(LocalTime at, ChatMessage m) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        b.styled(TIME, CLOCK.format(at)).append(' ');
+        b.styled(NAME, clean(m.from().name()));
+        if (m.isPrivate()) {
+            b.append(' ').styled(PRIVATE, "(private)");
+        }
+        return b.append(": ").append(clean(m.text())).toAttributedString();
+    }
+
+    /** A private message this client sent: {@code 10:15 you -> Luigi (private): psst}. */
+    static AttributedString sentPrivately(LocalTime at, ClientInfo to, String text) {
+        AttributedStringBuilder b = new AttributedStringBuilder();
+        b.styled(TIME, CLOCK.format(at)).append(" you -> ").styled(NAME, clean(to.name()));
+        return b.append(' ').styled(PRIVATE, "(private)").append(": ").append(clean(text)).toAttributedString();
+    }
+
+    /** {@code 10:15 *** c4 joined from 127.0.0.1}. */
+    static AttributedString joined(LocalTime at, Peer peer) {
+        return notice(at, label(peer.id(), peer.name()) + " joined from " + clean(peer.ip()));
+    }
+
+    /** {@code 10:15 *** Luigi (c2) left} with why, when it was not by choice. */
+    static AttributedString left(LocalTime at, Peer peer, LeaveReason reason) {
+        String why = switch (reason) {
+            case EXIT -> "left";
+            case IDLE_TIMEOUT -> "was disconnected for inactivity";
+            case DISCONNECTED -> "lost the connection";
+            case SLOW_CONSUMER -> "was disconnected: too slow to read";
+            case TOO_MANY_ERRORS -> "was disconnected: too many bad commands";
+            case SERVER_SHUTDOWN -> "left: the server is shutting down";
+            case SERVER_FULL -> "could not join: the server is full";
+        };
+        return notice(at, label(peer.id(), peer.name()) + " " + why);
+    }
+
+    /** {@code 10:15 *** c2 is now known as Luigi}. */
+    static AttributedString renamed(LocalTime at, Peer peer, String previous) {
+        return notice(at, label(peer.id(), previous) + " is now known as " + clean(peer.name()));
+    }
+
+    /** A notice of the client itself, with the time. */
+    static AttributedString notice(LocalTime at, String text) {
+        return new AttributedStringBuilder().styled(TIME, CLOCK.format(at)).append(' ')
+                .styled(INFO, NOTICE + text).toAttributedString();
+    }
+
+    /** A notice of the client itself, without the time (answers to commands). */
+    static AttributedString info(String text) {
+        return new AttributedString(NOTICE + text, INFO);
+    }
+
+    /** Something that went wrong, for the person to act on. */
+    static AttributedString error(String text) {
+        return new AttributedString(NOTICE + text, ERROR);
+    }
+
+    /** {@code /list}: a header, then one aligned line per client, this one marked. */
+    static List<AttributedString> clients(List<ClientInfo> clients, ClientId self, ZoneId zone) {
+        List<AttributedString> lines = new ArrayList<>();
+        lines.add(info(clients.size() == 1 ? "1 client connected (you):" : clients.size() + " clients connected:"));
+        int idWidth = 2;
+        int nameWidth = 4;
+        for (ClientInfo c : clients) {
+            idWidth = Math.max(idWidth, c.id().value().length());
+            nameWidth = Math.max(nameWidth, clean(c.name()).length() + (c.id().equals(self) ? 6 : 0));
+        }
+        for (ClientInfo c : clients) {
+            String name = clean(c.name()) + (c.id().equals(self) ? " (you)" : "");
+            String since = CLOCK.format(c.connectedSince().atZone(zone));
+            lines.add(new AttributedStringBuilder().append("    ")
+                    .append(pad(c.id().value(), idWidth)).append("  ")
+                    .styled(NAME, pad(name, nameWidth)).append("  ")
+                    .append(pad(clean(c.ip()), 15)).append("  since ").append(since)
+                    .toAttributedString());
+        }
+        return lines;
+    }
+
+    /** {@code /time}: {@code Server time: 2026-11-21 10:15:02 Europe/Rome (UTC+01:00)}. */
+    static AttributedString serverTime(ZonedDateTime time) {
+        return info("Server time: " + SERVER_TIME.format(time) + " " + time.getZone().getId()
+                + " (UTC" + (time.getOffset().getTotalSeconds() == 0 ? "" : time.getOffset().getId()) + ")");
+    }
+
+    /** {@code /help}: the client's commands, then the server's own commands as {@code /verb}. */
+    static List<AttributedString> help(List<CommandInfo> serverCommands) {
+        List<AttributedString> lines = new ArrayList<>();
+        lines.add(info("Commands:"));
+        int width = 0;
+        List<String[]> extra = new ArrayList<>();
+        for (CommandInfo c : serverCommands) {
+            if (!COVERED_VERBS.contains(c.verb())) {
+                String usage = c.usage().startsWith(c.verb())
+                        ? c.verb().toLowerCase(java.util.Locale.ROOT) + c.usage().substring(c.verb().length())
+                        : c.usage();
+                extra.add(new String[] {"/" + clean(usage), clean(c.description())});
+            }
+        }
+        for (String[] c : COMMANDS) {
+            width = Math.max(width, c[0].length());
+        }
+        for (String[] c : extra) {
+            width = Math.max(width, c[0].length());
+        }
+        for (String[] c : COMMANDS) {
+            lines.add(new AttributedString("    " + pad(c[0], width) + "  " + c[1]));
+        }
+        if (!extra.isEmpty()) {
+            lines.add(info("Commands of this server:"));
+            for (String[] c : extra) {
+                lines.add(new AttributedString("    " + pad(c[0], width) + "  " + c[1]));
+            }
+        }
+        lines.add(info("Keys: Up/Down recall earlier lines, Ctrl+R searches them; Left/Right/Home/End edit."));
+        return lines;
+    }
+
+    /** The reply to a server command: {@code *** ROLL: roll sides=20, value=17}. */
+    static AttributedString response(Response r) {
+        StringBuilder b = new StringBuilder(r.command()).append(": ").append(clean(r.type()));
+        String separator = " ";
+        for (Map.Entry<String, Object> field : r.fields().entrySet()) {
+            b.append(separator).append(clean(field.getKey())).append('=').append(clean(String.valueOf(field.getValue())));
+            separator = ", ";
+        }
+        return info(b.toString());
+    }
+
+    /** Why the connection ended, when the person did not ask for it. */
+    static String closed(CloseReason reason, Throwable cause, Duration idleTimeout) {
+        return switch (reason) {
+            case SERVER_SHUTDOWN -> "The server is shutting down. You have been disconnected.";
+            case IDLE_TIMEOUT -> "The server closed the connection for inactivity (no command for "
+                    + seconds(idleTimeout) + ").";
+            case SLOW_CONSUMER -> "The server disconnected you: this client read too slowly.";
+            case TOO_MANY_ERRORS -> "The server disconnected you: too many bad commands in a row.";
+            case SERVER_FULL -> "The server is full.";
+            case NETWORK_FAILURE -> "Lost the connection to the server"
+                    + (cause == null ? "." : ": " + clean(String.valueOf(cause.getMessage())) + ".");
+            case PROTOCOL_ERROR -> "The server sent something this client does not understand; disconnected"
+                    + (cause == null ? "." : ": " + clean(String.valueOf(cause.getMessage())) + ".");
+            case EXIT -> "You left.";
+            case OTHER -> "The server closed the connection.";
+        };
+    }
+
+    private static String seconds(Duration d) {
+        long s = d.toSeconds();
+        if (s % 60 == 0 && s >= 120) {
+            return s / 60 + " minutes";
+        }
+        return s == 1 ? "1 second" : s + " seconds";
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

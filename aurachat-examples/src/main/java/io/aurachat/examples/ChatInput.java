@@ -1,0 +1,113 @@
+package io.aurachat.examples;
+
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What one line typed at the terminal client's prompt asks for. {@link #parse} never fails: anything that
+ * is not one of the client's commands is either text for everyone or a server command ({@code /roll 20}).
+ */
+sealed interface ChatInput {
+
+    /** Nothing to do: an empty or blank line. */
+    record Nothing() implements ChatInput {}
+
+    /** Text for everyone ({@code SAY}). */
+    record Say(String text) implements ChatInput {}
+
+    /** {@code /msg <name or id> <text>}: {@code rest} is everything after {@code /msg}, resolved later. */
+    record Msg(String rest) implements ChatInput {}
+
+    /** {@code /list}. */
+    record ListClients() implements ChatInput {}
+
+    /** {@code /time}. */
+    record Time() implements ChatInput {}
+
+    /** {@code /name [new name]}: an empty name shows the current one. */
+    record Name(String name) implements ChatInput {}
+
+    /** {@code /help}. */
+    record Help() implements ChatInput {}
+
+    /** {@code /quit} (or {@code /exit}). */
+    record Quit() implements ChatInput {}
+
+    /** {@code /verb arguments} for a verb the client does not know: sent to the server as it is. */
+    record ServerCommand(String verb, String arguments) implements ChatInput {}
+
+    /**
+     * Reads one typed line. A line starting with {@code //} is text that starts with {@code /}.
+     *
+     * @param line the line as typed, without its line terminator
+     * @return what it asks for
+     */
+    static ChatInput parse(String line) {
+        if (line.isBlank()) {
+            return new Nothing();
+        }
+        if (!line.startsWith("/")) {
+            return new Say(line);
+        }
+        if (line.startsWith("//")) {
+            return new Say(line.substring(1));
+        }
+        int space = firstSpace(line);
+        String verb = line.substring(1, space).toLowerCase(Locale.ROOT);
+        String arguments = line.substring(space).strip();
+        return switch (verb) {
+            case "msg", "m" -> new Msg(arguments);
+            case "list", "who" -> new ListClients();
+            case "time" -> new Time();
+            case "name", "nick" -> new Name(arguments);
+            case "help", "?" -> new Help();
+            case "quit", "exit" -> new Quit();
+            default -> new ServerCommand(line.substring(1, space), arguments);
+        };
+    }
+
+    private static int firstSpace(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            if (Character.isWhitespace(line.charAt(i))) {
+                return i;
+            }
+        }
+        return line.length();
+    }
+
+    /** The recipient and the text of a {@code /msg}. */
+    record Recipient(ClientInfo client, String text) {}
+
+    /**
+     * Splits what follows {@code /msg} into a recipient and the text. The recipient is an id ({@code c7})
+     * or a display name; names may hold spaces, so the longest name of a connected client that starts
+     * {@code rest} (ignoring case, as the server does for uniqueness) and ends at a space or at the end wins.
+     *
+     * @param rest what follows {@code /msg}, stripped
+     * @param clients the connected clients, as {@code LIST} returned them
+     * @return the recipient and the text (empty if none was typed), or empty if no connected client matches
+     */
+    static Optional<Recipient> resolve(String rest, List<ClientInfo> clients) {
+        int space = firstSpace(rest);
+        String first = rest.substring(0, space);
+        if (ClientId.isValid(first)) {
+            String text = rest.substring(space).strip();
+            return clients.stream().filter(c -> c.id().value().equals(first)).findFirst()
+                    .map(c -> new Recipient(c, text));
+        }
+        ClientInfo best = null;
+        for (ClientInfo c : clients) {
+            int n = c.name().length();
+            if (rest.regionMatches(true, 0, c.name(), 0, n)
+                    && (rest.length() == n || Character.isWhitespace(rest.charAt(n)))
+                    && (best == null || n > best.name().length())) {
+                best = c;
+            }
+        }
+        return best == null ? Optional.empty()
+                : Optional.of(new Recipient(best, rest.substring(best.name().length()).strip()));
+    }
+}

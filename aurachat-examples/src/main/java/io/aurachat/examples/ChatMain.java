@@ -1,0 +1,192 @@
+package io.aurachat.examples;
+
+import io.aurachat.client.ClientConfig;
+import io.aurachat.client.ReconnectPolicy;
+import io.aurachat.discovery.DiscoveryClient;
+import io.aurachat.discovery.DiscoveryConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The reference AuraChat terminal client: {@code aurachat-chat [--host HOST] [--port PORT] [--name NAME]}.
+ * Without {@code --host} or {@code --port} it finds a server on the local network (UDP discovery). It
+ * asks for a name, then every line typed goes to everyone, and {@code /help} lists the commands.
+ * Messages that arrive are printed above the line being typed, which stays as it was (JLine).
+ *
+ * <p>With input from a pipe it still works, without prompt or line editing: {@code printf 'hello\n/list\n'
+ * | aurachat-chat --host 127.0.0.1 --name Bot}.
+ */
+@Command(name = "aurachat-chat", mixinStandardHelpOptions = true, version = "AuraChat terminal client 0.1.0",
+        description = "Chat on an AuraChat server from a terminal. Type /help once connected.",
+        sortOptions = false)
+public final class ChatMain implements Callable<Integer> {
+
+    /** The server port when only {@code --host} is given. */
+    static final int DEFAULT_PORT = 5000;
+
+    @Option(names = "--host", paramLabel = "HOST",
+            description = "Connect to this server (name or address) instead of finding one with LAN discovery.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "The server's TCP port. Default: " + DEFAULT_PORT + ". Given without --host, the server "
+                    + "is on this machine (127.0.0.1).")
+    Integer port;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Your display name. Default: asked for at the start (on a terminal).")
+    String name;
+
+    @Option(names = "--discovery-port", paramLabel = "PORT",
+            description = "UDP port that servers answer discovery probes on. Default: " + DiscoveryConfig.DEFAULT_PORT
+                    + ".")
+    Integer discoveryPort;
+
+    @Option(names = "--discovery-timeout", paramLabel = "SECONDS",
+            description = "How long to wait for a server to answer discovery, e.g. 0.5. Default: 2.")
+    Double discoveryTimeoutSeconds;
+
+    @Option(names = "--discovery-target", paramLabel = "ADDRESS",
+            description = "Probe only this address (repeatable): a server's IP, a broadcast address such as "
+                    + "192.168.1.255 or 127.255.255.255, or a multicast group. Default: the broadcast address of "
+                    + "every network interface, 255.255.255.255, and the groups 239.255.77.77 and ff02::77:77.")
+    List<String> discoveryTargets = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the client until the person leaves or the connection ends, then exits with status 0 (left),
+     * 1 (no server, or the server ended the connection) or 2 (bad options).
+     *
+     * @param args the command line; {@code --help} lists the options
+     */
+    public static void main(String[] args) {
+        // The library logs through SLF4J; on a chat screen only warnings are worth a line.
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "false");
+        System.exit(new CommandLine(new ChatMain()).execute(args));
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    /** Thrown for a bad command-line value; the message is the whole story. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The client configuration these options ask for (no name: the chat sets it after connecting, so that
+     * a name the server refuses can be asked for again on the same connection).
+     *
+     * @throws UsageException if an option is out of range or options contradict each other
+     */
+    ClientConfig config() throws UsageException {
+        ClientConfig.Builder b = ClientConfig.builder().reconnect(ReconnectPolicy.none());
+        if (port != null && (port < 1 || port > 65_535)) {
+            throw new UsageException("--port must be 1 to 65535: " + port);
+        }
+        if (discoveryPort != null && (discoveryPort < 1 || discoveryPort > 65_535)) {
+            throw new UsageException("--discovery-port must be 1 to 65535: " + discoveryPort);
+        }
+        if (discoveryTimeoutSeconds != null
+                && !(discoveryTimeoutSeconds >= 0.001 && discoveryTimeoutSeconds <= 600)) {
+            throw new UsageException("--discovery-timeout must be 0.001 to 600 seconds: " + discoveryTimeoutSeconds);
+        }
+        boolean direct = host != null || port != null;
+        if (direct && (discoveryPort != null || discoveryTimeoutSeconds != null || !discoveryTargets.isEmpty())) {
+            throw new UsageException("--host and --port connect directly: the --discovery-* options do not apply");
+        }
+        if (name != null && name.isBlank()) {
+            throw new UsageException("--name must not be blank");
+        }
+        if (direct) {
+            return b.server(host != null ? host : "127.0.0.1", port != null ? port : DEFAULT_PORT).build();
+        }
+        List<InetAddress> unicast = new ArrayList<>();
+        List<InetAddress> groups = new ArrayList<>();
+        for (String target : discoveryTargets) {
+            InetAddress address = literal(target);
+            (address.isMulticastAddress() ? groups : unicast).add(address);
+        }
+        int udpPort = discoveryPort != null ? discoveryPort : DiscoveryConfig.DEFAULT_PORT;
+        Supplier<DiscoveryClient> discovery = discoveryTargets.isEmpty()
+                ? () -> DiscoveryClient.builder().port(udpPort).build()
+                : () -> DiscoveryClient.builder().port(udpPort).targets(unicast).multicastGroups(groups).build();
+        Duration timeout = discoveryTimeoutSeconds == null ? DiscoveryClient.DEFAULT_TIMEOUT
+                : Duration.ofNanos(Math.round(discoveryTimeoutSeconds * 1e9));
+        return b.discover(discovery).discoveryTimeout(timeout).build();
+    }
+
+    private static InetAddress literal(String address) throws UsageException {
+        if (!address.matches("\\d{1,3}(\\.\\d{1,3}){3}") && !address.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%\\w+)?")) {
+            throw new UsageException("--discovery-target must be an IP address: " + address);
+        }
+        try {
+            return InetAddress.getByName(address); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            throw new UsageException("--discovery-target must be an IP address: " + address);
+        }
+    }
+
+    /** What the client says while it connects. */
+    String connecting(ClientConfig config) {
+        return config.server()
+                .map(a -> "Connecting to " + a.getHostString() + ":" + a.getPort() + "...")
+                .orElseGet(() -> "Looking for an AuraChat server on the local network (UDP port "
+                        + (discoveryPort != null ? discoveryPort : DiscoveryConfig.DEFAULT_PORT) + ")...");
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ClientConfig config;
+        try {
+            config = config();
+        } catch (UsageException e) {
+            err.println("aurachat-chat: " + e.getMessage());
+            return 2;
+        }
+        try (Terminal terminal = terminal()) {
+            return new TerminalChat(terminal, Clock.systemDefaultZone()).run(config, name, connecting(config));
+        } catch (IOException e) {
+            err.println("aurachat-chat: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * The terminal: the real one through JLine's exec provider (it runs {@code stty}; no native code, so no
+     * native-access warnings on JDK 22+), or a dumb one without a warning when input or output is not a
+     * terminal.
+     */
+    static Terminal terminal() throws IOException {
+        return TerminalBuilder.builder()
+                .name("aurachat")
+                .system(true)
+                .providers(TerminalBuilder.PROP_PROVIDER_EXEC)
+                .dumb(true)
+                .build();
+    }
+}

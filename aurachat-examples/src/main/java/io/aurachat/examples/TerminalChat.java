@@ -1,0 +1,433 @@
+package io.aurachat.examples;
+
+import io.aurachat.client.ChatClient;
+import io.aurachat.client.ChatErrorException;
+import io.aurachat.client.ChatListener;
+import io.aurachat.client.ChatMessage;
+import io.aurachat.client.ClientConfig;
+import io.aurachat.client.CloseReason;
+import io.aurachat.client.CommandInfo;
+import io.aurachat.client.ConnectionClosedException;
+import io.aurachat.client.Peer;
+import io.aurachat.client.ServerNotFoundException;
+import io.aurachat.client.Session;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.LeaveReason;
+import java.io.IOError;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.utils.AttributedString;
+
+/**
+ * One run of the terminal client: connects, asks for a name, then reads lines and turns them into calls
+ * while the {@link ChatClient}'s events are printed above the line being typed
+ * ({@link LineReader#printAbove}), so they never garble it.
+ *
+ * <p>Two threads touch the screen: the main thread, which reads lines and prints the answers to commands,
+ * and the client's event thread, which prints messages and notices. Both print only through
+ * {@code printAbove}, which takes the reader's lock. When the server ends the connection, the event thread
+ * interrupts the main thread: a {@code readLine} then ends at once (JLine turns the interrupt into a
+ * {@link UserInterruptException}), and so does a call waiting for its reply. The interrupt is sticky, so
+ * it also works if the main thread was just about to start reading.
+ */
+final class TerminalChat implements ChatListener {
+
+    /** Exit status after the person left ({@code /quit}, Ctrl+D, Ctrl+C, end of input). */
+    static final int LEFT = 0;
+    /** Exit status when no server was found or reached, or the server ended the connection. */
+    static final int FAILED = 1;
+
+    private enum State { RUNNING, QUITTING, ENDED }
+
+    private record Ending(CloseReason reason, Throwable cause) {}
+
+    private final Terminal terminal;
+    private final LineReader reader;
+    private final boolean interactive;
+    private final Clock clock;
+    private final Thread mainThread = Thread.currentThread();
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private volatile Ending ending;
+    private ChatClient client;
+
+    /**
+     * @param terminal the terminal to read from and print to; a dumb one (not a TTY) gets no prompt
+     * @param clock the clock of the times shown before messages
+     */
+    TerminalChat(Terminal terminal, Clock clock) {
+        this.terminal = terminal;
+        this.clock = clock;
+        String type = terminal.getType();
+        this.interactive = !Terminal.TYPE_DUMB.equals(type) && !Terminal.TYPE_DUMB_COLOR.equals(type);
+        this.reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("aurachat")
+                // "!" is common in chat text; it must not recall history as in a shell.
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .variable(LineReader.HISTORY_SIZE, 500)
+                .build();
+    }
+
+    /**
+     * Runs until the person leaves or the connection ends. Blocks the calling thread, which must be the one
+     * that made this object (it is the one interrupted when the server goes away).
+     *
+     * @param config the client's configuration, without a name
+     * @param name the name to ask the server for first, or {@code null} to ask the person
+     * @param connecting what to say while connecting, e.g. "Looking for an AuraChat server..."
+     * @return {@link #LEFT} or {@link #FAILED}
+     */
+    int run(ClientConfig config, String name, String connecting) {
+        if (interactive) {
+            // Keys typed while connecting are kept for the first prompt instead of being echoed in the middle
+            // of the messages above it. Ctrl+C still works (ISIG stays on); closing the terminal restores it.
+            terminal.enterRawMode();
+        }
+        PrintStream originalErr = System.err;
+        // Library warnings (SLF4J simple logs to System.err) must not garble the line being typed either.
+        System.setErr(new PrintStream(new LinesAbove(), true, StandardCharsets.UTF_8));
+        try {
+            print(ChatFormat.info(connecting));
+            try {
+                client = ChatClient.connect(config, this);
+            } catch (ServerNotFoundException e) {
+                print(ChatFormat.error("No AuraChat server answered on the local network within "
+                        + seconds(config.discoveryTimeout()) + ". Is one running? Give its address with "
+                        + "--host HOST --port PORT if discovery cannot reach it."));
+                return FAILED;
+            } catch (ConnectionClosedException e) {
+                print(ChatFormat.error("The server refused the connection: "
+                        + ChatFormat.closed(e.reason(), e.getCause(), java.time.Duration.ZERO)));
+                return FAILED;
+            } catch (ConnectException | UnknownHostException e) {
+                print(ChatFormat.error("Cannot connect to " + address(config) + ": " + e.getMessage()
+                        + (e instanceof UnknownHostException ? " (unknown host)" : "") + "."));
+                return FAILED;
+            } catch (IOException e) {
+                print(ChatFormat.error("Cannot connect to " + address(config) + ": " + e.getMessage()));
+                return FAILED;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "aurachat-terminal-shutdown"));
+            Session s = client.session();
+            print(ChatFormat.info("Connected to '" + ChatFormat.clean(s.serverName()) + "' at "
+                    + s.server().getAddress().getHostAddress() + ":" + s.server().getPort() + " as " + s.id()
+                    + ". Type /help for the commands, /quit to leave."));
+            if (chooseName(name)) {
+                chat();
+            }
+            return finish();
+        } finally {
+            System.setErr(originalErr);
+        }
+    }
+
+    // ---- the two phases
+
+    /**
+     * Sets the name given on the command line, or asks for one until the server accepts it. Without a
+     * terminal (input from a pipe) nobody can answer: the name is the one given, or the id.
+     */
+    private boolean chooseName(String wanted) {
+        if (wanted == null && !interactive) {
+            return true;
+        }
+        String candidate = wanted;
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            while (true) {
+                if (candidate == null) {
+                    candidate = readLine("Your name (Enter keeps " + client.id() + "): ");
+                    if (candidate == null) {
+                        return false;
+                    }
+                    candidate = candidate.strip();
+                    if (candidate.isEmpty()) {
+                        return true;
+                    }
+                }
+                try {
+                    print(ChatFormat.info("You are " + ChatFormat.clean(client.setName(candidate)) + "."));
+                    return true;
+                } catch (ChatErrorException e) {
+                    print(ChatFormat.error(e.serverMessage() + (interactive ? "; choose another name." : ".")));
+                    if (!interactive) {
+                        return false;
+                    }
+                    candidate = null;
+                } catch (IOException | IllegalStateException e) {
+                    return false;
+                } catch (IllegalArgumentException e) {
+                    print(ChatFormat.error(e.getMessage()));
+                    candidate = null;
+                }
+            }
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+        }
+    }
+
+    /** Reads lines and acts on them until the person leaves or the connection ends. */
+    private void chat() {
+        while (true) {
+            String line = readLine(interactive ? client.name().replace("%", "%%") + "> " : "");
+            if (line == null) {
+                return;
+            }
+            try {
+                if (!handle(ChatInput.parse(line))) {
+                    quit();
+                    return;
+                }
+            } catch (ChatErrorException e) {
+                print(ChatFormat.error(e.serverMessage()));
+            } catch (IOException | IllegalStateException e) {
+                if (state.get() == State.ENDED) {
+                    return;
+                }
+                print(ChatFormat.error("Failed: " + e.getMessage()));
+            } catch (IllegalArgumentException e) {
+                print(ChatFormat.error(e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * Reads one line; {@code null} when the person left or the connection ended (Ctrl+D, Ctrl+C, end of
+     * input, or the interrupt from {@link #onClosed}).
+     */
+    private String readLine(String prompt) {
+        if (state.get() != State.RUNNING) {
+            return null;
+        }
+        try {
+            return reader.readLine(prompt);
+        } catch (UserInterruptException | EndOfFileException | IOError e) {
+            if (state.get() == State.RUNNING) {
+                quit();
+            }
+            return null;
+        }
+    }
+
+    /** Acts on one line; false when it asks to leave. */
+    private boolean handle(ChatInput input) throws IOException {
+        switch (input) {
+            case ChatInput.Nothing n -> { }
+            case ChatInput.Say say -> {
+                if (client.say(say.text()) == 0) {
+                    print(ChatFormat.info("Nobody else is here to read that."));
+                }
+            }
+            case ChatInput.Msg msg -> sendPrivately(msg.rest());
+            case ChatInput.ListClients l -> print(ChatFormat.clients(client.list(), client.id(), clock.getZone()));
+            case ChatInput.Time t -> print(ChatFormat.serverTime(client.time()));
+            case ChatInput.Name n -> {
+                if (n.name().isEmpty()) {
+                    print(ChatFormat.info("You are " + ChatFormat.label(client.id(), client.name())
+                            + ". /name <new name> changes it."));
+                } else {
+                    print(ChatFormat.info("You are now " + ChatFormat.clean(client.setName(n.name())) + "."));
+                }
+            }
+            case ChatInput.Help h -> print(ChatFormat.help(serverCommands()));
+            case ChatInput.Quit q -> {
+                return false;
+            }
+            case ChatInput.ServerCommand c -> {
+                try {
+                    print(ChatFormat.response(client.call(c.verb(), c.arguments())));
+                } catch (ChatErrorException e) {
+                    if (!ErrorCodes.UNKNOWN_COMMAND.equals(e.code())) {
+                        throw e;
+                    }
+                    print(ChatFormat.error("No command /" + ChatFormat.clean(c.verb()) + ". /help lists the commands."));
+                } catch (IllegalArgumentException e) {
+                    print(ChatFormat.error("No command /" + ChatFormat.clean(c.verb()) + ". /help lists the commands."));
+                }
+            }
+        }
+        return true;
+    }
+
+    private void sendPrivately(String rest) throws IOException {
+        if (rest.isEmpty()) {
+            print(ChatFormat.error("Usage: /msg <name or id> <text>"));
+            return;
+        }
+        List<ClientInfo> clients = client.list();
+        Optional<ChatInput.Recipient> to = ChatInput.resolve(rest, clients);
+        if (to.isEmpty()) {
+            String who = rest.split("\\s+", 2)[0];
+            print(ChatFormat.error("Nobody called " + ChatFormat.clean(who) + " is connected; /list shows who is."));
+        } else if (to.get().text().isEmpty()) {
+            print(ChatFormat.error("Usage: /msg <name or id> <text>"));
+        } else {
+            client.chat(to.get().client().id(), to.get().text());
+            print(ChatFormat.sentPrivately(now(), to.get().client(), to.get().text()));
+        }
+    }
+
+    private List<CommandInfo> serverCommands() throws IOException {
+        try {
+            return client.help();
+        } catch (ChatErrorException e) {
+            return List.of(); // a server without HELP
+        }
+    }
+
+    // ---- leaving
+
+    /** The person leaves: EXIT is sent by {@link #finish}. */
+    private void quit() {
+        state.compareAndSet(State.RUNNING, State.QUITTING);
+    }
+
+    /** Closes the client and says why the session ended; the exit status. */
+    private int finish() {
+        Ending e = ending;
+        if (state.get() == State.ENDED) {
+            Thread.interrupted(); // the interrupt from onClosed has done its job
+            print(ChatFormat.error(ChatFormat.closed(e.reason(), e.cause(), client.session().idleTimeout())));
+            client.close();
+            return FAILED;
+        }
+        quit();
+        client.close(); // sends EXIT and waits for the server's bye
+        print(ChatFormat.info("Bye."));
+        return LEFT;
+    }
+
+    /** The JVM is stopping (kill, or Ctrl+C while no line was being read): still say goodbye to the server. */
+    private void shutdown() {
+        if (state.compareAndSet(State.RUNNING, State.QUITTING)) {
+            client.close();
+        }
+    }
+
+    // ---- ChatListener: runs on the client's event thread
+
+    @Override
+    public void onMessage(ChatClient c, ChatMessage message) {
+        print(ChatFormat.message(now(), message));
+    }
+
+    @Override
+    public void onJoin(ChatClient c, Peer peer) {
+        print(ChatFormat.joined(now(), peer));
+    }
+
+    @Override
+    public void onLeave(ChatClient c, Peer peer, LeaveReason reason) {
+        print(ChatFormat.left(now(), peer, reason));
+    }
+
+    @Override
+    public void onRename(ChatClient c, Peer peer, String previousName) {
+        print(ChatFormat.renamed(now(), peer, previousName));
+    }
+
+    @Override
+    public void onClosed(ChatClient c, CloseReason reason, Throwable cause) {
+        if (state.get() != State.RUNNING) {
+            return; // the person left: EXIT, or the JVM is stopping
+        }
+        ending = new Ending(reason, cause); // before the state changes, so that finish() always sees it
+        if (state.compareAndSet(State.RUNNING, State.ENDED)) {
+            mainThread.interrupt();
+        }
+    }
+
+    // ---- output
+
+    private LocalTime now() {
+        return LocalTime.now(clock);
+    }
+
+    private void print(AttributedString line) {
+        reader.printAbove(line);
+    }
+
+    private void print(List<AttributedString> lines) {
+        for (AttributedString line : lines) {
+            reader.printAbove(line);
+        }
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static String address(ClientConfig config) {
+        return config.server().map(a -> a.getHostString() + ":" + a.getPort()).orElse("the server");
+    }
+
+    /** Whether the terminal is a real one (with a prompt and line editing), not a pipe or a dumb terminal. */
+    boolean isInteractive() {
+        return interactive;
+    }
+
+    /** The terminal this chat runs on. */
+    Terminal terminal() {
+        return terminal;
+    }
+
+    /**
+     * A stream whose complete lines are printed above the line being typed. At most 8 KiB of a line are
+     * kept; a longer line is printed in pieces.
+     */
+    private final class LinesAbove extends OutputStream {
+        private final byte[] buffer = new byte[8192];
+        private int length;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+
+        @Override
+        public void write(int b) {
+            lock.lock();
+            try {
+                if (b == '\n' || length == buffer.length) {
+                    emit();
+                }
+                if (b != '\n' && b != '\r') {
+                    buffer[length++] = (byte) b;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            lock.lock();
+            try {
+                for (int i = off; i < off + len; i++) {
+                    write(b[i]);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void emit() {
+            String line = new String(Arrays.copyOf(buffer, length), StandardCharsets.UTF_8);
+            length = 0;
+            reader.printAbove(ChatFormat.clean(line));
+        }
+    }
+}
