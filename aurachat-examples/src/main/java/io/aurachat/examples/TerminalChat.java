@@ -28,12 +28,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.utils.AttributedString;
+import org.jline.utils.InfoCmp.Capability;
 
 /**
  * One run of the terminal client: connects, asks for a name, then reads lines and turns them into calls
@@ -83,6 +86,31 @@ final class TerminalChat implements ChatListener {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .variable(LineReader.HISTORY_SIZE, 500)
                 .build();
+        bindBothCursorKeyForms(reader, terminal);
+    }
+
+    /**
+     * Terminals send the cursor keys as {@code ESC O A} while {@code readLine} has switched the keypad to
+     * application mode, and as {@code ESC [ A} otherwise. JLine binds only the first form, so Up pressed while
+     * a command was still running (the keys wait for the next prompt) did nothing. Both forms do the same.
+     */
+    private static void bindBothCursorKeyForms(LineReader reader, Terminal terminal) {
+        KeyMap<Binding> main = reader.getKeyMaps().get(LineReader.MAIN);
+        Capability[] keys = {Capability.key_up, Capability.key_down, Capability.key_right, Capability.key_left,
+                Capability.key_home, Capability.key_end};
+        String finals = "ABCDHF";
+        for (int i = 0; i < keys.length; i++) {
+            String sequence = KeyMap.key(terminal, keys[i]);
+            Binding binding = sequence == null ? null : main.getBound(sequence);
+            if (binding == null) {
+                continue;
+            }
+            for (String form : new String[] {"\033[" + finals.charAt(i), "\033O" + finals.charAt(i)}) {
+                if (main.getBound(form) == null) {
+                    main.bind(binding, form);
+                }
+            }
+        }
     }
 
     /**
