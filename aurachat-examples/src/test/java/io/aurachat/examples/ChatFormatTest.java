@@ -1,0 +1,117 @@
+package io.aurachat.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aurachat.client.ChatMessage;
+import io.aurachat.client.CloseReason;
+import io.aurachat.client.CommandInfo;
+import io.aurachat.client.Peer;
+import io.aurachat.client.Response;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.LeaveReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jline.utils.AttributedString;
+import org.junit.jupiter.api.Test;
+
+/** The terminal client's screen lines, as text (the styles are for colour terminals only). */
+class ChatFormatTest {
+
+    private static final LocalTime AT = LocalTime.of(10, 15, 59);
+    private static final Peer LUIGI = new Peer(ClientId.of(2), "Luigi", "192.168.1.20");
+
+    private static String text(AttributedString s) {
+        return s.toString();
+    }
+
+    @Test
+    void messagesShowTimeSenderAndWhetherTheyArePrivate() {
+        assertEquals("10:15 Luigi: ciao a tutti",
+                text(ChatFormat.message(AT, new ChatMessage(LUIGI, Optional.empty(), "ciao a tutti"))));
+        assertEquals("10:15 Luigi (private): psst",
+                text(ChatFormat.message(AT, new ChatMessage(LUIGI, Optional.of(ClientId.of(1)), "psst"))));
+        ClientInfo to = new ClientInfo(ClientId.of(2), "Luigi", "192.168.1.20", Instant.EPOCH);
+        assertEquals("10:15 you -> Luigi (private): psst", text(ChatFormat.sentPrivately(AT, to, "psst")));
+    }
+
+    @Test
+    void presenceNotices() {
+        assertEquals("10:15 *** c2 joined from 192.168.1.20",
+                text(ChatFormat.joined(AT, new Peer(ClientId.of(2), "c2", "192.168.1.20"))));
+        assertEquals("10:15 *** c2 is now known as Luigi", text(ChatFormat.renamed(AT, LUIGI, "c2")));
+        assertEquals("10:15 *** Luigi (c2) left", text(ChatFormat.left(AT, LUIGI, LeaveReason.EXIT)));
+        assertEquals("10:15 *** Luigi (c2) was disconnected for inactivity",
+                text(ChatFormat.left(AT, LUIGI, LeaveReason.IDLE_TIMEOUT)));
+    }
+
+    @Test
+    void controlCharactersFromTheNetworkCannotDriveTheTerminal() {
+        assertEquals("red ^[[31m bell ^G del ^? c1 <U+009B>", ChatFormat.clean("red \u001b[31m bell \u0007 del \u007f c1 \u009b"));
+        assertEquals("città ✓", ChatFormat.clean("città ✓"));
+        String shown = text(ChatFormat.message(AT, new ChatMessage(new Peer(ClientId.of(3), "Eve", "10.0.0.9"),
+                Optional.empty(), "\u001b[2J\u001b[Hgotcha")));
+        assertEquals("10:15 Eve: ^[[2J^[[Hgotcha", shown);
+        assertTrue(ChatFormat.message(AT, new ChatMessage(LUIGI, Optional.empty(), "\u001b]0;title\u0007"))
+                .toAnsi().chars().filter(c -> c == 0x07).count() == 0, "no BEL reaches the terminal");
+    }
+
+    @Test
+    void listMarksThisClientAndAlignsTheColumns() {
+        List<ClientInfo> clients = List.of(
+                new ClientInfo(ClientId.of(1), "Luigi", "127.0.0.1", Instant.parse("2026-11-21T09:01:00Z")),
+                new ClientInfo(ClientId.of(12), "Mario", "192.168.1.20", Instant.parse("2026-11-21T09:02:00Z")));
+        List<String> lines = ChatFormat.clients(clients, ClientId.of(12), ZoneId.of("Europe/Rome")).stream()
+                .map(AttributedString::toString).toList();
+        assertEquals(List.of(
+                "*** 2 clients connected:",
+                "    c1   Luigi        127.0.0.1        since 10:01",
+                "    c12  Mario (you)  192.168.1.20     since 10:02"), lines);
+    }
+
+    @Test
+    void serverTimeAndServerCommandReplies() {
+        ZonedDateTime time = ZonedDateTime.of(2026, 11, 21, 10, 15, 2, 0, ZoneId.of("Europe/Rome"));
+        assertEquals("*** Server time: 2026-11-21 10:15:02 Europe/Rome (UTC+01:00)", text(ChatFormat.serverTime(time)));
+        assertEquals("*** Server time: 2026-11-21 10:15:02 Etc/UTC (UTC)",
+                text(ChatFormat.serverTime(time.withZoneSameLocal(ZoneId.of("Etc/UTC")))));
+
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("sides", 20L);
+        fields.put("value", 17L);
+        assertEquals("*** ROLL: roll sides=20, value=17",
+                text(ChatFormat.response(new Response("roll", "ROLL", fields, "{}"))));
+    }
+
+    @Test
+    void helpListsTheServersOwnCommandsAsSlashVerbs() {
+        List<String> lines = ChatFormat.help(List.of(
+                new CommandInfo("CHAT", "CHAT <id> <text>", "Send a private message."),
+                new CommandInfo("ROLL", "ROLL [sides]", "Roll a die (default 6 sides)."))).stream()
+                .map(AttributedString::toString).toList();
+        assertTrue(lines.contains("*** Commands of this server:"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" +/roll \\[sides\\] +Roll a die \\(default 6 sides\\)\\.")),
+                lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("/chat")), "CHAT is /msg: " + lines);
+    }
+
+    @Test
+    void whyTheConnectionEnded() {
+        assertEquals("The server is shutting down. You have been disconnected.",
+                ChatFormat.closed(CloseReason.SERVER_SHUTDOWN, null, Duration.ofMinutes(2)));
+        assertEquals("The server closed the connection for inactivity (no command for 2 minutes).",
+                ChatFormat.closed(CloseReason.IDLE_TIMEOUT, null, Duration.ofMinutes(2)));
+        assertEquals("The server closed the connection for inactivity (no command for 90 seconds).",
+                ChatFormat.closed(CloseReason.IDLE_TIMEOUT, null, Duration.ofSeconds(90)));
+        assertEquals("Lost the connection to the server: Connection reset.",
+                ChatFormat.closed(CloseReason.NETWORK_FAILURE, new java.io.IOException("Connection reset"), Duration.ZERO));
+    }
+}

@@ -1,0 +1,70 @@
+package io.aurachat.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aurachat.client.ClientConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The terminal client's command line, without a terminal or a server. */
+class ChatMainTest {
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ChatMain());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static ClientConfig config(String... args) throws ChatMain.UsageException {
+        ChatMain main = new ChatMain();
+        new CommandLine(main).parseArgs(args);
+        return main.config();
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        Run run = run("--help");
+        assertEquals(0, run.exitCode());
+        for (String option : new String[] {"--host", "--port", "--name", "--discovery-port", "--discovery-timeout",
+                "--discovery-target"}) {
+            assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
+        }
+    }
+
+    @Test
+    void hostAndPortConnectDirectlyAndAPortAloneMeansThisMachine() throws Exception {
+        assertEquals(InetSocketAddress.createUnresolved("chat.lan", 5000), config("--host", "chat.lan").server().orElseThrow());
+        assertEquals(InetSocketAddress.createUnresolved("127.0.0.1", 6000), config("--port", "6000").server().orElseThrow());
+        assertTrue(config().server().isEmpty(), "no options: discovery");
+        assertEquals(Duration.ofMillis(500), config("--discovery-timeout", "0.5").discoveryTimeout());
+    }
+
+    @Test
+    void badValuesAreReportedWithoutAStackTrace() {
+        String[][] cases = {
+                {"--port", "0"}, {"--port", "70000"}, {"--discovery-port", "0"}, {"--discovery-timeout", "0"},
+                {"--discovery-target", "chat.lan"}, {"--host", "a", "--discovery-target", "127.255.255.255"},
+                {"--name", " "}, {"--port", "abc"}};
+        String[] expected = {"--port must be 1 to 65535: 0", "--port must be 1 to 65535: 70000",
+                "--discovery-port must be 1 to 65535: 0", "--discovery-timeout must be 0.001 to 600 seconds",
+                "--discovery-target must be an IP address: chat.lan", "the --discovery-* options do not apply",
+                "--name must not be blank", "--port"};
+        for (int i = 0; i < cases.length; i++) {
+            Run run = run(cases[i]);
+            assertEquals(2, run.exitCode(), String.join(" ", cases[i]));
+            assertTrue(run.err().contains(expected[i]), run.err());
+            assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
+        }
+    }
+}
