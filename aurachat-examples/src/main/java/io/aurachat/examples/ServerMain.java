@@ -8,7 +8,6 @@ import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -228,9 +227,7 @@ public final class ServerMain implements Callable<Integer> {
 
         InetAddress bound = settings.server().bindAddress();
         String host = bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
-        String where = bound.isAnyLocalAddress()
-                ? "every " + (bound instanceof Inet6Address ? "" : "IPv4 ") + "interface ("
-                        + bound.getHostAddress() + ")"
+        String where = bound.isAnyLocalAddress() ? "every interface (" + bound.getHostAddress() + ")"
                 : bound.getHostAddress();
         out.printf("AuraChat server '%s' listening on %s, TCP port %d.%n", settings.server().name(), where,
                 server.port());
