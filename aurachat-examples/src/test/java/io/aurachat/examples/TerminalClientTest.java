@@ -16,7 +16,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,9 +31,9 @@ class TerminalClientTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
-    @BeforeAll
-    static void tmux() {
-        Tmux.assumeInstalled();
+    @BeforeEach
+    void tmux() {
+        Tmux.assumeInstalled(); // per test, so that each one is reported as skipped, with the reason
     }
 
     @AfterEach

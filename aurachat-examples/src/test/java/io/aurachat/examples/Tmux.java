@@ -34,28 +34,36 @@ final class Tmux implements AutoCloseable {
     private final Path socket = Path.of(System.getProperty("java.io.tmpdir"), "aurachat-tmux-" + UUID.randomUUID());
     private final String session = "chat";
 
+    /** Whether {@code tmux -V} works; asked once per test JVM. */
+    private static volatile Boolean installed;
+
     private Tmux() {}
 
     /**
      * Skips the calling test if tmux is missing, or fails it if {@code AURACHAT_REQUIRE_TMUX=1} (CI).
      */
     static void assumeInstalled() {
-        boolean installed;
-        try {
-            Process p = new ProcessBuilder(TMUX, "-V").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            installed = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            installed = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            installed = false;
+        if (installed == null) {
+            installed = probe();
         }
         if ("1".equals(System.getenv("AURACHAT_REQUIRE_TMUX"))) {
             assertTrue(installed, "AURACHAT_REQUIRE_TMUX=1 but tmux is not installed (apt-get install tmux)");
         }
         Assumptions.assumeTrue(installed,
                 "tmux is not installed: the terminal client's screen tests need it (apt-get install tmux)");
+    }
+
+    private static boolean probe() {
+        try {
+            Process p = new ProcessBuilder(TMUX, "-V").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
