@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jline.utils.AttributedString;
@@ -181,7 +182,7 @@ final class ChatFormat {
         for (CommandInfo c : serverCommands) {
             if (!COVERED_VERBS.contains(c.verb())) {
                 String usage = c.usage().startsWith(c.verb())
-                        ? c.verb().toLowerCase(java.util.Locale.ROOT) + c.usage().substring(c.verb().length())
+                        ? c.verb().toLowerCase(Locale.ROOT) + c.usage().substring(c.verb().length())
                         : c.usage();
                 extra.add(new String[] {"/" + clean(usage), clean(c.description())});
             }

@@ -23,11 +23,13 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jline.keymap.KeyMap;
 import org.jline.reader.Binding;
 import org.jline.reader.EndOfFileException;
@@ -68,7 +70,7 @@ final class TerminalChat implements ChatListener {
     private final Thread mainThread = Thread.currentThread();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Ending ending;
-    private ChatClient client;
+    private volatile ChatClient client; // set once connected; the shutdown hook reads it
 
     /**
      * @param terminal the terminal to read from and print to; a dumb one (not a TTY) gets no prompt
@@ -142,7 +144,7 @@ final class TerminalChat implements ChatListener {
                 return FAILED;
             } catch (ConnectionClosedException e) {
                 print(ChatFormat.error("The server refused the connection: "
-                        + ChatFormat.closed(e.reason(), e.getCause(), java.time.Duration.ZERO)));
+                        + ChatFormat.closed(e.reason(), e.getCause(), Duration.ZERO)));
                 return FAILED;
             } catch (ConnectException | UnknownHostException e) {
                 print(ChatFormat.error("Cannot connect to " + address(config) + ": " + e.getMessage()
@@ -225,13 +227,15 @@ final class TerminalChat implements ChatListener {
                 }
             } catch (ChatErrorException e) {
                 print(ChatFormat.error(e.serverMessage()));
+            } catch (ConnectionClosedException e) {
+                // The connection is gone: onClosed follows and says why (there is no reconnection).
             } catch (IOException | IllegalStateException e) {
                 if (state.get() == State.ENDED) {
                     return;
                 }
                 print(ChatFormat.error("Failed: " + e.getMessage()));
             } catch (IllegalArgumentException e) {
-                print(ChatFormat.error(e.getMessage()));
+                print(ChatFormat.error("Not sent: " + e.getMessage()));
             }
         }
     }
@@ -398,22 +402,12 @@ final class TerminalChat implements ChatListener {
         }
     }
 
-    private static String seconds(java.time.Duration d) {
+    private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static String address(ClientConfig config) {
         return config.server().map(a -> a.getHostString() + ":" + a.getPort()).orElse("the server");
-    }
-
-    /** Whether the terminal is a real one (with a prompt and line editing), not a pipe or a dumb terminal. */
-    boolean isInteractive() {
-        return interactive;
-    }
-
-    /** The terminal this chat runs on. */
-    Terminal terminal() {
-        return terminal;
     }
 
     /**
@@ -423,7 +417,7 @@ final class TerminalChat implements ChatListener {
     private final class LinesAbove extends OutputStream {
         private final byte[] buffer = new byte[8192];
         private int length;
-        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final ReentrantLock lock = new ReentrantLock();
 
         @Override
         public void write(int b) {
