@@ -669,4 +669,59 @@ class ChatClientCallsTest {
         assertNotEquals("", e.getMessage());
         assertEquals(Arrays.asList("line-too-long", "too long"), List.of(e.code(), e.serverMessage()));
     }
+
+    @Test
+    void aMessageTooLongForTheServerFailsAndTheConnectionStaysInStep() throws Exception {
+        server.start(b -> b.maxLineLength(100));
+        ChatClient client = clients.connect(new RecordingListener());
+        for (Executable tooLong : List.<Executable>of(() -> client.say("x".repeat(200)), () -> client.chat(client.id(), "y".repeat(200)))) {
+            try {
+                tooLong.execute();
+                throw new AssertionError("a line longer than the server accepts went through");
+            } catch (IllegalArgumentException refusedBeforeSending) {
+                // As call() does.
+            } catch (ChatErrorException e) {
+                assertEquals("line-too-long", e.code());
+            } catch (Throwable e) {
+                throw new AssertionError("unexpected " + e, e);
+            }
+        }
+        // The replies still match their calls.
+        assertEquals(0, client.say("short"));
+        assertEquals(1, client.list().size());
+        assertEquals("pong", client.call("PING", "").type());
+    }
+
+    @Test
+    void callsRacingWithCloseEachEndCleanly() throws Exception {
+        server.start();
+        RecordingListener hears = new RecordingListener();
+        ChatClient client = clients.connect(hears);
+        CountDownLatch running = new CountDownLatch(8);
+        List<Future<String>> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 8; t++) {
+                outcomes.add(pool.submit(() -> {
+                    running.countDown();
+                    while (true) {
+                        try {
+                            client.ping();
+                            client.list();
+                        } catch (IllegalStateException closed) {
+                            return "closed";
+                        } catch (ConnectionClosedException gone) {
+                            // Allowed while the close is under way; the next call sees the client closed.
+                        }
+                    }
+                }));
+            }
+            assertTrue(running.await(Awaits.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            client.close();
+            for (Future<String> outcome : outcomes) {
+                assertEquals("closed", outcome.get(Awaits.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+        }
+        assertEquals(1, hears.closedCount());
+        assertEquals(CloseReason.EXIT, hears.events(Closed.class).get(0).reason());
+    }
 }

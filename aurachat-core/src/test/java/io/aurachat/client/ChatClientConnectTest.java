@@ -323,4 +323,31 @@ class ChatClientConnectTest {
             assertEquals(new Peer(ClientId.of(2), "Bo", "10.0.0.2"), listener.await(Join.class).peer());
         }
     }
+
+    @Test
+    void eventsThatArriveDuringTheHandshakeComeAfterOnConnectedInOrder() throws Exception {
+        String bo = "{\"id\":\"c2\",\"name\":\"Bo\",\"ip\":\"10.0.0.2\"}";
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1"))
+                .send("{\"type\":\"join\",\"client\":" + bo + "}")
+                .send("{\"type\":\"message\",\"from\":" + bo + ",\"to\":\"*\",\"message\":\"early\"}"))) {
+            Thread answer = Thread.ofPlatform().daemon().name("test-answer").start(() -> {
+                FakeServer.Connection c = fake.next();
+                assertTrue(c.take().matches("(?i)NAME[ \t]+Yoshi"));
+                c.send("{\"type\":\"ok\",\"command\":\"NAME\",\"name\":\"Yoshi\"}")
+                        .send("{\"type\":\"rename\",\"client\":{\"id\":\"c2\",\"name\":\"Bob\",\"ip\":\"10.0.0.2\"},\"previous\":\"Bo\"}");
+            });
+            RecordingListener listener = new RecordingListener();
+            ChatClient client = clients.connect(ClientConfig.builder().server(fake.address()).name("Yoshi").build(), listener);
+            assertTrue(answer.join(Awaits.TIMEOUT));
+            listener.await(Rename.class);
+
+            Peer peer = new Peer(ClientId.of(2), "Bo", "10.0.0.2");
+            assertEquals(List.of(
+                    new Connected(client.session()),
+                    new Join(peer),
+                    new RecordingListener.Message(new ChatMessage(peer, java.util.Optional.empty(), "early")),
+                    new Rename(new Peer(ClientId.of(2), "Bob", "10.0.0.2"), "Bo")), listener.events());
+            assertEquals("Yoshi", client.session().name());
+        }
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.protocol.ClientId;
@@ -13,6 +14,7 @@ import io.aurachat.protocol.LeaveReason;
 import io.aurachat.server.ChatServer;
 import io.aurachat.testing.Awaits;
 import io.aurachat.testing.FakeServer;
+import io.aurachat.testing.Json;
 import io.aurachat.testing.RawClient;
 import io.aurachat.testing.RecordingListener;
 import io.aurachat.testing.RecordingListener.Closed;
@@ -408,5 +410,114 @@ class ChatClientListenerTest {
                 assertNull(closed.cause(), k::toString);
             }
         }
+    }
+
+    @Test
+    void aBlockedListenerStopsTheClientReadingUntilTheServerCutsIt() throws Exception {
+        // 64 KiB: the flooder's burst of replies must fit, the blocked client's backlog must not.
+        server.start(b -> b.maxOutboundBytes(64 * 1024));
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingListener hears = new RecordingListener((client, event) -> {
+            if (event instanceof Message) {
+                release.await();
+            }
+        });
+        ChatClient me = clients.connect(clients.config().eventQueueCapacity(1).build(), hears);
+        RawClient flooder = server.join();
+        List<String> batch = java.util.Collections.nCopies(16, "SAY " + "x".repeat(3000));
+
+        // 48 KB a round, less than the server queues for a client: one that kept reading (into memory)
+        // would keep up and never be cut. Up to 96 MB, more than any socket buffers hold.
+        Json leave = null;
+        try {
+            for (int round = 0; round < 2000 && leave == null; round++) {
+                flooder.sendAll(batch);
+                for (Json line : flooder.sync()) {
+                    if (line.type().equals("leave")) {
+                        leave = line;
+                    }
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+        assertNotNull(leave, "the server never cut the client that stopped reading");
+        assertEquals(me.id().value(), leave.obj("client").str("id"));
+        assertEquals("slow-consumer", leave.str("reason"));
+
+        Closed closed = hears.awaitClosed();
+        // The server cuts a slow consumer without bye: the client can only see the connection end.
+        assertTrue(closed.reason() == CloseReason.NETWORK_FAILURE || closed.reason() == CloseReason.SLOW_CONSUMER, closed::toString);
+    }
+
+    @Test
+    void closeWaitsForByeAtMostTheCallTimeout() throws Exception {
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
+            RecordingListener hears = new RecordingListener();
+            ChatClient me = clients.connect(ClientConfig.builder().server(fake.address()).callTimeout(Duration.ofMillis(300)).build(), hears);
+            FakeServer.Connection c = fake.next();
+
+            long start = System.nanoTime();
+            me.close();
+            long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+            assertTrue(took >= 250 && took < 300 + Awaits.TIMEOUT.toMillis(), "close() took " + took + " ms");
+            assertTrue(c.take().matches("(?i)EXIT"));
+            assertEquals(1, hears.closedCount());
+            assertTrue(me.isClosed());
+            c.awaitEnd();
+        }
+    }
+
+    @Test
+    void exitWithoutByeThrowsAndClosesAnyway() throws Exception {
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
+            RecordingListener hears = new RecordingListener();
+            ChatClient me = clients.connect(ClientConfig.builder().server(fake.address()).callTimeout(Duration.ofMillis(200)).build(), hears);
+            FakeServer.Connection c = fake.next();
+            Thread hangUp = Thread.ofPlatform().daemon().name("test-hang-up").start(() -> {
+                c.take();
+                c.close(); // no bye
+            });
+            assertThrows(java.io.IOException.class, me::exit);
+            assertTrue(me.isClosed(), "closed anyway");
+            hears.awaitClosed();
+            assertTrue(hangUp.join(Awaits.TIMEOUT));
+        }
+    }
+
+    @Test
+    void exitFromACallbackReturnsAndOnClosedFollows() throws Exception {
+        server.start();
+        CountDownLatch exitReturned = new CountDownLatch(1);
+        RecordingListener hears = new RecordingListener((client, event) -> {
+            if (event instanceof Message m && m.message().text().equals("go")) {
+                client.exit();
+                exitReturned.countDown();
+            }
+        });
+        ChatClient me = clients.connect(hears);
+        ChatClient other = clients.connect(new RecordingListener());
+        other.chat(me.id(), "go");
+
+        assertTrue(exitReturned.await(Awaits.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "exit() from a callback returned");
+        assertEquals(CloseReason.EXIT, hears.awaitClosed().reason());
+    }
+
+    @Test
+    void aFullEventQueueHoldsTheReaderBackWithoutLosingOrRepeatingEvents() throws Exception {
+        server.start();
+        RecordingListener hears = new RecordingListener();
+        ChatClient me = clients.connect(clients.config().eventQueueCapacity(1).build(), hears);
+        ChatClient other = clients.connect(new RecordingListener());
+        int n = 500;
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add("n" + i);
+            other.chat(me.id(), "n" + i);
+        }
+        drain(me, hears, "done");
+        expected.add("done");
+        assertEquals(expected, hears.texts());
     }
 }

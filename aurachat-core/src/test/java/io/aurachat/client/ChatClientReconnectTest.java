@@ -226,4 +226,22 @@ class ChatClientReconnectTest {
         assertEquals(3, hears.events(Reconnected.class).size());
         assertInstanceOf(Connected.class, hears.events().get(0));
     }
+
+    @Test
+    void aNameSetLaterIsTheOneSetAgainAfterAReconnect() throws Exception {
+        ChatServer first = server.start();
+        int port = first.port();
+        RecordingListener hears = new RecordingListener();
+        ChatClient me = clients.connect(clients.config().name("Mario").reconnect(QUICK).build(), hears);
+        me.setName("Luigi");
+
+        first.close();
+        hears.await(Disconnected.class);
+        ChatServer second = restartOn(port, "Second");
+        Reconnected back = hears.await(Reconnected.class);
+
+        assertEquals("Luigi", back.session().name(), "setName: it is set again after each reconnect");
+        assertEquals("Luigi", me.name());
+        assertEquals("Luigi", second.clients().get(0).name());
+    }
 }
