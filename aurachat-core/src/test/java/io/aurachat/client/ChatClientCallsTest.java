@@ -232,13 +232,13 @@ class ChatClientCallsTest {
 
     @Test
     void pingKeepsAClientAliveThroughTheIdleTimeout() throws Exception {
-        Duration idle = Duration.ofMillis(400);
+        Duration idle = Duration.ofMillis(600);
         server.start(b -> b.idleTimeout(idle));
         RecordingListener hears = new RecordingListener();
         ChatClient client = clients.connect(hears);
 
-        // Three idle timeouts long, pinging every 100 ms: the server must not close the client.
-        long deadline = System.nanoTime() + idle.multipliedBy(3).toNanos();
+        // Two idle timeouts long, pinging every 100 ms: the server must not close the client.
+        long deadline = System.nanoTime() + idle.multipliedBy(2).toNanos();
         while (System.nanoTime() < deadline) {
             client.ping();
             assertFalse(hears.closedWithin(Duration.ofMillis(100)), () -> "closed while pinging: " + hears);
