@@ -244,4 +244,19 @@ class ChatClientReconnectTest {
         assertEquals("Luigi", me.name());
         assertEquals("Luigi", second.clients().get(0).name());
     }
+
+    @Test
+    void callsWhileReconnectingFailWithTheReasonTheConnectionWasLost() throws Exception {
+        ChatServer s = server.start();
+        RecordingListener hears = new RecordingListener();
+        ChatClient me = clients.connect(clients.config()
+                .reconnect(ReconnectPolicy.backoff(Duration.ofMinutes(1), Duration.ofMinutes(1))).build(), hears);
+        s.close();
+        hears.await(Disconnected.class);
+
+        // "A call that cannot complete because the connection is gone throws ConnectionClosedException";
+        // its reason() "says why the connection ended".
+        ConnectionClosedException e = assertThrows(ConnectionClosedException.class, () -> me.say("anyone?"));
+        assertEquals(CloseReason.SERVER_SHUTDOWN, e.reason());
+    }
 }
