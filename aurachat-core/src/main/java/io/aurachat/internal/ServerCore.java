@@ -142,6 +142,12 @@ public final class ServerCore {
         return loopCommands.contains(command);
     }
 
+    /** Whether {@code CHAT} is the built-in one (not replaced or removed by the server's owner). */
+    boolean hasBuiltinChat() {
+        return config.commands().get("CHAT") == io.aurachat.command.BuiltinCommands.CHAT
+                && runsOnLoop(io.aurachat.command.BuiltinCommands.CHAT);
+    }
+
     boolean isClosing() {
         return closing;
     }

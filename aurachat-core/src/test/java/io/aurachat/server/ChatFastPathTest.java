@@ -25,7 +25,7 @@ class ChatFastPathTest {
 
     private static final List<String> LINES = List.of(
             "CHAT c2 hello", "CHAT  c2   spaced   text  ", "CHAT\tc2\ttabbed", "chat c2 lower-case verb",
-            "CHAT c1 to myself", "CHAT c2 \"quotes\" and \\ backslash \u0001 control", "CHAT c2 perché 李 😀",
+            "CHAT c1 to myself", "CHAT c2 \"quotes\" and \\ backslash \u0001 control", "CHAT c2 perché 李 😀", " CHAT c2 leading space", "Chat\tc2 mixed", "CHATc2 no space",
             "CHAT c9 nobody", "CHAT c2", "CHAT c2   ", "CHAT", "CHAT   ", "CHAT x2 text", "CHAT c02 text",
             "CHAT c99999999999999999999 text", "CHAT C2 upper-case id", "NAME Mario", "CHAT c2 after a rename",
             "NAME Luigi", "CHAT c2 after another rename");
