@@ -129,4 +129,32 @@ class CodecTest {
         assertEquals("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n*2\r\n$9\r\nSUBSCRIBE\r\n$2\r\nc3\r\n"
                 + "*3\r\n$7\r\nPUBLISH\r\n$2\r\nc3\r\n$64\r\n" + payload(3, 3, 1) + "\r\n", text);
     }
+
+    /** The word-at-a-time newline search agrees with a byte-by-byte one, in both byte orders, at every offset. */
+    @Test
+    void newlineSearchFindsTheFirstNewlineLikeAPlainScan() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        // Bytes next to '\n' (0x0A) in value, which would fool a borrow-prone zero-byte test, and high bytes.
+        byte[] alphabet = {'\n', 0x0B, 0x09, 0x0A ^ 0x01, (byte) 0x8A, (byte) 0xFF, 0, 'a', '"'};
+        for (java.nio.ByteOrder order : List.of(java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN)) {
+            for (int round = 0; round < 2_000; round++) {
+                byte[] bytes = new byte[random.nextInt(1, 40)];
+                for (int k = 0; k < bytes.length; k++) {
+                    bytes[k] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+                }
+                ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length).order(order).put(bytes);
+                for (int from = 0; from <= bytes.length; from++) {
+                    int expected = -1;
+                    for (int k = from; k < bytes.length; k++) {
+                        if (bytes[k] == '\n') {
+                            expected = k;
+                            break;
+                        }
+                    }
+                    assertEquals(expected, AuraChatCodec.indexOfNewline(buffer, from, bytes.length),
+                            "from " + from + " in " + java.util.Arrays.toString(bytes) + " " + order);
+                }
+            }
+        }
+    }
 }

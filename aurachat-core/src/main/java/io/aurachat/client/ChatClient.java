@@ -78,6 +78,9 @@ public final class ChatClient implements AutoCloseable {
     private State state = State.CONNECTED;
     private Link link;
     private Thread reconnecter;
+    /** Why the last connection ended, while reconnecting. */
+    private CloseReason lostReason;
+    private Throwable lostCause;
     private volatile Session session;
     private volatile String desiredName;
 
@@ -434,6 +437,8 @@ public final class ChatClient implements AutoCloseable {
             link = null;
             if (state == State.CONNECTED && reason.isRetriable() && config.reconnect().isEnabled()) {
                 state = State.RECONNECTING;
+                lostReason = reason;
+                lostCause = cause;
                 events.postLifecycle(listener -> listener.onDisconnected(this, reason, cause));
                 reconnecter = Thread.ofVirtual().name("aurachat-client-reconnect-" + number)
                         .start(() -> reconnect(reason, cause));
@@ -501,7 +506,7 @@ public final class ChatClient implements AutoCloseable {
         try {
             LOG.info("giving up reconnecting after {} attempts", policy.maxAttempts());
             if (state == State.RECONNECTING || state == State.CLOSING) {
-                events.postLifecycle(listener -> listener.onDisconnected(this, lost, lostCause));
+                // onDisconnected was told when the connection was lost; onClosed ends it.
                 finish(lost, lostCause);
             }
         } finally {
@@ -571,8 +576,8 @@ public final class ChatClient implements AutoCloseable {
         try {
             switch (state) {
                 case CLOSED, CLOSING -> throw new IllegalStateException("the client is closed");
-                case RECONNECTING -> throw new ConnectionClosedException(
-                        "not connected: reconnecting to the server", CloseReason.NETWORK_FAILURE, null);
+                case RECONNECTING -> throw new ConnectionClosedException("not connected: reconnecting to the server"
+                        + " after the connection ended (" + Link.describe(lostReason) + ")", lostReason, lostCause);
                 case CONNECTED -> { }
             }
             l = link;

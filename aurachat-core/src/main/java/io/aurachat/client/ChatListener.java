@@ -21,7 +21,8 @@ import io.aurachat.protocol.LeaveReason;
  * named {@code aurachat-client-events-N}), one at a time. A callback may call the client, including its
  * blocking calls. While a callback runs, further events wait in a bounded queue
  * ({@link ClientConfig.Builder#eventQueueCapacity}); when it is full the client stops reading from the
- * server, and a server whose queue for this client then overflows cuts it as {@link CloseReason#SLOW_CONSUMER}.
+ * server, and a server whose queue for this client then overflows cuts it (as a slow consumer, which the
+ * client sees as {@link CloseReason#NETWORK_FAILURE}: the server sends no {@code bye} then).
  * A callback that blocks for long therefore delays its own client's events, and a callback that waits for a
  * reply while that queue is full waits until its {@linkplain ClientConfig.Builder#callTimeout call timeout}.
  *

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param from who sent it
  * @param recipient this client's id for a private message; empty for a message to everyone
- * @param text the text, exactly as the sender wrote it
+ * @param text the text as the server delivered it: what the sender wrote after the spaces that separate it
+ *     from the command (PROTOCOL.md)
  */
 public record ChatMessage(Peer from, Optional<ClientId> recipient, String text) {
 

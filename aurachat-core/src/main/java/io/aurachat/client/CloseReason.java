@@ -11,7 +11,10 @@ public enum CloseReason {
     IDLE_TIMEOUT("idle-timeout", false),
     /** The server is shutting down. */
     SERVER_SHUTDOWN("server-shutdown", true),
-    /** The server cut this client because it read too slowly (its listener was too slow). */
+    /**
+     * The server said it cut this client because it read too slowly. An AuraChat server cuts a slow
+     * consumer without a {@code bye} (its queue is full), so a client usually sees {@link #NETWORK_FAILURE}.
+     */
     SLOW_CONSUMER("slow-consumer", true),
     /** The server cut this client after too many lines that were not commands. */
     TOO_MANY_ERRORS("too-many-errors", false),

@@ -107,8 +107,40 @@ final class Connection implements Runnable {
         this.session = new Session(core, this);
     }
 
+    /** The encoded start of this client's {@code message} lines, for the client info it was made from. */
+    private record MessagePrefix(ClientInfo from, byte[] bytes) {}
+
+    /** Written by whichever thread routes a message after a rename; an immutable value, so races are benign. */
+    private MessagePrefix messagePrefix;
+    private byte[] chatReply;
+
     SocketChannel channel() {
         return channel;
+    }
+
+    /**
+     * A {@code message} line from this client: its {@link Wire#messagePrefix prefix} is encoded once per
+     * name, not once per message.
+     *
+     * @param from this client's info as the message should show it (the current one)
+     */
+    byte[] messageLine(ClientInfo from, ClientId to, String text) {
+        MessagePrefix prefix = messagePrefix;
+        if (prefix == null || prefix.from() != from) {
+            prefix = new MessagePrefix(from, Wire.messagePrefix(from));
+            messagePrefix = prefix;
+        }
+        return Wire.message(prefix.bytes(), from, to, text);
+    }
+
+    /** The reply to a {@code CHAT} to this client, {@code {"type":"ok","command":"CHAT","to":ID}}: made once. */
+    byte[] chatReply() {
+        byte[] reply = chatReply;
+        if (reply == null) {
+            reply = Wire.reply("CHAT", io.aurachat.command.Reply.ok(java.util.Map.of("to", id)));
+            chatReply = reply;
+        }
+        return reply;
     }
 
     ClientInfo info() {

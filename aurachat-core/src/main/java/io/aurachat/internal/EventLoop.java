@@ -34,10 +34,13 @@ final class EventLoop implements Runnable {
     /** False while the loop may be blocked in select: then a new task must wake it. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final ArrayList<Connection> dirty = new ArrayList<>();
+    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
     private volatile boolean running = true;
     private final java.time.Clock clock;
     /** The server clock's time when the current batch of ready keys came in; loop thread only. */
     private long batchMillis;
+    /** Whether {@link #batchMillis} was read for the current select; loop thread only. */
+    private boolean batchStarted;
 
     /** Where reads land before they are split into lines; lines are decoded from it directly. */
     final ByteBuffer readBuffer = ByteBuffer.allocate(IO_BUFFER_SIZE);
@@ -105,20 +108,15 @@ final class EventLoop implements Runnable {
             try {
                 runTasks();
                 awake.set(false);
+                batchStarted = false;
+                // The Consumer forms hand each ready key over as epoll reports it, without the
+                // selected-key set (a HashSet insert and removal per ready key per select).
                 if (tasks.isEmpty()) {
-                    selector.select(TimeUnit.SECONDS.toMillis(1));
+                    selector.select(handler, TimeUnit.SECONDS.toMillis(1));
                 } else {
-                    selector.selectNow();
+                    selector.selectNow(handler);
                 }
                 awake.set(true);
-                batchMillis = clock.millis();
-                try {
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        handle(key);
-                    }
-                } finally {
-                    selector.selectedKeys().clear();
-                }
                 flushDirty();
                 runTasks();
             } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
@@ -134,6 +132,11 @@ final class EventLoop implements Runnable {
     }
 
     private void handle(SelectionKey key) {
+        if (!batchStarted) {
+            // Read the clock once per batch, when its first key comes in (not before select blocks).
+            batchMillis = clock.millis();
+            batchStarted = true;
+        }
         Connection connection = (Connection) key.attachment();
         try {
             int ready = key.readyOps();

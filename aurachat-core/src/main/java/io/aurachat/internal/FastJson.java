@@ -51,12 +51,43 @@ final class FastJson {
         return raw(Long.toString(value));
     }
 
+    /** Appends bytes that are already JSON, e.g. a cached prefix made by this class. */
+    FastJson bytes(byte[] json) {
+        ensure(json.length);
+        System.arraycopy(json, 0, buf, len, json.length);
+        len += json.length;
+        return this;
+    }
+
     /** Appends {@code s} as a quoted, escaped JSON string. */
     FastJson string(String s) {
         int n = s.length();
         ensure(n + 2);
+        byte[] b = buf;
+        int l = len;
+        b[l++] = '"';
+        // Most text is printable ASCII: copy it in a tight loop, with room made once above.
+        int i = 0;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            b[l++] = (byte) c;
+        }
+        len = l;
+        if (i < n) {
+            rest(s, i);
+        }
+        ensure(1);
         buf[len++] = '"';
-        for (int i = 0; i < n; i++) {
+        return this;
+    }
+
+    /** {@link #string} from the first character that is not plain printable ASCII. */
+    private void rest(String s, int from) {
+        int n = s.length();
+        for (int i = from; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                 ensure(1);
@@ -84,9 +115,6 @@ final class FastJson {
                 buf[len++] = (byte) (0x80 | c & 0x3F);
             }
         }
-        ensure(1);
-        buf[len++] = '"';
-        return this;
     }
 
     /** The line so far and a {@code \n}, as a new array. */
@@ -99,6 +127,13 @@ final class FastJson {
         }
         len = 0;
         return line;
+    }
+
+    /** The bytes so far, without a line end, as a new array (a prefix to {@link #bytes reuse}). */
+    byte[] fragment() {
+        byte[] fragment = Arrays.copyOf(buf, len);
+        len = 0;
+        return fragment;
     }
 
     private void escape(char c) {

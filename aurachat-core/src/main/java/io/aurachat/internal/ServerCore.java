@@ -142,6 +142,12 @@ public final class ServerCore {
         return loopCommands.contains(command);
     }
 
+    /** Whether {@code CHAT} is the built-in one (not replaced or removed by the server's owner). */
+    boolean hasBuiltinChat() {
+        return config.commands().get("CHAT") == io.aurachat.command.BuiltinCommands.CHAT
+                && runsOnLoop(io.aurachat.command.BuiltinCommands.CHAT);
+    }
+
     boolean isClosing() {
         return closing;
     }
@@ -323,21 +329,27 @@ public final class ServerCore {
 
     // ---------------------------------------------------------------- routing
 
-    boolean sendMessage(ClientInfo from, ClientId to, String text) {
+    /**
+     * Routes a private message from {@code from}'s client.
+     *
+     * @return the recipient's connection, or {@code null} if no client with that id is connected
+     */
+    Connection sendMessage(Connection from, ClientId to, String text) {
         Connection target = clients.get(to);
         if (target == null) {
-            return false;
+            return null;
         }
-        target.send(Wire.message(from, to, text));
+        ClientInfo sender = from.info();
+        target.send(from.messageLine(sender, to, text));
         if (log.wants(LogEvent.MessageSent.class)) {
-            log.emit(new LogEvent.MessageSent(clock.instant(), from, to, text, 1));
+            log.emit(new LogEvent.MessageSent(clock.instant(), sender, to, text, 1));
         }
-        return true;
+        return target;
     }
 
     int broadcastMessage(Connection from, String text) {
         ClientInfo sender = from.info();
-        int recipients = broadcast(Wire.message(sender, null, text), from);
+        int recipients = broadcast(from.messageLine(sender, null, text), from);
         if (log.wants(LogEvent.MessageSent.class)) {
             log.emit(new LogEvent.MessageSent(clock.instant(), sender, null, text, recipients));
         }

@@ -1,5 +1,6 @@
 package io.aurachat.internal;
 
+import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandContext;
 import io.aurachat.command.CommandException;
@@ -31,10 +32,13 @@ final class Session implements LineDecoder.Handler {
     /** A command that must not run on the I/O thread, waiting for {@link #runPending()}. */
     private Command pendingCommand;
     private String pendingArguments;
+    /** The server's CHAT is the built-in one: {@link #onLine} recognises it without the general parse. */
+    private final boolean builtinChat;
 
     Session(ServerCore core, Connection connection) {
         this.core = core;
         this.connection = connection;
+        this.builtinChat = core.hasBuiltinChat();
     }
 
     /**
@@ -49,6 +53,10 @@ final class Session implements LineDecoder.Handler {
         }
         EventLoop loop = EventLoop.current();
         connection.lastActivityMillis = loop != null ? loop.batchMillis() : core.clock().millis();
+        if (builtinChat && isChat(line)) {
+            executeChat(line);
+            return true;
+        }
         CommandLine parsed = CommandLine.parse(line);
         String verb = Command.normalizeVerb(parsed.verb());
         Command command = core.command(verb);
@@ -130,6 +138,72 @@ final class Session implements LineDecoder.Handler {
         }
     }
 
+    /** Whether the line's verb is {@code CHAT} in any case, with no space before it. */
+    private static boolean isChat(String line) {
+        return line.length() >= 4 && (line.charAt(0) | 0x20) == 'c' && (line.charAt(1) | 0x20) == 'h'
+                && (line.charAt(2) | 0x20) == 'a' && (line.charAt(3) | 0x20) == 't'
+                && (line.length() == 4 || isSpace(line.charAt(4)));
+    }
+
+    /**
+     * The built-in {@code CHAT}, the one command on every message's path, without the general path's
+     * objects: the same checks, errors, reply bytes and log event as {@link BuiltinCommands#CHAT}'s handler
+     * run by {@link #execute} ({@code ChatFastPathTest} compares the two byte for byte), with the reply
+     * made once per recipient. A {@code CHAT} that a server registers itself goes the general way.
+     */
+    private void executeChat(String line) {
+        int from = skipSpaces(line, 4);
+        String errorCode = null;
+        byte[] reply;
+        try {
+            reply = chat(line, from);
+        } catch (CommandException e) {
+            errorCode = e.code();
+            reply = Wire.error("CHAT", e.code(), e.getMessage());
+        }
+        if (core.log().wants(LogEvent.CommandExecuted.class)) {
+            core.log().emit(new LogEvent.CommandExecuted(
+                    core.clock().instant(), connection.info(), "CHAT", line.substring(from), errorCode));
+        }
+        consecutiveErrors = 0;
+        connection.send(reply);
+    }
+
+    private byte[] chat(String line, int from) throws CommandException {
+        int n = line.length();
+        int end = from;
+        while (end < n && !isSpace(line.charAt(end))) {
+            end++;
+        }
+        int textStart = skipSpaces(line, end);
+        if (textStart >= n) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: CHAT <id> <text>");
+        }
+        String target = line.substring(from, end);
+        if (!ClientId.isValid(target)) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS,
+                    "usage: CHAT <id> <text>; '" + target + "' is not a client id (LIST shows them)");
+        }
+        ClientId to = new ClientId(target);
+        Connection recipient = core.sendMessage(connection, to, line.substring(textStart));
+        if (recipient == null) {
+            throw new CommandException(ErrorCodes.NO_SUCH_CLIENT, "no client with id " + to + " is connected");
+        }
+        return recipient.chatReply();
+    }
+
+    private static int skipSpaces(String s, int from) {
+        int i = from;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
     private void protocolError(String command, String code, String message) {
         if (core.log().wants(LogEvent.ProtocolError.class)) {
             core.log().emit(new LogEvent.ProtocolError(core.clock().instant(), connection.info(), code, message));
@@ -174,7 +248,7 @@ final class Session implements LineDecoder.Handler {
 
         @Override
         public boolean send(ClientId to, String text) {
-            return core.sendMessage(connection.info(), to, text);
+            return core.sendMessage(connection, to, text) != null;
         }
 
         @Override

@@ -81,17 +81,44 @@ public final class Wire {
 
     /** {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone. */
     public static byte[] message(ClientInfo from, ClientId to, String text) {
+        return message(messagePrefix(from), from, to, text);
+    }
+
+    /**
+     * The start of every {@code message} line from {@code from}, up to the value of {@code "to"}:
+     * {@code {"type":"message","from":{"id":...,"name":...,"ip":...},"to":}. A connection keeps it while
+     * its name stays the same, so that a message encodes only its recipient and text.
+     *
+     * @return the prefix, or {@code null} if {@code from} has something only Jackson writes
+     */
+    static byte[] messagePrefix(ClientInfo from) {
         try {
             return FAST.get().reset()
                     .raw("{\"type\":\"message\",\"from\":{\"id\":").string(from.id().value())
                     .raw(",\"name\":").string(from.name())
                     .raw(",\"ip\":").string(from.ip())
-                    .raw("},\"to\":").string(to == null ? "*" : to.value())
-                    .raw(",\"message\":").string(text)
-                    .raw("}").line();
+                    .raw("},\"to\":").fragment();
         } catch (FastJson.Unsupported e) {
-            return messageByJackson(from, to, text);
+            return null;
         }
+    }
+
+    /**
+     * {@code message} from {@code from}, starting with {@code prefix} = {@link #messagePrefix}{@code (from)}
+     * (or {@code null}, which takes the general way).
+     */
+    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String text) {
+        if (prefix != null) {
+            try {
+                return FAST.get().reset().bytes(prefix)
+                        .string(to == null ? "*" : to.value())
+                        .raw(",\"message\":").string(text)
+                        .raw("}").line();
+            } catch (FastJson.Unsupported e) {
+                // an unpaired surrogate in the text: below
+            }
+        }
+        return messageByJackson(from, to, text);
     }
 
     /** {@link #message} the general way; for tests, and for text the fast writer does not take. */

@@ -1,0 +1,69 @@
+package io.aurachat.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.aurachat.command.BuiltinCommands;
+import io.aurachat.command.Command;
+import io.aurachat.testing.Json;
+import io.aurachat.testing.RawClient;
+import io.aurachat.testing.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The server runs its built-in {@code CHAT} without the general handler objects (it is on every message's
+ * path). Its replies and deliveries must be byte for byte those of the general path, which a server takes
+ * for a {@code CHAT} it registers itself: here, the very same handler under a new {@link Command}.
+ */
+class ChatFastPathTest {
+
+    @RegisterExtension
+    final TestServer builtIn = new TestServer();
+
+
+    private static final List<String> LINES = List.of(
+            "CHAT c2 hello", "CHAT  c2   spaced   text  ", "CHAT\tc2\ttabbed", "chat c2 lower-case verb",
+            "CHAT c1 to myself", "CHAT c2 \"quotes\" and \\ backslash \u0001 control", "CHAT c2 perché 李 😀", " CHAT c2 leading space", "Chat\tc2 mixed", "CHATc2 no space",
+            "CHAT c9 nobody", "CHAT c2", "CHAT c2   ", "CHAT", "CHAT   ", "CHAT x2 text", "CHAT c02 text",
+            "CHAT c99999999999999999999 text", "CHAT C2 upper-case id", "NAME Mario", "CHAT c2 after a rename",
+            "NAME Luigi", "CHAT c2 after another rename");
+
+    @Test
+    void builtInChatAnswersAndDeliversExactlyLikeTheGeneralPath() {
+        Command same = BuiltinCommands.CHAT;
+        List<String> expected;
+        // One server at a time: the extension checks for leftover server threads after the test.
+        try (ChatServer general = ChatServer.create(TestServer.defaults()
+                        .command(new Command(same.verb(), same.usage(), same.description(), same.handler())).build())
+                .start();
+                RawClient sender = RawClient.connect(general.address());
+                RawClient recipient = RawClient.connect(general.address())) {
+            sender.awaitWelcome();
+            recipient.awaitWelcome();
+            sender.takeType("join");
+            expected = transcript(sender, recipient);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        builtIn.start();
+        List<RawClient> clients = builtIn.joinAll(2);
+
+        assertEquals(expected, transcript(clients.get(0), clients.get(1)));
+    }
+
+    private static List<String> transcript(RawClient sender, RawClient recipient) {
+        List<String> lines = new ArrayList<>();
+        for (String line : LINES) {
+            sender.send(line);
+            for (Json got : sender.sync()) { // the reply, and a message to itself before it
+                lines.add("sender: " + got.raw());
+            }
+            for (Json delivered : recipient.sync()) {
+                lines.add("recipient: " + delivered.raw());
+            }
+        }
+        return lines;
+    }
+}
