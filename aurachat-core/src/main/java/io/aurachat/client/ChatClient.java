@@ -590,7 +590,12 @@ public final class ChatClient implements AutoCloseable {
             throw new IllegalArgumentException("the " + verb + " line is longer than the server accepts ("
                     + max + " bytes)");
         }
-        return Link.await(l.send(verb, line), config.callTimeout());
+        events.inCall(true);
+        try {
+            return Link.await(l.send(verb, line), config.callTimeout());
+        } finally {
+            events.inCall(false);
+        }
     }
 
     private static String text(String text) {

@@ -23,8 +23,9 @@ import io.aurachat.protocol.LeaveReason;
  * ({@link ClientConfig.Builder#eventQueueCapacity}); when it is full the client stops reading from the
  * server, and a server whose queue for this client then overflows cuts it (as a slow consumer, which the
  * client sees as {@link CloseReason#NETWORK_FAILURE}: the server sends no {@code bye} then).
- * A callback that blocks for long therefore delays its own client's events, and a callback that waits for a
- * reply while that queue is full waits until its {@linkplain ClientConfig.Builder#callTimeout call timeout}.
+ * A callback that blocks for long therefore delays its own client's events. While a callback waits for the
+ * reply to a call, the queue may grow to twice its capacity, so that the reply can arrive behind a full queue;
+ * beyond that the call waits until its {@linkplain ClientConfig.Builder#callTimeout call timeout}.
  *
  * <p>An exception thrown by a callback is logged (SLF4J, {@code io.aurachat.client}) and does not stop the
  * client or the later callbacks. Every method has an empty default.

@@ -24,6 +24,8 @@ final class EventThread {
     private final ArrayDeque<Link.Event> queue = new ArrayDeque<>();
     private final Thread thread;
     private int serverEvents;
+    /** The event thread is inside a blocking call of the client (guarded by lock). */
+    private boolean inCall;
 
     EventThread(ChatListener listener, int capacity, String name) {
         this.listener = listener;
@@ -44,7 +46,9 @@ final class EventThread {
         lock.lock();
         try {
             boolean interrupted = false;
-            while (serverEvents >= capacity) {
+            // While a callback waits for a reply, the reply may be behind a full queue: the reader may then
+            // go on to twice the capacity, so that the callback is not stuck until its call times out.
+            while (serverEvents >= (inCall ? 2L * capacity : capacity)) {
                 try {
                     notFull.await();
                 } catch (InterruptedException e) {
@@ -57,6 +61,23 @@ final class EventThread {
             serverEvents++;
             queue.add(new Counted(event));
             notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tells that the event thread starts ({@code true}) or ends a blocking call; other threads' calls are
+     * ignored.
+     */
+    void inCall(boolean calling) {
+        if (!isCurrent()) {
+            return;
+        }
+        lock.lock();
+        try {
+            inCall = calling;
+            notFull.signalAll();
         } finally {
             lock.unlock();
         }

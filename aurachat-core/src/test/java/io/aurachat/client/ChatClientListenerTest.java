@@ -214,6 +214,39 @@ class ChatClientListenerTest {
     }
 
     @Test
+    void aCallbackThatCallsWhileTheEventQueueIsFullStillGetsItsReply() throws Exception {
+        server.start();
+        CountDownLatch flooded = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        RecordingListener hears = new RecordingListener((client, event) -> {
+            if (event instanceof Message m && m.message().text().equals("first")) {
+                // Wait until the server has queued more messages than the event queue holds, so that the
+                // reader is stuck on a full queue when the PING goes out; its reply comes after them.
+                assertTrue(flooded.await(Awaits.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+                try {
+                    client.ping();
+                    outcome.set("pong");
+                } catch (java.io.IOException e) {
+                    outcome.set(e);
+                }
+            }
+        });
+        ChatClient me = clients.connect(clients.config().name("Full").eventQueueCapacity(5)
+                .callTimeout(Duration.ofSeconds(3)).build(), hears);
+        RawClient sender = server.join();
+        sender.send("CHAT " + me.id() + " first");
+        for (int i = 0; i < 7; i++) {
+            sender.send("CHAT " + me.id() + " more " + i);
+        }
+        sender.sync(); // all eight are queued for the client
+        flooded.countDown();
+
+        hears.awaitMessages(8);
+        Awaits.await().until(() -> outcome.get() != null);
+        assertEquals("pong", outcome.get(), "the call from the callback was answered, not timed out");
+    }
+
+    @Test
     void closeFromACallbackDoesNotWaitForItselfAndOnClosedFollows() throws Exception {
         server.start();
         CountDownLatch closeReturned = new CountDownLatch(1);
