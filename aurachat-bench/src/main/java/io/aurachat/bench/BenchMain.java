@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * The generator's command line: {@code run} measures one workload against one server and appends its
  * JSON line to a file; {@code report} turns such a file into the comparison table. run-bench.sh drives
- * both; README.md, "Performance", explains the workloads. {@code jmh-report} makes the table of a JMH result
- * file for run-jmh.sh.
+ * both; README.md, "Performance", explains the workloads. {@code jmh-report} makes the table of JMH result
+ * files for run-jmh.sh.
  */
 @Command(name = "aurachat-bench", mixinStandardHelpOptions = true, version = "AuraChat bench 0.1.0",
         description = "Load generator: AuraChat vs Redis pub/sub.",
@@ -147,12 +148,12 @@ public final class BenchMain {
         }
     }
 
-    /** {@code jmh-report}: the table of a JMH result file. */
+    /** {@code jmh-report}: the table of JMH result files, one per run of the suite. */
     @Command(name = "jmh-report", mixinStandardHelpOptions = true,
-            description = "Print the Markdown table (medians, Jackson / fast ratios) of a JMH JSON result file.")
+            description = "Print the Markdown table (medians, Jackson / fast ratios) of JMH JSON result files, one per run.")
     static final class JmhReportCommand implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "RESULTS", description = "a file written by JMH's -rf json")
-        Path results;
+        @CommandLine.Parameters(paramLabel = "RESULTS", arity = "1..*", description = "files written by JMH's -rf json")
+        List<Path> results;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -16,12 +16,13 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Turns a JMH result file ({@code -rf json}, as run-jmh.sh writes it) into a Markdown table: per benchmark the
+ * Turns JMH result files ({@code -rf json}, as run-jmh.sh writes them) into a Markdown table: per benchmark the
  * median of all measured iterations of all forks (sturdier than the mean on a shared machine), JMH's mean with
  * its 99.9% confidence interval, the range, the rate per second, and how many times faster than the Jackson
  * variant of the same benchmark class and parameters ({@code messageJackson} for {@code messageFast} and
- * {@code messageCachedPrefix}: the method whose name is the same first word followed by {@code Jackson}). Pure:
- * it reads text and returns text. Not thread-safe.
+ * {@code messageCachedPrefix}: the method whose name is the same first word followed by {@code Jackson}).
+ * Several files (runs of the same suite) are summarised by the median of their medians and of their ratios.
+ * Pure: it reads text and returns text. Not thread-safe.
  */
 public final class JmhReport {
 
@@ -50,13 +51,10 @@ public final class JmhReport {
             return m.substring(0, i);
         }
 
+        /** The median of all measured iterations of all forks (JMH's score if it kept none). */
         double median() {
-            List<Double> sorted = samples.stream().filter(v -> !Double.isNaN(v)).sorted().toList();
-            int n = sorted.size();
-            if (n == 0) {
-                return score;
-            }
-            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+            double m = JmhReport.median(samples);
+            return Double.isNaN(m) ? score : m;
         }
 
         /** Nanoseconds per operation of a figure in this row's unit, or NaN for a unit that is not a rate or a time. */
@@ -86,27 +84,47 @@ public final class JmhReport {
         }
     }
 
-    private final List<Row> rows = new ArrayList<>();
+    /** Each run's rows, in the order of the files. */
+    private final List<List<Row>> runs = new ArrayList<>();
 
     private JmhReport() {}
 
     /**
-     * Reads a JMH JSON result file.
+     * Reads JMH JSON result files, one per run of the same suite.
      *
-     * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException if it is not JMH's JSON
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException if no file is given, or one is not JMH's JSON
      */
-    public static JmhReport read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8));
+    public static JmhReport read(List<Path> files) throws IOException {
+        List<String> jsons = new ArrayList<>();
+        for (Path file : files) {
+            jsons.add(Files.readString(file, StandardCharsets.UTF_8));
+        }
+        return parse(jsons);
+    }
+
+    /** {@link #parse(List)} of one run. */
+    public static JmhReport parse(String json) {
+        return parse(List.of(json));
     }
 
     /**
-     * Parses JMH's JSON: an array with one object per benchmark and parameter set.
+     * Parses JMH's JSON of one or more runs: each an array with one object per benchmark and parameter set.
      *
-     * @throws IllegalArgumentException if the text is not such an array
+     * @throws IllegalArgumentException if there is no run, or a text is not such an array
      */
-    public static JmhReport parse(String json) {
+    public static JmhReport parse(List<String> jsons) {
+        if (jsons.isEmpty()) {
+            throw new IllegalArgumentException("no JMH result");
+        }
         JmhReport report = new JmhReport();
+        for (String json : jsons) {
+            report.runs.add(rows(json));
+        }
+        return report;
+    }
+
+    private static List<Row> rows(String json) {
         Object root;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), json)) {
             p.nextToken();
@@ -114,10 +132,11 @@ public final class JmhReport {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         }
-        if (!(root instanceof List<?> runs)) {
+        if (!(root instanceof List<?> entries)) {
             throw new IllegalArgumentException("not a JMH result: the top level is not an array");
         }
-        for (Object r : runs) {
+        List<Row> rows = new ArrayList<>();
+        for (Object r : entries) {
             if (!(r instanceof Map<?, ?> m) || !(m.get("benchmark") instanceof String name)
                     || !(m.get("primaryMetric") instanceof Map<?, ?> metric)) {
                 throw new IllegalArgumentException("not a JMH result entry: " + r);
@@ -136,24 +155,39 @@ public final class JmhReport {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> run = (Map<String, Object>) m;
-            report.rows.add(new Row(name, params, String.valueOf(m.get("mode")), String.valueOf(metric.get("scoreUnit")),
+            rows.add(new Row(name, params, String.valueOf(m.get("mode")), String.valueOf(metric.get("scoreUnit")),
                     number(metric.get("score")), number(metric.get("scoreError")), samples, run));
         }
-        return report;
+        return rows;
     }
 
-    /** The table, preceded by a line on the JMH and JVM versions and settings of the first benchmark. */
+    /**
+     * The table, preceded by a line on the JMH and JVM versions and settings of the first benchmark. For one
+     * run: median, JMH's mean and confidence interval, range. For several: the median of the runs' medians,
+     * each run's median, and the median of the runs' Jackson / this ratios (each run's own pair).
+     */
     public String markdown() {
         StringBuilder b = new StringBuilder();
-        if (!rows.isEmpty()) {
-            Map<String, Object> first = rows.get(0).run();
-            b.append("JMH ").append(first.get("jmhVersion")).append(", JDK ").append(first.get("jdkVersion"))
-                    .append(" (").append(first.get("vmName")).append(' ').append(first.get("vmVersion")).append("), ")
-                    .append(integer(first.get("forks"))).append(" fork(s) × ").append(integer(first.get("measurementIterations")))
-                    .append(" × ").append(first.get("measurementTime")).append(" measured after ")
-                    .append(integer(first.get("warmupIterations"))).append(" × ").append(first.get("warmupTime"))
-                    .append(" of warm-up, JVM options ").append(first.get("jvmArgs")).append(".\n\n");
+        List<Row> first = runs.get(0);
+        if (!first.isEmpty()) {
+            Map<String, Object> f = first.get(0).run();
+            b.append(runs.size() > 1 ? runs.size() + " runs of " : "")
+                    .append("JMH ").append(f.get("jmhVersion")).append(", JDK ").append(f.get("jdkVersion"))
+                    .append(" (").append(f.get("vmName")).append(' ').append(f.get("vmVersion")).append("), ")
+                    .append(integer(f.get("forks"))).append(" fork(s) × ").append(integer(f.get("measurementIterations")))
+                    .append(" × ").append(f.get("measurementTime")).append(" measured after ")
+                    .append(integer(f.get("warmupIterations"))).append(" × ").append(f.get("warmupTime"))
+                    .append(" of warm-up, JVM options ").append(f.get("jvmArgs")).append(".\n\n");
         }
+        if (runs.size() == 1) {
+            oneRun(b, first);
+        } else {
+            severalRuns(b);
+        }
+        return b.toString();
+    }
+
+    private static void oneRun(StringBuilder b, List<Row> rows) {
         b.append("| Benchmark | Parameters | Median, ns/op | Mean ± 99.9% CI (JMH) | Range | Per second (median) | Jackson / this |\n")
                 .append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
@@ -170,23 +204,65 @@ public final class JmhReport {
                     .append(fmt(median)).append(" | ")
                     .append(fmt(r.score())).append(" ± ").append(fmt(r.error())).append(' ').append(r.unit()).append(" | ")
                     .append(fmt(min)).append("–").append(fmt(max)).append(" | ")
-                    .append(Double.isNaN(median) ? "–" : String.format(Locale.ROOT, "%,.0f", 1e9 / median)).append(" | ")
-                    .append(ratio(r)).append(" |\n");
+                    .append(perSecond(median)).append(" | ")
+                    .append(fmtRatio(ratio(rows, r))).append(" |\n");
         }
-        return b.toString();
     }
 
-    /** How many times faster than the row's Jackson sibling (by medians), "–" if it has none. */
-    private String ratio(Row r) {
+    private void severalRuns(StringBuilder b) {
+        b.append("| Benchmark | Parameters | Median, ns/op | Medians per run | Per second (median) | Jackson / this | Per run |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (Row r : runs.get(0)) {
+            List<Double> medians = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (List<Row> run : runs) {
+                for (Row same : run) {
+                    if (same.benchmark().equals(r.benchmark()) && same.params().equals(r.params())) {
+                        medians.add(same.nanosPerOp(same.median()));
+                        ratios.add(ratio(run, same));
+                    }
+                }
+            }
+            double median = median(medians);
+            b.append("| ").append(r.className()).append('.').append(r.method()).append(" | ")
+                    .append(params(r.params())).append(" | ")
+                    .append(fmt(median)).append(" | ")
+                    .append(String.join(", ", medians.stream().map(JmhReport::fmt).toList())).append(" | ")
+                    .append(perSecond(median)).append(" | ")
+                    .append(fmtRatio(median(ratios))).append(" | ")
+                    .append(ratios.stream().allMatch(v -> Double.isNaN(v)) ? "–"
+                            : String.join(", ", ratios.stream().map(JmhReport::fmtRatio).toList()))
+                    .append(" |\n");
+        }
+    }
+
+    /** How many times faster than the row's Jackson sibling in the same run (by medians); NaN if it has none. */
+    private static double ratio(List<Row> rows, Row r) {
         String jackson = r.family() + "Jackson";
         for (Row other : rows) {
             if (other.method().equals(jackson) && other.className().equals(r.className())
                     && other.params().equals(r.params())) {
-                double ratio = other.nanosPerOp(other.median()) / r.nanosPerOp(r.median());
-                return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
+                return other.nanosPerOp(other.median()) / r.nanosPerOp(r.median());
             }
         }
-        return "–";
+        return Double.NaN;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().filter(v -> !Double.isNaN(v) && !Double.isInfinite(v)).sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String perSecond(double nanosPerOp) {
+        return Double.isNaN(nanosPerOp) ? "–" : String.format(Locale.ROOT, "%,.0f", 1e9 / nanosPerOp);
+    }
+
+    private static String fmtRatio(double ratio) {
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–" : String.format(Locale.ROOT, "%.2f", ratio);
     }
 
     private static String params(Map<String, String> params) {

@@ -38,7 +38,22 @@ class JmhReportTest {
     }
 
     @Test
+    void severalRunsGiveTheMedianOfTheirMediansAndOfTheirOwnRatios() {
+        double[][] fastAndJackson = {{100, 300}, {200, 300}, {150, 600}};
+        java.util.List<String> runs = new java.util.ArrayList<>();
+        for (double[] run : fastAndJackson) {
+            runs.add("[" + entry("WireReplyBench.replyFast", "", "ns/op", "0", "0", "[[" + run[0] + "]]") + ","
+                    + entry("WireReplyBench.replyJackson", "", "ns/op", "0", "0", "[[" + run[1] + "]]") + "]");
+        }
+        String md = JmhReport.parse(runs).markdown();
+        assertTrue(md.startsWith("3 runs of JMH 1.37"), md);
+        assertTrue(md.contains("| WireReplyBench.replyFast |  | 150 | 100, 200, 150 | 6,666,667 | 3.00 | 3.00, 1.50, 4.00 |"), md);
+        assertTrue(md.contains("| WireReplyBench.replyJackson |  | 300 | 300, 300, 600 | 3,333,333 | 1.00 | 1.00, 1.00, 1.00 |"), md);
+    }
+
+    @Test
     void somethingElseIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> JmhReport.parse(java.util.List.of()));
         assertThrows(IllegalArgumentException.class, () -> JmhReport.parse("{\"benchmark\":\"x\"}"));
         assertThrows(IllegalArgumentException.class, () -> JmhReport.parse("[{\"benchmark\":\"x\"}]"));
         assertThrows(IllegalArgumentException.class, () -> JmhReport.parse("[1,"));
