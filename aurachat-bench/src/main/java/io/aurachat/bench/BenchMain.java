@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,11 +18,12 @@ import picocli.CommandLine.Option;
 /**
  * The generator's command line: {@code run} measures one workload against one server and appends its
  * JSON line to a file; {@code report} turns such a file into the comparison table. run-bench.sh drives
- * both; README.md, "Performance", explains the workloads.
+ * both; README.md, "Performance", explains the workloads. {@code jmh-report} makes the table of JMH result
+ * files for run-jmh.sh.
  */
 @Command(name = "aurachat-bench", mixinStandardHelpOptions = true, version = "AuraChat bench 0.1.0",
         description = "Load generator: AuraChat vs Redis pub/sub.",
-        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class})
+        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class, BenchMain.JmhReportCommand.class})
 public final class BenchMain {
 
     private BenchMain() {}
@@ -142,6 +144,29 @@ public final class BenchMain {
             if (markdown != null) {
                 Files.writeString(markdown, table, StandardCharsets.UTF_8);
             }
+            return 0;
+        }
+    }
+
+    /** {@code jmh-report}: the table of JMH result files, one per run of the suite. */
+    @Command(name = "jmh-report", mixinStandardHelpOptions = true,
+            description = "Print the Markdown table (medians, Jackson / fast ratios) of JMH JSON result files, one per run.")
+    static final class JmhReportCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "RESULTS", arity = "1..*", description = "files written by JMH's -rf json")
+        List<Path> results;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            try {
+                spec.commandLine().getOut().print(JmhReport.read(results).markdown());
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("aurachat-bench jmh-report: " + results + ": " + e.getMessage());
+                return 1;
+            }
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
