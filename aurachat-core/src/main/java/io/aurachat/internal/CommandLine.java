@@ -54,7 +54,8 @@ public record CommandLine(String verb, String arguments) {
         return parts;
     }
 
-    private static int skipSpaces(String s, int from) {
+    /** The index of the first character from {@code from} on that is not a space or a tab. */
+    static int skipSpaces(String s, int from) {
         int i = from;
         while (i < s.length() && isSpace(s.charAt(i))) {
             i++;
@@ -62,7 +63,8 @@ public record CommandLine(String verb, String arguments) {
         return i;
     }
 
-    private static boolean isSpace(char c) {
+    /** Whether {@code c} separates words of a command line: a space or a tab. */
+    static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
     }
 }

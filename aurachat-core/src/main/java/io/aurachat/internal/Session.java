@@ -142,7 +142,7 @@ final class Session implements LineDecoder.Handler {
     private static boolean isChat(String line) {
         return line.length() >= 4 && (line.charAt(0) | 0x20) == 'c' && (line.charAt(1) | 0x20) == 'h'
                 && (line.charAt(2) | 0x20) == 'a' && (line.charAt(3) | 0x20) == 't'
-                && (line.length() == 4 || isSpace(line.charAt(4)));
+                && (line.length() == 4 || CommandLine.isSpace(line.charAt(4)));
     }
 
     /**
@@ -152,7 +152,7 @@ final class Session implements LineDecoder.Handler {
      * made once per recipient. A {@code CHAT} that a server registers itself goes the general way.
      */
     private void executeChat(String line) {
-        int from = skipSpaces(line, 4);
+        int from = CommandLine.skipSpaces(line, 4);
         String errorCode = null;
         byte[] reply;
         try {
@@ -172,10 +172,10 @@ final class Session implements LineDecoder.Handler {
     private byte[] chat(String line, int from) throws CommandException {
         int n = line.length();
         int end = from;
-        while (end < n && !isSpace(line.charAt(end))) {
+        while (end < n && !CommandLine.isSpace(line.charAt(end))) {
             end++;
         }
-        int textStart = skipSpaces(line, end);
+        int textStart = CommandLine.skipSpaces(line, end);
         if (textStart >= n) {
             throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: CHAT <id> <text>");
         }
@@ -190,18 +190,6 @@ final class Session implements LineDecoder.Handler {
             throw new CommandException(ErrorCodes.NO_SUCH_CLIENT, "no client with id " + to + " is connected");
         }
         return recipient.chatReply();
-    }
-
-    private static int skipSpaces(String s, int from) {
-        int i = from;
-        while (i < s.length() && isSpace(s.charAt(i))) {
-            i++;
-        }
-        return i;
-    }
-
-    private static boolean isSpace(char c) {
-        return c == ' ' || c == '\t';
     }
 
     private void protocolError(String command, String code, String message) {
