@@ -79,6 +79,11 @@ final class Connection implements Runnable {
     private volatile long queuedBytes;
 
     private volatile long closeDeadlineNanos;
+    /**
+     * Why it closes; written by the thread that moved it to CLOSING, before that thread calls
+     * {@link ServerCore#left}, so {@code null} while it is open or in that short gap.
+     */
+    private volatile LeaveReason closeReason;
     private volatile boolean inputDone;
     private volatile boolean outputDone;
     private volatile boolean flushThenClose;
@@ -153,6 +158,11 @@ final class Connection implements Runnable {
 
     boolean isOpen() {
         return state == OPEN;
+    }
+
+    /** Why the connection is closing; {@code null} while open, or just before its closer calls left(). */
+    LeaveReason closeReason() {
+        return closeReason;
     }
 
     /** Starts reading: registers with the loop. The client has already joined. */
@@ -409,6 +419,7 @@ final class Connection implements Runnable {
         if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return;
         }
+        closeReason = reason;
         closeDeadlineNanos = System.nanoTime() + core.lingerNanos();
         core.left(this, reason);
         if (lastLine != null) {
@@ -428,6 +439,7 @@ final class Connection implements Runnable {
      */
     private void overflowed() {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            closeReason = LeaveReason.SLOW_CONSUMER;
             loop.execute(() -> {
                 core.left(this, LeaveReason.SLOW_CONSUMER);
                 closeChannel();
@@ -438,6 +450,7 @@ final class Connection implements Runnable {
     /** Closes at once, without a goodbye. */
     void abort(LeaveReason reason) {
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            closeReason = reason;
             core.left(this, reason);
         }
         closeChannel();

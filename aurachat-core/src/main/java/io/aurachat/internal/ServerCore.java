@@ -270,15 +270,25 @@ public final class ServerCore {
         ClientInfo info = connection.info();
         connection.send(Wire.welcome(info, config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.presenceLimit()));
-        clients.put(info.id(), connection);
-        if (!connection.isOpen() || closing) {
-            // Closed (e.g. by shutdown) while joining: undo, and make sure it gets its goodbye.
-            clients.remove(info.id(), connection);
-            connection.closeGracefully(LeaveReason.SERVER_SHUTDOWN, Wire.bye(LeaveReason.SERVER_SHUTDOWN));
-            return;
-        }
+        // Logged before anyone can see the client, so that its ClientDisconnected always comes after.
         if (log.wants(LogEvent.ClientConnected.class)) {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
+        }
+        clients.put(info.id(), connection);
+        if (closing) {
+            // The shutdown may have gone through the clients before this one was among them.
+            connection.closeGracefully(LeaveReason.SERVER_SHUTDOWN, Wire.bye(LeaveReason.SERVER_SHUTDOWN));
+        }
+        if (!connection.isOpen()) {
+            // Closed while joining: cut as a slow consumer by a storm of notices, or by the shutdown. Its
+            // left() may have run before the put above and found nothing to remove; run it again (the
+            // removal makes it happen once). If the reason is not written yet, its closer is about to
+            // call left() itself and will find the client.
+            LeaveReason reason = connection.closeReason();
+            if (reason != null) {
+                left(connection, reason);
+            }
+            return;
         }
         if (clients.size() <= config.presenceLimit()) {
             broadcast(Wire.join(info), connection);
