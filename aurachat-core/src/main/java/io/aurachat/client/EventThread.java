@@ -2,7 +2,6 @@ package io.aurachat.client;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -144,9 +143,5 @@ final class EventThread {
         public void accept(ChatListener listener) {
             event.accept(listener);
         }
-    }
-
-    static long millis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(d.toNanos());
     }
 }

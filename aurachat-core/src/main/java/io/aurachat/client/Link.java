@@ -12,6 +12,8 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +63,9 @@ final class Link {
     private volatile CloseReason localReason;
     private volatile Throwable localCause;
     private volatile Thread reader;
+    // Written by the reader as it ends, read by onEnd on the same thread.
+    private CloseReason endReason;
+    private Throwable endCause;
 
     Link(ChatClient client, Socket socket, int maxLineLength) throws IOException {
         this.client = client;
@@ -204,9 +209,6 @@ final class Link {
         return endCause;
     }
 
-    private CloseReason endReason;
-    private Throwable endCause;
-
     private void end(Throwable failure) {
         if (byeReason != null) {
             endReason = byeReason;
@@ -336,10 +338,10 @@ final class Link {
         if ("bye".equals(type)) {
             byeReason = CloseReason.fromBye(text(obj, "reason"));
         }
-        Map<String, Object> fields = new java.util.LinkedHashMap<>(obj);
+        Map<String, Object> fields = new LinkedHashMap<>(obj);
         fields.remove("type");
         fields.remove("command");
-        p.outcome.complete(new Response(type, verb, java.util.Collections.unmodifiableMap(fields),
+        p.outcome.complete(new Response(type, verb, Collections.unmodifiableMap(fields),
                 new String(input.bytes(), 0, input.length(), UTF_8)));
     }
 

@@ -1,5 +1,6 @@
 package io.aurachat.internal;
 
+import io.aurachat.command.Reply;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.LeaveReason;
@@ -9,6 +10,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,7 +144,7 @@ final class Connection implements Runnable {
     byte[] chatReply() {
         byte[] reply = chatReply;
         if (reply == null) {
-            reply = Wire.reply("CHAT", io.aurachat.command.Reply.ok(java.util.Map.of("to", id)));
+            reply = Wire.reply("CHAT", Reply.ok(Map.of("to", id)));
             chatReply = reply;
         }
         return reply;

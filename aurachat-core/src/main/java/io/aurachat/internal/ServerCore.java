@@ -1,5 +1,6 @@
 package io.aurachat.internal;
 
+import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandException;
 import io.aurachat.log.LogEvent;
@@ -81,7 +82,7 @@ public final class ServerCore {
         this.sortedCommands = config.commands().values().stream()
                 .sorted(Comparator.comparing(Command::verb)).toList();
         this.log = new LogBus(config.logSinks(), config.logQueueCapacity(), clock);
-        this.loopCommands.addAll(io.aurachat.command.BuiltinCommands.all());
+        this.loopCommands.addAll(BuiltinCommands.all());
         this.loops = new EventLoop[config.ioThreads()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(address.getPort(), i, clock);
@@ -144,8 +145,8 @@ public final class ServerCore {
 
     /** Whether {@code CHAT} is the built-in one (not replaced or removed by the server's owner). */
     boolean hasBuiltinChat() {
-        return config.commands().get("CHAT") == io.aurachat.command.BuiltinCommands.CHAT
-                && runsOnLoop(io.aurachat.command.BuiltinCommands.CHAT);
+        return config.commands().get("CHAT") == BuiltinCommands.CHAT
+                && runsOnLoop(BuiltinCommands.CHAT);
     }
 
     boolean isClosing() {
