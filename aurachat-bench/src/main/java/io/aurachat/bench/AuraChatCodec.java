@@ -1,5 +1,8 @@
 package io.aurachat.bench;
 
+import io.aurachat.command.BuiltinCommands;
+import io.aurachat.protocol.Fields;
+import io.aurachat.protocol.LineTypes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -13,14 +16,41 @@ final class AuraChatCodec implements Codec {
     /** The shared instance. */
     static final AuraChatCodec INSTANCE = new AuraChatCodec();
 
-    private static final byte[] CHAT = ascii("CHAT ");
-    private static final byte[] SAY = ascii("SAY ");
-    private static final byte[] TYPE = ascii("\"type\":\"");
-    private static final byte[] TEXT = ascii(",\"message\":\"");
-    private static final byte[] ID = ascii("\"id\":\"");
-    private static final byte[] PRESENCE_LIMIT = ascii("\"presenceLimit\":");
+    // Spelled from the protocol's vocabulary, as the server's encoder and the Java client spell it.
+    private static final byte[] CHAT = ascii(BuiltinCommands.CHAT.verb() + " ");
+    private static final byte[] SAY = ascii(BuiltinCommands.SAY.verb() + " ");
+    private static final byte[] TYPE = ascii(quoted(Fields.TYPE) + ":\"");
+    private static final byte[] TEXT = ascii("," + quoted(Fields.MESSAGE) + ":\"");
+    private static final byte[] ID = ascii(quoted(Fields.ID) + ":\"");
+    private static final byte[] PRESENCE_LIMIT = ascii(quoted(Fields.PRESENCE_LIMIT) + ":");
+    /** Lines are told apart by the first letter of their type, which is different for every type a run sees. */
+    private static final byte MESSAGE = first(LineTypes.MESSAGE);
+    private static final byte JOIN = first(LineTypes.JOIN);
+    private static final byte OK = first(LineTypes.OK);
+    private static final byte PONG = first(LineTypes.PONG);
+    private static final byte LEAVE = first(LineTypes.LEAVE);
+    private static final byte RENAME = first(LineTypes.RENAME);
+    private static final byte WELCOME = first(LineTypes.WELCOME);
+
+    static {
+        java.util.Set<Byte> distinct = new java.util.HashSet<>();
+        for (String t : java.util.List.of(LineTypes.MESSAGE, LineTypes.JOIN, LineTypes.OK, LineTypes.PONG,
+                LineTypes.LEAVE, LineTypes.RENAME, LineTypes.WELCOME, LineTypes.ERROR, LineTypes.BYE)) {
+            if (!distinct.add(first(t))) {
+                throw new ExceptionInInitializerError("two line types start with '" + t.charAt(0) + "'");
+            }
+        }
+    }
 
     private AuraChatCodec() {}
+
+    private static String quoted(String name) {
+        return '"' + name + '"';
+    }
+
+    private static byte first(String type) {
+        return (byte) type.charAt(0);
+    }
 
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -102,13 +132,17 @@ final class AuraChatCodec implements Codec {
             events.failure(client, "truncated line: " + text(in, start, end));
             return;
         }
-        switch (in.get(type)) {
-            case 'm' -> message(in, start, end, client, events);
-            case 'j' -> events.joined(client);
-            case 'o', 'p' -> events.reply(client, 0);
-            case 'l', 'r' -> { } // leave, rename: other clients' business
-            case 'w' -> welcome(in, start, end, client, events);
-            default -> events.failure(client, text(in, start, end)); // error, bye, or anything unasked for
+        byte t = in.get(type);
+        if (t == MESSAGE) {
+            message(in, start, end, client, events);
+        } else if (t == JOIN) {
+            events.joined(client);
+        } else if (t == OK || t == PONG) {
+            events.reply(client, 0);
+        } else if (t == WELCOME) {
+            welcome(in, start, end, client, events);
+        } else if (t != LEAVE && t != RENAME) { // leave, rename: other clients' business
+            events.failure(client, text(in, start, end)); // error, bye, or anything unasked for
         }
     }
 

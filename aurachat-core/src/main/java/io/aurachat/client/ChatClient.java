@@ -3,7 +3,11 @@ package io.aurachat.client;
 import io.aurachat.client.LineInput.ProtocolException;
 import io.aurachat.discovery.DiscoveryClient;
 import io.aurachat.discovery.ServerInfo;
+import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.Fields;
+import io.aurachat.protocol.LineTypes;
+import io.aurachat.protocol.Verbs;
 import io.aurachat.protocol.ClientInfo;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,7 +24,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -173,14 +176,14 @@ public final class ChatClient implements AutoCloseable {
      */
     public int say(String text) throws IOException {
         Response r = request("SAY", text(text));
-        return (int) number(r, "recipients");
+        return (int) number(r, Fields.RECIPIENTS);
     }
 
     /** The server's clock and time zone ({@code TIME}). */
     public ZonedDateTime time() throws IOException {
         Response r = request("TIME", "");
         try {
-            return Instant.ofEpochMilli(number(r, "epochMillis")).atZone(ZoneId.of(string(r, "zone")));
+            return Instant.ofEpochMilli(number(r, Fields.EPOCH_MILLIS)).atZone(ZoneId.of(string(r, Fields.ZONE)));
         } catch (DateTimeException e) {
             throw new ProtocolException("the server sent a time with a bad zone: " + r.json(), e);
         }
@@ -191,10 +194,10 @@ public final class ChatClient implements AutoCloseable {
         Response r = request("LIST", "");
         List<ClientInfo> clients = new ArrayList<>();
         try {
-            for (Object o : Link.list(r, "clients")) {
+            for (Object o : Link.list(r, Fields.CLIENTS)) {
                 Map<?, ?> m = (Map<?, ?>) o;
                 Peer p = Link.peer(m);
-                clients.add(new ClientInfo(p.id(), p.name(), p.ip(), Instant.parse((String) m.get("connectedSince"))));
+                clients.add(new ClientInfo(p.id(), p.name(), p.ip(), Instant.parse((String) m.get(Fields.CONNECTED_SINCE))));
             }
         } catch (RuntimeException e) {
             throw new ProtocolException("the server sent a malformed client list: " + r.json(), e);
@@ -210,7 +213,7 @@ public final class ChatClient implements AutoCloseable {
      */
     public String setName(String name) throws IOException {
         Response r = request("NAME", text(name));
-        String accepted = string(r, "name");
+        String accepted = string(r, Fields.NAME);
         desiredName = accepted;
         Session s = session;
         session = s.withName(accepted);
@@ -222,10 +225,10 @@ public final class ChatClient implements AutoCloseable {
         Response r = request("HELP", "");
         List<CommandInfo> commands = new ArrayList<>();
         try {
-            for (Object o : Link.list(r, "commands")) {
+            for (Object o : Link.list(r, Fields.COMMANDS)) {
                 Map<?, ?> m = (Map<?, ?>) o;
-                commands.add(new CommandInfo((String) m.get("verb"), (String) m.get("usage"),
-                        (String) m.get("description")));
+                commands.add(new CommandInfo((String) m.get(Fields.VERB), (String) m.get(Fields.USAGE),
+                        (String) m.get(Fields.DESCRIPTION)));
             }
         } catch (RuntimeException e) {
             throw new ProtocolException("the server sent a malformed command list: " + r.json(), e);
@@ -249,11 +252,11 @@ public final class ChatClient implements AutoCloseable {
      */
     public Response call(String verb, String arguments) throws IOException {
         Objects.requireNonNull(verb, "verb");
-        if (!isVerb(verb)) {
-            throw new IllegalArgumentException(
-                    "a verb is 1 to 32 ASCII letters, digits, '_' or '-', starting with a letter: '" + verb + "'");
+        String normalized = Verbs.normalize(verb);
+        if (!Verbs.isValid(normalized)) {
+            throw new IllegalArgumentException(Verbs.problem(verb));
         }
-        return request(verb.toUpperCase(Locale.ROOT), text(arguments));
+        return request(normalized, text(arguments));
     }
 
     /**
@@ -331,8 +334,8 @@ public final class ChatClient implements AutoCloseable {
             socket.setSoTimeout(timeout);
             Link l = new Link(this, socket, config.maxLineLength());
             Map<String, Object> hello = l.readFirst();
-            if ("bye".equals(hello.get("type"))) {
-                CloseReason reason = CloseReason.fromBye(String.valueOf(hello.get("reason")));
+            if (LineTypes.BYE.equals(hello.get(Fields.TYPE))) {
+                CloseReason reason = CloseReason.fromBye(String.valueOf(hello.get(Fields.REASON)));
                 throw new ConnectionClosedException("the server at " + target + " refused the connection: "
                         + Link.describe(reason), reason, null);
             }
@@ -354,7 +357,7 @@ public final class ChatClient implements AutoCloseable {
                     }
                 }
                 try {
-                    l.session(s.withName(string(Link.await(p, config.callTimeout()), "name")));
+                    l.session(s.withName(string(Link.await(p, config.callTimeout()), Fields.NAME)));
                 } catch (ChatErrorException e) {
                     if (first) {
                         throw e;
@@ -401,14 +404,14 @@ public final class ChatClient implements AutoCloseable {
 
     private static Session welcome(InetSocketAddress target, Map<String, Object> hello) throws IOException {
         try {
-            if (!"welcome".equals(hello.get("type"))) {
+            if (!LineTypes.WELCOME.equals(hello.get(Fields.TYPE))) {
                 throw new IllegalArgumentException("first line is not a welcome");
             }
-            long idle = (Long) hello.get("idleTimeoutSeconds");
-            long maxLine = (Long) hello.get("maxLineLength");
-            long protocol = (Long) hello.get("protocol");
-            return new Session(target, ClientId.parse((String) hello.get("id")), (String) hello.get("name"),
-                    (String) hello.get("server"), (int) protocol, Duration.ofSeconds(idle),
+            long idle = (Long) hello.get(Fields.IDLE_TIMEOUT_SECONDS);
+            long maxLine = (Long) hello.get(Fields.MAX_LINE_LENGTH);
+            long protocol = (Long) hello.get(Fields.PROTOCOL);
+            return new Session(target, ClientId.parse((String) hello.get(Fields.ID)), (String) hello.get(Fields.NAME),
+                    (String) hello.get(Fields.SERVER), (int) protocol, Duration.ofSeconds(idle),
                     (int) Math.min(Integer.MAX_VALUE, maxLine));
         } catch (RuntimeException e) {
             throw new ProtocolException("not an AuraChat server at " + target + ": " + hello, e);
@@ -440,8 +443,8 @@ public final class ChatClient implements AutoCloseable {
                 lostReason = reason;
                 lostCause = cause;
                 events.postLifecycle(listener -> listener.onDisconnected(this, reason, cause));
-                reconnecter = Thread.ofVirtual().name("aurachat-client-reconnect-" + number)
-                        .start(() -> reconnect(reason, cause));
+                reconnecter = Threads.virtual("aurachat-client-reconnect-" + number, () -> reconnect(reason, cause));
+                reconnecter.start();
                 return;
             }
             finish(reason, cause);
@@ -604,24 +607,6 @@ public final class ChatClient implements AutoCloseable {
             throw new IllegalArgumentException("text may not contain a line break");
         }
         return text;
-    }
-
-    private static boolean isVerb(String verb) {
-        int n = verb.length();
-        if (n < 1 || n > 32 || !isAsciiLetter(verb.charAt(0))) {
-            return false;
-        }
-        for (int i = 1; i < n; i++) {
-            char c = verb.charAt(i);
-            if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAsciiLetter(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static long number(Response r, String field) throws ProtocolException {

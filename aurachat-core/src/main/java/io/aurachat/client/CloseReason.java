@@ -1,25 +1,29 @@
 package io.aurachat.client;
 
+import io.aurachat.protocol.LeaveReason;
+import java.util.Optional;
+
 /**
  * Why a {@link ChatClient}'s connection ended, as {@link ChatListener#onDisconnected} and
- * {@link ChatListener#onClosed} report it.
+ * {@link ChatListener#onClosed} report it: one of the server's {@link LeaveReason}s that a {@code bye}
+ * carries, or what the client saw itself.
  */
 public enum CloseReason {
     /** This client sent {@code EXIT} ({@link ChatClient#exit()} or {@link ChatClient#close()}). */
-    EXIT("exit", false),
+    EXIT(LeaveReason.EXIT, false),
     /** The server closed the connection because this client sent no command for its idle timeout. */
-    IDLE_TIMEOUT("idle-timeout", false),
+    IDLE_TIMEOUT(LeaveReason.IDLE_TIMEOUT, false),
     /** The server is shutting down. */
-    SERVER_SHUTDOWN("server-shutdown", true),
+    SERVER_SHUTDOWN(LeaveReason.SERVER_SHUTDOWN, true),
     /**
      * The server said it cut this client because it read too slowly. An AuraChat server cuts a slow
      * consumer without a {@code bye} (its queue is full), so a client usually sees {@link #NETWORK_FAILURE}.
      */
-    SLOW_CONSUMER("slow-consumer", true),
+    SLOW_CONSUMER(LeaveReason.SLOW_CONSUMER, true),
     /** The server cut this client after too many lines that were not commands. */
-    TOO_MANY_ERRORS("too-many-errors", false),
+    TOO_MANY_ERRORS(LeaveReason.TOO_MANY_ERRORS, false),
     /** The server already had as many clients as it accepts. */
-    SERVER_FULL("server-full", true),
+    SERVER_FULL(LeaveReason.SERVER_FULL, true),
     /** The server closed the connection with a reason this client does not know. */
     OTHER(null, true),
     /** The connection broke, or the server closed it without saying why. */
@@ -27,11 +31,11 @@ public enum CloseReason {
     /** The server sent something that is not the AuraChat protocol; the client closed the connection. */
     PROTOCOL_ERROR(null, false);
 
-    private final String wireName;
+    private final LeaveReason leaveReason;
     private final boolean retriable;
 
-    CloseReason(String wireName, boolean retriable) {
-        this.wireName = wireName;
+    CloseReason(LeaveReason leaveReason, boolean retriable) {
+        this.leaveReason = leaveReason;
         this.retriable = retriable;
     }
 
@@ -45,15 +49,20 @@ public enum CloseReason {
         return retriable;
     }
 
+    /** The server's reason this stands for, for the reasons a {@code bye} carries; empty for the others. */
+    public Optional<LeaveReason> leaveReason() {
+        return Optional.ofNullable(leaveReason);
+    }
+
     /** The {@code reason} of a {@code bye} for reasons the server sends; {@code null} for the others. */
     public String wireName() {
-        return wireName;
+        return leaveReason == null ? null : leaveReason.wireName();
     }
 
     /** The reason of a {@code bye} with this wire name; {@link #OTHER} if the name is not known. */
     static CloseReason fromBye(String wireName) {
         for (CloseReason reason : values()) {
-            if (wireName.equals(reason.wireName)) {
+            if (reason.leaveReason != null && reason.leaveReason.wireName().equals(wireName)) {
                 return reason;
             }
         }

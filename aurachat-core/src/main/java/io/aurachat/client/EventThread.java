@@ -1,5 +1,6 @@
 package io.aurachat.client;
 
+import io.aurachat.internal.Threads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
@@ -29,7 +30,7 @@ final class EventThread {
     EventThread(ChatListener listener, int capacity, String name) {
         this.listener = listener;
         this.capacity = capacity;
-        this.thread = Thread.ofVirtual().name(name).unstarted(this::run);
+        this.thread = Threads.virtual(name, this::run);
     }
 
     void start() {

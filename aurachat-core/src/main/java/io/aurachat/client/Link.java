@@ -3,8 +3,13 @@ package io.aurachat.client;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.aurachat.client.LineInput.ProtocolException;
+import io.aurachat.internal.JsonValues;
+import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.LineTypes;
+import io.aurachat.protocol.Protocol;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -96,7 +101,7 @@ final class Link {
             throw new EOFException("the server closed the connection before its welcome");
         }
         try {
-            return JsonValues.object(input.bytes(), input.length());
+            return JsonValues.object(input.bytes(), input.length(), Response.NULL);
         } catch (RuntimeException e) {
             throw new ProtocolException("not an AuraChat server: its first line is not a JSON object: "
                     + preview(), e);
@@ -177,7 +182,7 @@ final class Link {
 
     /** Starts the reader thread; {@code onEnd} runs on it once the link is over. */
     void startReader(String name, Runnable onEnd) {
-        reader = Thread.ofVirtual().name(name).start(() -> {
+        reader = Threads.virtual(name, () -> {
             Throwable cause = null;
             try {
                 while (readOne()) {
@@ -193,6 +198,7 @@ final class Link {
                 onEnd.run();
             }
         });
+        reader.start();
     }
 
     Thread reader() {
@@ -276,46 +282,46 @@ final class Link {
     private void handle() throws ProtocolException {
         Map<String, Object> obj;
         try {
-            obj = JsonValues.object(input.bytes(), input.length());
+            obj = JsonValues.object(input.bytes(), input.length(), Response.NULL);
         } catch (RuntimeException e) {
             throw new ProtocolException("the server sent a line that is not a JSON object: " + preview(), e);
         }
-        Object type = obj.get("type");
+        Object type = obj.get(Fields.TYPE);
         if (!(type instanceof String t)) {
             throw new ProtocolException("the server sent an object without a type: " + preview());
         }
-        Object command = obj.get("command");
+        Object command = obj.get(Fields.COMMAND);
         try {
             if (command instanceof String verb) {
                 reply(t, verb, obj);
                 return;
             }
             switch (t) {
-                case "error" -> reply(t, null, obj);
-                case "message" -> {
-                    Peer from = peer(obj.get("from"));
-                    String to = text(obj, "to");
-                    String message = text(obj, "message");
+                case LineTypes.ERROR -> reply(t, null, obj);
+                case LineTypes.MESSAGE -> {
+                    Peer from = peer(obj.get(Fields.FROM));
+                    String to = text(obj, Fields.TO);
+                    String message = text(obj, Fields.MESSAGE);
                     ChatMessage m = new ChatMessage(from,
-                            "*".equals(to) ? Optional.empty() : Optional.of(ClientId.parse(to)), message);
+                            Protocol.EVERYONE.equals(to) ? Optional.empty() : Optional.of(ClientId.parse(to)), message);
                     post(l -> l.onMessage(client, m));
                 }
-                case "join" -> {
-                    Peer p = peer(obj.get("client"));
+                case LineTypes.JOIN -> {
+                    Peer p = peer(obj.get(Fields.CLIENT));
                     post(l -> l.onJoin(client, p));
                 }
-                case "leave" -> {
-                    Peer p = peer(obj.get("client"));
-                    LeaveReason reason = leaveReason(text(obj, "reason"));
+                case LineTypes.LEAVE -> {
+                    Peer p = peer(obj.get(Fields.CLIENT));
+                    LeaveReason reason = leaveReason(text(obj, Fields.REASON));
                     post(l -> l.onLeave(client, p, reason));
                 }
-                case "rename" -> {
-                    Peer p = peer(obj.get("client"));
-                    String previous = text(obj, "previous");
+                case LineTypes.RENAME -> {
+                    Peer p = peer(obj.get(Fields.CLIENT));
+                    String previous = text(obj, Fields.PREVIOUS);
                     post(l -> l.onRename(client, p, previous));
                 }
-                case "bye" -> byeReason = CloseReason.fromBye(text(obj, "reason"));
-                case "welcome" -> throw new ProtocolException("the server sent a second welcome");
+                case LineTypes.BYE -> byeReason = CloseReason.fromBye(text(obj, Fields.REASON));
+                case LineTypes.WELCOME -> throw new ProtocolException("the server sent a second welcome");
                 default -> ChatClient.LOG.debug("ignoring an event of unknown type {}", t);
             }
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -328,19 +334,19 @@ final class Link {
         if (p == null) {
             throw new ProtocolException("the server sent a reply to no command: " + preview());
         }
-        if ("error".equals(type)) {
-            Object code = obj.get("code");
-            Object message = obj.get("message");
+        if (LineTypes.ERROR.equals(type)) {
+            Object code = obj.get(Fields.CODE);
+            Object message = obj.get(Fields.MESSAGE);
             p.outcome.complete(new ErrorReply(code instanceof String c ? c : "unknown", verb,
                     message instanceof String m ? m : ""));
             return;
         }
-        if ("bye".equals(type)) {
-            byeReason = CloseReason.fromBye(text(obj, "reason"));
+        if (LineTypes.BYE.equals(type)) {
+            byeReason = CloseReason.fromBye(text(obj, Fields.REASON));
         }
         Map<String, Object> fields = new LinkedHashMap<>(obj);
-        fields.remove("type");
-        fields.remove("command");
+        fields.remove(Fields.TYPE);
+        fields.remove(Fields.COMMAND);
         p.outcome.complete(new Response(type, verb, Collections.unmodifiableMap(fields),
                 new String(input.bytes(), 0, input.length(), UTF_8)));
     }
@@ -353,7 +359,7 @@ final class Link {
         if (!(value instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("not a client object");
         }
-        return new Peer(ClientId.parse((String) m.get("id")), (String) m.get("name"), (String) m.get("ip"));
+        return new Peer(ClientId.parse((String) m.get(Fields.ID)), (String) m.get(Fields.NAME), (String) m.get(Fields.IP));
     }
 
     private static String text(Map<String, Object> obj, String field) {

@@ -1,5 +1,6 @@
 package io.aurachat.command;
 
+import io.aurachat.protocol.Verbs;
 import java.util.Objects;
 
 /**
@@ -21,10 +22,9 @@ public record Command(String verb, String usage, String description, CommandHand
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(handler, "handler");
-        verb = normalizeVerb(verb);
-        if (!isValidVerb(verb)) {
-            throw new IllegalArgumentException(
-                    "a verb is 1 to 32 ASCII letters, digits, '_' or '-', starting with a letter: '" + verb + "'");
+        verb = Verbs.normalize(verb);
+        if (!Verbs.isValid(verb)) {
+            throw new IllegalArgumentException(Verbs.problem(verb));
         }
         requireOneLine("usage", usage);
         requireOneLine("description", description);
@@ -40,31 +40,7 @@ public record Command(String verb, String usage, String description, CommandHand
      * character (such as the long s, which Unicode upper-cases to {@code S}) can become a verb letter.
      */
     public static String normalizeVerb(String verb) {
-        char[] chars = null;
-        for (int i = 0; i < verb.length(); i++) {
-            char c = verb.charAt(i);
-            if (c >= 'a' && c <= 'z') {
-                if (chars == null) {
-                    chars = verb.toCharArray();
-                }
-                chars[i] = (char) (c - ('a' - 'A'));
-            }
-        }
-        return chars == null ? verb : new String(chars);
-    }
-
-    static boolean isValidVerb(String verb) {
-        int n = verb.length();
-        if (n == 0 || n > 32 || verb.charAt(0) < 'A' || verb.charAt(0) > 'Z') {
-            return false;
-        }
-        for (int i = 1; i < n; i++) {
-            char c = verb.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return Verbs.normalize(verb);
     }
 
     private static void requireOneLine(String what, String text) {

@@ -1,17 +1,18 @@
 package io.aurachat.command;
 
+import io.aurachat.internal.ReplyValues;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.LineTypes;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,12 +31,10 @@ import java.util.Set;
  */
 public final class Reply {
 
-    /** Types that the protocol uses for events or for its own replies; a user reply may not take them. */
-    private static final Set<String> RESERVED_TYPES =
-            Set.of("welcome", "message", "join", "leave", "rename", "bye", "error");
-    private static final Set<String> RESERVED_FIELDS = Set.of("type", "command");
-    private static final Reply OK = new Reply("ok", Map.of(), false);
-    private static final Reply EXIT = new Reply("bye", Map.of("reason", LeaveReason.EXIT.wireName()), true);
+    /** Fields every reply line has; a handler's fields may not take their names. */
+    private static final Set<String> RESERVED_FIELDS = Set.of(Fields.TYPE, Fields.COMMAND);
+    private static final Reply OK = new Reply(LineTypes.OK, Map.of(), false);
+    private static final Reply EXIT = new Reply(LineTypes.BYE, Map.of(Fields.REASON, LeaveReason.EXIT.wireName()), true);
 
     private final String type;
     private final Map<String, Object> fields;
@@ -54,12 +53,12 @@ public final class Reply {
 
     /** {@code {"type":"ok","command":VERB,"text":TEXT}}: a short human-readable result. */
     public static Reply ok(String text) {
-        return of("ok", Map.of("text", Objects.requireNonNull(text, "text")));
+        return of(LineTypes.OK, Map.of(Fields.TEXT, Objects.requireNonNull(text, "text")));
     }
 
     /** {@code {"type":"ok","command":VERB, ...fields}}. */
     public static Reply ok(Map<String, ?> fields) {
-        return of("ok", fields);
+        return of(LineTypes.OK, fields);
     }
 
     /**
@@ -74,7 +73,7 @@ public final class Reply {
      */
     public static Reply of(String type, Map<String, ?> fields) {
         Objects.requireNonNull(type, "type");
-        if (!ErrorCodes.isValid(type) || RESERVED_TYPES.contains(type)) {
+        if (!ErrorCodes.isValid(type) || LineTypes.RESERVED.contains(type)) {
             throw new IllegalArgumentException("reply type not allowed: '" + type + "'");
         }
         Objects.requireNonNull(fields, "fields");
@@ -87,7 +86,7 @@ public final class Reply {
             }
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) copyValue(fields, 0);
+        Map<String, Object> copy = (Map<String, Object>) ReplyValues.copy(fields, 0);
         return new Reply(type, copy, false);
     }
 
@@ -114,7 +113,7 @@ public final class Reply {
             throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
         }
         Map<String, Object> copy = new LinkedHashMap<>(fields);
-        copy.put(name, copyValue(value, 1));
+        copy.put(name, ReplyValues.copy(value, 1));
         return new Reply(type, Collections.unmodifiableMap(copy), closesConnection);
     }
 
@@ -139,58 +138,6 @@ public final class Reply {
     /** Whether the server closes the connection after sending this reply. */
     public boolean closesConnection() {
         return closesConnection;
-    }
-
-    private static Object copyValue(Object value, int depth) {
-        if (depth > 32) {
-            throw new IllegalArgumentException("reply nested deeper than 32 levels");
-        }
-        if (value == null
-                || value instanceof String
-                || value instanceof Boolean
-                || value instanceof Integer
-                || value instanceof Long
-                || value instanceof Short
-                || value instanceof Byte
-                || value instanceof BigInteger
-                || value instanceof BigDecimal
-                || value instanceof Instant
-                || value instanceof ClientId
-                || value instanceof ClientInfo) {
-            return value;
-        }
-        if (value instanceof Double d) {
-            requireFinite(d);
-            return d;
-        }
-        if (value instanceof Float f) {
-            requireFinite(f.doubleValue());
-            return f;
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (!(e.getKey() instanceof String key)) {
-                    throw new IllegalArgumentException("reply object keys must be strings: " + e.getKey());
-                }
-                copy.put(key, copyValue(e.getValue(), depth + 1));
-            }
-            return Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof Collection<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            for (Object item : list) {
-                copy.add(copyValue(item, depth + 1));
-            }
-            return Collections.unmodifiableList(copy);
-        }
-        throw new IllegalArgumentException("cannot put a " + value.getClass().getName() + " in a reply");
-    }
-
-    private static void requireFinite(double d) {
-        if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException("JSON has no NaN or infinity: " + d);
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.aurachat.discovery;
 
-import io.aurachat.internal.DiscoveryWire;
+import static io.aurachat.internal.Checks.check;
+
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -578,12 +579,6 @@ public final class DiscoveryClient implements AutoCloseable {
                             && probeInterval.compareTo(Duration.ofMinutes(1)) <= 0,
                     "probeInterval must be 1 ms to 1 minute: " + probeInterval);
             return new DiscoveryClient(this);
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.aurachat.discovery;
 
+import static io.aurachat.internal.Checks.check;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -337,11 +339,6 @@ public final class DiscoveryConfig {
             return new DiscoveryConfig(this);
         }
 
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
-        }
     }
 
     @Override

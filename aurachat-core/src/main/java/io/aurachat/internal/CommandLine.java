@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A command line split into its verb and arguments: the verb is the first word, the arguments are
- * the rest after the spaces that follow it, kept exactly as received.
+ * How a command line splits into words (PROTOCOL.md, "Client to server: commands"): the verb is the first
+ * word, the arguments are the rest after the spaces that follow it, kept exactly as received. Words are
+ * separated by runs of spaces and tabs.
  *
  * @param verb the first word as typed (not yet upper-cased); empty for a blank line
  * @param arguments the rest of the line; empty if none
@@ -14,12 +15,8 @@ public record CommandLine(String verb, String arguments) {
 
     /** Parses a line; leading spaces and tabs are skipped. */
     public static CommandLine parse(String line) {
-        int n = line.length();
         int start = skipSpaces(line, 0);
-        int end = start;
-        while (end < n && !isSpace(line.charAt(end))) {
-            end++;
-        }
+        int end = wordEnd(line, start);
         return new CommandLine(line.substring(start, end), line.substring(skipSpaces(line, end)));
     }
 
@@ -33,29 +30,31 @@ public record CommandLine(String verb, String arguments) {
      * the rest as received.
      */
     public static List<String> split(String arguments, int limit) {
+        return split(arguments, 0, limit);
+    }
+
+    /** {@link #split(String, int)} of {@code s} from index {@code from} on, without copying that part first. */
+    public static List<String> split(String s, int from, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
         List<String> parts = new ArrayList<>(Math.min(limit, 8));
-        int n = arguments.length();
-        int i = skipSpaces(arguments, 0);
+        int n = s.length();
+        int i = skipSpaces(s, from);
         while (i < n) {
             if (parts.size() == limit - 1) {
-                parts.add(arguments.substring(i));
+                parts.add(s.substring(i));
                 break;
             }
-            int end = i;
-            while (end < n && !isSpace(arguments.charAt(end))) {
-                end++;
-            }
-            parts.add(arguments.substring(i, end));
-            i = skipSpaces(arguments, end);
+            int end = wordEnd(s, i);
+            parts.add(s.substring(i, end));
+            i = skipSpaces(s, end);
         }
         return parts;
     }
 
     /** The index of the first character from {@code from} on that is not a space or a tab. */
-    static int skipSpaces(String s, int from) {
+    public static int skipSpaces(String s, int from) {
         int i = from;
         while (i < s.length() && isSpace(s.charAt(i))) {
             i++;
@@ -63,8 +62,17 @@ public record CommandLine(String verb, String arguments) {
         return i;
     }
 
+    /** The index of the first space or tab from {@code from} on, or the length: the end of a word. */
+    public static int wordEnd(String s, int from) {
+        int i = from;
+        while (i < s.length() && !isSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
     /** Whether {@code c} separates words of a command line: a space or a tab. */
-    static boolean isSpace(char c) {
+    public static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
     }
 }

@@ -1,5 +1,8 @@
 package io.aurachat.log;
 
+import static io.aurachat.internal.Checks.check;
+
+import io.aurachat.internal.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -150,9 +153,10 @@ public final class XmlLogSink implements LogSink {
             Files.createDirectories(parent);
         }
         openFile();
-        this.forcer = forceIntervalNanos == 0 ? null : Thread.ofPlatform().name("aurachat-log-force").daemon(true)
-                .uncaughtExceptionHandler((t, e) -> LOG.error("uncaught exception in {}", t.getName(), e))
-                .start(this::forceLoop);
+        this.forcer = forceIntervalNanos == 0 ? null : Threads.daemon("aurachat-log-force", this::forceLoop);
+        if (forcer != null) {
+            forcer.start();
+        }
     }
 
     /**
@@ -549,12 +553,6 @@ public final class XmlLogSink implements LogSink {
                     "forceInterval must be 0 to 1 hour: " + forceInterval);
             check(zone != null, "zone must not be null");
             return new XmlLogSink(this);
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

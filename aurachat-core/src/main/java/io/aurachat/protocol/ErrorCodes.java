@@ -19,6 +19,12 @@ public final class ErrorCodes {
     public static final String BAD_NAME = "bad-name";
     /** {@code NAME} was given a name another connected client uses. */
     public static final String NAME_TAKEN = "name-taken";
+    /**
+     * The command needs a client that has joined, and this connection has not yet (it is in the pre-join
+     * state, where only commands such as {@code PING}, {@code HELP}, {@code TIME} and {@code EXIT} run). A
+     * server that joins every connection at once, the default, never sends it.
+     */
+    public static final String NOT_JOINED = "not-joined";
     /** A command handler failed unexpectedly; the server logged the cause. */
     public static final String INTERNAL_ERROR = "internal-error";
 

@@ -4,6 +4,8 @@ package io.aurachat.protocol;
 public final class Protocol {
     /** The protocol version the server announces in its {@code welcome} object. */
     public static final int VERSION = 1;
+    /** The {@code to} of a message to everyone ({@code SAY}). */
+    public static final String EVERYONE = "*";
 
     private Protocol() {}
 }

@@ -1,13 +1,20 @@
 package io.aurachat.server;
 
-import io.aurachat.internal.DiscoveryResponder;
-import io.aurachat.internal.ServerCore;
+import io.aurachat.discovery.DiscoveryResponder;
+import io.aurachat.hub.Hub;
+import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientInfo;
+import io.aurachat.tcp.TcpTransport;
+import io.aurachat.transport.Connection;
+import io.aurachat.transport.Peer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -24,10 +31,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threads: one platform thread {@code aurachat-accept-PORT} accepts connections; a few daemon I/O
  * threads {@code aurachat-io-PORT-N} ({@link ServerConfig#ioThreads()}) read every connection, run the
  * built-in commands and write; a command that is not built in runs on a virtual thread
- * {@code aurachat-cmd-cN}; a daemon thread {@code aurachat-timer-PORT} closes idle clients. The accept thread
- * is not a daemon, so a started server keeps the JVM alive until {@link #close()}.
- * When discovery is enabled ({@link ServerConfig#discovery()}), platform threads
- * {@code aurachat-discovery-UDPPORT} (and {@code -v6}) answer probes; they end on {@link #close()} too.
+ * {@code aurachat-cmd-cN}; a daemon thread {@code aurachat-timer-PORT} closes idle clients; each log sink
+ * has a daemon thread {@code aurachat-log-N}. The accept thread is not a daemon, so a started server keeps
+ * the JVM alive until {@link #close()}. When discovery is enabled ({@link ServerConfig#discovery()}),
+ * platform threads {@code aurachat-discovery-UDPPORT} (and {@code -v6}) answer probes; they end on
+ * {@link #close()} too.
+ *
+ * <p>Other transports: clients need not come over the server's own TCP port. A transport that implements
+ * {@link Peer} for each of its clients {@linkplain #attach attaches} them, and they chat with the TCP
+ * clients as equals. With {@link ServerConfig.Builder#tcpEnabled tcpEnabled(false)} the server listens on
+ * nothing and has only such clients ({@link io.aurachat.testing.ChatHarness} runs one in memory).
  *
  * <p>All methods are thread-safe. A closed server cannot be started again; create a new one.
  */
@@ -38,7 +51,9 @@ public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
     private final ReentrantLock lock = new ReentrantLock();
     private State state = State.NEW;
-    private ServerCore core;
+    private Hub hub;
+    private TcpTransport tcp;
+    private ScheduledExecutorService timer;
     private DiscoveryResponder discovery;
 
     private ChatServer(ServerConfig config) {
@@ -61,32 +76,96 @@ public final class ChatServer implements AutoCloseable {
      * @throws IllegalStateException if the server was already started or closed
      */
     public ChatServer start() throws IOException {
+        Exception discoveryFailure = null;
         lock.lock();
         try {
             if (state != State.NEW) {
                 throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "closed"));
             }
-            ServerCore started = ServerCore.start(config);
+            Hub started = new Hub(hubSettings(config));
+            TcpTransport transport = null;
+            if (config.tcpEnabled()) {
+                transport = TcpTransport.bind(started, new TcpTransport.Settings(config.bindAddress(), config.port(),
+                        config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
+                        config.shutdownTimeout()));
+            }
+            started.start(transport == null ? null : transport.address());
+            hub = started;
+            tcp = transport;
+            timer = Threads.timer(transport == null ? "aurachat-timer" : "aurachat-timer-" + transport.address().getPort());
+            long period = sweepPeriodMillis(config.idleTimeout());
+            timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+            if (transport != null) {
+                transport.start();
+            }
+            state = State.RUNNING;
             if (config.discovery().enabled()) {
                 try {
-                    discovery = DiscoveryResponder.start(config.discovery(), started);
+                    discovery = DiscoveryResponder.start(config.discovery(), announcement(), config.clock(),
+                            started.events());
                 } catch (IOException | RuntimeException e) {
-                    started.close();
-                    throw e;
+                    discoveryFailure = e;
                 }
             }
-            core = started;
-            state = State.RUNNING;
-            return this;
         } finally {
             lock.unlock();
+        }
+        if (discoveryFailure != null) {
+            close();
+            if (discoveryFailure instanceof IOException e) {
+                throw e;
+            }
+            throw (RuntimeException) discoveryFailure;
+        }
+        return this;
+    }
+
+    private static Hub.Settings hubSettings(ServerConfig config) {
+        return new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
+                config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
+                config.logSinks(), config.logQueueCapacity(), config.clock());
+    }
+
+    /** What discovery replies say: asked for every reply, so the client count is current. */
+    private DiscoveryResponder.Announcement announcement() {
+        Hub h = hub;
+        int tcpPort = tcp.address().getPort();
+        return new DiscoveryResponder.Announcement() {
+            @Override
+            public String serverName() {
+                return config.serverName();
+            }
+
+            @Override
+            public int tcpPort() {
+                return tcpPort;
+            }
+
+            @Override
+            public int clients() {
+                return h.clientCount();
+            }
+        };
+    }
+
+    private static long sweepPeriodMillis(Duration idleTimeout) {
+        if (idleTimeout.isZero()) {
+            return 250;
+        }
+        return Math.max(5, Math.min(250, idleTimeout.toMillis() / 10));
+    }
+
+    private void sweep() {
+        hub.closeIdle();
+        if (tcp != null) {
+            tcp.checkLinger();
         }
     }
 
     /**
      * The bound TCP port, the real one when the configuration asked for port 0.
      *
-     * @throws IllegalStateException if the server has not been started
+     * @throws IllegalStateException if the server has not been started, or has no TCP listener
      */
     public int port() {
         return address().getPort();
@@ -95,10 +174,19 @@ public final class ChatServer implements AutoCloseable {
     /**
      * The bound address and port.
      *
-     * @throws IllegalStateException if the server has not been started
+     * @throws IllegalStateException if the server has not been started, or has no TCP listener
      */
     public InetSocketAddress address() {
-        return started().address();
+        lock.lock();
+        try {
+            started();
+            if (tcp == null) {
+                throw new IllegalStateException("the server has no TCP listener (tcpEnabled is false)");
+            }
+            return tcp.address();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -111,9 +199,7 @@ public final class ChatServer implements AutoCloseable {
     public Optional<InetSocketAddress> discoveryAddress() {
         lock.lock();
         try {
-            if (core == null) {
-                throw new IllegalStateException("server not started");
-            }
+            started();
             return Optional.ofNullable(discovery).map(DiscoveryResponder::address);
         } finally {
             lock.unlock();
@@ -131,12 +217,39 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * The connected clients in connection order (a snapshot).
+     * The connected clients in connection order (a snapshot): those that have joined, whatever their
+     * transport.
      *
      * @throws IllegalStateException if the server has not been started
      */
     public List<ClientInfo> clients() {
-        return started().clients();
+        return startedHub().clients();
+    }
+
+    /**
+     * Attaches a client of another transport: the server gives it an id and returns the connection the
+     * transport feeds its lines to. The client is in the pre-join state ({@link Connection}): call
+     * {@link Connection#join()} to make it visible, as the TCP transport does at once. If the server is
+     * full, it tells the peer {@code bye server-full} through {@link Peer#close} and returns empty; while
+     * it shuts down, {@code bye server-shutdown}.
+     *
+     * @param peer the transport's side of the client
+     * @return the connection, or empty if the client was refused
+     * @throws IllegalStateException if the server is not running
+     */
+    public Optional<Connection> attach(Peer peer) {
+        Objects.requireNonNull(peer, "peer");
+        Hub h;
+        lock.lock();
+        try {
+            if (state != State.RUNNING) {
+                throw new IllegalStateException("server not running");
+            }
+            h = hub;
+        } finally {
+            lock.unlock();
+        }
+        return Optional.ofNullable(h.attach(peer));
     }
 
     /** The configuration the server was created with. */
@@ -162,34 +275,52 @@ public final class ChatServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        ServerCore toClose;
+        Hub h;
+        TcpTransport transport;
         DiscoveryResponder responder;
+        ScheduledExecutorService t;
         lock.lock();
         try {
             if (state == State.CLOSED) {
                 return;
             }
             state = State.CLOSED;
-            toClose = core;
+            h = hub;
+            transport = tcp;
             responder = discovery;
+            t = timer;
         } finally {
             lock.unlock();
         }
         if (responder != null) {
             responder.close(); // first, so that no probe is answered for a server that is going away
         }
-        if (toClose != null) {
-            toClose.close();
+        if (h == null) {
+            return;
+        }
+        if (transport != null) {
+            transport.stopAccepting();
+        }
+        h.shutdown();
+        if (transport != null) {
+            transport.close();
+        }
+        t.shutdownNow();
+        h.closeLog(config.shutdownTimeout());
+    }
+
+    /** Must hold the lock. */
+    private void started() {
+        if (hub == null) {
+            throw new IllegalStateException("server not started");
         }
     }
 
-    private ServerCore started() {
+    private Hub startedHub() {
         lock.lock();
         try {
-            if (core == null) {
-                throw new IllegalStateException("server not started");
-            }
-            return core;
+            started();
+            return hub;
         } finally {
             lock.unlock();
         }
@@ -199,7 +330,7 @@ public final class ChatServer implements AutoCloseable {
     public String toString() {
         lock.lock();
         try {
-            return "ChatServer[" + state + (core != null ? " " + core.address() : "") + "]";
+            return "ChatServer[" + state + (tcp != null ? " " + tcp.address() : "") + "]";
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,7 @@
 package io.aurachat.server;
 
+import static io.aurachat.internal.Checks.check;
+
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandHandler;
@@ -57,6 +59,7 @@ public final class ServerConfig {
     private final Duration shutdownTimeout;
     private final Clock clock;
     private final DiscoveryConfig discovery;
+    private final boolean tcpEnabled;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -75,6 +78,7 @@ public final class ServerConfig {
         this.shutdownTimeout = b.shutdownTimeout;
         this.clock = b.clock;
         this.discovery = b.discovery;
+        this.tcpEnabled = b.tcpEnabled;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -102,6 +106,7 @@ public final class ServerConfig {
         b.shutdownTimeout = shutdownTimeout;
         b.clock = clock;
         b.discovery = discovery;
+        b.tcpEnabled = tcpEnabled;
         return b;
     }
 
@@ -203,6 +208,14 @@ public final class ServerConfig {
         return discovery;
     }
 
+    /**
+     * Whether the server listens on its TCP port ({@code true} by default). Without it, its only clients are
+     * those other transports {@linkplain ChatServer#attach attach}.
+     */
+    public boolean tcpEnabled() {
+        return tcpEnabled;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
@@ -211,7 +224,7 @@ public final class ServerConfig {
                 + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads + ", presenceLimit=" + presenceLimit
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
-                + ", discovery=" + discovery + "]";
+                + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -232,6 +245,7 @@ public final class ServerConfig {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Clock clock = Clock.systemDefaultZone();
         private DiscoveryConfig discovery = DiscoveryConfig.disabled();
+        private boolean tcpEnabled = true;
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -365,6 +379,16 @@ public final class ServerConfig {
         }
 
         /**
+         * Whether the server listens on its TCP port; {@code true} by default. {@code false} leaves it with
+         * only the clients other transports {@linkplain ChatServer#attach attach} (an in-memory test
+         * harness, say); discovery, which announces the TCP port, must then be disabled.
+         */
+        public Builder tcpEnabled(boolean enabled) {
+            this.tcpEnabled = enabled;
+            return this;
+        }
+
+        /**
          * Checks every value and makes the configuration.
          *
          * @throws IllegalArgumentException naming the first value out of range
@@ -394,13 +418,8 @@ public final class ServerConfig {
                     "shutdownTimeout must be 0 to 10 minutes: " + shutdownTimeout);
             check(clock != null, "clock must not be null");
             check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
+            check(tcpEnabled || !discovery.enabled(), "discovery announces the TCP port: it needs tcpEnabled");
             return new ServerConfig(this);
-        }
-
-        private static void check(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
         }
     }
 }

@@ -199,7 +199,7 @@ class LoopbackDiscoveryTest {
             for (byte[] datagram : garbage) {
                 socket.send(new DatagramPacket(datagram, datagram.length, responder));
             }
-            byte[] probe = io.aurachat.internal.DiscoveryWire.probe();
+            byte[] probe = DiscoveryWire.probe();
             socket.send(new DatagramPacket(probe, probe.length, responder));
 
             // The responder reads datagrams in order, one thread per socket: had it answered any of the
@@ -225,7 +225,7 @@ class LoopbackDiscoveryTest {
         RecordingLogSink log = new RecordingLogSink();
         ChatServer s = server.start(b -> b.logSink(log).discovery(loopbackResponder(0).rateLimit(1, 2).build()));
         InetSocketAddress responder = new InetSocketAddress(LOOPBACK, s.discoveryPort());
-        byte[] probe = io.aurachat.internal.DiscoveryWire.probe();
+        byte[] probe = DiscoveryWire.probe();
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
             for (int i = 0; i < 20; i++) {
                 socket.send(new DatagramPacket(probe, probe.length, responder));

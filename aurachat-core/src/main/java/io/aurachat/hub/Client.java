@@ -1,0 +1,202 @@
+package io.aurachat.hub;
+
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.transport.Connection;
+import io.aurachat.transport.Peer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The hub's state for one attached connection: who it is, whether it has joined, its command state and
+ * its encode-once caches. Its transport is a {@link Peer}; the hub never sees more of it.
+ *
+ * <p>States: pre-join, joining (inside {@link #join()}), joined, left. Leaving happens once, through
+ * {@link #closed}, whoever ends the connection; the first reason counts.
+ *
+ * <p>Lines: a transport with threads that must not block (the TCP transport's I/O threads) calls
+ * {@link #onLine(String, long, boolean)} and may be told to run the command later with {@link #runDeferred()}
+ * on a thread that may block; any other caller uses {@link #line}. Either way one client's lines are handled
+ * one at a time, in order.
+ */
+public final class Client implements Connection {
+    private static final int PENDING = 0;
+    private static final int JOINING = 1;
+    private static final int JOINED = 2;
+    private static final int LEFT = 3;
+
+    private static final VarHandle STATE;
+    private static final VarHandle CLOSE_REASON;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(Client.class, "state", int.class);
+            CLOSE_REASON = lookup.findVarHandle(Client.class, "closeReason", LeaveReason.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final ClientId id;
+    private final Hub hub;
+    private final Peer peer;
+    private volatile ClientInfo info;
+    private volatile int state = PENDING;
+    /** Why it left; set once, before the state becomes LEFT. */
+    private volatile LeaveReason closeReason;
+    /** By the server clock, when its last command arrived; written by the dispatcher, read by the idle rule. */
+    volatile long lastActivityMillis;
+
+    // Command state, touched by one thread at a time (see the class comment).
+    /** Lines in a row that were not commands at all (unknown verb, too long, not UTF-8). */
+    int consecutiveErrors;
+    /** A command that must not run on an I/O thread, waiting for {@link #runDeferred()}, and its line. */
+    Dispatcher.Deferred deferred;
+    /** Reused by every command this client runs; made on its first command. */
+    Dispatcher.Context context;
+
+    /** The encoded start of this client's {@code message} lines, for the client info it was made from. */
+    private record MessagePrefix(ClientInfo from, byte[] bytes) {}
+
+    /** Written by whichever thread routes a message after a rename; an immutable value, so races are benign. */
+    private MessagePrefix messagePrefix;
+
+    Client(Hub hub, Peer peer, ClientInfo info) {
+        this.hub = hub;
+        this.peer = peer;
+        this.info = info;
+        this.id = info.id();
+        this.lastActivityMillis = info.connectedSince().toEpochMilli();
+    }
+
+    @Override
+    public ClientId id() {
+        return id;
+    }
+
+    @Override
+    public ClientInfo info() {
+        return info;
+    }
+
+    void info(ClientInfo updated) {
+        this.info = updated;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    @Override
+    public boolean isJoined() {
+        return state == JOINED;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state != LEFT;
+    }
+
+    /** Why the client left, or {@code null} while it has not. */
+    LeaveReason closeReason() {
+        return closeReason;
+    }
+
+    // ---------------------------------------------------------------- joining and leaving
+
+    @Override
+    public boolean join() {
+        return hub.join(this);
+    }
+
+    boolean startJoining() {
+        return STATE.compareAndSet(this, PENDING, JOINING);
+    }
+
+    /** @return {@code false} if the client left while joining */
+    boolean finishJoining() {
+        return STATE.compareAndSet(this, JOINING, JOINED);
+    }
+
+    @Override
+    public void closed(LeaveReason reason) {
+        if (!CLOSE_REASON.compareAndSet(this, (LeaveReason) null, reason)) {
+            return;
+        }
+        int before = (int) STATE.getAndSet(this, LEFT);
+        hub.left(this, reason, before == JOINED);
+    }
+
+    /** Ends the connection after {@code lastLine}; the peer reports back through {@link #closed}. */
+    void close(LeaveReason reason, byte[] lastLine) {
+        if (isOpen()) {
+            peer.close(reason, lastLine);
+        }
+    }
+
+    /** Queues a line for this client; {@code false} if its peer would not take it. */
+    boolean send(byte[] line) {
+        return peer.send(line);
+    }
+
+    // ---------------------------------------------------------------- lines
+
+    @Override
+    public void line(String line) {
+        if (!hub.dispatcher.line(this, line, hub.clock().millis(), false)) {
+            throw new IllegalStateException("a command was deferred off a thread that may block");
+        }
+    }
+
+    /**
+     * One line, on a thread of the transport's.
+     *
+     * @param nowMillis the server clock's time when the line arrived (an I/O thread reads it once per batch)
+     * @param mustNotBlock whether the calling thread must not block: then a command that may block is only
+     *     noted, and {@code false} tells the caller to stop feeding lines and to call {@link #runDeferred()}
+     *     on a thread that may block
+     * @return {@code true} if the line was handled
+     */
+    public boolean onLine(String line, long nowMillis, boolean mustNotBlock) {
+        return hub.dispatcher.line(this, line, nowMillis, mustNotBlock);
+    }
+
+    /** Runs the command that {@link #onLine} returned {@code false} for; on a thread that may block. */
+    public void runDeferred() {
+        hub.dispatcher.runDeferred(this);
+    }
+
+    @Override
+    public void lineTooLong() {
+        hub.dispatcher.lineTooLong(this);
+    }
+
+    @Override
+    public void badEncoding() {
+        hub.dispatcher.badEncoding(this);
+    }
+
+    // ---------------------------------------------------------------- encode once
+
+    /**
+     * A {@code message} line from this client: its {@link Wire#messagePrefix prefix} is encoded once per
+     * name, not once per message.
+     *
+     * @param from this client's info as the message should show it (the current one)
+     */
+    byte[] messageLine(ClientInfo from, ClientId to, String text) {
+        MessagePrefix prefix = messagePrefix;
+        if (prefix == null || prefix.from() != from) {
+            prefix = new MessagePrefix(from, Wire.messagePrefix(from));
+            messagePrefix = prefix;
+        }
+        return Wire.message(prefix.bytes(), from, to, text);
+    }
+
+    @Override
+    public String toString() {
+        return "Client[" + id + "]";
+    }
+}

@@ -1,0 +1,389 @@
+package io.aurachat.hub;
+
+import io.aurachat.command.BuiltinCommands;
+import io.aurachat.command.Command;
+import io.aurachat.command.CommandException;
+import io.aurachat.log.LogEvent;
+import io.aurachat.log.LogSink;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.transport.Peer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transport-neutral heart of a server: the registry of clients, their names, presence notices,
+ * routing with encode-once, command dispatch, the idle rule and the log events. It talks to connected
+ * clients only through {@link Peer}: a TCP connection is one kind of peer, an in-memory test double
+ * another. It opens no socket and starts no thread but the log sinks'.
+ *
+ * <p>Life of a client: a transport {@link #attach attaches} a peer and gets its {@link Client}, which is
+ * in the pre-join state: it has an id and its lines are answered, but nobody sees it (no {@code LIST}
+ * entry, no presence, no messages for it). {@link Client#join()} makes it visible: {@code welcome},
+ * registration, a {@code join} notice. When the connection ends, for whatever reason, the peer reports
+ * it once through {@link Client#closed}, and the hub forgets the client.
+ *
+ * <p>Thread-safe: transports call in from their own threads (I/O threads, command threads, the timer).
+ */
+public final class Hub {
+    private final Settings settings;
+    private final Clock clock;
+    private final LogBus log;
+    final Dispatcher dispatcher;
+    private final Semaphore permits;
+    private final byte[] serverFullBye = Wire.bye(LeaveReason.SERVER_FULL);
+    private final byte[] idleBye = Wire.bye(LeaveReason.IDLE_TIMEOUT);
+    private final byte[] shutdownBye = Wire.bye(LeaveReason.SERVER_SHUTDOWN);
+
+    private final AtomicLong nextId = new AtomicLong();
+    /** Clients that have joined and not left, by id. */
+    private final ConcurrentHashMap<ClientId, Client> clients = new ConcurrentHashMap<>();
+    /** Every attached client that has not left, joined or not: the idle rule and shutdown go through them. */
+    private final Set<Client> attached = ConcurrentHashMap.newKeySet();
+    /** Chosen display names, lower-cased, and who has them. */
+    private final ConcurrentHashMap<String, ClientId> names = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    /**
+     * What a hub is configured with: the parts of {@code ServerConfig} that are not about a transport.
+     *
+     * @param serverName announced in {@code welcome}
+     * @param idleTimeout clients that send no command for this long are closed; zero for never
+     * @param maxLineLength announced in {@code welcome} (transports enforce it)
+     * @param maxClients the most attached clients, joined or not
+     * @param presenceLimit join and leave notices go out while at most this many clients are joined
+     * @param maxConsecutiveErrors lines in a row that are not commands before the client is cut; 0 for never
+     * @param commands the commands by upper-case verb
+     * @param logSinks where events go
+     * @param logQueueCapacity each sink's queue, in events
+     * @param clock the server clock
+     */
+    public record Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
+            int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
+            int logQueueCapacity, Clock clock) {
+
+        /** Copies the collections. */
+        public Settings {
+            Objects.requireNonNull(serverName, "serverName");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(clock, "clock");
+            commands = Map.copyOf(commands);
+            logSinks = List.copyOf(logSinks);
+        }
+    }
+
+    /** A hub with these settings; nothing runs until {@link #start}. */
+    public Hub(Settings settings) {
+        this.settings = settings;
+        this.clock = settings.clock();
+        this.permits = new Semaphore(settings.maxClients());
+        this.log = new LogBus(settings.logSinks(), settings.logQueueCapacity(), clock);
+        this.dispatcher = new Dispatcher(this, settings.commands(), settings.maxConsecutiveErrors(),
+                loopCommands(settings.commands().values()));
+    }
+
+    /** The built-in commands never block, so they may run on a transport's I/O threads. */
+    private static Set<Command> loopCommands(Collection<Command> registered) {
+        Set<Command> builtin = Collections.newSetFromMap(new IdentityHashMap<>());
+        builtin.addAll(BuiltinCommands.all());
+        Set<Command> onLoop = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Command c : registered) {
+            if (builtin.contains(c)) {
+                onLoop.add(c);
+            }
+        }
+        return onLoop;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** The server clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    LogBus log() {
+        return log;
+    }
+
+    /**
+     * The log sinks as one sink, for events from outside the hub (discovery's): it accepts what any sink
+     * accepts and queues each event for those sinks. Never blocks.
+     */
+    public LogSink events() {
+        return new LogSink() {
+            @Override
+            public boolean accepts(Class<? extends LogEvent> kind) {
+                return log.wants(kind);
+            }
+
+            @Override
+            public void log(LogEvent event) {
+                log.emit(event);
+            }
+
+            @Override
+            public String toString() {
+                return "the log sinks of " + Hub.this;
+            }
+        };
+    }
+
+    /**
+     * Starts delivering events to the log sinks (their threads start now); first {@link
+     * LogEvent.ServerStarted} if a TCP transport listens at {@code address}.
+     *
+     * @param address where the server listens, or {@code null} if it has no TCP listener
+     */
+    public void start(InetSocketAddress address) {
+        if (address != null && log.wants(LogEvent.ServerStarted.class)) {
+            log.emit(new LogEvent.ServerStarted(clock.instant(), settings.serverName(), address));
+        }
+        log.start();
+    }
+
+    // ---------------------------------------------------------------- attaching and joining
+
+    /**
+     * A new connection: gives it an id and returns its client, in the pre-join state. Over the client
+     * limit, it tells the peer {@code bye server-full} through {@link Peer#close}, logs a
+     * {@link LogEvent.ConnectionRejected} and returns {@code null}; during shutdown it tells it {@code bye
+     * server-shutdown} and returns {@code null}.
+     */
+    public Client attach(Peer peer) {
+        Objects.requireNonNull(peer, "peer");
+        if (closing) {
+            peer.close(LeaveReason.SERVER_SHUTDOWN, shutdownBye);
+            return null;
+        }
+        if (!permits.tryAcquire()) {
+            peer.close(LeaveReason.SERVER_FULL, serverFullBye);
+            if (log.wants(LogEvent.ConnectionRejected.class)) {
+                log.emit(new LogEvent.ConnectionRejected(clock.instant(), peer.address(), LeaveReason.SERVER_FULL));
+            }
+            return null;
+        }
+        ClientId id = ClientId.of(nextId.incrementAndGet());
+        Client client = new Client(this, peer,
+                new ClientInfo(id, id.value(), peer.address(), clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        attached.add(client);
+        if (closing) {
+            // The shutdown may have gone through the attached clients before this one was among them. Its
+            // peer cannot report back yet (attach has not returned): the client leaves here.
+            client.close(LeaveReason.SERVER_SHUTDOWN, shutdownBye);
+            client.closed(LeaveReason.SERVER_SHUTDOWN);
+        }
+        return client;
+    }
+
+    /** {@link Client#join()}: welcome, register, tell the others. */
+    boolean join(Client client) {
+        if (!client.startJoining()) {
+            return false;
+        }
+        ClientInfo info = client.info();
+        // Logged before anyone can see the client, so that its ClientDisconnected always comes after.
+        if (log.wants(LogEvent.ClientConnected.class)) {
+            log.emit(new LogEvent.ClientConnected(clock.instant(), info));
+        }
+        client.send(Wire.welcome(info, settings.serverName(), settings.idleTimeout(), settings.maxLineLength(),
+                settings.presenceLimit()));
+        clients.put(info.id(), client);
+        if (!client.finishJoining()) {
+            // It left while joining (cut as a slow consumer by a storm of notices, or by the shutdown), and
+            // its leaving found it not yet joined: undo the registration here. Nobody saw its join.
+            clients.remove(info.id(), client);
+            forgetName(client.info());
+            logDisconnected(client.info(), client.closeReason());
+            return false;
+        }
+        if (clients.size() <= settings.presenceLimit()) {
+            broadcast(Wire.join(info), client);
+        }
+        return true;
+    }
+
+    /** Called once per client when its connection ends, with how far it had got. */
+    void left(Client client, LeaveReason reason, boolean wasJoined) {
+        attached.remove(client);
+        permits.release();
+        if (!wasJoined || !clients.remove(client.id, client)) {
+            return; // never joined, or joining: join() finishes the job
+        }
+        ClientInfo info = client.info();
+        forgetName(info);
+        logDisconnected(info, reason);
+        // The leaver counts: the notice goes out if the server had at most presenceLimit clients with it.
+        if (reason != LeaveReason.SERVER_SHUTDOWN && clients.size() < settings.presenceLimit()) {
+            broadcast(Wire.leave(info, reason), client);
+        }
+    }
+
+    private void forgetName(ClientInfo info) {
+        names.remove(info.name().toLowerCase(Locale.ROOT), info.id());
+    }
+
+    private void logDisconnected(ClientInfo info, LeaveReason reason) {
+        if (log.wants(LogEvent.ClientDisconnected.class)) {
+            log.emit(new LogEvent.ClientDisconnected(clock.instant(), info, reason));
+        }
+    }
+
+    // ---------------------------------------------------------------- who is here
+
+    /** The joined clients in connection order (a snapshot). */
+    public List<ClientInfo> clients() {
+        List<ClientInfo> list = new ArrayList<>(clients.size());
+        for (Client c : clients.values()) {
+            list.add(c.info());
+        }
+        list.sort(Comparator.comparing(ClientInfo::id));
+        return list;
+    }
+
+    /** How many clients have joined and not left; cheap. */
+    public int clientCount() {
+        return clients.size();
+    }
+
+    Optional<ClientInfo> client(ClientId id) {
+        Client c = clients.get(id);
+        return c == null ? Optional.empty() : Optional.of(c.info());
+    }
+
+    List<Command> commands() {
+        return dispatcher.sortedCommands();
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /**
+     * Routes a private message from {@code from}.
+     *
+     * @return the recipient, or {@code null} if no client with that id has joined
+     */
+    Client sendMessage(Client from, ClientId to, String text) {
+        Client target = clients.get(to);
+        if (target == null) {
+            return null;
+        }
+        ClientInfo sender = from.info();
+        target.send(from.messageLine(sender, to, text));
+        if (log.wants(LogEvent.MessageSent.class)) {
+            log.emit(new LogEvent.MessageSent(clock.instant(), sender, to, text, 1));
+        }
+        return target;
+    }
+
+    /** Routes a message from {@code from} to every other joined client; encoded once. */
+    int broadcastMessage(Client from, String text) {
+        ClientInfo sender = from.info();
+        int recipients = broadcast(from.messageLine(sender, null, text), from);
+        if (log.wants(LogEvent.MessageSent.class)) {
+            log.emit(new LogEvent.MessageSent(clock.instant(), sender, null, text, recipients));
+        }
+        return recipients;
+    }
+
+    /** Queues one encoded line to every joined client but {@code except}. */
+    private int broadcast(byte[] line, Client except) {
+        int n = 0;
+        for (Client c : clients.values()) {
+            if (c != except && c.send(line)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    ClientInfo rename(Client client, String name) throws CommandException {
+        String problem = Names.problem(name);
+        if (problem != null) {
+            throw new CommandException(ErrorCodes.BAD_NAME, problem);
+        }
+        ClientInfo before = client.info();
+        if (before.name().equals(name)) {
+            return before;
+        }
+        String key = name.toLowerCase(Locale.ROOT);
+        ClientId holder = names.putIfAbsent(key, client.id);
+        if (holder != null && !holder.equals(client.id)) {
+            throw new CommandException(ErrorCodes.NAME_TAKEN, "the name '" + name + "' is in use");
+        }
+        String oldKey = before.name().toLowerCase(Locale.ROOT);
+        if (!oldKey.equals(key)) {
+            names.remove(oldKey, client.id);
+        }
+        ClientInfo after = before.withName(name);
+        client.info(after);
+        if (!client.isOpen()) {
+            names.remove(key, client.id); // left while renaming
+            return after;
+        }
+        if (client.isJoined()) {
+            broadcast(Wire.rename(after, before.name()), client);
+        }
+        return after;
+    }
+
+    // ---------------------------------------------------------------- time and shutdown
+
+    /**
+     * Closes every client that has sent no command for the idle timeout ({@code bye idle-timeout}).
+     * Called by the server's timer.
+     */
+    public void closeIdle() {
+        long idleMillis = settings.idleTimeout().toMillis();
+        if (idleMillis <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        for (Client c : attached) {
+            if (now - c.lastActivityMillis >= idleMillis) {
+                c.close(LeaveReason.IDLE_TIMEOUT, idleBye);
+            }
+        }
+    }
+
+    /**
+     * Starts the shutdown: no client attaches any more, and every attached one is told {@code bye
+     * server-shutdown} (no leave notices: everyone gets the bye). Transports then wait for their
+     * connections to flush and close.
+     */
+    public void shutdown() {
+        closing = true;
+        for (Client c : attached) {
+            c.close(LeaveReason.SERVER_SHUTDOWN, shutdownBye);
+        }
+    }
+
+    /** Delivers {@link LogEvent.ServerStopped} after everything queued and closes the log sinks. */
+    public void closeLog(Duration timeout) {
+        log.close(new LogEvent.ServerStopped(clock.instant()), timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "Hub[" + settings.serverName() + ", " + clients.size() + " clients]";
+    }
+}

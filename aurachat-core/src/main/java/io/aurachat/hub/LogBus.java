@@ -1,0 +1,210 @@
+package io.aurachat.hub;
+
+import io.aurachat.internal.Threads;
+import io.aurachat.log.LogEvent;
+import io.aurachat.log.LogSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fans server events out to the log sinks. Each sink has a bounded queue and a thread of its own, so
+ * the server only ever enqueues: a slow or failing sink cannot stall routing or the other sinks. When
+ * a queue is full the event is dropped and counted, and the sink is told the count.
+ *
+ * <p>A sink's thread takes whatever is queued in runs of up to {@link LogSink#MAX_BATCH} events and
+ * calls {@link LogSink#flush()} after each run: a file sink then pays one write per run instead of one
+ * per event, which is what lets it keep up with routing at full speed.
+ *
+ * <p>While events keep coming, a sink's thread does not wait on its queue: it looks every
+ * {@link #POLL_NANOS}, so the server threads that enqueue never have to wake it (waking a thread per
+ * event cost more than the rest of the routing of a message did). Only after
+ * {@link #HOT_POLLS} empty looks in a row does it block, and then the next event wakes it. Events
+ * thus reach a sink at most about a millisecond late.
+ */
+final class LogBus {
+    private static final Logger LOG = LoggerFactory.getLogger(LogBus.class);
+    /** How long a busy sink thread pauses between looks at its queue. */
+    static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Empty looks in a row (about 50 ms) before a sink thread blocks until the next event. */
+    static final int HOT_POLLS = 50;
+
+    private final Clock clock;
+    private final List<SinkThread> sinkThreads = new ArrayList<>();
+    /** For each kind of event, the sinkThreads of the sinks that accept it (asked once, at start). */
+    private final Map<Class<?>, SinkThread[]> byKind = new HashMap<>();
+
+    LogBus(List<LogSink> sinks, int capacity, Clock clock) {
+        this.clock = clock;
+        int n = 0;
+        for (LogSink sink : sinks) {
+            if (sink != LogSink.NONE) {
+                sinkThreads.add(new SinkThread(sink, capacity, ++n));
+            }
+        }
+        for (Class<?> kind : LogEvent.class.getPermittedSubclasses()) {
+            byKind.put(kind, sinkThreads.stream().filter(d -> d.accepts(kind)).toArray(SinkThread[]::new));
+        }
+    }
+
+    /** Starts the sinks' threads; events emitted before wait in their queues. */
+    void start() {
+        sinkThreads.forEach(d -> d.thread.start());
+    }
+
+    /** Whether any sink accepts events of this kind: when not, callers skip building them. */
+    boolean wants(Class<? extends LogEvent> kind) {
+        return byKind.get(kind).length > 0;
+    }
+
+    /** Queues {@code event} for every sink that accepts its kind. */
+    void emit(LogEvent event) {
+        for (SinkThread d : byKind.get(event.getClass())) {
+            d.offer(event);
+        }
+    }
+
+    /**
+     * Delivers {@code last} (ServerStopped) after everything queued, closes every sink and waits up to
+     * {@code timeout} for each to finish; a sink still stuck after that is abandoned with a warning.
+     */
+    void close(LogEvent last, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (SinkThread d : sinkThreads) {
+            d.finish(last, deadline);
+        }
+        for (SinkThread d : sinkThreads) {
+            try {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                d.thread.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (d.thread.isAlive()) {
+                LOG.warn("log sink {} did not finish within {}; abandoning it", d.sink, timeout);
+                d.thread.interrupt();
+            }
+        }
+    }
+
+    private final class SinkThread implements Runnable {
+        private final LogSink sink;
+        private final LinkedBlockingQueue<LogEvent> queue;
+        private final AtomicLong dropped = new AtomicLong();
+        private final Thread thread;
+        private volatile LogEvent last;
+
+        SinkThread(LogSink sink, int capacity, int index) {
+            this.sink = sink;
+            this.queue = new LinkedBlockingQueue<>(capacity);
+            this.thread = Threads.daemon("aurachat-log-" + index, this);
+        }
+
+        boolean accepts(Class<?> kind) {
+            if (kind == LogEvent.ServerStopped.class || kind == LogEvent.EventsDropped.class) {
+                return true;
+            }
+            try {
+                return sink.accepts(kind.asSubclass(LogEvent.class));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("log sink {} failed to say whether it accepts {}; it gets them", sink, kind.getSimpleName(), e);
+                return true;
+            }
+        }
+
+        void offer(LogEvent event) {
+            if (!queue.offer(event) && dropped.getAndIncrement() == 0) {
+                LOG.warn("log sink {} is falling behind: its queue is full and events are being dropped", sink);
+            }
+        }
+
+        void finish(LogEvent lastEvent, long deadlineNanos) {
+            last = lastEvent;
+            try {
+                long left = Math.max(0, deadlineNanos - System.nanoTime());
+                if (!queue.offer(lastEvent, left, TimeUnit.NANOSECONDS)) {
+                    dropped.incrementAndGet();
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            // Bounded like the queue: one run holds at most MAX_BATCH events.
+            List<LogEvent> batch = new ArrayList<>(LogSink.MAX_BATCH);
+            try {
+                boolean finished = false;
+                int emptyPolls = 0;
+                while (!finished) {
+                    LogEvent first = queue.poll();
+                    if (first == null) {
+                        if (emptyPolls++ < HOT_POLLS) {
+                            LockSupport.parkNanos(this, POLL_NANOS);
+                            if (Thread.interrupted()) {
+                                throw new InterruptedException();
+                            }
+                            continue;
+                        }
+                        first = queue.take();
+                    }
+                    emptyPolls = 0;
+                    batch.add(first);
+                    queue.drainTo(batch, LogSink.MAX_BATCH - 1);
+                    long lost = dropped.getAndSet(0);
+                    if (lost > 0) {
+                        deliver(new LogEvent.EventsDropped(clock.instant(), lost));
+                    }
+                    for (LogEvent event : batch) {
+                        deliver(event);
+                        if (event == last) {
+                            finished = true;
+                            break;
+                        }
+                    }
+                    batch.clear();
+                    flushSink();
+                }
+            } catch (InterruptedException e) {
+                long lost = dropped.get() + queue.size();
+                if (lost > 0) {
+                    LOG.warn("log sink {} was stopped with {} events undelivered", sink, lost);
+                }
+            } finally {
+                try {
+                    sink.close();
+                } catch (Exception | LinkageError e) {
+                    LOG.warn("log sink {} failed to close", sink, e);
+                }
+            }
+        }
+
+        private void flushSink() {
+            try {
+                sink.flush();
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.warn("log sink {} failed to flush", sink, e);
+            }
+        }
+
+        private void deliver(LogEvent event) {
+            try {
+                sink.log(event);
+            } catch (Exception | LinkageError | AssertionError e) {
+                LOG.warn("log sink {} failed on {}", sink, event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package io.aurachat.hub;
+
+import io.aurachat.command.Reply;
+import io.aurachat.internal.ReplyValues;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.Fields;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.LineTypes;
+import io.aurachat.protocol.Protocol;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
+
+/**
+ * The one place where server-to-client lines are made: each method returns one complete JSON object
+ * line, UTF-8, ended by {@code \n}, ready to be queued to any number of clients. Thread-safe.
+ */
+final class Wire {
+
+    /**
+     * Lines are made mostly on the few I/O threads, so Jackson's per-thread buffer pool fits better
+     * than its default shared pool, whose deque every encode would contend on. No root value
+     * separator: each line's own newline separates it from the next.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.threadLocalPool()).rootValueSeparator((String) null).build();
+    /**
+     * Each thread's generator and scratch output, reused for every line it makes: setting up a
+     * generator per line cost as much as writing the line. Only the finished line is a new array.
+     */
+    private static final ThreadLocal<Encoder> ENCODER = ThreadLocal.withInitial(Encoder::new);
+    /** Each thread's writer for the lines of the per-message path. */
+    private static final ThreadLocal<FastJson> FAST = ThreadLocal.withInitial(FastJson::new);
+
+    private static final class Encoder {
+        final Output out = new Output();
+        final JsonGenerator generator = JSON.createGenerator(ObjectWriteContext.empty(), out);
+    }
+
+    /** A byte array output whose {@code reset} keeps its buffer. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(256);
+        }
+
+        /** Drops a buffer that one huge line (a long LIST) made big, so it is not kept forever. */
+        void recycle() {
+            reset();
+            if (buf.length > 64 * 1024) {
+                buf = new byte[256];
+            }
+        }
+    }
+
+    // The fixed parts of the fast writer's lines, spelled from the protocol's names.
+    private static final String MESSAGE_START = "{" + q(Fields.TYPE) + ":" + q(LineTypes.MESSAGE) + ","
+            + q(Fields.FROM) + ":{" + q(Fields.ID) + ":";
+    private static final String NEXT_NAME = "," + q(Fields.NAME) + ":";
+    private static final String NEXT_IP = "," + q(Fields.IP) + ":";
+    private static final String FROM_END_TO = "}," + q(Fields.TO) + ":";
+    private static final String NEXT_MESSAGE = "," + q(Fields.MESSAGE) + ":";
+    private static final String REPLY_START = "{" + q(Fields.TYPE) + ":";
+    private static final String NEXT_COMMAND = "," + q(Fields.COMMAND) + ":";
+
+    private Wire() {}
+
+    /** A name that needs no escaping, quoted. */
+    private static String q(String name) {
+        return '"' + name + '"';
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g);
+    }
+
+    /** {@code welcome}: the first line of every connection. */
+    static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
+            int presenceLimit) {
+        return object(LineTypes.WELCOME, g -> {
+            g.writeStringProperty(Fields.ID, client.id().value());
+            g.writeStringProperty(Fields.NAME, client.name());
+            g.writeStringProperty(Fields.SERVER, serverName);
+            g.writeNumberProperty(Fields.PROTOCOL, Protocol.VERSION);
+            g.writeNumberProperty(Fields.IDLE_TIMEOUT_SECONDS, (idleTimeout.toMillis() + 999) / 1000);
+            g.writeNumberProperty(Fields.MAX_LINE_LENGTH, maxLineLength);
+            g.writeNumberProperty(Fields.PRESENCE_LIMIT, presenceLimit);
+        });
+    }
+
+    /** {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone. */
+    static byte[] message(ClientInfo from, ClientId to, String text) {
+        return message(messagePrefix(from), from, to, text);
+    }
+
+    /**
+     * The start of every {@code message} line from {@code from}, up to the value of {@code "to"}:
+     * {@code {"type":"message","from":{"id":...,"name":...,"ip":...},"to":}. A connection keeps it while
+     * its name stays the same, so that a message encodes only its recipient and text.
+     *
+     * @return the prefix, or {@code null} if {@code from} has something only Jackson writes
+     */
+    static byte[] messagePrefix(ClientInfo from) {
+        try {
+            return FAST.get().reset()
+                    .raw(MESSAGE_START).string(from.id().value())
+                    .raw(NEXT_NAME).string(from.name())
+                    .raw(NEXT_IP).string(from.ip())
+                    .raw(FROM_END_TO).fragment();
+        } catch (FastJson.Unsupported e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code message} from {@code from}, starting with {@code prefix} = {@link #messagePrefix}{@code (from)}
+     * (or {@code null}, which takes the general way).
+     */
+    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String text) {
+        if (prefix != null) {
+            try {
+                return FAST.get().reset().bytes(prefix)
+                        .string(to == null ? Protocol.EVERYONE : to.value())
+                        .raw(NEXT_MESSAGE).string(text)
+                        .raw("}").line();
+            } catch (FastJson.Unsupported e) {
+                // an unpaired surrogate in the text: below
+            }
+        }
+        return messageByJackson(from, to, text);
+    }
+
+    /** {@link #message} the general way; for tests, and for text the fast writer does not take. */
+    static byte[] messageByJackson(ClientInfo from, ClientId to, String text) {
+        return object(LineTypes.MESSAGE, g -> {
+            g.writeName(Fields.FROM);
+            ReplyValues.client(g, from, false);
+            g.writeStringProperty(Fields.TO, to == null ? Protocol.EVERYONE : to.value());
+            g.writeStringProperty(Fields.MESSAGE, text);
+        });
+    }
+
+    /** {@code join}: another client connected. */
+    static byte[] join(ClientInfo client) {
+        return object(LineTypes.JOIN, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+        });
+    }
+
+    /** {@code leave}: another client left. */
+    static byte[] leave(ClientInfo client, LeaveReason reason) {
+        return object(LineTypes.LEAVE, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+            g.writeStringProperty(Fields.REASON, reason.wireName());
+        });
+    }
+
+    /** {@code rename}: another client changed its display name. */
+    static byte[] rename(ClientInfo client, String previousName) {
+        return object(LineTypes.RENAME, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+            g.writeStringProperty(Fields.PREVIOUS, previousName);
+        });
+    }
+
+    /** {@code bye}: the server is closing the connection. */
+    static byte[] bye(LeaveReason reason) {
+        return object(LineTypes.BYE, g -> g.writeStringProperty(Fields.REASON, reason.wireName()));
+    }
+
+    /** {@code error} reply; {@code command} may be {@code null} when the line had no verb. */
+    static byte[] error(String command, String code, String message) {
+        return object(LineTypes.ERROR, g -> {
+            if (command != null) {
+                g.writeStringProperty(Fields.COMMAND, command);
+            }
+            g.writeStringProperty(Fields.CODE, code);
+            g.writeStringProperty(Fields.MESSAGE, message);
+        });
+    }
+
+    /** A command's reply. */
+    static byte[] reply(String command, Reply reply) {
+        if (isFlat(reply)) {
+            try {
+                FastJson j = FAST.get().reset().raw(REPLY_START).string(reply.type())
+                        .raw(NEXT_COMMAND).string(command);
+                for (Map.Entry<String, Object> field : reply.fields().entrySet()) {
+                    j.raw(",").string(field.getKey()).raw(":");
+                    switch (field.getValue()) {
+                        case String text -> j.string(text);
+                        case ClientId id -> j.string(id.value());
+                        case Integer n -> j.number(n);
+                        case Long n -> j.number(n);
+                        default -> throw new IllegalStateException("isFlat let through " + field.getValue());
+                    }
+                }
+                return j.raw("}").line();
+            } catch (FastJson.Unsupported e) {
+                // the general way below
+            }
+        }
+        return replyByJackson(command, reply);
+    }
+
+    /** Whether every field is a string, a client id or an int or long: what the fast writer takes. */
+    private static boolean isFlat(Reply reply) {
+        for (Object value : reply.fields().values()) {
+            if (!(value instanceof String || value instanceof ClientId || value instanceof Integer
+                    || value instanceof Long)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #reply} the general way; for tests, and for replies the fast writer does not take. */
+    static byte[] replyByJackson(String command, Reply reply) {
+        return object(reply.type(), g -> {
+            g.writeStringProperty(Fields.COMMAND, command);
+            for (Map.Entry<String, Object> field : reply.fields().entrySet()) {
+                g.writeName(field.getKey());
+                ReplyValues.write(g, field.getValue());
+            }
+        });
+    }
+
+    private static byte[] object(String type, Body body) {
+        Encoder encoder = ENCODER.get();
+        Output out = encoder.out;
+        try {
+            JsonGenerator g = encoder.generator;
+            g.writeStartObject();
+            g.writeStringProperty(Fields.TYPE, type);
+            body.write(g);
+            g.writeEndObject();
+            g.flush();
+            out.write('\n');
+            return out.toByteArray();
+        } catch (RuntimeException | Error e) {
+            // A half-written object leaves the generator in the middle of it: start afresh.
+            ENCODER.remove();
+            throw e;
+        } finally {
+            out.recycle();
+        }
+    }
+}

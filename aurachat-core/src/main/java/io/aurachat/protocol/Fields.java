@@ -1,0 +1,70 @@
+package io.aurachat.protocol;
+
+/**
+ * The field names of the lines a server sends (PROTOCOL.md), in one place for the server's encoder, the
+ * Java client and the load generator.
+ */
+public final class Fields {
+    /** Every line: its {@link LineTypes type}. */
+    public static final String TYPE = "type";
+    /** Replies: the upper-case verb of the command answered. */
+    public static final String COMMAND = "command";
+
+    /** {@code welcome} and client objects: the client id. */
+    public static final String ID = "id";
+    /** {@code welcome}, client objects and the {@code NAME} reply: the display name. */
+    public static final String NAME = "name";
+    /** Client objects: the client's IP address. */
+    public static final String IP = "ip";
+    /** Client objects in {@code LIST} replies: when the client connected. */
+    public static final String CONNECTED_SINCE = "connectedSince";
+
+    /** {@code welcome}: the server's name. */
+    public static final String SERVER = "server";
+    /** {@code welcome}: the protocol version. */
+    public static final String PROTOCOL = "protocol";
+    /** {@code welcome}: the idle timeout in whole seconds, 0 for none. */
+    public static final String IDLE_TIMEOUT_SECONDS = "idleTimeoutSeconds";
+    /** {@code welcome}: the longest line the server accepts, in bytes. */
+    public static final String MAX_LINE_LENGTH = "maxLineLength";
+    /** {@code welcome}: the most clients for which join and leave notices are sent. */
+    public static final String PRESENCE_LIMIT = "presenceLimit";
+
+    /** {@code message}: the sender, a client object. */
+    public static final String FROM = "from";
+    /** {@code message}: the recipient's id, or {@link Protocol#EVERYONE}; the {@code CHAT} reply: the recipient. */
+    public static final String TO = "to";
+    /** {@code message}: the text. {@code error}: the explanation for people. */
+    public static final String MESSAGE = "message";
+    /** {@code join}, {@code leave}, {@code rename}: the client concerned. */
+    public static final String CLIENT = "client";
+    /** {@code rename}: the name before. */
+    public static final String PREVIOUS = "previous";
+    /** {@code leave} and {@code bye}: a {@link LeaveReason}'s wire name. */
+    public static final String REASON = "reason";
+    /** {@code error}: an {@link ErrorCodes error code}. */
+    public static final String CODE = "code";
+
+    /** {@code TIME} reply: the time as ISO-8601 with offset. */
+    public static final String TIME = "time";
+    /** {@code TIME} reply: the time in milliseconds since the epoch. */
+    public static final String EPOCH_MILLIS = "epochMillis";
+    /** {@code TIME} reply: the server's time zone id. */
+    public static final String ZONE = "zone";
+    /** {@code SAY} reply: how many clients the message was queued for. */
+    public static final String RECIPIENTS = "recipients";
+    /** {@code LIST} reply: the client objects. */
+    public static final String CLIENTS = "clients";
+    /** {@code HELP} reply: the command objects. */
+    public static final String COMMANDS = "commands";
+    /** {@code HELP} command objects: the verb. */
+    public static final String VERB = "verb";
+    /** {@code HELP} command objects: how to call it. */
+    public static final String USAGE = "usage";
+    /** {@code HELP} command objects: what it does. */
+    public static final String DESCRIPTION = "description";
+    /** {@code Reply.ok(String)}: a short human-readable result. */
+    public static final String TEXT = "text";
+
+    private Fields() {}
+}

@@ -1,0 +1,39 @@
+package io.aurachat.protocol;
+
+import java.util.Set;
+
+/**
+ * The {@code type} of every line a server sends (PROTOCOL.md, "Server to client"): the server's encoder,
+ * the Java client and the load generator all spell them from here.
+ */
+public final class LineTypes {
+    /** The first line of every joined connection. */
+    public static final String WELCOME = "welcome";
+    /** A message from a client ({@code CHAT} or {@code SAY}). */
+    public static final String MESSAGE = "message";
+    /** Another client joined. */
+    public static final String JOIN = "join";
+    /** Another client left. */
+    public static final String LEAVE = "leave";
+    /** Another client changed its name. */
+    public static final String RENAME = "rename";
+    /** The server is closing the connection; also the reply to {@code EXIT}. */
+    public static final String BYE = "bye";
+    /** A command failed; carries an {@link ErrorCodes error code}. */
+    public static final String ERROR = "error";
+    /** The plain success reply. */
+    public static final String OK = "ok";
+    /** The reply to {@code TIME}. */
+    public static final String TIME = "time";
+    /** The reply to {@code LIST}. */
+    public static final String CLIENTS = "clients";
+    /** The reply to {@code HELP}. */
+    public static final String HELP = "help";
+    /** The reply to {@code PING}. */
+    public static final String PONG = "pong";
+
+    /** The types no command's reply may take: the events, and {@code error}. */
+    public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME, BYE, ERROR);
+
+    private LineTypes() {}
+}

@@ -1,0 +1,52 @@
+package io.aurachat.protocol;
+
+/**
+ * The rule for command verbs (PROTOCOL.md, "Client to server: commands"), for the server's command table
+ * and the Java client alike: 1 to {@value #MAX_LENGTH} ASCII letters, digits, {@code _} or {@code -},
+ * starting with a letter, matched ignoring ASCII case.
+ */
+public final class Verbs {
+    /** The longest verb, in characters. */
+    public static final int MAX_LENGTH = 32;
+
+    private Verbs() {}
+
+    /**
+     * Upper-cases a verb the way the server matches it: only ASCII {@code a-z} change, so that no other
+     * character (such as the long s, which Unicode upper-cases to {@code S}) can become a verb letter.
+     */
+    public static String normalize(String verb) {
+        char[] chars = null;
+        for (int i = 0; i < verb.length(); i++) {
+            char c = verb.charAt(i);
+            if (c >= 'a' && c <= 'z') {
+                if (chars == null) {
+                    chars = verb.toCharArray();
+                }
+                chars[i] = (char) (c - ('a' - 'A'));
+            }
+        }
+        return chars == null ? verb : new String(chars);
+    }
+
+    /** Whether {@code verb}, already {@linkplain #normalize normalized}, is a well-formed verb. */
+    public static boolean isValid(String verb) {
+        int n = verb.length();
+        if (n == 0 || n > MAX_LENGTH || verb.charAt(0) < 'A' || verb.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = verb.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The message of the {@link IllegalArgumentException} for a malformed verb. */
+    public static String problem(String verb) {
+        return "a verb is 1 to " + MAX_LENGTH + " ASCII letters, digits, '_' or '-', starting with a letter: '"
+                + verb + "'";
+    }
+}

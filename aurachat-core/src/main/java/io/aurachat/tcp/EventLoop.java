@@ -1,0 +1,226 @@
+package io.aurachat.tcp;
+
+import io.aurachat.internal.Threads;
+import io.aurachat.protocol.LeaveReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One I/O thread and its selector. It reads from the connections registered with it, runs their
+ * built-in commands, and writes for them; a connection stays on one loop for its whole life.
+ *
+ * <p>Output is flushed the way Redis does it: a line queued while the loop handles ready keys only
+ * marks its connection; once every ready key has been handled, the loop writes each marked
+ * connection's queue in one system call. Under load that turns many small lines into few writes.
+ *
+ * <p>Other threads hand work to the loop with {@link #execute}; the loop runs it between selects.
+ */
+final class EventLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+    /** Read and write chunk: one socket call moves at most this much. */
+    static final int IO_BUFFER_SIZE = 64 * 1024;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** False while the loop may be blocked in select: then a new task must wake it. */
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final ArrayList<TcpConnection> dirty = new ArrayList<>();
+    private final java.util.function.Consumer<SelectionKey> handler = this::handle;
+    private volatile boolean running = true;
+    private final java.time.Clock clock;
+    /** The server clock's time when the current batch of ready keys came in; loop thread only. */
+    private long batchMillis;
+    /** Whether {@link #batchMillis} was read for the current select; loop thread only. */
+    private boolean batchStarted;
+
+    /** Where reads land before they are split into lines; lines are decoded from it directly. */
+    final ByteBuffer readBuffer = ByteBuffer.allocate(IO_BUFFER_SIZE);
+    /** Where queued lines are gathered for one socket write. */
+    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+
+    EventLoop(int port, int index, java.time.Clock clock) throws IOException {
+        this.clock = clock;
+        this.selector = Selector.open();
+        this.thread = Threads.daemon(new IoThread(this), "aurachat-io-" + port + "-" + index);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether the caller is this loop's thread. */
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The loop of the calling thread, or {@code null} if it is not an I/O thread. */
+    static EventLoop current() {
+        return Thread.currentThread() instanceof IoThread io ? io.loop : null;
+    }
+
+    /** An I/O thread knows its loop, so that code on it can tell it is on one without a thread-local. */
+    private static final class IoThread extends Thread {
+        final EventLoop loop;
+
+        IoThread(EventLoop loop) {
+            super(loop);
+            this.loop = loop;
+        }
+    }
+
+    /** Runs {@code task} on this loop's thread, soon. Any thread may call this. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    /** Makes a blocked select return, e.g. so that it releases a closed channel's descriptor. */
+    void wakeup() {
+        if (!inLoop() && awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /**
+     * The server clock's time when the current batch of ready keys came in: what a line read in this
+     * batch counts as its arrival time, without reading the clock once per line. Loop thread only.
+     */
+    long batchMillis() {
+        return batchMillis;
+    }
+
+    /** Registers a new connection; called on this loop's thread. */
+    SelectionKey register(TcpConnection connection, int ops) {
+        try {
+            return connection.channel().register(selector, ops, connection);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asks for {@code connection} to be flushed once the current batch of ready keys is handled. */
+    void markDirty(TcpConnection connection) {
+        dirty.add(connection);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                runTasks();
+                awake.set(false);
+                batchStarted = false;
+                // The Consumer forms hand each ready key over as epoll reports it, without the
+                // selected-key set (a HashSet insert and removal per ready key per select).
+                if (tasks.isEmpty()) {
+                    selector.select(handler, TimeUnit.SECONDS.toMillis(1));
+                } else {
+                    selector.selectNow(handler);
+                }
+                awake.set(true);
+                flushDirty();
+                runTasks();
+            } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                // A dead I/O thread would silently hang every connection on it: log and go on.
+                LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
+            }
+        }
+        closeSelector();
+    }
+
+    private void closeSelector() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the selector failed", e);
+        }
+    }
+
+    private void handle(SelectionKey key) {
+        if (!batchStarted) {
+            // Read the clock once per batch, when its first key comes in (not before select blocks).
+            batchMillis = clock.millis();
+            batchStarted = true;
+        }
+        TcpConnection connection = (TcpConnection) key.attachment();
+        try {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                connection.onWritable();
+            }
+            if ((ready & SelectionKey.OP_READ) != 0) {
+                connection.onReadable(this);
+            }
+        } catch (CancelledKeyException e) {
+            // Closed by another thread meanwhile: nothing left to do.
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("connection {} failed", connection, e);
+            connection.abort(LeaveReason.DISCONNECTED);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("task on {} failed", thread.getName(), e);
+            }
+        }
+        flushDirty();
+    }
+
+    /**
+     * Writes every connection marked since the last flush: once after all ready keys, once after the
+     * tasks. A connection that many senders of one batch wrote to gets one system call, not one each.
+     */
+    private void flushDirty() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < dirty.size(); i++) {
+            TcpConnection connection = dirty.get(i);
+            try {
+                connection.flush(this);
+            } catch (RuntimeException e) {
+                LOG.error("writing to {} failed", connection, e);
+                connection.abort(LeaveReason.DISCONNECTED);
+            }
+        }
+        dirty.clear();
+    }
+
+    /** Stops the loop; connections must already be closed. Waits up to {@code millis} for the thread. */
+    void shutdown(long millis) {
+        running = false;
+        if (thread.getState() == Thread.State.NEW) {
+            closeSelector(); // never started: nobody else will
+            return;
+        }
+        selector.wakeup();
+        if (!inLoop()) {
+            try {
+                thread.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+}

@@ -1,0 +1,475 @@
+package io.aurachat.tcp;
+
+import io.aurachat.hub.Client;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.transport.Peer;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's TCP connection, owned by one {@link EventLoop} for its whole life: the TCP {@link Peer}
+ * of a hub {@link Client}. It carries bytes and knows nothing of commands.
+ *
+ * <p>Reading: the loop reads whatever arrived into its shared buffer and hands the complete lines to
+ * the client at once, on the loop thread. A command that may block (one not built in) is not run on the
+ * loop: reading from this connection pauses, a virtual thread runs the command and the lines after it,
+ * and then reading resumes. Either way one client's commands run one at a time, in order. An idle
+ * connection holds no thread and no read buffer.
+ *
+ * <p>Writing: lines are queued as shared, already-encoded byte arrays, from any thread. The queue is
+ * bounded in bytes; a client that lets it overflow is closed at once ({@code slow-consumer}) and
+ * nobody waits for it. Queuing marks the connection for a flush: on an I/O thread, at the end of the
+ * loop's current batch (so many lines for one client go out in one system call); from any other
+ * thread, as a task on the owning loop. What the socket does not take stays in a small backlog and
+ * is written when the socket becomes writable.
+ *
+ * <p>Closing: {@link #close} stops taking lines, queues an optional last line ({@code bye}), flushes
+ * and shuts down output; the socket is closed once the client has closed its side too, or when the
+ * linger deadline passes ({@link TcpTransport}'s linger check enforces it). {@link #abort} closes at once.
+ * Either way the client hears of it once, through {@link Client#closed}.
+ */
+final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+
+    static final int OPEN = 0;
+    static final int CLOSING = 1;
+
+    private static final VarHandle STATE;
+    private static final VarHandle FLUSH_PENDING;
+    private static final VarHandle WRITING;
+    private static final VarHandle CHANNEL_CLOSED;
+    private static final VarHandle QUEUED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(TcpConnection.class, "state", int.class);
+            FLUSH_PENDING = lookup.findVarHandle(TcpConnection.class, "flushPending", boolean.class);
+            WRITING = lookup.findVarHandle(TcpConnection.class, "writing", boolean.class);
+            CHANNEL_CLOSED = lookup.findVarHandle(TcpConnection.class, "channelClosed", boolean.class);
+            QUEUED_BYTES = lookup.findVarHandle(TcpConnection.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final TcpTransport transport;
+    private final SocketChannel channel;
+    private final EventLoop loop;
+    private final String address;
+    private final LineDecoder decoder;
+    /** The hub's side; {@code null} until the hub has attached this connection. */
+    private volatile Client client;
+
+    // Atomics as VarHandle fields rather than Atomic* objects: this object exists once per client.
+    private volatile int state = OPEN;
+    private volatile boolean flushPending;
+    private volatile boolean writing;
+    private volatile boolean channelClosed;
+    private volatile long queuedBytes;
+
+    private volatile long closeDeadlineNanos;
+    private volatile boolean inputDone;
+    private volatile boolean outputDone;
+    private volatile boolean flushThenClose;
+    /** The socket would not take more: wait for OP_WRITE instead of trying again. */
+    private volatile boolean wantWrite;
+
+    private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
+    /** Bytes taken from the queue that the socket has not accepted yet; only the writer touches it. */
+    private ByteBuffer backlog;
+
+    // Touched on the loop thread only.
+    private SelectionKey key;
+    private boolean readPaused;
+
+    TcpConnection(TcpTransport transport, SocketChannel channel, EventLoop loop, String address) {
+        this.transport = transport;
+        this.channel = channel;
+        this.loop = loop;
+        this.address = address;
+        this.decoder = new LineDecoder(transport.maxLineLength());
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** The hub has attached this connection as {@code attached}; from now on it hears of every end. */
+    void attached(Client attached) {
+        this.client = attached;
+    }
+
+    /** Starts reading: registers with the loop. */
+    void start() {
+        loop.execute(() -> {
+            if (channelClosed) {
+                return;
+            }
+            try {
+                key = loop.register(this, interest());
+            } catch (RuntimeException e) {
+                LOG.debug("could not register {}", this, e);
+                abort(LeaveReason.DISCONNECTED);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- reading (loop thread)
+
+    void onReadable(EventLoop via) {
+        ByteBuffer buffer = via.readBuffer;
+        buffer.clear();
+        int n;
+        try {
+            n = channel.read(buffer);
+        } catch (IOException e) {
+            // Reset by the peer, or closed by us meanwhile: either way, gone.
+            abort(LeaveReason.DISCONNECTED);
+            return;
+        }
+        if (n < 0) {
+            endOfInput();
+        } else if (n > 0 && isOpen() && !decoder.process(buffer.array(), 0, n, this)) {
+            offload();
+        }
+        // While closing, input is read and dropped until the client closes: closing a socket with
+        // unread input would reset the connection and destroy the goodbye.
+    }
+
+    @Override
+    public boolean onLine(String line) {
+        EventLoop current = EventLoop.current();
+        return current != null
+                ? client.onLine(line, current.batchMillis(), true)
+                : client.onLine(line, transport.clock().millis(), false);
+    }
+
+    @Override
+    public void onLineTooLong() {
+        client.lineTooLong();
+    }
+
+    @Override
+    public void onBadEncoding() {
+        client.badEncoding();
+    }
+
+    private void endOfInput() {
+        inputDone = true;
+        updateInterest();
+        if (decoder.finish() > 0) {
+            LOG.debug("{} closed its side in the middle of a line; the partial line was dropped", this);
+        }
+        if (isOpen()) {
+            close(LeaveReason.DISCONNECTED, null);
+        } else if (outputDone) {
+            closeChannel();
+        }
+    }
+
+    /** Runs the paused-on command and the input after it on a virtual thread; reading waits. */
+    private void offload() {
+        readPaused = true;
+        updateInterest();
+        try {
+            transport.startCommandRunner(this::runOffloaded, client.id());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not start a command thread for {}", this, e);
+            abort(LeaveReason.DISCONNECTED);
+        }
+    }
+
+    private void runOffloaded() {
+        try {
+            client.runDeferred();
+            while (isOpen() && !decoder.resume(this)) {
+                client.runDeferred();
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("connection {} failed", this, e);
+            abort(LeaveReason.DISCONNECTED);
+        } finally {
+            loop.execute(() -> {
+                readPaused = false;
+                updateInterest();
+            });
+        }
+    }
+
+    private int interest() {
+        return (readPaused || inputDone ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+    }
+
+    /** Applies the current interest set; on the loop thread. */
+    private void updateInterest() {
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOps(interest());
+        }
+    }
+
+    // ---------------------------------------------------------------- writing (any thread)
+
+    @Override
+    public boolean send(byte[] line) {
+        return isOpen() && offer(line);
+    }
+
+    private boolean offer(byte[] line) {
+        long after = (long) QUEUED_BYTES.getAndAdd(this, (long) line.length) + line.length;
+        if (after > transport.maxOutboundBytes() && after != line.length) {
+            QUEUED_BYTES.getAndAdd(this, (long) -line.length);
+            overflowed();
+            return false;
+        }
+        outbound.add(line);
+        scheduleFlush();
+        return true;
+    }
+
+    private void scheduleFlush() {
+        if (!FLUSH_PENDING.compareAndSet(this, false, true)) {
+            return;
+        }
+        EventLoop current = EventLoop.current();
+        if (current != null) {
+            current.markDirty(this);
+        } else {
+            loop.execute(this);
+        }
+    }
+
+    /** A flush task on the owning loop. */
+    @Override
+    public void run() {
+        flush(loop);
+    }
+
+    /** Writes what is queued, as far as the socket takes it; on an I/O thread. */
+    void flush(EventLoop via) {
+        FLUSH_PENDING.setVolatile(this, false);
+        while (!wantWrite && !channelClosed && WRITING.compareAndSet(this, false, true)) {
+            boolean more;
+            try {
+                more = writeOut(via.writeBuffer);
+            } catch (IOException e) {
+                abort(LeaveReason.DISCONNECTED);
+                return;
+            } finally {
+                WRITING.setVolatile(this, false);
+            }
+            // A line queued while we held the writer role found it taken and left it to us.
+            if (!more && outbound.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /** OP_WRITE: the socket has room again; on the loop thread. */
+    void onWritable() {
+        wantWrite = false;
+        updateInterest();
+        flush(loop);
+    }
+
+    /**
+     * Moves queued lines to the socket through {@code buffer}.
+     *
+     * @return whether lines remain that the socket did not block on (the caller loops)
+     */
+    private boolean writeOut(ByteBuffer buffer) throws IOException {
+        if (backlog != null) {
+            long before = backlog.remaining();
+            channel.write(backlog);
+            QUEUED_BYTES.getAndAdd(this, backlog.remaining() - before);
+            if (backlog.hasRemaining()) {
+                blocked();
+                return false;
+            }
+            backlog = null;
+        }
+        while (true) {
+            buffer.clear();
+            byte[] line;
+            while ((line = outbound.peek()) != null) {
+                if (line.length > buffer.remaining()) {
+                    if (buffer.position() == 0) {
+                        outbound.poll();
+                        return writeHuge(line);
+                    }
+                    break;
+                }
+                if (outbound.poll() == null) {
+                    break; // cleared by a close on another thread meanwhile
+                }
+                buffer.put(line);
+            }
+            if (buffer.position() == 0) {
+                break;
+            }
+            buffer.flip();
+            int taken = buffer.remaining();
+            channel.write(buffer);
+            QUEUED_BYTES.getAndAdd(this, (long) (buffer.remaining() - taken));
+            if (buffer.hasRemaining()) {
+                backlog = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+                blocked();
+                return false;
+            }
+        }
+        if (flushThenClose && !outputDone && outbound.isEmpty()) {
+            finishOutput();
+        }
+        return false;
+    }
+
+    /** A line bigger than the write buffer (a long LIST): written from its own array. */
+    private boolean writeHuge(byte[] line) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(line);
+        channel.write(data);
+        QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - line.length));
+        if (data.hasRemaining()) {
+            backlog = data;
+            blocked();
+            return false;
+        }
+        return true;
+    }
+
+    /** The socket is full: the owning loop writes again when it has room. */
+    private void blocked() {
+        wantWrite = true;
+        if (loop.inLoop()) {
+            updateInterest();
+        } else {
+            loop.execute(this::updateInterest);
+        }
+    }
+
+    private void finishOutput() throws IOException {
+        if (channelClosed) {
+            return;
+        }
+        channel.shutdownOutput();
+        outputDone = true;
+        if (inputDone || transport.isClosing()) {
+            closeChannel();
+        }
+    }
+
+    // ---------------------------------------------------------------- closing (any thread)
+
+    /**
+     * Stops the connection after {@code lastLine} (may be {@code null}) and everything queued before it
+     * has been written. Idempotent: only the first reason counts. Before the hub has attached this
+     * connection (it was full), the line is written if the socket takes it at once, and the socket closed.
+     */
+    @Override
+    public void close(LeaveReason reason, byte[] lastLine) {
+        if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
+            return;
+        }
+        Client c = client;
+        if (c == null) {
+            refuse(lastLine);
+            return;
+        }
+        closeDeadlineNanos = System.nanoTime() + transport.lingerNanos();
+        c.closed(reason);
+        if (lastLine != null) {
+            QUEUED_BYTES.getAndAdd(this, (long) lastLine.length);
+            outbound.add(lastLine);
+        }
+        flushThenClose = true;
+        scheduleFlush();
+    }
+
+    /** Never attached: a goodbye if the socket takes it without waiting, then close. */
+    private void refuse(byte[] lastLine) {
+        if (lastLine != null) {
+            try {
+                channel.write(ByteBuffer.wrap(lastLine));
+            } catch (IOException e) {
+                LOG.debug("could not tell {} why it is refused", address, e);
+            }
+        }
+        closeChannel();
+    }
+
+    /**
+     * The queue overflowed: the connection takes no more lines from now on, and is cut as a slow
+     * consumer by a task on its loop rather than here. Cutting it here would send its leave notice
+     * from inside the send that overflowed, and that notice may overflow the next client, and so on:
+     * one stack frame per client when many overflow at once (a StackOverflowError killed the thread
+     * it happened on in the 10,000-connection benchmark).
+     */
+    private void overflowed() {
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            loop.execute(() -> {
+                client.closed(LeaveReason.SLOW_CONSUMER);
+                closeChannel();
+            });
+        }
+    }
+
+    /** Closes at once, without a goodbye. */
+    void abort(LeaveReason reason) {
+        if (STATE.compareAndSet(this, OPEN, CLOSING)) {
+            Client c = client;
+            if (c != null) {
+                c.closed(reason);
+            }
+        }
+        closeChannel();
+    }
+
+    /** Called by the linger check: a closing connection past its linger deadline is closed hard. */
+    void checkLinger(long nowNanos) {
+        if (state == CLOSING && !channelClosed && nowNanos - closeDeadlineNanos > 0) {
+            closeChannel();
+        }
+    }
+
+    /** Whether output has been flushed and shut down (used by server shutdown to stop waiting). */
+    boolean isOutputDone() {
+        return outputDone || channelClosed;
+    }
+
+    void closeChannel() {
+        if (!CHANNEL_CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing {} failed", this, e);
+        }
+        // A registered channel's descriptor is released when its selector next runs: wake it.
+        loop.wakeup();
+        outbound.clear();
+        transport.closed(this);
+    }
+
+    @Override
+    public String toString() {
+        Client c = client;
+        return "TcpConnection[" + (c != null ? c.id() : address) + "]";
+    }
+}

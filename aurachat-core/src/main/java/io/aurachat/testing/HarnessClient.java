@@ -1,0 +1,257 @@
+package io.aurachat.testing;
+
+import io.aurachat.client.Response;
+import io.aurachat.internal.JsonValues;
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.Fields;
+import io.aurachat.protocol.LeaveReason;
+import io.aurachat.transport.Connection;
+import io.aurachat.transport.Peer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One in-memory client of a {@link ChatHarness}: it sends the server lines as a person with {@code nc}
+ * would, and keeps every line the server sent it, in order, until a test takes them.
+ *
+ * <p>The lines it gets are exactly what a TCP client would read (one JSON object per line; here without
+ * the {@code \n}). {@link #takeJson()} reads them into plain values: {@link String}, {@link Long},
+ * {@link Double}, {@link Boolean}, {@link List}, {@link Map} and {@link Response#NULL}.
+ *
+ * <p>Thread-safe: a test may read on one thread while commands on others send to this client.
+ */
+public final class HarnessClient implements Peer {
+    private final String address;
+    private final long maxQueuedBytes;
+    private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile Connection connection;
+    private volatile LeaveReason closeReason;
+
+    private static final VarHandle CLOSE_REASON;
+
+    static {
+        try {
+            CLOSE_REASON = MethodHandles.lookup().findVarHandle(HarnessClient.class, "closeReason", LeaveReason.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    HarnessClient(String address, long maxQueuedBytes) {
+        this.address = address;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    void attached(Connection c) {
+        this.connection = c;
+        if (closeReason != null) {
+            c.closed(closeReason); // closed while attaching: the server could not be told yet
+        }
+    }
+
+    // ---------------------------------------------------------------- the test's side
+
+    /** The id the server gave this client. */
+    public ClientId id() {
+        return connection().id();
+    }
+
+    /** This client as others see it now. */
+    public ClientInfo info() {
+        return connection().info();
+    }
+
+    /**
+     * Joins a client made with {@link ChatHarness#attach()}: it gets {@code welcome}, the others a
+     * {@code join}.
+     *
+     * @return {@code false} if it had already joined or its connection has ended
+     */
+    public boolean join() {
+        return connection().join();
+    }
+
+    /** Whether it has joined and not left. */
+    public boolean isJoined() {
+        return connection().isJoined();
+    }
+
+    /**
+     * Sends one command line (without a line terminator) and returns once the server has handled it: its
+     * reply, and whatever else it caused, is queued at the clients concerned.
+     *
+     * @throws IllegalArgumentException if the line holds a line break (it would be two lines)
+     * @throws IllegalStateException if the connection has ended
+     */
+    public void send(String line) {
+        Objects.requireNonNull(line, "line");
+        if (line.indexOf('\n') >= 0 || line.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("one line at a time: the text holds a line break");
+        }
+        Connection c = connection();
+        if (closeReason != null) {
+            throw new IllegalStateException("the connection has ended: " + closeReason.wireName());
+        }
+        c.line(line);
+    }
+
+    /**
+     * The next line the server sent, waiting up to {@link ChatHarness#DEFAULT_TAKE_TIMEOUT} for one (a command
+     * on another thread may still be sending).
+     *
+     * @throws AssertionError if none arrives in time
+     */
+    public String take() {
+        return take(ChatHarness.DEFAULT_TAKE_TIMEOUT);
+    }
+
+    /**
+     * The next line the server sent, waiting up to {@code timeout}.
+     *
+     * @throws AssertionError if none arrives in time
+     */
+    public String take(Duration timeout) {
+        try {
+            byte[] line = received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError(this + " received nothing within " + timeout);
+            }
+            return taken(line);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a line", e);
+        }
+    }
+
+    /** The next line the server sent, read into plain values; see {@link #take()}. */
+    public Map<String, Object> takeJson() {
+        return json(take());
+    }
+
+    /**
+     * Skips lines until one of this {@code type} and returns it, read into plain values.
+     *
+     * @throws AssertionError if none arrives within {@link ChatHarness#DEFAULT_TAKE_TIMEOUT} of the last line
+     */
+    public Map<String, Object> takeType(String type) {
+        while (true) {
+            Map<String, Object> line = takeJson();
+            if (type.equals(line.get(Fields.TYPE))) {
+                return line;
+            }
+        }
+    }
+
+    /** The next line if one is waiting, without waiting. */
+    public Optional<String> poll() {
+        byte[] line = received.poll();
+        return line == null ? Optional.empty() : Optional.of(taken(line));
+    }
+
+    /** Every line waiting now, taken. */
+    public List<String> drain() {
+        List<byte[]> lines = new ArrayList<>();
+        received.drainTo(lines);
+        List<String> texts = new ArrayList<>(lines.size());
+        for (byte[] line : lines) {
+            texts.add(taken(line));
+        }
+        return texts;
+    }
+
+    /** Reads one server line into plain values, as {@link #takeJson()} does. */
+    public static Map<String, Object> json(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return JsonValues.object(bytes, bytes.length, Response.NULL);
+    }
+
+    /** Whether the connection has ended (the server closed it, or {@link #disconnect()}). */
+    public boolean isClosed() {
+        return closeReason != null;
+    }
+
+    /** Why the connection ended, once it has. */
+    public Optional<LeaveReason> closeReason() {
+        return Optional.ofNullable(closeReason);
+    }
+
+    /** Hangs up, as a TCP client that closes its socket: the server sees {@code disconnected}. */
+    public void disconnect() {
+        close(LeaveReason.DISCONNECTED, null);
+    }
+
+    private Connection connection() {
+        Connection c = connection;
+        if (c == null) {
+            throw new IllegalStateException("not attached");
+        }
+        return c;
+    }
+
+    private String taken(byte[] line) {
+        queuedBytes.addAndGet(-line.length);
+        return text(line);
+    }
+
+    private static String text(byte[] line) {
+        int n = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
+        return new String(line, 0, n, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the server's side (Peer)
+
+    /** {@inheritDoc} Its {@code ip}: {@code 192.0.2.N} unless the test chose one. */
+    @Override
+    public String address() {
+        return address;
+    }
+
+    /** {@inheritDoc} Beyond the server's {@code maxOutboundBytes} waiting, the client is cut as a slow consumer. */
+    @Override
+    public boolean send(byte[] line) {
+        if (closeReason != null) {
+            return false;
+        }
+        long after = queuedBytes.addAndGet(line.length);
+        if (after > maxQueuedBytes && after != line.length) {
+            queuedBytes.addAndGet(-line.length);
+            close(LeaveReason.SLOW_CONSUMER, null);
+            return false;
+        }
+        received.add(line);
+        return true;
+    }
+
+    /** {@inheritDoc} The last line is kept like any other. */
+    @Override
+    public void close(LeaveReason reason, byte[] lastLine) {
+        if (!CLOSE_REASON.compareAndSet(this, (LeaveReason) null, reason)) {
+            return;
+        }
+        Connection c = connection;
+        if (c != null) {
+            c.closed(reason);
+        }
+        if (lastLine != null) {
+            received.add(lastLine);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Connection c = connection;
+        return "HarnessClient[" + (c != null ? c.id() : address) + "]";
+    }
+}

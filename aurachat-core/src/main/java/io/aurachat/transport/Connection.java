@@ -1,0 +1,60 @@
+package io.aurachat.transport;
+
+import io.aurachat.protocol.ClientId;
+import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.LeaveReason;
+
+/**
+ * The server's side of one attached {@link Peer}: the transport hands it every line the client sends, in
+ * order, and tells it when the connection ends. Returned by {@link io.aurachat.server.ChatServer#attach}.
+ *
+ * <p>A connection starts in the <em>pre-join</em> state: it has an id and its lines are answered, but no
+ * other client can see it (it is not in {@code LIST}, gets no messages and no presence notices, and before
+ * joining only the commands that make sense there run: {@code PING}, {@code HELP}, {@code TIME},
+ * {@code EXIT}; others are answered {@code not-joined}). {@link #join()} makes it a visible client: it
+ * gets {@code welcome} and the others a {@code join} notice. The server's TCP transport joins every
+ * connection at once; login and session resume will happen in the pre-join state.
+ *
+ * <p>Calls for one connection must come from one thread at a time, in the order the client sent the lines
+ * (different connections may be driven concurrently).
+ */
+public interface Connection {
+
+    /** The id the server gave this client. */
+    ClientId id();
+
+    /** The client as others see it now (its name changes with {@code NAME}). */
+    ClientInfo info();
+
+    /** Whether the client has joined and not left. */
+    boolean isJoined();
+
+    /** Whether the connection has not ended (joined or not). */
+    boolean isOpen();
+
+    /**
+     * Makes the client visible: sends it {@code welcome}, registers it, tells the others.
+     *
+     * @return {@code false} if it had already joined, or its connection has ended
+     */
+    boolean join();
+
+    /**
+     * One line from the client, without its terminator: runs its command on the calling thread and queues
+     * exactly one reply to the peer (none for a blank line). A user's command may block, so this may block.
+     */
+    void line(String line);
+
+    /** The client sent a line longer than the server's {@code maxLineLength}; it was discarded. */
+    void lineTooLong();
+
+    /** The client sent a line that is not valid UTF-8; it was discarded. */
+    void badEncoding();
+
+    /**
+     * The connection has ended, or started ending, for this reason: the client closed it, the network broke
+     * it, the peer cut a slow client, or the peer is carrying out {@link Peer#close}. The server forgets the
+     * client (others get a {@code leave} notice). Idempotent: only the first call counts.
+     */
+    void closed(LeaveReason reason);
+}
