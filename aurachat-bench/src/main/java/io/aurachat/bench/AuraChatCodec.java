@@ -1,8 +1,8 @@
 package io.aurachat.bench;
 
-import io.aurachat.command.BuiltinCommands;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LineTypes;
+import io.aurachat.protocol.Verbs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -17,8 +17,8 @@ final class AuraChatCodec implements Codec {
     static final AuraChatCodec INSTANCE = new AuraChatCodec();
 
     // Spelled from the protocol's vocabulary, as the server's encoder and the Java client spell it.
-    private static final byte[] CHAT = ascii(BuiltinCommands.CHAT.verb() + " ");
-    private static final byte[] SAY = ascii(BuiltinCommands.SAY.verb() + " ");
+    private static final byte[] CHAT = ascii(Verbs.CHAT + " ");
+    private static final byte[] SAY = ascii(Verbs.SAY + " ");
     private static final byte[] TYPE = ascii(quoted(Fields.TYPE) + ":\"");
     private static final byte[] TEXT = ascii("," + quoted(Fields.MESSAGE) + ":\"");
     private static final byte[] ID = ascii(quoted(Fields.ID) + ":\"");

@@ -34,6 +34,7 @@ public class WireReplyBench {
 
     Reply ok;
     byte[] cached;
+    ClientId id = ClientId.of(42);
 
     /** Makes the reply and the cached line. */
     @Setup
@@ -52,6 +53,12 @@ public class WireReplyBench {
     @Benchmark
     public byte[] replyJackson() {
         return Wire.replyByJackson("CHAT", ok);
+    }
+
+    /** Making the reply itself, as the built-in CHAT does for every message. */
+    @Benchmark
+    public Reply makeReply() {
+        return Reply.ok(Map.of("to", id));
     }
 
     /** The line cached per recipient. */

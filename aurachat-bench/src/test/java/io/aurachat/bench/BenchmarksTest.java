@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
@@ -45,7 +46,7 @@ class BenchmarksTest {
             methodsByClass.computeIfAbsent(e.getUserClassQName(), k -> new ArrayList<>()).add(method);
         }
         assertEquals(new TreeSet<>(List.of("io.aurachat.tcp.LineDecoderBench", "io.aurachat.hub.WireMessageBench",
-                "io.aurachat.hub.WireReplyBench")), methodsByClass.keySet());
+                "io.aurachat.hub.WireReplyBench", "io.aurachat.hub.DispatchBench")), methodsByClass.keySet());
 
         int calls = 0;
         for (Map.Entry<String, List<String>> c : methodsByClass.entrySet()) {
@@ -53,7 +54,8 @@ class BenchmarksTest {
             for (Map<Field, String> params : parameterCombinations(type)) {
                 Object state = type.getDeclaredConstructor().newInstance();
                 for (Map.Entry<Field, String> p : params.entrySet()) {
-                    p.getKey().set(state, p.getValue());
+                    Field f = p.getKey();
+                    f.set(state, f.getType() == int.class ? (Object) Integer.valueOf(p.getValue()) : p.getValue());
                 }
                 for (Method m : type.getMethods()) {
                     if (m.isAnnotationPresent(Setup.class)) {
@@ -74,10 +76,16 @@ class BenchmarksTest {
                     }
                     calls++;
                 }
+                for (Method m : type.getMethods()) {
+                    if (m.isAnnotationPresent(TearDown.class)) {
+                        m.invoke(state);
+                    }
+                }
             }
         }
-        // 3 decoder benchmarks, 3 message benchmarks x 2 texts, 3 reply benchmarks.
-        assertEquals(12, calls);
+        // 3 decoder benchmarks, 3 message benchmarks x 2 texts, 4 reply benchmarks, 2 dispatch benchmarks x 2
+        // client counts.
+        assertEquals(17, calls);
     }
 
     @Test

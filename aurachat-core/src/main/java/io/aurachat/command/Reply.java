@@ -39,11 +39,26 @@ public final class Reply {
     private final String type;
     private final Map<String, Object> fields;
     private final boolean closesConnection;
+    /** The name and value of the only field, for a reply with exactly one (non-null): cheap to compare. */
+    private final String onlyName;
+    private final Object onlyValue;
 
     private Reply(String type, Map<String, Object> fields, boolean closesConnection) {
         this.type = type;
         this.fields = fields;
         this.closesConnection = closesConnection;
+        Map.Entry<String, Object> only = fields.size() == 1 ? fields.entrySet().iterator().next() : null;
+        boolean single = only != null && only.getValue() != null;
+        this.onlyName = single ? only.getKey() : null;
+        this.onlyValue = single ? only.getValue() : null;
+    }
+
+    private Reply(String type, String name, Object value) {
+        this.type = type;
+        this.fields = Map.of(name, value);
+        this.closesConnection = false;
+        this.onlyName = name;
+        this.onlyValue = value;
     }
 
     /** {@code {"type":"ok","command":VERB}}. */
@@ -73,21 +88,40 @@ public final class Reply {
      */
     public static Reply of(String type, Map<String, ?> fields) {
         Objects.requireNonNull(type, "type");
-        if (!ErrorCodes.isValid(type) || LineTypes.RESERVED.contains(type)) {
+        // LineTypes.OK is the type of most replies (ok() passes that very string): no need to check it.
+        if (type != LineTypes.OK && (!ErrorCodes.isValid(type) || LineTypes.RESERVED.contains(type))) {
             throw new IllegalArgumentException("reply type not allowed: '" + type + "'");
         }
         Objects.requireNonNull(fields, "fields");
         for (Object name : ((Map<?, ?>) fields).keySet()) {
-            if (!(name instanceof String)) {
-                throw new IllegalArgumentException("reply field names must be strings: " + name);
-            }
-            if (RESERVED_FIELDS.contains(name)) {
-                throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
-            }
+            checkName(name);
+        }
+        Map.Entry<String, ?> only = fields.size() == 1 ? fields.entrySet().iterator().next() : null;
+        if (only != null && only.getValue() != null) {
+            // The common reply of one field (CHAT's "to", SAY's "recipients") without a LinkedHashMap.
+            return new Reply(type, only.getKey(), ReplyValues.copy(only.getValue(), 1));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = (Map<String, Object>) ReplyValues.copy(fields, 0);
         return new Reply(type, copy, false);
+    }
+
+    private static void checkName(Object name) {
+        if (!(name instanceof String)) {
+            throw new IllegalArgumentException("reply field names must be strings: " + name);
+        }
+        if (RESERVED_FIELDS.contains(name)) {
+            throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
+        }
+    }
+
+    /**
+     * {@code {"type":"ok","command":VERB,NAME:VALUE}} for the built-in commands, whose field names are the
+     * protocol's own and whose values are single immutable values (a string, a number, a client id): no
+     * checks and no copy, as this is on every message's path.
+     */
+    static Reply ok(String name, Object value) {
+        return new Reply(LineTypes.OK, name, value);
     }
 
     /**
@@ -138,6 +172,30 @@ public final class Reply {
     /** Whether the server closes the connection after sending this reply. */
     public boolean closesConnection() {
         return closesConnection;
+    }
+
+    /**
+     * Replies are values: equal when their type, fields (in order-insensitive {@link Map#equals} terms) and
+     * whether they close the connection are equal. The server relies on it to encode a reply that repeats
+     * only once.
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Reply r) || closesConnection != r.closesConnection || !type.equals(r.type)) {
+            return false;
+        }
+        if (onlyName != null && r.onlyName != null) {
+            return onlyName.equals(r.onlyName) && onlyValue.equals(r.onlyValue);
+        }
+        return fields.equals(r.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return type.hashCode() * 31 + fields.hashCode() + (closesConnection ? 1 : 0);
     }
 
     @Override

@@ -54,14 +54,22 @@ public final class Client implements Connection {
     int consecutiveErrors;
     /** A command that must not run on an I/O thread, waiting for {@link #runDeferred()}, and its line. */
     Dispatcher.Deferred deferred;
-    /** Reused by every command this client runs; made on its first command. */
-    Dispatcher.Context context;
 
     /** The encoded start of this client's {@code message} lines, for the client info it was made from. */
     private record MessagePrefix(ClientInfo from, byte[] bytes) {}
 
     /** Written by whichever thread routes a message after a rename; an immutable value, so races are benign. */
     private MessagePrefix messagePrefix;
+
+    /**
+     * A reply line kept for reuse (see {@code Dispatcher.encode}): the reply of {@code verb} whose one field
+     * {@code name} is {@code value}. Immutable, so a memo that senders on several threads replace is always
+     * whole; a stale one costs only an encoding.
+     */
+    record Memo(String verb, String type, String name, Object value, byte[] line) {}
+
+    /** The last one-field reply line to a command that messaged this client alone. */
+    Memo replyMemo;
 
     Client(Hub hub, Peer peer, ClientInfo info) {
         this.hub = hub;

@@ -34,26 +34,36 @@ final class Dispatcher {
     /** An unknown verb is echoed in {@code command} cut to this many characters (and {@code ...}). */
     static final int MAX_ECHOED_VERB = Verbs.MAX_LENGTH;
 
+    /**
+     * A registered command and what the dispatcher must know of it on every line.
+     *
+     * @param nonBlocking it never blocks, so it runs on the thread that read the line, even an I/O thread
+     *     (the built-in commands)
+     * @param beforeJoin it runs before the client has joined ({@code PING}, {@code HELP}, {@code TIME},
+     *     {@code EXIT})
+     */
+    record Entry(Command command, boolean nonBlocking, boolean beforeJoin) {}
+
     /** A command an I/O thread found but may not run, and its line, kept until it runs elsewhere. */
-    record Deferred(Command command, String line, int argumentsStart) {}
+    record Deferred(Entry entry, String line, int argumentsStart) {}
 
     private final Hub hub;
     private final CommandTable table;
     private final List<Command> sorted;
     private final int maxConsecutiveErrors;
-    /** Commands that never block: they run on the thread that read the line, even an I/O thread. */
-    private final Set<Command> nonBlocking;
-    /** Commands that run before a client has joined. */
-    private final Set<Command> beforeJoin = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Whether any log sink wants {@link LogEvent.CommandExecuted}: sinks say so once, at start. */
+    private final boolean logCommands;
 
     Dispatcher(Hub hub, Map<String, Command> commands, int maxConsecutiveErrors, Set<Command> nonBlocking) {
         this.hub = hub;
-        this.table = new CommandTable(commands.values());
-        this.sorted = commands.values().stream().sorted(Comparator.comparing(Command::verb)).toList();
-        this.maxConsecutiveErrors = maxConsecutiveErrors;
-        this.nonBlocking = nonBlocking;
+        Set<Command> beforeJoin = Collections.newSetFromMap(new IdentityHashMap<>());
         beforeJoin.addAll(List.of(BuiltinCommands.PING, BuiltinCommands.HELP, BuiltinCommands.TIME,
                 BuiltinCommands.EXIT));
+        this.table = new CommandTable(commands.values().stream()
+                .map(c -> new Entry(c, nonBlocking.contains(c), beforeJoin.contains(c))).toList());
+        this.sorted = commands.values().stream().sorted(Comparator.comparing(Command::verb)).toList();
+        this.maxConsecutiveErrors = maxConsecutiveErrors;
+        this.logCommands = hub.log().wants(LogEvent.CommandExecuted.class);
     }
 
     List<Command> sortedCommands() {
@@ -62,19 +72,19 @@ final class Dispatcher {
 
     /** See {@link Client#onLine}. */
     boolean line(Client client, String line, long nowMillis, boolean mustNotBlock) {
-        if (!client.isOpen() || CommandLine.isBlank(line)) {
-            return true;
-        }
         int verbStart = CommandLine.skipSpaces(line, 0);
+        if (verbStart == line.length() || !client.isOpen()) {
+            return true; // a blank line is not a command: no reply
+        }
         int verbEnd = CommandLine.wordEnd(line, verbStart);
-        Command command = table.find(line, verbStart, verbEnd);
+        Entry command = table.find(line, verbStart, verbEnd);
         if (command == null) {
             unknown(client, line.substring(verbStart, verbEnd));
             return true;
         }
         client.lastActivityMillis = nowMillis;
         int argumentsStart = CommandLine.skipSpaces(line, verbEnd);
-        if (mustNotBlock && !nonBlocking.contains(command)) {
+        if (mustNotBlock && !command.nonBlocking()) {
             client.deferred = new Deferred(command, line, argumentsStart);
             return false;
         }
@@ -87,7 +97,7 @@ final class Dispatcher {
         Deferred d = client.deferred;
         client.deferred = null;
         if (d != null && client.isOpen()) {
-            execute(client, d.command(), d.line(), d.argumentsStart());
+            execute(client, d.entry(), d.line(), d.argumentsStart());
         }
     }
 
@@ -111,26 +121,23 @@ final class Dispatcher {
                 "unknown command '" + shown + "'; HELP lists the commands");
     }
 
-    private void execute(Client client, Command command, String line, int argumentsStart) {
+    private void execute(Client client, Entry entry, String line, int argumentsStart) {
+        Command command = entry.command();
         String verb = command.verb();
-        Context context = client.context;
-        if (context == null) {
-            context = new Context(client);
-            client.context = context;
-        }
-        context.start(verb, line, argumentsStart);
+        // A new context per command: a young object is in the cache, a reused one per client would not be.
+        Context context = new Context(client, verb, line, argumentsStart);
         String errorCode = null;
         byte[] reply;
         boolean closes = false;
         try {
-            if (!client.isJoined() && !beforeJoin.contains(command)) {
+            if (!entry.beforeJoin() && !client.isJoined()) {
                 throw new CommandException(ErrorCodes.NOT_JOINED, verb + " needs a client that has joined");
             }
             Reply result = command.handler().handle(context);
             if (result == null) {
                 throw new IllegalStateException("handler of " + verb + " returned null");
             }
-            reply = Wire.reply(verb, result);
+            reply = encode(verb, result, context.recipient());
             closes = result.closesConnection();
         } catch (CommandException e) {
             errorCode = e.code();
@@ -140,12 +147,10 @@ final class Dispatcher {
             errorCode = ErrorCodes.INTERNAL_ERROR;
             reply = Wire.error(verb, ErrorCodes.INTERNAL_ERROR, "the command failed inside the server");
         }
-        LogBus log = hub.log();
-        if (log.wants(LogEvent.CommandExecuted.class)) {
-            log.emit(new LogEvent.CommandExecuted(hub.clock().instant(), context.sender, verb, context.arguments(),
+        if (logCommands) {
+            hub.log().emit(new LogEvent.CommandExecuted(hub.clock().instant(), context.sender, verb, context.arguments(),
                     errorCode));
         }
-        context.finish();
         // A registered command, even one that failed on its merits (no-such-client, name-taken, a
         // user command's own error), shows the client speaks the protocol: the error streak ends.
         client.consecutiveErrors = 0;
@@ -154,6 +159,32 @@ final class Dispatcher {
         } else {
             client.send(reply);
         }
+    }
+
+    /**
+     * A reply's line. A command that messaged exactly one client usually answers its sender with the same
+     * one-field reply every time ({@code CHAT}'s {@code {"type":"ok","to":ID}}), so the last such line is kept
+     * on the recipient and reused while the reply is equal: encoded once per recipient, not per message. The
+     * memo compares the value with the recipient's own id object, which routing has just read.
+     */
+    private static byte[] encode(String verb, Reply reply, Client recipient) {
+        Map<String, Object> fields = reply.fields();
+        if (recipient == null || fields.size() != 1 || reply.closesConnection()) {
+            return Wire.reply(verb, reply);
+        }
+        Client.Memo memo = recipient.replyMemo;
+        if (memo != null && memo.verb() == verb && reply.type().equals(memo.type())
+                && memo.value().equals(fields.get(memo.name()))) {
+            return memo.line();
+        }
+        byte[] line = Wire.reply(verb, reply);
+        Map.Entry<String, Object> only = fields.entrySet().iterator().next();
+        if (only.getValue() != null) {
+            // The recipient's own id object when that is the value (CHAT's "to"): routing has just read it.
+            Object value = only.getValue().equals(recipient.id) ? recipient.id : only.getValue();
+            recipient.replyMemo = new Client.Memo(verb, reply.type(), only.getKey(), value, line);
+        }
+        return line;
     }
 
     private void protocolError(Client client, String command, String code, String message) {
@@ -172,15 +203,15 @@ final class Dispatcher {
      * matches ignoring ASCII case only. Open addressing over a table at most a quarter full.
      */
     static final class CommandTable {
-        private final Command[] slots;
+        private final Entry[] slots;
         private final int mask;
 
-        CommandTable(java.util.Collection<Command> commands) {
+        CommandTable(List<Entry> commands) {
             int size = Integer.highestOneBit(Math.max(4, commands.size() * 4) - 1) << 1;
-            slots = new Command[size];
+            slots = new Entry[size];
             mask = size - 1;
-            for (Command c : commands) {
-                String v = c.verb();
+            for (Entry c : commands) {
+                String v = c.command().verb();
                 int i = hash(v, 0, v.length()) & mask;
                 while (slots[i] != null) {
                     i = (i + 1) & mask;
@@ -190,15 +221,15 @@ final class Dispatcher {
         }
 
         /** The command whose verb is {@code line[from, to)} in any ASCII case, or {@code null}. */
-        Command find(String line, int from, int to) {
+        Entry find(String line, int from, int to) {
             int length = to - from;
             if (length == 0 || length > Verbs.MAX_LENGTH) {
                 return null;
             }
             int i = hash(line, from, to) & mask;
-            Command c;
+            Entry c;
             while ((c = slots[i]) != null) {
-                if (matches(c.verb(), line, from, length)) {
+                if (matches(c.command().verb(), line, from, length)) {
                     return c;
                 }
                 i = (i + 1) & mask;
@@ -218,12 +249,10 @@ final class Dispatcher {
             return true;
         }
 
+        /** From the length and the first and last letters: cheap, and it tells the built-in verbs apart. */
         private static int hash(String s, int from, int to) {
-            int h = 0;
-            for (int k = from; k < to; k++) {
-                h = 31 * h + upper(s.charAt(k));
-            }
-            return h ^ (h >>> 16);
+            int h = (upper(s.charAt(from)) * 31 + upper(s.charAt(to - 1))) * 31 + (to - from);
+            return h ^ (h >>> 7);
         }
 
         private static char upper(char c) {
@@ -232,34 +261,25 @@ final class Dispatcher {
     }
 
     /**
-     * What a handler sees: one per client, reused for each of its commands, which run one at a time. Valid
-     * only during the {@code handle} call, as {@link CommandContext} says.
+     * What a handler sees: one per command. Valid only during the {@code handle} call, as {@link
+     * CommandContext} says.
      */
     final class Context implements CommandContext {
         private final Client client;
-        private String verb;
-        private String line;
-        private int argumentsStart;
+        private final String verb;
+        private final String line;
+        private final int argumentsStart;
         private String arguments;
-        ClientInfo sender;
+        final ClientInfo sender;
+        private Client recipient;
+        private int recipients;
 
-        Context(Client client) {
+        Context(Client client, String verb, String line, int argumentsStart) {
             this.client = client;
-        }
-
-        void start(String verb, String line, int argumentsStart) {
             this.verb = verb;
             this.line = line;
             this.argumentsStart = argumentsStart;
-            this.arguments = null;
             this.sender = client.info();
-        }
-
-        /** Lets go of the line, so that an idle client does not keep its last one. */
-        void finish() {
-            line = null;
-            arguments = null;
-            sender = null;
         }
 
         @Override
@@ -289,7 +309,17 @@ final class Dispatcher {
 
         @Override
         public boolean send(ClientId to, String text) {
-            return hub.sendMessage(client, to, text) != null;
+            Client target = hub.sendMessage(client, to, text);
+            if (target != null) {
+                recipients++;
+                recipient = target;
+            }
+            return target != null;
+        }
+
+        /** The one client this command sent a private message to, or {@code null} (none, or several). */
+        Client recipient() {
+            return recipients == 1 ? recipient : null;
         }
 
         @Override

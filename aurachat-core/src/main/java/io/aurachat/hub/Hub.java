@@ -61,6 +61,8 @@ public final class Hub {
     /** Chosen display names, lower-cased, and who has them. */
     private final ConcurrentHashMap<String, ClientId> names = new ConcurrentHashMap<>();
     private volatile boolean closing;
+    /** Whether any log sink wants {@link LogEvent.MessageSent}: sinks say so once, at start. */
+    private final boolean logMessages;
 
     /**
      * What a hub is configured with: the parts of {@code ServerConfig} that are not about a transport.
@@ -96,6 +98,7 @@ public final class Hub {
         this.clock = settings.clock();
         this.permits = new Semaphore(settings.maxClients());
         this.log = new LogBus(settings.logSinks(), settings.logQueueCapacity(), clock);
+        this.logMessages = log.wants(LogEvent.MessageSent.class);
         this.dispatcher = new Dispatcher(this, settings.commands(), settings.maxConsecutiveErrors(),
                 loopCommands(settings.commands().values()));
     }
@@ -289,7 +292,7 @@ public final class Hub {
         }
         ClientInfo sender = from.info();
         target.send(from.messageLine(sender, to, text));
-        if (log.wants(LogEvent.MessageSent.class)) {
+        if (logMessages) {
             log.emit(new LogEvent.MessageSent(clock.instant(), sender, to, text, 1));
         }
         return target;
@@ -299,7 +302,7 @@ public final class Hub {
     int broadcastMessage(Client from, String text) {
         ClientInfo sender = from.info();
         int recipients = broadcast(from.messageLine(sender, null, text), from);
-        if (log.wants(LogEvent.MessageSent.class)) {
+        if (logMessages) {
             log.emit(new LogEvent.MessageSent(clock.instant(), sender, null, text, recipients));
         }
         return recipients;

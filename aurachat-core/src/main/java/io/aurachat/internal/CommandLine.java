@@ -27,7 +27,7 @@ public record CommandLine(String verb, String arguments) {
 
     /**
      * Splits arguments on runs of spaces and tabs into at most {@code limit} parts; the last part keeps
-     * the rest as received.
+     * the rest as received. The list is unmodifiable.
      */
     public static List<String> split(String arguments, int limit) {
         return split(arguments, 0, limit);
@@ -38,9 +38,21 @@ public record CommandLine(String verb, String arguments) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
-        List<String> parts = new ArrayList<>(Math.min(limit, 8));
         int n = s.length();
         int i = skipSpaces(s, from);
+        if (limit <= 2) {
+            // What most commands ask for (CHAT's id and text), without a growable list.
+            if (i >= n) {
+                return List.of();
+            }
+            if (limit == 1) {
+                return List.of(s.substring(i));
+            }
+            int end = wordEnd(s, i);
+            int rest = skipSpaces(s, end);
+            return rest < n ? List.of(s.substring(i, end), s.substring(rest)) : List.of(s.substring(i, end));
+        }
+        List<String> parts = new ArrayList<>(Math.min(limit, 8));
         while (i < n) {
             if (parts.size() == limit - 1) {
                 parts.add(s.substring(i));

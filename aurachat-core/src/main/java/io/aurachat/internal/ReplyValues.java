@@ -38,16 +38,17 @@ public final class ReplyValues {
         }
         return switch (value) {
             case null -> null;
+            // The values of most replies first: the switch tries the cases in order.
             case String s -> s;
-            case Boolean b -> b;
+            case ClientId id -> id;
             case Integer i -> i;
             case Long l -> l;
+            case Boolean b -> b;
             case Short s -> s;
             case Byte b -> b;
             case BigInteger i -> i;
             case BigDecimal d -> d;
             case Instant t -> t;
-            case ClientId id -> id;
             case ClientInfo c -> c;
             case Double d -> requireFinite(d, d);
             case Float f -> requireFinite(f.doubleValue(), f);

@@ -9,6 +9,23 @@ public final class Verbs {
     /** The longest verb, in characters. */
     public static final int MAX_LENGTH = 32;
 
+    /** The built-in commands' verbs (PROTOCOL.md, "Client to server: commands"). */
+    public static final String TIME = "TIME";
+    /** Leave. */
+    public static final String EXIT = "EXIT";
+    /** A private message. */
+    public static final String CHAT = "CHAT";
+    /** A message to everyone. */
+    public static final String SAY = "SAY";
+    /** Set the display name. */
+    public static final String NAME = "NAME";
+    /** The connected clients. */
+    public static final String LIST = "LIST";
+    /** The commands. */
+    public static final String HELP = "HELP";
+    /** A round trip that keeps the connection from going idle. */
+    public static final String PING = "PING";
+
     private Verbs() {}
 
     /**

@@ -1,6 +1,9 @@
 package io.aurachat.tcp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -41,6 +44,12 @@ final class LineDecoder {
     }
 
     private static final int MIN_STASH = 128;
+    /** Reads eight bytes of an array as one long, least significant byte first, whatever the platform. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    /** The top bit of every byte (in {@link #isAscii} the sign bits of the bytes, ORed). */
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final int maxLineLength;
     /** Bytes kept between calls: a partial line, or the unhandled input after a pause. */
@@ -84,14 +93,13 @@ final class LineDecoder {
                 return false;
             }
         }
-        for (int i = start; i < to; i++) {
-            if (a[i] == '\n') {
-                boolean go = emit(a, start, i, handler);
-                start = i + 1;
-                if (!go) {
-                    pause(a, start, to);
-                    return false;
-                }
+        int i;
+        while ((i = indexOf(a, start, to)) >= 0) {
+            boolean go = emit(a, start, i, handler);
+            start = i + 1;
+            if (!go) {
+                pause(a, start, to);
+                return false;
             }
         }
         keep(a, start, to);
@@ -143,13 +151,40 @@ final class LineDecoder {
         return stash == null ? 0 : stash.length;
     }
 
-    private static int indexOf(byte[] a, int from, int to) {
-        for (int i = from; i < to; i++) {
+    /**
+     * The index of the first {@code \n} in {@code a[from, to)}, or -1; eight bytes at a time, since every byte
+     * that arrives passes here. The test for a zero byte (of the word XOR newlines) is the exact one, with no
+     * false positives from borrows, so the lowest match is the first newline.
+     */
+    static int indexOf(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(a, i) ^ NEWLINES;
+            long zeros = ~(((x & LOW7) + LOW7) | x | LOW7);
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (a[i] == '\n') {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Whether {@code a[from, from + length)} is all ASCII; eight bytes at a time. */
+    static boolean isAscii(byte[] a, int from, int length) {
+        int i = from;
+        int to = from + length;
+        long high = 0;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            high |= (long) LONGS.get(a, i);
+        }
+        for (; i < to; i++) {
+            high |= a[i];
+        }
+        return (high & HIGH_BITS) == 0;
     }
 
     /** Appends part of a line to the stash, or starts discarding once it is longer than a line may be. */
@@ -216,14 +251,7 @@ final class LineDecoder {
     }
 
     private String decode(byte[] a, int from, int length) {
-        boolean ascii = true;
-        for (int i = from, to = from + length; i < to; i++) {
-            if (a[i] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
+        if (isAscii(a, from, length)) {
             return new String(a, from, length, StandardCharsets.ISO_8859_1);
         }
         if (utf8 == null) {
