@@ -1,0 +1,48 @@
+package io.aurachat;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The package map of docs/ARCHITECTURE.md holds: no cycles, and the implementation packages stay unexported. */
+class PackageCyclesTest {
+
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.aurachat");
+
+    @Test
+    void theCoresPackagesDependOnEachOtherWithoutCycles() {
+        slices().matching("io.aurachat.(*)..").should().beFreeOfCycles().check(CORE);
+    }
+
+    @Test
+    void theHubKnowsNoTransportAndNoServer() {
+        for (JavaClass c : CORE) {
+            if (c.getPackageName().equals("io.aurachat.hub")) {
+                c.getDirectDependenciesFromSelf().forEach(d -> {
+                    String target = d.getTargetClass().getPackageName();
+                    assertFalse(target.equals("io.aurachat.tcp") || target.equals("io.aurachat.server"),
+                            d.getDescription());
+                });
+            }
+        }
+    }
+
+    @Test
+    void theImportedPackagesAreTheOnesTheMapNames() {
+        Set<String> packages = new TreeSet<>();
+        CORE.forEach(c -> packages.add(c.getPackageName()));
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
+                "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
+                "io.aurachat.server", "io.aurachat.tcp", "io.aurachat.testing", "io.aurachat.transport")), packages);
+    }
+}
