@@ -42,8 +42,8 @@ class NetnsDiscoveryTest {
 
     @BeforeAll
     static void createNamespaces() throws Exception {
-        assumeTrue(run("id", "-u").trim().equals("0"), "skipped: creating network namespaces needs root");
-        assumeTrue(succeeds("ip", "netns", "list"), "skipped: 'ip netns' (iproute2) is not available");
+        require(run("id", "-u").trim().equals("0"), "skipped: creating network namespaces needs root");
+        require(succeeds("ip", "netns", "list"), "skipped: 'ip netns' (iproute2) is not available");
         // Root in a container without CAP_SYS_ADMIN cannot make namespaces: that too is "not here".
         String refused = null;
         try {
@@ -51,7 +51,7 @@ class NetnsDiscoveryTest {
         } catch (IOException e) {
             refused = e.getMessage();
         }
-        assumeTrue(refused == null, "skipped: this machine does not let us create a network namespace: " + refused);
+        require(refused == null, "skipped: this machine does not let us create a network namespace: " + refused);
         created = true;
         sh("ip", "netns", "add", CLIENT_NS);
         // Both ends are created directly inside the namespaces: nothing appears on the host.
@@ -62,7 +62,7 @@ class NetnsDiscoveryTest {
 
     private static void setUp(String ns, String ifName, String cidr) throws Exception {
         // No duplicate-address detection: the link-local IPv6 address is usable at once.
-        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + ifName + ".accept_dad=0");
+        sh("ip", "netns", "exec", ns, tool("sysctl"), "-qw", "net.ipv6.conf." + ifName + ".accept_dad=0");
         sh("ip", "-n", ns, "link", "set", "lo", "up");
         sh("ip", "-n", ns, "link", "set", ifName, "up");
         sh("ip", "-n", ns, "addr", "add", cidr, "brd", "+", "dev", ifName);
@@ -136,7 +136,7 @@ class NetnsDiscoveryTest {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp", classPath, main.getName(),
+        Process p = new ProcessBuilder(tool("ip"), "netns", "exec", ns, java, "-cp", classPath, main.getName(),
                 Integer.toString(UDP_PORT))
                 .redirectError(stderr.toFile())
                 .start();
@@ -159,7 +159,35 @@ class NetnsDiscoveryTest {
         return queue;
     }
 
+    /**
+     * Skips the test with {@code why}, or fails it when {@code AURACHAT_REQUIRE_NETNS=1} (CI sets it, so that a
+     * machine that cannot run this test is noticed instead of passing silently).
+     */
+    private static void require(boolean ok, String why) {
+        if ("1".equals(System.getenv("AURACHAT_REQUIRE_NETNS"))) {
+            assertTrue(ok, why.replace("skipped", "required by AURACHAT_REQUIRE_NETNS=1"));
+        }
+        assumeTrue(ok, why);
+    }
+
+    /**
+     * The path of a system tool: {@code ip} and {@code sysctl} live in {@code /usr/sbin}, which the PATH of
+     * a build (a CI job, an IDE) does not always hold.
+     */
+    static String tool(String name) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        List<String> dirs = new ArrayList<>(List.of(path.split(java.io.File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        return name;
+    }
+
     private static void sh(String... command) throws IOException, InterruptedException {
+        command[0] = tool(command[0]);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), UTF_8);
         if (!p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -177,6 +205,7 @@ class NetnsDiscoveryTest {
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
+        command[0] = tool(command[0]);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), UTF_8);
         p.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
