@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a client's lines into commands and replies: exactly one reply per non-blank line, in order. Every
  * command, the built-in ones included, goes the same way: find the verb in the table, run its handler with
- * the client's reused {@link Context}, encode the reply. Stateless itself; a client's command state is on its
+ * a {@link Context}, encode the reply ({@link #encode}). Stateless itself; a client's command state is on its
  * {@link Client}.
  */
 final class Dispatcher {

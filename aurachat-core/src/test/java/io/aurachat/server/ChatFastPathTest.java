@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The server runs its built-in {@code CHAT} without the general handler objects (it is on every message's
- * path). Its replies and deliveries must be byte for byte those of the general path, which a server takes
- * for a {@code CHAT} it registers itself: here, the very same handler under a new {@link Command}.
+ * The built-in {@code CHAT} runs on the I/O threads and its reply line is kept per recipient (it is on every
+ * message's path); a {@code CHAT} a server registers itself runs on a command thread and is encoded each time.
+ * Replies and deliveries must be byte for byte the same both ways: here, the very same handler under a new
+ * {@link Command}. (The class name is from when the built-in CHAT had a code path of its own.)
  */
 class ChatFastPathTest {
 

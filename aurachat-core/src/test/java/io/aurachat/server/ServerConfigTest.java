@@ -354,4 +354,24 @@ class ServerConfigTest {
         assertEquals(BUILTIN_VERBS, config.commands().keySet());
         assertEquals(List.of(LogSink.NONE), config.logSinks());
     }
+
+    @Test
+    void tcpIsOnByDefaultAndCanBeSwitchedOffButNotUnderDiscovery() {
+        assertTrue(ServerConfig.builder().build().tcpEnabled());
+        ServerConfig off = ServerConfig.builder().tcpEnabled(false).build();
+        assertFalse(off.tcpEnabled());
+        assertFalse(off.toBuilder().build().tcpEnabled(), "toBuilder keeps it");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder()
+                .tcpEnabled(false).discovery(io.aurachat.discovery.DiscoveryConfig.builder().build()).build());
+        assertEquals("discovery announces the TCP port: it needs tcpEnabled", e.getMessage());
+    }
+
+    @Test
+    void aServerWithoutTcpListensNowhereAndTakesAttachedClients() throws Exception {
+        try (ChatServer server = ChatServer.create(ServerConfig.builder().tcpEnabled(false).build()).start()) {
+            assertEquals("the server has no TCP listener (tcpEnabled is false)",
+                    assertThrows(IllegalStateException.class, server::port).getMessage());
+            assertTrue(server.clients().isEmpty());
+        }
+    }
 }
