@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the {@code \n}). {@link #takeJson()} reads them into plain values: {@link String}, {@link Long},
  * {@link Double}, {@link Boolean}, {@link List}, {@link Map} and {@link Response#NULL}.
  *
- * <p>Thread-safe: a test may read on one thread while commands on others send to this client.
+ * <p>Thread-safe: a test may read on one thread while commands on others send to this client. Its own lines
+ * are one client's, in order: {@link #send} it from one thread at a time, as a TCP client writes one line
+ * after another.
  */
 public final class HarnessClient implements Peer {
     private final String address;
@@ -37,15 +39,47 @@ public final class HarnessClient implements Peer {
     private final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile Connection connection;
+    /** Set first when the connection starts to end: from then on no line is taken. */
+    private volatile LeaveReason ending;
+    /** Set once the last line is queued: what {@link #isClosed()} and {@link #closeReason()} report. */
     private volatile LeaveReason closeReason;
 
-    private static final VarHandle CLOSE_REASON;
+    private static final VarHandle ENDING;
 
     static {
         try {
-            CLOSE_REASON = MethodHandles.lookup().findVarHandle(HarnessClient.class, "closeReason", LeaveReason.class);
+            ENDING = MethodHandles.lookup().findVarHandle(HarnessClient.class, "ending", LeaveReason.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Work a peer must not do inside the send that caused it, run after it on the same thread: the cut of a
+     * slow consumer sends a leave notice to everyone, which may overflow the next client, and so on. Done in
+     * place, that chain would nest one call per client (a few thousand are enough to overflow the stack);
+     * queued here, it runs one cut after another. The TCP transport does the same with a task on its loop.
+     */
+    private static final ThreadLocal<Trampoline> LATER = ThreadLocal.withInitial(Trampoline::new);
+
+    private static final class Trampoline {
+        final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
+        boolean running;
+
+        void run(Runnable task) {
+            queue.add(task);
+            if (running) {
+                return; // the loop below, further up this thread's stack, takes it
+            }
+            running = true;
+            try {
+                Runnable next;
+                while ((next = queue.poll()) != null) {
+                    next.run();
+                }
+            } finally {
+                running = false;
+            }
         }
     }
 
@@ -56,8 +90,9 @@ public final class HarnessClient implements Peer {
 
     void attached(Connection c) {
         this.connection = c;
-        if (closeReason != null) {
-            c.closed(closeReason); // closed while attaching: the server could not be told yet
+        LeaveReason reason = closeReason;
+        if (reason != null) {
+            c.closed(reason); // closed while attaching: the server could not be told yet
         }
     }
 
@@ -101,8 +136,9 @@ public final class HarnessClient implements Peer {
             throw new IllegalArgumentException("one line at a time: the text holds a line break");
         }
         Connection c = connection();
-        if (closeReason != null) {
-            throw new IllegalStateException("the connection has ended: " + closeReason.wireName());
+        LeaveReason ended = ending;
+        if (ended != null) {
+            throw new IllegalStateException("the connection has ended: " + ended.wireName());
         }
         c.line(line);
     }
@@ -221,31 +257,42 @@ public final class HarnessClient implements Peer {
     /** {@inheritDoc} Beyond the server's {@code maxOutboundBytes} waiting, the client is cut as a slow consumer. */
     @Override
     public boolean send(byte[] line) {
-        if (closeReason != null) {
+        if (ending != null) {
             return false;
         }
         long after = queuedBytes.addAndGet(line.length);
         if (after > maxQueuedBytes && after != line.length) {
             queuedBytes.addAndGet(-line.length);
-            close(LeaveReason.SLOW_CONSUMER, null);
+            if (ENDING.compareAndSet(this, (LeaveReason) null, LeaveReason.SLOW_CONSUMER)) {
+                // Cut, without a goodbye (its queue is full), after the send that overflowed it.
+                LATER.get().run(() -> ended(LeaveReason.SLOW_CONSUMER, null));
+            }
             return false;
         }
         received.add(line);
         return true;
     }
 
-    /** {@inheritDoc} The last line is kept like any other. */
+    /**
+     * {@inheritDoc} The last line is queued before the client counts as closed and before the server hears
+     * of it, so a test that sees {@link #isClosed()}, or another client's {@code leave} notice, finds the
+     * {@code bye} waiting.
+     */
     @Override
     public void close(LeaveReason reason, byte[] lastLine) {
-        if (!CLOSE_REASON.compareAndSet(this, (LeaveReason) null, reason)) {
-            return;
+        if (ENDING.compareAndSet(this, (LeaveReason) null, reason)) {
+            ended(reason, lastLine);
         }
+    }
+
+    private void ended(LeaveReason reason, byte[] lastLine) {
+        if (lastLine != null) {
+            received.add(lastLine);
+        }
+        closeReason = reason;
         Connection c = connection;
         if (c != null) {
             c.closed(reason);
-        }
-        if (lastLine != null) {
-            received.add(lastLine);
         }
     }
 
