@@ -3,6 +3,7 @@ package io.aurachat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -44,5 +45,26 @@ class PackageCyclesTest {
         assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
                 "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
                 "io.aurachat.server", "io.aurachat.tcp", "io.aurachat.testing", "io.aurachat.transport")), packages);
+    }
+
+    @Test
+    void moduleInfoExportsTheApiAndNotTheImplementation() throws Exception {
+        // The core's own module-info.class, beside its classes (tests may run on the class path, where a
+        // resource lookup finds another module's first).
+        java.nio.file.Path classes = java.nio.file.Path.of(
+                io.aurachat.server.ChatServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.lang.module.ModuleDescriptor descriptor;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(classes.resolve("module-info.class"))) {
+            descriptor = java.lang.module.ModuleDescriptor.read(in);
+        }
+        assertEquals("io.aurachat.core", descriptor.name());
+        Set<String> exported = new TreeSet<>();
+        descriptor.exports().forEach(e -> {
+            assertTrue(e.targets().isEmpty(), "no qualified exports: " + e);
+            exported.add(e.source());
+        });
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
+                "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
+                "io.aurachat.transport")), exported);
     }
 }
