@@ -41,7 +41,8 @@ public final class Client implements Connection {
 
     final ClientId id;
     private final Hub hub;
-    private final Peer peer;
+    /** The transport side; the hub keeps a registry of joined clients' peers too. */
+    final Peer peer;
     private volatile ClientInfo info;
     private volatile int state = PENDING;
     /** Why it left; set once, before the state becomes LEFT. */

@@ -245,7 +245,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     }
 
     private void scheduleFlush() {
-        if (!FLUSH_PENDING.compareAndSet(this, false, true)) {
+        // Most lines find a flush already pending (many reach a client between two flushes): a plain read
+        // then spares the atomic update. A flush clears the flag before it takes the queue, so a line queued
+        // before this read saw true is in what that flush takes.
+        if (flushPending || !FLUSH_PENDING.compareAndSet(this, false, true)) {
             return;
         }
         EventLoop current = EventLoop.current();
