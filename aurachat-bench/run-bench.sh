@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the AuraChat / Redis pub/sub comparison on this machine (README.md, "Performance"):
+# Runs the AuraChat / Redis pub/sub comparison on this machine (docs/performance.md):
 # builds, starts each server fresh on 127.0.0.1 for every workload, runs the generator against it,
 # stops it, and writes aurachat-bench/results/<date>.jsonl (one JSON line per run) and <date>.md
 # (the table with AuraChat / Redis ratios). Everything is configurable through the environment:

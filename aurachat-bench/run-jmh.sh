@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the JMH microbenchmarks of the line codec and the JSON encoder (README.md, "Microbenchmarks (JMH)"):
+# Runs the JMH microbenchmarks of the line codec and the JSON encoder (docs/performance.md, "Microbenchmarks (JMH)"):
 # builds, runs JMH on a JDK 21+, and writes aurachat-bench/results/<date>-jmh.json (JMH's JSON: every
 # iteration of every fork), <date>-jmh.txt (JMH's console output) and <date>-jmh.md (the table: medians,
 # Jackson / fast ratios, with the machine, the JDK and the load average). With JMH_REPEAT=N the suite runs N

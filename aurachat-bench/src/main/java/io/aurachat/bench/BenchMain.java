@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /**
  * The generator's command line: {@code run} measures one workload against one server and appends its
  * JSON line to a file; {@code report} turns such a file into the comparison table. run-bench.sh drives
- * both; README.md, "Performance", explains the workloads. {@code jmh-report} makes the table of JMH result
+ * both; docs/performance.md explains the workloads. {@code jmh-report} makes the table of JMH result
  * files for run-jmh.sh.
  */
 @Command(name = "aurachat-bench", mixinStandardHelpOptions = true, version = "AuraChat bench 0.1.0",

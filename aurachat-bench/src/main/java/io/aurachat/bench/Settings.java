@@ -27,7 +27,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         Workload workload, int clients, int window, int rate, Duration warmup, Duration duration,
         Duration settle, int threads, long messageLimit, int connectConcurrency, Duration timeout) {
 
-    /** A builder with the defaults of a full run (see README.md). */
+    /** A builder with the defaults of a full run (see docs/performance.md). */
     public static Builder builder(Target target, Workload workload, InetSocketAddress address) {
         return new Builder(target, workload, address);
     }

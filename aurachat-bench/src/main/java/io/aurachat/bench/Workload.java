@@ -1,6 +1,6 @@
 package io.aurachat.bench;
 
-/** What a run measures; see README.md, "Performance". */
+/** What a run measures; see docs/performance.md. */
 public enum Workload {
     /** N clients, each keeping a window of private messages in flight to random other clients: messages/s. */
     DIRECT,

@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: one {@code message} line, the line every delivered message costs, made three ways: {@link Wire#message(
  * ClientInfo, ClientId, String)} (the fast writer, prefix encoded every time), {@link Wire#message(byte[],
- * ClientInfo, ClientId, String)} with the sender's cached prefix (what {@code Connection.messageLine} does) and
+ * ClientInfo, ClientId, String)} with the sender's cached prefix (what {@code Client.messageLine} does) and
  * {@link Wire#messageByJackson} (a Jackson generator, the general path). Each returns the line, which JMH
- * consumes. Scores are per line. Run by {@code aurachat-bench/run-jmh.sh}; see README.md, "Microbenchmarks
- * (JMH)".
+ * consumes. Scores are per line. Run by {@code aurachat-bench/run-jmh.sh}; see docs/performance.md,
+ * "Microbenchmarks (JMH)".
  *
  * <p>A JMH state: one instance per benchmark thread; not thread-safe.
  */

@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: the reply to a {@code CHAT}, {@code {"type":"ok","command":"CHAT","to":"c42"}}, made by {@link
- * Wire#reply} (the fast writer), by {@link Wire#replyByJackson} (the general path), or taken from the cache
- * that {@code Connection.chatReply} keeps per recipient (a field read: the floor of what JMH can measure). The
- * {@link Reply} is made once, in setup. Run by {@code aurachat-bench/run-jmh.sh}; see README.md,
- * "Microbenchmarks (JMH)".
+ * Wire#reply} (the fast writer), by {@link Wire#replyByJackson} (the general path), or taken from the line
+ * memoised on the recipient ({@code Client.replyMemo}, kept by {@code Dispatcher.encode}; a field read: the
+ * floor of what JMH can measure). The {@link Reply} is made once, in setup. Run by {@code
+ * aurachat-bench/run-jmh.sh}; see docs/performance.md, "Microbenchmarks (JMH)".
  *
  * <p>A JMH state: one instance per benchmark thread; not thread-safe.
  */

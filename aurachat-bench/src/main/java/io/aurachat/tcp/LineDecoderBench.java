@@ -22,7 +22,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * JMH: {@link LineDecoder#process} over one 64 KiB socket read of {@code CHAT c42 <64-byte text>} lines, as
  * an I/O thread decodes what a busy client sent, with a handler that only consumes each line. Scores are per
- * line (ns/op = ns/line). Run by {@code aurachat-bench/run-jmh.sh}; see README.md, "Microbenchmarks (JMH)".
+ * line (ns/op = ns/line). Run by {@code aurachat-bench/run-jmh.sh}; see docs/performance.md, "Microbenchmarks
+ * (JMH)".
  *
  * <p>A JMH state: one instance per benchmark thread; not thread-safe.
  */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes every event to an XML file, the audit log of a server (by default {@code util/log.xml} in the
- * reference server). The format is described by the schema at {@link #SCHEMA_RESOURCE} and in the
- * README; in short:
+ * reference server). The format is described by the schema at {@link #SCHEMA_RESOURCE} and in
+ * docs/audit-log.md; in short:
  *
  * <pre>{@code
  * <?xml version="1.0" encoding="UTF-8"?>

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The reference server's settings, as read from {@code util/config.json} by {@link ConfigFile} (see the
- * README for every key). Immutable; every value has been checked.
+ * The reference server's settings, as read from {@code util/config.json} by {@link ConfigFile} (see
+ * docs/configuration.md for every key). Immutable; every value has been checked.
  *
  * @param server the chat server
  * @param discovery the LAN discovery responder
