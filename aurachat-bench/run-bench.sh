@@ -4,12 +4,13 @@
 # stops it, and writes aurachat-bench/results/<date>.jsonl (one JSON line per run) and <date>.md
 # (the table with AuraChat / Redis ratios). Everything is configurable through the environment:
 #
-#   BENCH_WORKLOADS     which runs, in order (default: "direct-100 direct-1000 fanout-100 fanout-1000 latency idle";
+#   BENCH_WORKLOADS     which runs, in order (default: "direct-100 direct-1000 fanout-100 fanout-1000 latency flood idle";
 #                       direct-N and fanout-N take any N)
 #   BENCH_REPEAT        rounds of all workloads; the table shows medians and the median per-round ratio (1)
 #   BENCH_WINDOW        messages in flight per sender, direct and fan-out (16)
-#   BENCH_RATE          offered msg/s of the latency workload (20000)
-#   BENCH_LATENCY_CLIENTS  clients of the latency workload (100)
+#   BENCH_RATE          offered msg/s of the latency and flood workloads (20000)
+#   BENCH_LATENCY_CLIENTS  clients of the latency and flood workloads, besides flood's flooder (100)
+#   BENCH_FLOOD_WINDOW  flood: messages the flooder keeps in flight (1024)
 #   BENCH_IDLE          idle connections (10000)
 #   BENCH_WARMUP / BENCH_DURATION  seconds of warm-up and of measuring per run (3 / 10)
 #   BENCH_SETTLE        idle: quiet seconds before each memory reading (3)
@@ -27,11 +28,12 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BENCH="$ROOT/aurachat-bench"
 
-WORKLOADS=${BENCH_WORKLOADS:-"direct-100 direct-1000 fanout-100 fanout-1000 latency idle"}
+WORKLOADS=${BENCH_WORKLOADS:-"direct-100 direct-1000 fanout-100 fanout-1000 latency flood idle"}
 WINDOW=${BENCH_WINDOW:-16}
 REPEAT=${BENCH_REPEAT:-1}
 RATE=${BENCH_RATE:-20000}
 LATENCY_CLIENTS=${BENCH_LATENCY_CLIENTS:-100}
+FLOOD_WINDOW=${BENCH_FLOOD_WINDOW:-1024}
 IDLE=${BENCH_IDLE:-10000}
 WARMUP=${BENCH_WARMUP:-3}
 DURATION=${BENCH_DURATION:-10}
@@ -188,6 +190,7 @@ for round in $(seq 1 "$REPEAT"); do
             direct-*) args=(--workload direct --clients "${w#direct-}" --window "$WINDOW") ;;
             fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
             latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
+            flood) args=(--workload flood --clients "$LATENCY_CLIENTS" --rate "$RATE" --flood-window "$FLOOD_WINDOW") ;;
             idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
             *) die "unknown workload $w" ;;
         esac
@@ -201,7 +204,7 @@ done
 {
     echo "# AuraChat vs Redis pub/sub, $DATE"
     echo
-    echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
+    echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; flood window $FLOOD_WINDOW; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
     echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
     echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; Redis $REDIS_VERSION (RESP3, persistence off)"
     echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"

@@ -43,7 +43,7 @@ public final class BenchMain {
     static final class RunCommand implements Callable<Integer> {
         @Option(names = "--target", required = true, description = "aurachat or redis")
         String target;
-        @Option(names = "--workload", required = true, description = "direct, fanout, latency or idle")
+        @Option(names = "--workload", required = true, description = "direct, fanout, latency, flood or idle")
         String workload;
         @Option(names = "--port", required = true, description = "the server's port on 127.0.0.1")
         int port;
@@ -57,8 +57,10 @@ public final class BenchMain {
         int clients;
         @Option(names = "--window", defaultValue = "16", description = "messages in flight per sender. Default: ${DEFAULT-VALUE}")
         int window;
-        @Option(names = "--rate", defaultValue = "20000", description = "offered msg/s (latency). Default: ${DEFAULT-VALUE}")
+        @Option(names = "--rate", defaultValue = "20000", description = "offered msg/s (latency, flood). Default: ${DEFAULT-VALUE}")
         int rate;
+        @Option(names = "--flood-window", defaultValue = "1024", description = "flood: the flooder's messages in flight. Default: ${DEFAULT-VALUE}")
+        int floodWindow;
         @Option(names = "--warmup", defaultValue = "3", description = "seconds before measuring. Default: ${DEFAULT-VALUE}")
         double warmup;
         @Option(names = "--duration", defaultValue = "10", description = "seconds measured. Default: ${DEFAULT-VALUE}")
@@ -87,7 +89,7 @@ public final class BenchMain {
                 settings = Settings.builder(parse(Target.class, target), parse(Workload.class, workload),
                                 new InetSocketAddress(InetAddress.getByName(host), port))
                         .serverPid(pid).targetLabel(label).clients(clients).window(window).rate(rate)
-                        .warmup(seconds(warmup)).duration(seconds(duration)).settle(seconds(settle))
+                        .floodWindow(floodWindow).warmup(seconds(warmup)).duration(seconds(duration)).settle(seconds(settle))
                         .threads(threads).messageLimit(limit).connectConcurrency(connectConcurrency)
                         .timeout(seconds(timeout)).build();
             } catch (IllegalArgumentException e) {

@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * <p>Flow control of the closed-loop workloads: a message is in flight from the moment it is written
  * until its recipient has read it (for fan-out: until every receiver has), and each sender keeps at
  * most {@code window} in flight. The recipient's loop returns the credit, so neither side can outrun
- * the server and nothing is measured that the server did not deliver.
+ * the server and nothing is measured that the server did not deliver. The flood workload's flooder is
+ * such a closed-loop sender (to itself) beside the open-loop pacer of the latency workload.
  */
 public final class Driver implements Codec.Events {
 
@@ -54,8 +55,10 @@ public final class Driver implements Codec.Events {
     private AtomicIntegerArray fanoutSlots = new AtomicIntegerArray(1);
     private int fanoutReceivers;
     private Thread pacer;
-    /** Latency workload: the pacer sends, deliveries return no credit. */
+    /** Latency and flood workloads: the pacer sends, deliveries of its messages return no credit. */
     private volatile boolean openLoop;
+    /** Flood workload: the flooder's index (N, connected last), never the pacer's sender or recipient; -1 otherwise. */
+    private volatile int flooder = -1;
     /** Set by the main thread once the pacer has been joined, so that {@link #pacerSent} is safe to read. */
     private boolean pacerDone;
     private volatile boolean limited;
@@ -103,7 +106,8 @@ public final class Driver implements Codec.Events {
             switch (settings.workload()) {
                 case DIRECT -> closedLoop(r, false);
                 case FANOUT -> closedLoop(r, true);
-                case LATENCY -> latency(r);
+                case LATENCY -> latency(r, false);
+                case FLOOD -> latency(r, true);
                 case IDLE -> idle(r);
             }
         } catch (IllegalStateException e) {
@@ -166,10 +170,24 @@ public final class Driver implements Codec.Events {
         drain(fanout ? n : 1);
     }
 
-    private void latency(Result r) throws IOException, InterruptedException {
+    /**
+     * The pacer's open-loop messages among N clients ({@link #pace}), and with {@code flood} one more client,
+     * the flooder, that sends to itself as fast as the server lets it, with the flood window in flight
+     * ({@link #refill}). The histogram holds the N clients' latencies only; the flooder's deliveries are
+     * counted apart ({@code floodMessagesPerSecond}). With a message limit the pacer and the flooder each
+     * send that many, and the window lasts until both have.
+     */
+    private void latency(Result r, boolean flood) throws IOException, InterruptedException {
         int n = settings.clients();
         r.put("offeredRate", settings.rate()).put("warmupSeconds", settings.warmup().toMillis() / 1000.0);
-        connect(n, i -> clientInbox(i), i -> sendBuffer());
+        if (flood) {
+            r.put("floodWindow", settings.floodWindow());
+            flooder = n;
+            int floodBuffer = Math.max(4096, (settings.floodWindow() + 2) * codec.maxFrame());
+            connect(n + 1, i -> clientInbox(i), i -> i == n ? floodBuffer : sendBuffer());
+        } else {
+            connect(n, i -> clientInbox(i), i -> sendBuffer());
+        }
         expectedReply = settings.target() == Target.REDIS ? 1 : -1;
         long limit = settings.messageLimit() == 0 ? Long.MAX_VALUE : settings.messageLimit();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
@@ -180,12 +198,27 @@ public final class Driver implements Codec.Events {
         openLoop = true;
         pacer = Thread.ofPlatform().name("bench-pacer").unstarted(() -> pace(start, measureFrom, measureUntil, limit));
         pacer.start();
+        if (flood) { // the flooder starts with the pacer's first message
+            limited = settings.messageLimit() > 0;
+            budget.set(settings.messageLimit());
+            sending = true;
+            pause(Duration.ofNanos(start - System.nanoTime()), () -> false);
+            Client f = clients[n];
+            f.loop.schedule(f);
+        }
         pause(Duration.ofNanos(measureFrom - System.nanoTime()), () -> false);
         Window w = Window.open(this);
         pacer.join();
         pacerDone = true;
+        if (flood) { // the pacer has used its limit (or the window is over): wait for the flooder to use its own
+            pause(Duration.ofNanos(measureUntil - System.nanoTime()), () -> !limited || budget.get() <= 0);
+        }
         w.close(this);
+        sending = false;
         w.report(r, "messagesPerSecond");
+        if (flood) {
+            r.put("floodMessagesPerSecond", w.floodRate());
+        }
         r.put("generatorPacerCpuCores", (pacerCpuEnd - pacerCpuStart) / 1e9 / (w.seconds()))
                 .put("pacerLagP99Micros", pacerLag.getValueAtPercentile(99) / 1e3)
                 .put("pacerLagMaxMicros", pacerLag.getMaxValue() / 1e3)
@@ -199,10 +232,12 @@ public final class Driver implements Codec.Events {
      * cannot hold back the senders (no coordinated omission). A message is therefore stamped when it
      * is written, which keeps the generator's own scheduling delays (a shared machine) out of the
      * server's latency; how late the pacer was against its schedule is reported on its own
-     * ({@code pacerLag*}), and so is every time a full socket made it wait ({@code pacerStalls}).
+     * ({@code pacerLag*}), and so is every time a full socket made it wait ({@code pacerStalls}). It uses the
+     * first N clients only: the flood workload's flooder, after them, belongs to its event loop.
      */
     private void pace(long start, long measureFrom, long until, long limit) {
         Client[] all = clients;
+        int n = settings.clients();
         boolean measuring = false;
         double interval = 1e9 / settings.rate();
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
@@ -221,8 +256,8 @@ public final class Driver implements Codec.Events {
                 LockSupport.parkNanos(due - now);
                 continue;
             }
-            Client from = all[(int) (k % all.length)];
-            int to = random.nextInt(all.length - 1);
+            Client from = all[(int) (k % n)];
+            int to = random.nextInt(n - 1);
             if (to >= from.index) {
                 to++;
             }
@@ -244,7 +279,8 @@ public final class Driver implements Codec.Events {
             writeFromPacer(from);
             k++;
         }
-        for (Client c : all) {
+        for (int i = 0; i < n; i++) {
+            Client c = all[i];
             while (c.out.position() > 0 && !c.closing) {
                 writeFromPacer(c);
                 Thread.onSpinWait();
@@ -436,6 +472,7 @@ public final class Driver implements Codec.Events {
         long in = 0;
         long wrong = 0;
         long disorder = 0;
+        long floodDelivered = 0;
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         for (EventLoop loop : loops) { // the loops have stopped: their fields are final now
             sent += loop.sent;
@@ -445,6 +482,7 @@ public final class Driver implements Codec.Events {
             in += loop.checksumIn;
             wrong += loop.wrongRecipient;
             disorder += loop.outOfOrder;
+            floodDelivered += loop.floodDelivered;
             latency.add(loop.latency);
         }
         long perMessage = settings.workload() == Workload.FANOUT ? fanoutReceivers : 1;
@@ -472,6 +510,17 @@ public final class Driver implements Codec.Events {
         if (disorder != 0) {
             r.fail(disorder + " fan-out messages arrived out of order or twice");
         }
+        if (settings.workload() == Workload.FLOOD) {
+            Client f = clients.length > flooder ? clients[flooder] : null;
+            long floodSent = f == null ? 0 : f.nextSequence; // its loop has stopped
+            r.put("floodSent", floodSent).put("floodDelivered", floodDelivered);
+            if (floodSent == 0) {
+                r.fail("the flooder sent nothing");
+            }
+            if (floodDelivered != floodSent) {
+                r.fail("the flooder sent " + floodSent + " messages to itself but received " + floodDelivered);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- events (loop threads)
@@ -498,8 +547,12 @@ public final class Driver implements Codec.Events {
         int to = Payload.recipient(in, at);
         long sequence = Payload.sequence(in, at);
         long stamp = Payload.stamp(in, at);
+        boolean flooded = from == flooder; // the flood workload's flooder's own message, back to it
         loop.delivered++;
-        if (stamp >= recordFrom && stamp < recordUntil) {
+        if (client.index == flooder) {
+            loop.floodDelivered++; // checked against what it sent, so the pacer's messages must not reach it
+        }
+        if (!flooded && stamp >= recordFrom && stamp < recordUntil) { // the histogram is the others' latency
             loop.latency.recordValue(Math.min(Math.max(0, now - stamp), loop.latency.getHighestTrackableValue()));
         }
         Client[] all = clients;
@@ -523,7 +576,7 @@ public final class Driver implements Codec.Events {
             loop.wrongRecipient++;
         }
         loop.checksumIn += checksum(from, sequence);
-        if (!openLoop) {
+        if (!openLoop || flooded) { // the pacer's messages return no credit, the flooder's do
             sender.inFlight.decrementAndGet();
             sender.loop.schedule(sender);
         }
@@ -548,14 +601,18 @@ public final class Driver implements Codec.Events {
         }
     }
 
-    /** Writes as many messages as {@code client}'s window and buffer allow; on its loop's thread. */
+    /**
+     * Writes as many messages as {@code client}'s window and buffer allow; on its loop's thread. The flood
+     * workload's flooder (the only client its loop writes for there) sends to itself, with the flood window.
+     */
     void refill(Client client) {
         if (!sending || !client.ready || client.closing) {
             return;
         }
         EventLoop loop = client.loop;
         ByteBuffer out = client.out;
-        int window = settings.window();
+        boolean flooding = client.index == flooder;
+        int window = flooding ? settings.floodWindow() : settings.window();
         int frame = codec.maxFrame();
         Client[] all = clients;
         boolean fanout = fanoutReceivers > 0;
@@ -568,11 +625,12 @@ public final class Driver implements Codec.Events {
                 fanoutSlots.set((int) (sequence % window), 0);
                 codec.toEveryone(out, client, sequence, System.nanoTime());
             } else {
-                int to = loop.nextInt(all.length - 1);
-                if (to >= client.index) {
-                    to++;
+                Client to = client;
+                if (!flooding) {
+                    int other = loop.nextInt(all.length - 1);
+                    to = all[other >= client.index ? other + 1 : other];
                 }
-                codec.direct(out, client, all[to], sequence, System.nanoTime());
+                codec.direct(out, client, to, sequence, System.nanoTime());
                 loop.checksumOut += checksum(client.index, sequence);
             }
             client.inFlight.incrementAndGet();
@@ -613,6 +671,14 @@ public final class Driver implements Codec.Events {
         long s = 0;
         for (EventLoop loop : loops) {
             s += loop.deliveredCount();
+        }
+        return s;
+    }
+
+    private long floodDelivered() {
+        long s = 0;
+        for (EventLoop loop : loops) {
+            s += loop.floodDeliveredCount();
         }
         return s;
     }
@@ -699,12 +765,14 @@ public final class Driver implements Codec.Events {
         }
     }
 
-    /** The measuring window: delivery counts and CPU times at its start and end. */
+    /** The measuring window: delivery counts (all, and the flooder's) and CPU times at its start and end. */
     private static final class Window {
         long startNanos;
         long endNanos;
         long delivered0;
         long delivered1;
+        long flooded0;
+        long flooded1;
         long serverCpu0;
         long serverCpu1;
         long loopCpu0;
@@ -718,12 +786,14 @@ public final class Driver implements Codec.Events {
             w.loopCpu0 = d.loopCpu();
             w.processCpu0 = processCpu();
             w.delivered0 = d.delivered();
+            w.flooded0 = d.floodDelivered();
             w.startNanos = System.nanoTime();
             return w;
         }
 
         void close(Driver d) {
             delivered1 = d.delivered();
+            flooded1 = d.floodDelivered();
             endNanos = System.nanoTime();
             serverCpu1 = Proc.cpuNanos(d.settings.serverPid());
             loopCpu1 = d.loopCpu();
@@ -734,10 +804,16 @@ public final class Driver implements Codec.Events {
             return (endNanos - startNanos) / 1e9;
         }
 
+        /** The flood workload's flooder's deliveries per second. */
+        double floodRate() {
+            return (flooded1 - flooded0) / seconds();
+        }
+
+        /** The window's length, CPU figures and {@code rateName}: deliveries per second other than the flooder's. */
         void report(Result r, String rateName) {
             double seconds = seconds();
             r.put("measuredSeconds", seconds)
-                    .put(rateName, (delivered1 - delivered0) / seconds);
+                    .put(rateName, (delivered1 - delivered0 - (flooded1 - flooded0)) / seconds);
             if (serverCpu0 >= 0 && serverCpu1 >= 0) {
                 r.put("serverCpuCores", (serverCpu1 - serverCpu0) / 1e9 / seconds);
             }

@@ -44,6 +44,8 @@ final class EventLoop implements Runnable {
     // Counters, written by this loop only.
     long sent;
     long delivered;
+    /** Of {@link #delivered}, those the flood workload's flooder received (in a valid run, its own messages back). */
+    long floodDelivered;
     long replies;
     long joins;
     long checksumOut;
@@ -57,6 +59,7 @@ final class EventLoop implements Runnable {
     // Published copies for other threads.
     private volatile long publishedSent;
     private volatile long publishedDelivered;
+    private volatile long publishedFloodDelivered;
     private volatile long publishedReplies;
     private volatile long publishedJoins;
     private volatile long publishedFailures;
@@ -166,6 +169,7 @@ final class EventLoop implements Runnable {
     private void publish() {
         publishedSent = sent;
         publishedDelivered = delivered;
+        publishedFloodDelivered = floodDelivered;
         publishedReplies = replies;
         publishedJoins = joins;
         publishedFailures = failures;
@@ -177,6 +181,10 @@ final class EventLoop implements Runnable {
 
     long deliveredCount() {
         return publishedDelivered;
+    }
+
+    long floodDeliveredCount() {
+        return publishedFloodDelivered;
     }
 
     long replyCount() {

@@ -38,7 +38,8 @@ public final class Report {
         }
 
         String group() {
-            return str("workload") + "/" + str("clients") + "/" + str("window") + "/" + str("offeredRate");
+            return str("workload") + "/" + str("clients") + "/" + str("window") + "/" + str("offeredRate")
+                    + "/" + str("floodWindow");
         }
     }
 
@@ -125,6 +126,14 @@ public final class Report {
                     row(b, "", "delivered/s", a, r, "messagesPerSecond", 1, Goal.NONE, "");
                     row(b, "", "generator's pacer lag p99, µs", a, r, "pacerLagP99Micros", 1, Goal.NONE, "");
                 }
+                case "flood" -> {
+                    row(b, title, "others' p99 latency, µs", a, r, "p99Micros", 1, Goal.LOWER, "≤ 1.0");
+                    row(b, "", "flooder's messages/s", a, r, "floodMessagesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
+                    row(b, "", "others' p50 latency, µs", a, r, "p50Micros", 1, Goal.NONE, "");
+                    row(b, "", "others' p99.9 latency, µs", a, r, "p999Micros", 1, Goal.NONE, "");
+                    row(b, "", "others' delivered/s", a, r, "messagesPerSecond", 1, Goal.NONE, "");
+                    row(b, "", "generator's pacer lag p99, µs", a, r, "pacerLagP99Micros", 1, Goal.NONE, "");
+                }
                 case "idle" -> {
                     row(b, title, "RSS per connection, KiB (cold)", a, r, "bytesPerConnectionCold", 1024, Goal.KIB4, "≤ 4 KiB");
                     row(b, "", "RSS per connection, KiB (warm, see README)", a, r, "bytesPerConnectionWarm", 1024, Goal.NONE, "");
@@ -184,6 +193,9 @@ public final class Report {
             case "fanout" -> "fan-out 1 → " + n + ", window " + run.str("window");
             case "latency" -> "latency, " + n + " clients, "
                     + String.format(Locale.ROOT, "%,d", (long) run.num("offeredRate")) + " msg/s offered";
+            case "flood" -> "flood, " + n + " clients, "
+                    + String.format(Locale.ROOT, "%,d", (long) run.num("offeredRate")) + " msg/s offered, 1 flooder, window "
+                    + String.format(Locale.ROOT, "%,d", (long) run.num("floodWindow"));
             case "idle" -> "idle, " + n + " connections";
             default -> run.str("workload");
         };

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param serverPid         its process id for memory and CPU figures, or 0 when unknown
  * @param targetLabel       how the results name the server (e.g. {@code Redis 7.0.15}); may be empty
  * @param workload          what to measure
- * @param clients           N: clients (direct, latency), receivers (fan-out) or idle connections
+ * @param clients           N: clients (direct, latency, flood: besides the flooder), receivers (fan-out) or idle connections
  * @param window            messages in flight per sender (direct, fan-out)
- * @param rate              offered messages per second (latency)
+ * @param rate              offered messages per second (latency, flood)
+ * @param floodWindow       messages in flight of the flooder (flood)
  * @param warmup            traffic before the measuring window
  * @param duration          the measuring window
  * @param settle            quiet time before each memory reading (idle)
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param timeout           the longest wait without progress during setup or for the last deliveries
  */
 public record Settings(Target target, InetSocketAddress address, long serverPid, String targetLabel,
-        Workload workload, int clients, int window, int rate, Duration warmup, Duration duration,
+        Workload workload, int clients, int window, int rate, int floodWindow, Duration warmup, Duration duration,
         Duration settle, int threads, long messageLimit, int connectConcurrency, Duration timeout) {
 
     /** A builder with the defaults of a full run (see docs/performance.md). */
@@ -42,6 +43,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         private int clients = 100;
         private int window = 16;
         private int rate = 20_000;
+        private int floodWindow = 1024;
         private Duration warmup = Duration.ofSeconds(3);
         private Duration duration = Duration.ofSeconds(10);
         private Duration settle = Duration.ofSeconds(3);
@@ -64,8 +66,10 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         public Builder clients(int n) { this.clients = n; return this; }
         /** Messages in flight per sender. */
         public Builder window(int w) { this.window = w; return this; }
-        /** Offered messages per second (latency). */
+        /** Offered messages per second (latency, flood). */
         public Builder rate(int r) { this.rate = r; return this; }
+        /** Messages in flight of the flooder (flood). */
+        public Builder floodWindow(int w) { this.floodWindow = w; return this; }
         /** Traffic before the measuring window. */
         public Builder warmup(Duration d) { this.warmup = d; return this; }
         /** The measuring window. */
@@ -91,6 +95,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
             check(clients >= minimum && clients <= 100_000, "clients must be " + minimum + "..100000: " + clients);
             check(window >= 1 && window <= 4096, "window must be 1..4096: " + window);
             check(rate >= 1 && rate <= 10_000_000, "rate must be 1..10000000: " + rate);
+            check(floodWindow >= 1 && floodWindow <= 4096, "flood window must be 1..4096: " + floodWindow);
             check(!warmup.isNegative(), "warmup must not be negative");
             check(duration.isPositive(), "duration must be positive");
             check(!settle.isNegative(), "settle must not be negative");
@@ -101,7 +106,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
             check(address.getAddress() != null && address.getAddress().isLoopbackAddress(),
                     "the benchmark only talks to loopback addresses: " + address);
             return new Settings(target, address, serverPid, targetLabel, workload, clients, window, rate,
-                    warmup, duration, settle, threads, messageLimit, connectConcurrency, timeout);
+                    floodWindow, warmup, duration, settle, threads, messageLimit, connectConcurrency, timeout);
         }
 
         private static void check(boolean ok, String message) {

@@ -8,6 +8,11 @@ public enum Workload {
     FANOUT,
     /** A fixed offered rate of private messages among N clients: one-way latency percentiles. */
     LATENCY,
+    /**
+     * The latency workload among N clients, plus one more client sending private messages to itself with a
+     * large window in flight, as fast as the server lets it: the others' one-way latency and the flooder's messages/s.
+     */
+    FLOOD,
     /** K idle connections: server memory per connection and connect rate. */
     IDLE;
 

@@ -18,10 +18,14 @@ import org.junit.jupiter.api.Test;
 class BrokenServerTest {
 
     private static Result runAgainst(CommandHandler chat) throws Exception {
+        return runAgainst(Workload.DIRECT, chat);
+    }
+
+    private static Result runAgainst(Workload workload, CommandHandler chat) throws Exception {
         ServerConfig config = ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
                 .idleTimeout(Duration.ZERO).command("CHAT", "CHAT <id> <text>", "broken on purpose", chat).build();
         try (ChatServer server = ChatServer.create(config).start()) {
-            Result r = Driver.run(SmokeTest.tiny(Target.AURACHAT, Workload.DIRECT,
+            Result r = Driver.run(SmokeTest.tiny(Target.AURACHAT, workload,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 0)
                     .timeout(Duration.ofSeconds(2)).build());
             SmokeTest.assertNoGeneratorThreads();
@@ -66,5 +70,20 @@ class BrokenServerTest {
         });
         assertFalse(r.verified());
         assertTrue(r.failures().stream().anyMatch(f -> f.contains("delivered")), r::toTable);
+    }
+
+    @Test
+    void lostFloodMessagesFailTheFloodRun() throws Exception {
+        AtomicInteger count = new AtomicInteger();
+        Result r = runAgainst(Workload.FLOOD, ctx -> {
+            var args = ctx.splitArguments(2);
+            ClientId to = ClientId.parse(args.get(0));
+            if (!to.equals(ctx.sender().id()) || count.incrementAndGet() % 10 != 0) { // drops a tenth of the flooder's
+                ctx.send(to, args.get(1));
+            }
+            return Reply.ok();
+        });
+        assertFalse(r.verified());
+        assertTrue(r.failures().stream().anyMatch(f -> f.startsWith("the flooder sent")), r::toTable);
     }
 }

@@ -32,6 +32,19 @@ class ReportTest {
     }
 
     @Test
+    void floodShowsTheOthersLatencyAndTheFloodersRate() {
+        String flood = "\"offeredRate\":20000,\"floodWindow\":1024,";
+        String md = new Report()
+                .add(line("aurachat", "flood", flood + "\"p99Micros\":3000.0,\"floodMessagesPerSecond\":150000.0,\"messagesPerSecond\":20000.0", true))
+                .add(line("redis", "flood", flood + "\"p99Micros\":2000.0,\"floodMessagesPerSecond\":100000.0,\"messagesPerSecond\":20000.0", true))
+                .markdown();
+        assertTrue(md.contains("| flood, 100 clients, 20,000 msg/s offered, 1 flooder, window 1,024 | others' p99 latency, µs"
+                + " | 3,000 | 2,000 | 1.50 | ≤ 1.0 | no |"), md);
+        assertTrue(md.contains("| flooder's messages/s | 150,000 | 100,000 | 1.50 | ≥ 1.0 | yes |"), md);
+        assertTrue(md.contains("| others' delivered/s | 20,000 | 20,000 | 1.00 |  |  |"), md);
+    }
+
+    @Test
     void repeatedRunsAreSummarisedByMedians() {
         Report report = new Report();
         double[][] rounds = {{300_000, 200_000}, {100_000, 250_000}, {500_000, 400_000}};

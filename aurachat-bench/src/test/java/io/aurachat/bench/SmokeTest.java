@@ -84,6 +84,20 @@ class SmokeTest {
         }
 
         @Test
+        void flood() throws Exception {
+            // a flood window below the limit, so that the flooder goes on only as its deliveries return credit
+            Result r = run(tiny(target(), Workload.FLOOD, address(), pid()).floodWindow(16));
+            assertEquals(LIMIT, r.getLong("floodSent"), "the flooder used its limit");
+            assertEquals(LIMIT, r.getLong("floodDelivered"), "the flooder got back its own messages, and only those");
+            assertEquals(2L * LIMIT, r.getLong("sent"), "the pacer's and the flooder's");
+            assertEquals(2L * LIMIT, r.getLong("delivered"));
+            assertEquals(2L * LIMIT, r.getLong("replies"));
+            // the flooder starts with the pacer, so its messages too are stamped inside the window
+            assertEquals(LIMIT, r.getLong("latencySamples"), "the histogram holds the others' messages only");
+            assertTrue(r.get("floodMessagesPerSecond") instanceof Double, r::toJson); // a rate: timing, not checked
+        }
+
+        @Test
         void idle() throws Exception {
             Result r = run(tiny(target(), Workload.IDLE, address(), pid()).clients(50));
             assertTrue(r.get("bytesPerConnectionCold") instanceof Double, r::toJson);
