@@ -1,6 +1,7 @@
 /** The AuraChat reference apps; they use only what io.aurachat.core exports. */
 module io.aurachat.examples {
     requires io.aurachat.core;
+    requires io.aurachat.names.icu;
     requires info.picocli;
     requires org.jline.reader;
     requires org.jline.terminal;

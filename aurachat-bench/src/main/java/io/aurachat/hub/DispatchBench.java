@@ -85,7 +85,7 @@ public class DispatchBench {
         ServerConfig config = ServerConfig.builder().presenceLimit(0).build();
         hub = new Hub(new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
-                List.<LogSink>of(), config.logQueueCapacity(), Clock.systemUTC()));
+                List.<LogSink>of(), config.logQueueCapacity(), Clock.systemUTC(), config.nameRule()));
         hub.start(null);
         peers = new ArrayList<>();
         List<ClientId> ids = new ArrayList<>();

@@ -47,6 +47,10 @@ public final class Client implements Connection {
     private volatile int state = PENDING;
     /** Why it left; set once, before the state becomes LEFT. */
     private volatile LeaveReason closeReason;
+    /** Presence notices skipped because its peer was congested, not yet reported; see {@link #drained()}. */
+    private final java.util.concurrent.atomic.AtomicLong presenceSkipped = new java.util.concurrent.atomic.AtomicLong();
+    /** Its welcome is queued: messages to it may follow. Set once, under the client's lock (Hub.join). */
+    volatile boolean welcomed;
     /** By the server clock, when its last command arrived; written by the dispatcher, read by the idle rule. */
     volatile long lastActivityMillis;
 
@@ -148,6 +152,42 @@ public final class Client implements Connection {
     /** Queues a line for this client; {@code false} if its peer would not take it. */
     boolean send(byte[] line) {
         return peer.send(line);
+    }
+
+    /**
+     * A presence notice: skipped (and counted) while the peer is congested, so that a storm of notices
+     * cannot cut a client that reads; the count goes out as {@code presence-missed} when it has drained.
+     */
+    boolean sendPresence(byte[] line) {
+        if (peer.congested()) {
+            presenceSkipped.incrementAndGet();
+            return false;
+        }
+        return peer.send(line);
+    }
+
+    @Override
+    public void drained() {
+        if (presenceSkipped.get() == 0) {
+            return;
+        }
+        long skipped = presenceSkipped.getAndSet(0);
+        if (skipped > 0 && isJoined()) {
+            peer.send(Wire.presenceMissed(skipped));
+        }
+    }
+
+    /**
+     * Whether a log sink's queue is above its watermark: a transport then stops reading this client (and
+     * every other whose lines add events) until {@link #awaitLog} says it has drained.
+     */
+    public boolean logBacklogged() {
+        return hub.log().backlogged();
+    }
+
+    /** Runs {@code wake} once the log sinks' queues have drained (at once, on this thread, if they have). */
+    public void awaitLog(Runnable wake) {
+        hub.log().await(wake);
     }
 
     // ---------------------------------------------------------------- lines

@@ -9,6 +9,7 @@ import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.NameRule;
 import io.aurachat.transport.Peer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,16 +83,18 @@ public final class Hub {
      * @param logSinks where events go
      * @param logQueueCapacity each sink's queue, in events
      * @param clock the server clock
+     * @param nameRule the server's own name rule, after the built-in ones
      */
     public record Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
             int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
-            int logQueueCapacity, Clock clock) {
+            int logQueueCapacity, Clock clock, NameRule nameRule) {
 
         /** Copies the collections. */
         public Settings {
             Objects.requireNonNull(serverName, "serverName");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(nameRule, "nameRule");
             commands = Map.copyOf(commands);
             logSinks = List.copyOf(logSinks);
         }
@@ -215,9 +217,17 @@ public final class Hub {
         if (log.wants(LogEvent.ClientConnected.class)) {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
         }
-        client.send(Wire.welcome(info, settings.serverName(), settings.idleTimeout(), settings.maxLineLength(),
-                settings.presenceLimit()));
-        clients.put(info.id(), client);
+        byte[] welcome = Wire.welcome(info, settings.serverName(), settings.idleTimeout(), settings.maxLineLength(),
+                settings.presenceLimit());
+        // Registered before the welcome is queued, so that a CHAT to the id the welcome announces finds the
+        // client (a transport may write the welcome before this method returns). A sender that finds the
+        // client registered but not yet welcomed waits on the lock for the welcome (sendMessage), so that the
+        // welcome stays the client's first line. Broadcasts go through the peers, registered after it.
+        synchronized (client) {
+            clients.put(info.id(), client);
+            client.send(welcome);
+            client.welcomed = true;
+        }
         peers.put(info.id(), client.peer);
         if (!client.finishJoining()) {
             // It left while joining (cut as a slow consumer by a storm of notices, or by the shutdown), and
@@ -229,7 +239,7 @@ public final class Hub {
             return false;
         }
         if (clients.size() <= settings.presenceLimit()) {
-            broadcast(Wire.join(info), client);
+            presence(Wire.join(info), client);
         }
         return true;
     }
@@ -247,12 +257,16 @@ public final class Hub {
         logDisconnected(info, reason);
         // The leaver counts: the notice goes out if the server had at most presenceLimit clients with it.
         if (reason != LeaveReason.SERVER_SHUTDOWN && clients.size() < settings.presenceLimit()) {
-            broadcast(Wire.leave(info, reason), client);
+            presence(Wire.leave(info, reason), client);
         }
     }
 
     private void forgetName(ClientInfo info) {
-        names.remove(info.name().toLowerCase(Locale.ROOT), info.id());
+        names.remove(nameKey(info.name()), info.id());
+    }
+
+    private String nameKey(String name) {
+        return settings.nameRule().key(name);
     }
 
     private void logDisconnected(ClientInfo info, LeaveReason reason) {
@@ -299,6 +313,11 @@ public final class Hub {
         if (target == null) {
             return null;
         }
+        if (!target.welcomed) {
+            synchronized (target) {
+                // Joining: registered, and its welcome is being queued; now it is.
+            }
+        }
         ClientInfo sender = from.info();
         target.send(from.messageLine(sender, to, text));
         if (logMessages) {
@@ -329,8 +348,23 @@ public final class Hub {
         return n;
     }
 
+    /**
+     * Queues a presence notice to every joined client but {@code except}, skipping those whose peer is
+     * congested (they are told {@code presence-missed} later): notices may be lost, messages never are.
+     */
+    private void presence(byte[] line, Client except) {
+        for (Client c : clients.values()) {
+            if (c != except) {
+                c.sendPresence(line);
+            }
+        }
+    }
+
     ClientInfo rename(Client client, String name) throws CommandException {
         String problem = Names.problem(name);
+        if (problem == null) {
+            problem = settings.nameRule().problem(name);
+        }
         if (problem != null) {
             throw new CommandException(ErrorCodes.BAD_NAME, problem);
         }
@@ -338,12 +372,12 @@ public final class Hub {
         if (before.name().equals(name)) {
             return before;
         }
-        String key = name.toLowerCase(Locale.ROOT);
+        String key = nameKey(name);
         ClientId holder = names.putIfAbsent(key, client.id);
         if (holder != null && !holder.equals(client.id)) {
             throw new CommandException(ErrorCodes.NAME_TAKEN, "the name '" + name + "' is in use");
         }
-        String oldKey = before.name().toLowerCase(Locale.ROOT);
+        String oldKey = nameKey(before.name());
         if (!oldKey.equals(key)) {
             names.remove(oldKey, client.id);
         }
@@ -354,7 +388,7 @@ public final class Hub {
             return after;
         }
         if (client.isJoined()) {
-            broadcast(Wire.rename(after, before.name()), client);
+            presence(Wire.rename(after, before.name()), client);
         }
         return after;
     }
@@ -376,6 +410,11 @@ public final class Hub {
                 c.close(LeaveReason.IDLE_TIMEOUT, idleBye);
             }
         }
+    }
+
+    /** Called by the server's timer with the idle rule: notices log sinks that have stalled. */
+    public void checkLog() {
+        log.checkStalled(System.nanoTime());
     }
 
     /**

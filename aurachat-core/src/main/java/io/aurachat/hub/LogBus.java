@@ -39,12 +39,21 @@ final class LogBus {
     static final int HOT_POLLS = 50;
 
     private final Clock clock;
+    private final int highWatermark;
+    private final int lowWatermark;
+    /** Whether some sink's queue went above the high watermark and has not drained to the low one. */
+    private volatile boolean backlogged;
+    /** What to run when the queues have drained: transports resuming the clients they stopped reading. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> waiters =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<SinkThread> sinkThreads = new ArrayList<>();
     /** For each kind of event, the sinkThreads of the sinks that accept it (asked once, at start). */
     private final Map<Class<?>, SinkThread[]> byKind = new HashMap<>();
 
     LogBus(List<LogSink> sinks, int capacity, Clock clock) {
         this.clock = clock;
+        this.highWatermark = Math.min(capacity / 2, BACKLOG_EVENTS);
+        this.lowWatermark = highWatermark / 2;
         int n = 0;
         for (LogSink sink : sinks) {
             if (sink != LogSink.NONE) {
@@ -64,6 +73,80 @@ final class LogBus {
     /** Whether any sink accepts events of this kind: when not, callers skip building them. */
     boolean wants(Class<? extends LogEvent> kind) {
         return byKind.get(kind).length > 0;
+    }
+
+    /**
+     * Whether a sink's queue is longer than {@link #BACKLOG_EVENTS} or half its capacity (and has not yet drained
+     * to half of that): transports stop
+     * reading the clients whose lines make events until it has, so that one client flooding at full speed
+     * costs the audit log nothing. Events are then dropped only if a sink stalls (a disk that hangs) while
+     * other events keep coming.
+     */
+    boolean backlogged() {
+        return backlogged;
+    }
+
+    /** Runs {@code wake} when the queues have drained; at once if they have. */
+    void await(Runnable wake) {
+        waiters.add(wake);
+        if (!backlogged) {
+            wakeWaiters();
+        }
+    }
+
+    private void wakeWaiters() {
+        Runnable r;
+        while ((r = waiters.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.error("waking a client after the log drained failed", e);
+            }
+        }
+    }
+
+    /**
+     * A sink queue longer than this (or than half its capacity) holds back clients that pipeline: long enough
+     * to absorb any burst of a client sending a line at a time, short enough that what it keeps alive in the
+     * heap stays small (a full queue of 262,144 events kept G1 busy for hundreds of milliseconds).
+     */
+    static final int BACKLOG_EVENTS = 16_384;
+
+    /** A sink that has taken no batch for this long while backlogged is stalled: it no longer holds clients back. */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * Called by the server's timer: a sink that has not taken a batch for {@link #STALL_NANOS} while its queue is
+     * over the watermark is stalled (a hung disk). Clients are not held back for it any more, and its events are
+     * dropped and counted as before, until it takes a batch again.
+     */
+    void checkStalled(long nowNanos) {
+        if (!backlogged) {
+            return;
+        }
+        boolean any = false;
+        for (SinkThread d : sinkThreads) {
+            if (!d.stalled && d.queue.size() > lowWatermark && nowNanos - d.lastBatchNanos > STALL_NANOS) {
+                d.stalled = true;
+                any = true;
+                LOG.warn("log sink {} has taken no event for {} ms: clients are no longer held back for it, and "
+                        + "what does not fit in its queue is dropped", d.sink, TimeUnit.NANOSECONDS.toMillis(STALL_NANOS));
+            }
+        }
+        if (any) {
+            checkDrained();
+        }
+    }
+
+    /** A sink thread took a batch: if every queue is at most at the low watermark, the backlog is over. */
+    private void checkDrained() {
+        for (SinkThread d : sinkThreads) {
+            if (!d.stalled && d.queue.size() > lowWatermark) {
+                return;
+            }
+        }
+        backlogged = false;
+        wakeWaiters();
     }
 
     /** Queues {@code event} for every sink that accepts its kind. */
@@ -103,6 +186,10 @@ final class LogBus {
         private final AtomicLong dropped = new AtomicLong();
         private final Thread thread;
         private volatile LogEvent last;
+        /** When this sink last took a batch ({@link System#nanoTime}). */
+        volatile long lastBatchNanos = System.nanoTime();
+        /** It took no batch for a long time while backlogged: see {@link #checkStalled}. */
+        volatile boolean stalled;
 
         SinkThread(LogSink sink, int capacity, int index) {
             this.sink = sink;
@@ -125,6 +212,9 @@ final class LogBus {
         void offer(LogEvent event) {
             if (!queue.offer(event) && dropped.getAndIncrement() == 0) {
                 LOG.warn("log sink {} is falling behind: its queue is full and events are being dropped", sink);
+            }
+            if (!backlogged && !stalled && queue.size() > highWatermark) {
+                backlogged = true;
             }
         }
 
@@ -161,6 +251,10 @@ final class LogBus {
                         first = queue.take();
                     }
                     emptyPolls = 0;
+                    lastBatchNanos = System.nanoTime();
+                    if (stalled) {
+                        stalled = false;
+                    }
                     batch.add(first);
                     queue.drainTo(batch, LogSink.MAX_BATCH - 1);
                     long lost = dropped.getAndSet(0);
@@ -176,6 +270,9 @@ final class LogBus {
                     }
                     batch.clear();
                     flushSink();
+                    if (backlogged) {
+                        checkDrained();
+                    }
                 }
             } catch (InterruptedException e) {
                 long lost = dropped.get() + queue.size();

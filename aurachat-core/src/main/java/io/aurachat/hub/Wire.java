@@ -171,6 +171,11 @@ final class Wire {
         });
     }
 
+    /** {@code presence-missed}: this many presence notices were skipped while the client's queue was full. */
+    static byte[] presenceMissed(long skipped) {
+        return object(LineTypes.PRESENCE_MISSED, g -> g.writeNumberProperty(Fields.SKIPPED, skipped));
+    }
+
     /** {@code bye}: the server is closing the connection. */
     static byte[] bye(LeaveReason reason) {
         return object(LineTypes.BYE, g -> g.writeStringProperty(Fields.REASON, reason.wireName()));

@@ -65,6 +65,8 @@ public final class Fields {
     public static final String DESCRIPTION = "description";
     /** {@code Reply.ok(String)}: a short human-readable result. */
     public static final String TEXT = "text";
+    /** {@code presence-missed}: how many notices were skipped. */
+    public static final String SKIPPED = "skipped";
 
     private Fields() {}
 }

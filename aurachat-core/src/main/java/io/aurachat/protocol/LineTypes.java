@@ -17,6 +17,8 @@ public final class LineTypes {
     public static final String LEAVE = "leave";
     /** Another client changed its name. */
     public static final String RENAME = "rename";
+    /** Event: presence notices were skipped while the client's queue was full; {@code LIST} tells who is here. */
+    public static final String PRESENCE_MISSED = "presence-missed";
     /** The server is closing the connection; also the reply to {@code EXIT}. */
     public static final String BYE = "bye";
     /** A command failed; carries an {@link ErrorCodes error code}. */
@@ -33,7 +35,8 @@ public final class LineTypes {
     public static final String PONG = "pong";
 
     /** The types no command's reply may take: the events, and {@code error}. */
-    public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME, BYE, ERROR);
+    public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME,
+            PRESENCE_MISSED, BYE, ERROR);
 
     private LineTypes() {}
 }

@@ -87,7 +87,7 @@ public final class ChatServer implements AutoCloseable {
             if (config.tcpEnabled()) {
                 transport = TcpTransport.bind(started, new TcpTransport.Settings(config.bindAddress(), config.port(),
                         config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
-                        config.shutdownTimeout()));
+                        config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout()));
             }
             started.start(transport == null ? null : transport.address());
             hub = started;
@@ -123,7 +123,7 @@ public final class ChatServer implements AutoCloseable {
     private static Hub.Settings hubSettings(ServerConfig config) {
         return new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
-                config.logSinks(), config.logQueueCapacity(), config.clock());
+                config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule());
     }
 
     /** What discovery replies say: asked for every reply, so the client count is current. */
@@ -157,6 +157,7 @@ public final class ChatServer implements AutoCloseable {
 
     private void sweep() {
         hub.closeIdle();
+        hub.checkLog();
         if (tcp != null) {
             tcp.checkLinger();
         }

@@ -7,6 +7,7 @@ import io.aurachat.command.Command;
 import io.aurachat.command.CommandHandler;
 import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.log.LogSink;
+import io.aurachat.protocol.NameRule;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,8 +33,15 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_LINE_LENGTH = 4096;
     /** The default maximum number of connected clients, {@value}. */
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
-    /** The default limit of bytes queued for one client, {@value} (256 KiB). */
-    public static final int DEFAULT_MAX_OUTBOUND_BYTES = 256 * 1024;
+    /** The default hard limit of bytes queued for one client, {@value} (1 MiB). */
+    public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1024 * 1024;
+    /**
+     * The default soft limit of bytes queued for one client: 0, which means {@code maxOutboundBytes / 16}, at
+     * least 256 (64 KiB with the default hard limit).
+     */
+    public static final int DEFAULT_OUTBOUND_SOFT_LIMIT = 0;
+    /** The default time a client's queue may stay above the soft limit before it is cut: 5 seconds. */
+    public static final Duration DEFAULT_OUTBOUND_SOFT_TIMEOUT = Duration.ofSeconds(5);
     /** The default number of non-command lines in a row after which a client is disconnected, {@value}. */
     public static final int DEFAULT_MAX_CONSECUTIVE_ERRORS = 20;
     /** The default number of clients up to which join and leave notices are sent, {@value}. */
@@ -50,6 +58,10 @@ public final class ServerConfig {
     private final int maxLineLength;
     private final int maxClients;
     private final int maxOutboundBytes;
+    private final int outboundSoftLimit;
+    /** As given to the builder: 0 for the default, which follows maxOutboundBytes. */
+    private final int outboundSoftLimitGiven;
+    private final Duration outboundSoftTimeout;
     private final int maxConsecutiveErrors;
     private final int ioThreads;
     private final int presenceLimit;
@@ -60,6 +72,7 @@ public final class ServerConfig {
     private final Clock clock;
     private final DiscoveryConfig discovery;
     private final boolean tcpEnabled;
+    private final NameRule nameRule;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -69,6 +82,9 @@ public final class ServerConfig {
         this.maxLineLength = b.maxLineLength;
         this.maxClients = b.maxClients;
         this.maxOutboundBytes = b.maxOutboundBytes;
+        this.outboundSoftLimit = b.outboundSoftLimit == 0 ? Math.max(256, b.maxOutboundBytes / 16) : b.outboundSoftLimit;
+        this.outboundSoftLimitGiven = b.outboundSoftLimit;
+        this.outboundSoftTimeout = b.outboundSoftTimeout;
         this.maxConsecutiveErrors = b.maxConsecutiveErrors;
         this.ioThreads = b.ioThreads;
         this.presenceLimit = b.presenceLimit;
@@ -79,6 +95,7 @@ public final class ServerConfig {
         this.clock = b.clock;
         this.discovery = b.discovery;
         this.tcpEnabled = b.tcpEnabled;
+        this.nameRule = b.nameRule;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -96,6 +113,8 @@ public final class ServerConfig {
         b.maxLineLength = maxLineLength;
         b.maxClients = maxClients;
         b.maxOutboundBytes = maxOutboundBytes;
+        b.outboundSoftLimit = outboundSoftLimitGiven;
+        b.outboundSoftTimeout = outboundSoftTimeout;
         b.maxConsecutiveErrors = maxConsecutiveErrors;
         b.ioThreads = ioThreads;
         b.presenceLimit = presenceLimit;
@@ -107,6 +126,7 @@ public final class ServerConfig {
         b.clock = clock;
         b.discovery = discovery;
         b.tcpEnabled = tcpEnabled;
+        b.nameRule = nameRule;
         return b;
     }
 
@@ -141,11 +161,29 @@ public final class ServerConfig {
     }
 
     /**
-     * How many bytes may wait to be written to one client before it is disconnected as a slow consumer.
-     * A single line is always accepted into an empty queue, so one large reply never trips it.
+     * The hard limit of the bytes waiting to be written to one client: a line that would take its queue
+     * beyond it, after the server has tried to write what is queued, disconnects the client as a slow
+     * consumer at once. A single line is always accepted into an empty queue, so one large reply never trips
+     * it. See PROTOCOL.md, <em>Slow clients and back-pressure</em>.
      */
     public int maxOutboundBytes() {
         return maxOutboundBytes;
+    }
+
+    /**
+     * The soft limit of the bytes waiting for one client (the watermark). While a client's queue is above
+     * it: the clients whose lines add to it stop being read until it drains to half of it (back-pressure on
+     * the senders); presence notices for it are skipped (it is told {@code presence-missed} once it has
+     * drained); and if it stays above for {@link #outboundSoftTimeout()}, the client is cut as a slow
+     * consumer. Never above {@link #maxOutboundBytes()}.
+     */
+    public int outboundSoftLimit() {
+        return outboundSoftLimit;
+    }
+
+    /** How long a client's queue may stay above {@link #outboundSoftLimit()} before it is cut. */
+    public Duration outboundSoftTimeout() {
+        return outboundSoftTimeout;
     }
 
     /**
@@ -216,15 +254,24 @@ public final class ServerConfig {
         return tcpEnabled;
     }
 
+    /**
+     * The server's own rule for display names, applied after the built-in ones (PROTOCOL.md, <em>Names</em>);
+     * {@link NameRule#standard()} by default.
+     */
+    public NameRule nameRule() {
+        return nameRule;
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[bind=" + (bindAddress == null ? "*" : bindAddress.getHostAddress())
                 + ", port=" + port + ", name=" + serverName + ", idleTimeout=" + idleTimeout
                 + ", maxLineLength=" + maxLineLength + ", maxClients=" + maxClients
-                + ", maxOutboundBytes=" + maxOutboundBytes + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads + ", presenceLimit=" + presenceLimit
+                + ", maxOutboundBytes=" + maxOutboundBytes + ", outboundSoftLimit=" + outboundSoftLimit
+                + ", outboundSoftTimeout=" + outboundSoftTimeout + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads + ", presenceLimit=" + presenceLimit
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
-                + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + "]";
+                + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -236,6 +283,8 @@ public final class ServerConfig {
         private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
         private int maxClients = DEFAULT_MAX_CLIENTS;
         private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
+        private int outboundSoftLimit = DEFAULT_OUTBOUND_SOFT_LIMIT;
+        private Duration outboundSoftTimeout = DEFAULT_OUTBOUND_SOFT_TIMEOUT;
         private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
@@ -246,6 +295,7 @@ public final class ServerConfig {
         private Clock clock = Clock.systemDefaultZone();
         private DiscoveryConfig discovery = DiscoveryConfig.disabled();
         private boolean tcpEnabled = true;
+        private NameRule nameRule = NameRule.standard();
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -287,9 +337,24 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Bytes that may wait for one client, 1024 to 1 GiB. Default 256 KiB. */
+        /** The hard limit of bytes waiting for one client, 1024 to 1 GiB. Default 1 MiB. */
         public Builder maxOutboundBytes(int bytes) {
             this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The soft limit of bytes waiting for one client, 256 to {@code maxOutboundBytes}; 0 (the default)
+         * for {@code maxOutboundBytes / 16}, at least 256. See {@link ServerConfig#outboundSoftLimit()}.
+         */
+        public Builder outboundSoftLimit(int bytes) {
+            this.outboundSoftLimit = bytes;
+            return this;
+        }
+
+        /** How long a queue may stay above the soft limit, 0 to 10 minutes. Default 5 seconds. */
+        public Builder outboundSoftTimeout(Duration timeout) {
+            this.outboundSoftTimeout = timeout;
             return this;
         }
 
@@ -389,6 +454,15 @@ public final class ServerConfig {
         }
 
         /**
+         * The server's own rule for display names, on top of the built-in ones: which names it refuses
+         * and which names count as the same. See {@link NameRule}.
+         */
+        public Builder nameRule(NameRule rule) {
+            this.nameRule = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
          * Checks every value and makes the configuration.
          *
          * @throws IllegalArgumentException naming the first value out of range
@@ -406,6 +480,12 @@ public final class ServerConfig {
             check(maxClients >= 1 && maxClients <= 1_000_000, "maxClients must be 1 to 1000000: " + maxClients);
             check(maxOutboundBytes >= 1024 && maxOutboundBytes <= 1 << 30,
                     "maxOutboundBytes must be 1024 to 1073741824: " + maxOutboundBytes);
+            check(outboundSoftLimit == 0 || (outboundSoftLimit >= 256 && outboundSoftLimit <= maxOutboundBytes),
+                    "outboundSoftLimit must be 0 (maxOutboundBytes / 16) or 256 to maxOutboundBytes ("
+                            + maxOutboundBytes + "): " + outboundSoftLimit);
+            check(outboundSoftTimeout != null && !outboundSoftTimeout.isNegative()
+                            && outboundSoftTimeout.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "outboundSoftTimeout must be 0 to 10 minutes: " + outboundSoftTimeout);
             check(maxConsecutiveErrors >= 0 && maxConsecutiveErrors <= 1_000_000,
                     "maxConsecutiveErrors must be 0 to 1000000: " + maxConsecutiveErrors);
             check(ioThreads >= 1 && ioThreads <= 256, "ioThreads must be 1 to 256: " + ioThreads);

@@ -36,6 +36,13 @@ final class EventLoop implements Runnable {
     /** False while the loop may be blocked in select: then a new task must wake it. */
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final ArrayList<TcpConnection> dirty = new ArrayList<>();
+    /** Connections that used up their turn with lines left: they go on in the next turn. Loop thread only. */
+    private ArrayList<TcpConnection> continuing = new ArrayList<>();
+    private ArrayList<TcpConnection> continuingNow = new ArrayList<>();
+    /** The connection whose lines this loop is running now, or {@code null}; loop thread only. */
+    TcpConnection reading;
+    /** Whether {@link #writeBuffer} is in use (a write is under way on this thread); loop thread only. */
+    boolean writing;
     private final java.util.function.Consumer<SelectionKey> handler = this::handle;
     private volatile boolean running = true;
     private final java.time.Clock clock;
@@ -114,6 +121,14 @@ final class EventLoop implements Runnable {
         dirty.add(connection);
     }
 
+    /**
+     * {@code connection} used up its lines for this turn: it goes on after every other connection that is
+     * ready now has had its turn. Loop thread only.
+     */
+    void continueLater(TcpConnection connection) {
+        continuing.add(connection);
+    }
+
     @Override
     public void run() {
         while (running) {
@@ -123,7 +138,7 @@ final class EventLoop implements Runnable {
                 batchStarted = false;
                 // The Consumer forms hand each ready key over as epoll reports it, without the
                 // selected-key set (a HashSet insert and removal per ready key per select).
-                if (tasks.isEmpty()) {
+                if (tasks.isEmpty() && continuing.isEmpty()) {
                     selector.select(handler, TimeUnit.SECONDS.toMillis(1));
                 } else {
                     selector.selectNow(handler);
@@ -131,6 +146,7 @@ final class EventLoop implements Runnable {
                 awake.set(true);
                 flushDirty();
                 runTasks();
+                continueReaders();
             } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 // A dead I/O thread would silently hang every connection on it: log and go on.
                 LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
@@ -168,6 +184,31 @@ final class EventLoop implements Runnable {
             LOG.error("connection {} failed", connection, e);
             connection.abort(LeaveReason.DISCONNECTED);
         }
+    }
+
+    /** Gives each connection that used up its last turn its next one. */
+    private void continueReaders() {
+        if (continuing.isEmpty()) {
+            return;
+        }
+        if (!batchStarted) {
+            batchMillis = clock.millis();
+            batchStarted = true;
+        }
+        ArrayList<TcpConnection> now = continuing;
+        continuing = continuingNow;
+        continuingNow = now;
+        for (int i = 0; i < now.size(); i++) {
+            TcpConnection connection = now.get(i);
+            try {
+                connection.continueTurn(this);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.error("connection {} failed", connection, e);
+                connection.abort(LeaveReason.DISCONNECTED);
+            }
+        }
+        now.clear();
+        flushDirty();
     }
 
     private void runTasks() {

@@ -41,11 +41,34 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     static final int OPEN = 0;
     static final int CLOSING = 1;
 
+    /**
+     * The most lines of one connection an I/O thread runs in one turn: after that it serves the other
+     * connections that are ready, and this one goes on in its next turn. A 64 KiB read of short commands is
+     * thousands of lines; without a bound, one pipelining client would hold its loop for all of them.
+     */
+    static final int LINES_PER_TURN = 256;
+
+    /**
+     * While a log sink's queue is backlogged, a connection stops being read once it has run this many lines in
+     * one turn: a client with that much input waiting is pipelining or flooding, and it is the one to slow
+     * down; a client that sends a line at a time is not held back for the log.
+     */
+    static final int LOG_PAUSE_LINES = 32;
+
+    /** Why reading is paused (bits); loop thread only. */
+    private static final int PAUSED_OFFLOADED = 1;
+    private static final int PAUSED_TURN = 2;
+    private static final int PAUSED_BACKLOG = 4;
+
+    /** Set while an offloaded command thread runs this connection's lines: who caused the output. */
+    private static final ThreadLocal<TcpConnection> OFFLOADED_READER = new ThreadLocal<>();
+
     private static final VarHandle STATE;
     private static final VarHandle FLUSH_PENDING;
     private static final VarHandle WRITING;
     private static final VarHandle CHANNEL_CLOSED;
     private static final VarHandle QUEUED_BYTES;
+    private static final VarHandle CROWDED_SINCE;
 
     static {
         try {
@@ -55,6 +78,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             WRITING = lookup.findVarHandle(TcpConnection.class, "writing", boolean.class);
             CHANNEL_CLOSED = lookup.findVarHandle(TcpConnection.class, "channelClosed", boolean.class);
             QUEUED_BYTES = lookup.findVarHandle(TcpConnection.class, "queuedBytes", long.class);
+            CROWDED_SINCE = lookup.findVarHandle(TcpConnection.class, "crowdedSinceNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -74,6 +98,18 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private volatile boolean writing;
     private volatile boolean channelClosed;
     private volatile long queuedBytes;
+    /** When the queue went above the soft limit ({@link System#nanoTime}), or 0 while it is not above it. */
+    private volatile long crowdedSinceNanos;
+    /** Connections paused because their lines crowded this one's queue; guarded by {@code this}. */
+    private java.util.ArrayList<TcpConnection> waiters;
+    private volatile boolean hasWaiters;
+    /** The queue went above the soft limit and has not yet drained to half of it. */
+    private volatile boolean draining;
+    /**
+     * The lines being run crowded a queue (another client's, this one's, a log sink's): reading stops after
+     * this line until it drains. Written by the thread running this connection's lines.
+     */
+    private volatile boolean causedBacklog;
 
     private volatile long closeDeadlineNanos;
     private volatile boolean inputDone;
@@ -88,7 +124,14 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     // Touched on the loop thread only.
     private SelectionKey key;
-    private boolean readPaused;
+    /** Why reading is paused: {@code PAUSED_*} bits, 0 while reading. */
+    private int pausedFor;
+    /** Lines run in this turn. */
+    private int linesThisTurn;
+    /** The last line's command must run off the loop (see {@link #offload}). */
+    private boolean deferred;
+    /** The backlog that paused reading is the log sinks' (not only a recipient's). */
+    private boolean waitsForLog;
 
     TcpConnection(TcpTransport transport, SocketChannel channel, EventLoop loop, String address) {
         this.transport = transport;
@@ -146,8 +189,16 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         }
         if (n < 0) {
             endOfInput();
-        } else if (n > 0 && isOpen() && !decoder.process(buffer.array(), 0, n, this)) {
-            offload();
+        } else if (n > 0 && isOpen()) {
+            linesThisTurn = 0;
+            via.reading = this;
+            boolean done;
+            try {
+                done = decoder.process(buffer.array(), 0, n, this);
+            } finally {
+                via.reading = null;
+            }
+            afterTurn(done);
         }
         // While closing, input is read and dropped until the client closes: closing a socket with
         // unread input would reset the connection and destroy the goodbye.
@@ -156,9 +207,98 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     @Override
     public boolean onLine(String line) {
         EventLoop current = EventLoop.current();
-        return current != null
-                ? client.onLine(line, current.batchMillis(), true)
-                : client.onLine(line, transport.clock().millis(), false);
+        if (current == null) {
+            return client.onLine(line, transport.clock().millis(), false); // an offloaded command thread
+        }
+        if (!client.onLine(line, current.batchMillis(), true)) {
+            deferred = true;
+            return false;
+        }
+        int lines = ++linesThisTurn;
+        if (causedBacklog) {
+            return false;
+        }
+        if (lines >= LOG_PAUSE_LINES && client.logBacklogged()) {
+            causedBacklog = true;
+            waitsForLog = true;
+            return false;
+        }
+        return lines < LINES_PER_TURN;
+    }
+
+    /**
+     * After a turn of lines on the loop: {@code done} if the decoder used up its input. Otherwise it paused
+     * for one of three reasons: a command to run off the loop, a queue that this client's lines crowded, or
+     * the end of its turn.
+     */
+    private void afterTurn(boolean done) {
+        if (deferred) {
+            deferred = false;
+            offload();
+        } else if (causedBacklog) {
+            waitForDrain();
+        } else if (!done) {
+            pause(PAUSED_TURN);
+            loop.continueLater(this);
+        }
+    }
+
+    /** The next turn of a connection that used up its last one; on the loop thread. */
+    void continueTurn(EventLoop via) {
+        if ((pausedFor & PAUSED_TURN) == 0) {
+            return;
+        }
+        pausedFor &= ~PAUSED_TURN;
+        runStash(via);
+    }
+
+    /** Runs the input kept from before a pause, then reads again unless another pause began. */
+    private void runStash(EventLoop via) {
+        if (pausedFor != 0 || !isOpen()) {
+            updateInterest();
+            return;
+        }
+        linesThisTurn = 0;
+        via.reading = this;
+        boolean done;
+        try {
+            done = decoder.resume(this);
+        } finally {
+            via.reading = null;
+        }
+        afterTurn(done);
+        updateInterest();
+    }
+
+    private void pause(int reason) {
+        pausedFor |= reason;
+        updateInterest();
+    }
+
+    /**
+     * This client's lines crowded a queue: stop reading it until the queues it is waiting on drain (each
+     * one that drains resumes it; if another is still crowded, the next line it crowds pauses it again).
+     */
+    private void waitForDrain() {
+        pause(PAUSED_BACKLOG);
+        if (waitsForLog) {
+            waitsForLog = false;
+            client.awaitLog(this::drainedElsewhere);
+        }
+    }
+
+    /** A queue this connection waited on has drained, or its client has gone; from any thread. */
+    private void drainedElsewhere() {
+        loop.execute(this::resumeAfterDrain);
+    }
+
+    private void resumeAfterDrain() {
+        if ((pausedFor & PAUSED_BACKLOG) == 0) {
+            return;
+        }
+        causedBacklog = false;
+        pausedFor &= ~PAUSED_BACKLOG;
+        runStash(loop);
     }
 
     @Override
@@ -186,8 +326,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /** Runs the paused-on command and the input after it on a virtual thread; reading waits. */
     private void offload() {
-        readPaused = true;
-        updateInterest();
+        pause(PAUSED_OFFLOADED);
         try {
             transport.startCommandRunner(this::runOffloaded, client.id());
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -197,6 +336,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     }
 
     private void runOffloaded() {
+        OFFLOADED_READER.set(this);
         try {
             client.runDeferred();
             while (isOpen() && !decoder.resume(this)) {
@@ -206,15 +346,20 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             LOG.error("connection {} failed", this, e);
             abort(LeaveReason.DISCONNECTED);
         } finally {
+            OFFLOADED_READER.remove();
             loop.execute(() -> {
-                readPaused = false;
-                updateInterest();
+                pausedFor &= ~PAUSED_OFFLOADED;
+                if (causedBacklog) {
+                    waitForDrain();
+                } else {
+                    updateInterest();
+                }
             });
         }
     }
 
     private int interest() {
-        return (readPaused || inputDone ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+        return (pausedFor != 0 || inputDone ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
     }
 
     /** Applies the current interest set; on the loop thread. */
@@ -234,14 +379,120 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     private boolean offer(byte[] line) {
         long after = (long) QUEUED_BYTES.getAndAdd(this, (long) line.length) + line.length;
-        if (after > transport.maxOutboundBytes() && after != line.length) {
-            QUEUED_BYTES.getAndAdd(this, (long) -line.length);
-            overflowed();
-            return false;
+        if (after > transport.outboundSoftLimit()) {
+            return offerCrowded(line, after);
         }
         outbound.add(line);
         scheduleFlush();
         return true;
+    }
+
+    /**
+     * A line that takes the queue above the soft limit (its bytes are counted already). Before the client
+     * is judged, what is queued is offered to its socket (when the calling thread is an I/O thread, which
+     * has a write buffer): a client is slow only for bytes it had the chance to take. Beyond the hard limit
+     * it is cut; above the soft limit, whoever's lines are being run now pauses until this queue drains.
+     */
+    private boolean offerCrowded(byte[] line, long after) {
+        EventLoop current = EventLoop.current();
+        boolean canWrite = current != null && !current.writing;
+        if (after > transport.maxOutboundBytes() && after != line.length) {
+            QUEUED_BYTES.getAndAdd(this, (long) -line.length);
+            if (canWrite) {
+                flush(current);
+            }
+            after = (long) QUEUED_BYTES.getAndAdd(this, (long) line.length) + line.length;
+            if (after > transport.maxOutboundBytes() && after != line.length) {
+                QUEUED_BYTES.getAndAdd(this, (long) -line.length);
+                overflowed();
+                return false;
+            }
+        }
+        outbound.add(line);
+        scheduleFlush();
+        if (canWrite && queuedBytes > transport.outboundSoftLimit()) {
+            flush(current);
+        }
+        if (queuedBytes > transport.outboundSoftLimit()) {
+            crowded(current);
+        }
+        return true;
+    }
+
+    /** The queue is above the soft limit after a write was tried: start its clock, hold back its sender. */
+    private void crowded(EventLoop current) {
+        CROWDED_SINCE.compareAndSet(this, 0L, System.nanoTime() | 1L);
+        TcpConnection reader = current != null ? current.reading : OFFLOADED_READER.get();
+        if (reader != null) {
+            reader.causedBacklog = true;
+            synchronized (this) {
+                if (waiters == null) {
+                    waiters = new java.util.ArrayList<>(4);
+                }
+                if (!waiters.contains(reader)) {
+                    waiters.add(reader);
+                }
+                hasWaiters = true;
+            }
+        }
+        draining = true;
+        // The writer may have drained the queue before it could see the flag (it checks the flag after writing):
+        // then it is up to us. Volatile accesses on both sides: one of the two sees the other's write.
+        if (channelClosed || queuedBytes <= transport.outboundSoftLimit() / 2) {
+            wrote();
+            if (channelClosed && hasWaiters) {
+                releaseWaiters(); // it went meanwhile: nothing will drain
+            }
+        }
+    }
+
+    /** Whether the queue is above the soft limit: presence notices skip such a client. */
+    @Override
+    public boolean congested() {
+        return queuedBytes > transport.outboundSoftLimit();
+    }
+
+    /** After a write: the queue's clock stops below the soft limit; below half of it, waiters go on. */
+    private void wrote() {
+        long queued = queuedBytes;
+        int soft = transport.outboundSoftLimit();
+        if (queued <= soft) {
+            if (crowdedSinceNanos != 0) {
+                crowdedSinceNanos = 0;
+            }
+            if (queued <= soft / 2) {
+                draining = false;
+                if (hasWaiters) {
+                    releaseWaiters();
+                }
+                Client c = client;
+                if (c != null) {
+                    c.drained();
+                }
+            }
+        }
+    }
+
+    private void releaseWaiters() {
+        java.util.ArrayList<TcpConnection> released;
+        synchronized (this) {
+            released = waiters;
+            waiters = null;
+            hasWaiters = false;
+        }
+        if (released != null) {
+            for (TcpConnection w : released) {
+                w.drainedElsewhere();
+            }
+        }
+    }
+
+    /** Called by the server's timer: a queue above the soft limit for longer than allowed is cut. */
+    void checkSoftLimit(long nowNanos, long softNanos) {
+        long since = crowdedSinceNanos;
+        if (since != 0 && nowNanos - since >= softNanos && queuedBytes > transport.outboundSoftLimit()) {
+            overflowed();
+        }
     }
 
     private void scheduleFlush() {
@@ -270,13 +521,18 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         FLUSH_PENDING.setVolatile(this, false);
         while (!wantWrite && !channelClosed && WRITING.compareAndSet(this, false, true)) {
             boolean more;
+            via.writing = true;
             try {
                 more = writeOut(via.writeBuffer);
             } catch (IOException e) {
                 abort(LeaveReason.DISCONNECTED);
                 return;
             } finally {
+                via.writing = false;
                 WRITING.setVolatile(this, false);
+            }
+            if (draining) {
+                wrote();
             }
             // A line queued while we held the writer role found it taken and left it to us.
             if (!more && outbound.isEmpty()) {
@@ -467,6 +723,9 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         // A registered channel's descriptor is released when its selector next runs: wake it.
         loop.wakeup();
         outbound.clear();
+        if (hasWaiters) {
+            releaseWaiters(); // nothing will drain now: whoever waited on this client goes on
+        }
         transport.closed(this);
     }
 

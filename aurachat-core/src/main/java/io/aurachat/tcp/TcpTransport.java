@@ -38,6 +38,7 @@ public final class TcpTransport {
     /** How long a closing connection may take to flush its goodbye and see the client close. */
     private static final Duration LINGER = Duration.ofSeconds(2);
     private static final int BACKLOG = 1024;
+    static final int SEND_BUFFER = 64 * 1024;
 
     /**
      * How the transport is set up.
@@ -46,11 +47,15 @@ public final class TcpTransport {
      * @param port the port; 0 for any free one
      * @param ioThreads how many I/O threads
      * @param maxLineLength the longest line accepted, in bytes
-     * @param maxOutboundBytes a client whose queued output exceeds this is cut as a slow consumer
+     * @param maxOutboundBytes the hard limit: a client whose queued output would exceed it, once what is
+     *     queued has been offered to its socket, is cut as a slow consumer
+     * @param outboundSoftLimit the watermark: above it, senders to the client pause, and a client that stays
+     *     above it for {@code outboundSoftTimeout} is cut as a slow consumer
+     * @param outboundSoftTimeout see {@code outboundSoftLimit}
      * @param shutdownTimeout how long a shutdown waits for goodbyes to be written
      */
     public record Settings(InetAddress bindAddress, int port, int ioThreads, int maxLineLength,
-            int maxOutboundBytes, Duration shutdownTimeout) {}
+            int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout) {}
 
     private final Hub hub;
     private final Settings settings;
@@ -115,6 +120,10 @@ public final class TcpTransport {
         return settings.maxOutboundBytes();
     }
 
+    int outboundSoftLimit() {
+        return settings.outboundSoftLimit();
+    }
+
     Clock clock() {
         return hub.clock();
     }
@@ -176,6 +185,7 @@ public final class TcpTransport {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
         String ip = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
         EventLoop loop = loops[nextLoop];
         TcpConnection connection = new TcpConnection(this, channel, loop, ip);
@@ -207,12 +217,18 @@ public final class TcpTransport {
         }
     }
 
-    /** Closes hard every closing connection past its linger deadline; called by the server's timer. */
+    /**
+     * Closes hard every closing connection past its linger deadline, and cuts every open one whose queue has
+     * stayed above the soft limit for the soft timeout; called by the server's timer.
+     */
     public void checkLinger() {
         long now = System.nanoTime();
+        long softNanos = settings.outboundSoftTimeout().toNanos();
         for (TcpConnection c : live) {
             if (!c.isOpen()) {
                 c.checkLinger(now);
+            } else {
+                c.checkSoftLimit(now, softNanos);
             }
         }
     }

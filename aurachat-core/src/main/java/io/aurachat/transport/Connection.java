@@ -45,6 +45,13 @@ public interface Connection {
      */
     void line(String line);
 
+    /**
+     * The peer's queue, {@linkplain Peer#congested() congested} before, has drained (to half of its soft
+     * limit, for the TCP transport). If presence notices were skipped meanwhile, the client is now told
+     * {@code presence-missed}, after which it can {@code LIST}. Any thread; cheap when nothing was skipped.
+     */
+    void drained();
+
     /** The client sent a line longer than the server's {@code maxLineLength}; it was discarded. */
     void lineTooLong();
 

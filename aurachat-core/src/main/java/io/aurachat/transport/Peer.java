@@ -28,6 +28,16 @@ public interface Peer {
     boolean send(byte[] line);
 
     /**
+     * Whether the client's queue is above the peer's soft limit (it is not keeping up for now). The hub skips
+     * presence notices ({@code join}, {@code leave}, {@code rename}) for a congested peer and tells the client
+     * {@code presence-missed} once its connection reports {@link Connection#drained()}. A peer without a
+     * bounded queue is never congested.
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /**
      * Ends the connection: takes no more lines, writes {@code lastLine} (if not {@code null}) after what is
      * queued, then closes. The peer reports the end to its {@link Connection} with {@link
      * Connection#closed} (at once or when it happens), with this reason unless another ended it first.

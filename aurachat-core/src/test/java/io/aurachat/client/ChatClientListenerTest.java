@@ -447,8 +447,10 @@ class ChatClientListenerTest {
 
     @Test
     void aBlockedListenerStopsTheClientReadingUntilTheServerCutsIt() throws Exception {
-        // 64 KiB: the flooder's burst of replies must fit, the blocked client's backlog must not.
-        server.start(b -> b.maxOutboundBytes(64 * 1024));
+        // 64 KiB: the flooder's burst of replies must fit, the blocked client's backlog must not. Above the soft
+        // limit (4 KiB here) the flooder waits for the blocked client, which is cut once it has stayed there for
+        // the soft timeout: short, so that the test does not wait for the default 5 s.
+        server.start(b -> b.maxOutboundBytes(64 * 1024).outboundSoftTimeout(java.time.Duration.ofMillis(200)));
         CountDownLatch release = new CountDownLatch(1);
         RecordingListener hears = new RecordingListener((client, event) -> {
             if (event instanceof Message) {

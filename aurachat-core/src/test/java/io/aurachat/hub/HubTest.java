@@ -374,6 +374,63 @@ class HubTest {
         assertEquals("c1", chat.clients().get(0).name());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"c\uFF11\uFF12", "\uFF43\uFF15", "\u3164", "\u2800", "\u115F\u1160", "\u0301\u0301"})
+    void aNameThatIsAnIdOnceFoldedOrThatRendersBlankIsBadName(String name) {
+        start();
+        List<HarnessClient> c = joined(2);
+
+        c.get(0).send("NAME " + name);
+
+        assertError(c.get(0).takeJson(), "NAME", "bad-name");
+        assertNothingPending(c.get(0), c.get(1));
+    }
+
+    @Test
+    void namesAreUniqueIgnoringCompatibilityForms() {
+        start();
+        List<HarnessClient> c = joined(2);
+        c.get(0).send("NAME Mario");
+        c.get(0).drain();
+        c.get(1).drain();
+
+        c.get(1).send("NAME \uFF2Dario"); // full-width M
+        assertError(c.get(1).takeJson(), "NAME", "name-taken");
+    }
+
+    @Test
+    void aServersOwnNameRuleRefusesAndDecidesWhatCollides() {
+        io.aurachat.protocol.NameRule noBob = new io.aurachat.protocol.NameRule() {
+            @Override
+            public String problem(String name) {
+                return name.toLowerCase(java.util.Locale.ROOT).contains("bob") ? "no Bobs here" : null;
+            }
+
+            @Override
+            public String key(String name) {
+                return name.replace('0', 'o').toLowerCase(java.util.Locale.ROOT);
+            }
+        };
+        start(ServerConfig.builder().nameRule(noBob).build());
+        List<HarnessClient> c = joined(2);
+
+        c.get(0).send("NAME Bobby");
+        Map<String, Object> refused = c.get(0).takeJson();
+        assertError(refused, "NAME", "bad-name");
+        assertEquals("no Bobs here", refused.get("message"));
+
+        c.get(0).send("NAME Otto");
+        c.get(0).drain();
+        c.get(1).drain();
+        c.get(1).send("NAME 0tto");
+        assertError(c.get(1).takeJson(), "NAME", "name-taken");
+
+        c.get(0).send("EXIT");
+        c.get(1).drain();
+        c.get(1).send("NAME 0tto"); // the name is free once its holder has left
+        assertEquals("0tto", c.get(1).takeJson().get("name"));
+    }
+
     @Test
     void aNameOf32CodePointsIsAcceptedAnd33AreNot() {
         start();

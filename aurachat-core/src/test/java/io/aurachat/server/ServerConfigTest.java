@@ -44,7 +44,10 @@ class ServerConfigTest {
         assertEquals(Duration.ofMinutes(2), config.idleTimeout());
         assertEquals(4096, config.maxLineLength());
         assertEquals(10_000, config.maxClients());
-        assertEquals(256 * 1024, config.maxOutboundBytes());
+        assertEquals(1024 * 1024, config.maxOutboundBytes());
+        assertEquals(64 * 1024, config.outboundSoftLimit());
+        assertEquals(java.time.Duration.ofSeconds(5), config.outboundSoftTimeout());
+        assertEquals(io.aurachat.protocol.NameRule.standard(), config.nameRule());
         assertEquals(20, config.maxConsecutiveErrors());
         assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
         assertEquals(1_000, config.presenceLimit());

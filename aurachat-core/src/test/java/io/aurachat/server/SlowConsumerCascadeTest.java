@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.aurachat.log.LogEvent;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.testing.Awaits;
+import io.aurachat.testing.Json;
 import io.aurachat.testing.RawClient;
 import io.aurachat.testing.RecordingLogSink;
 import io.aurachat.testing.TestServer;
@@ -31,29 +32,38 @@ class SlowConsumerCascadeTest {
     @Test
     void aCascadeOfSlowConsumersLeavesTheServerHealthy() throws IOException {
         RecordingLogSink sink = new RecordingLogSink();
-        server.start(b -> b.maxOutboundBytes(1024).presenceLimit(1_000_000).maxClients(DEAF + 10).logSink(sink));
-        // Every connect below must have been accepted and joined: the accept thread survived the cascade.
+        // Notices are skipped for a client whose queue is above the soft limit (256 bytes here), so they no longer
+        // cut anyone: messages do. The deaf clients are cut at the hard limit (1 KiB), or after the soft timeout.
+        server.start(b -> b.maxOutboundBytes(1024).outboundSoftTimeout(Duration.ofMillis(100))
+                .presenceLimit(1_000_000).maxClients(DEAF + 10).logSink(sink));
         List<Socket> deaf = new ArrayList<>();
         for (int i = 0; i < DEAF; i++) {
             deaf.add(server.socket(s -> s.setReceiveBufferSize(1024)));
         }
-        // Every join is a line to every earlier client; their sockets are full, so their queues fill up
-        // and they are cut, and each cut is a leave line to everyone still there, which cuts the next.
-        Awaits.await().until(() -> sink.events(LogEvent.ClientDisconnected.class).size() >= 100);
-        long slow = sink.events(LogEvent.ClientDisconnected.class).stream()
-                .filter(e -> e.reason() == LeaveReason.SLOW_CONSUMER).count();
-        assertEquals(true, slow >= 100, "cut as slow consumers: " + slow);
-
-        // The accept thread joins each of them with a notice to all the others (about 1.1 million lines in
-        // all): seconds on a busy 2-core machine, hence the longer bound.
+        // Every connect above must have been accepted and joined: the accept thread survived the notices.
         Awaits.await().atMost(Duration.ofSeconds(30))
                 .until(() -> sink.events(LogEvent.ClientConnected.class).size() == DEAF);
-        // Those not cut yet would be cut by the next notice; let them all go, then check the server serves.
+        // 400 KB to everyone, in one write: more than any deaf client's socket buffers take, so they are all cut
+        // at about the same time, and each cut is a leave to everyone still there.
+        RawClient talker = server.join();
+        talker.sendAll(java.util.Collections.nCopies(400, "SAY " + "x".repeat(1000)));
+        Awaits.await().atMost(Duration.ofSeconds(30))
+                .until(() -> sink.events(LogEvent.ClientDisconnected.class).size() == DEAF);
+        long slow = sink.events(LogEvent.ClientDisconnected.class).stream()
+                .filter(e -> e.reason() == LeaveReason.SLOW_CONSUMER).count();
+        assertEquals(DEAF, slow, "cut as slow consumers");
+        // The talker was held back while they were crowded, and goes on once they are gone.
+        for (int oks = 0; oks < 400; ) {
+            Json line = talker.take();
+            if (line.type().equals("ok")) {
+                oks++;
+            } else {
+                assertEquals(true, line.type().equals("leave") || line.type().equals("presence-missed"), line::toString);
+            }
+        }
         for (Socket socket : deaf) {
             socket.close();
         }
-        Awaits.await().atMost(Duration.ofSeconds(30))
-                .until(() -> sink.events(LogEvent.ClientDisconnected.class).size() == DEAF);
         RawClient fresh = server.join();
         fresh.assertNothingPending();
     }

@@ -40,7 +40,10 @@ class SlowConsumerTest {
     @Test
     void aClientThatDoesNotReadIsDisconnectedWithoutDelayingAnyoneElse() throws IOException {
         RecordingLogSink sink = new RecordingLogSink();
-        server.start(b -> b.maxOutboundBytes(MAX_OUTBOUND).logSink(sink));
+        // The flooder waits while the deaf client's queue is above the soft limit (MAX_OUTBOUND / 16); the deaf
+        // client is cut once it has stayed there for the soft timeout, short here.
+        server.start(b -> b.maxOutboundBytes(MAX_OUTBOUND).outboundSoftTimeout(java.time.Duration.ofMillis(200))
+                .logSink(sink));
         List<RawClient> c = server.joinAll(3);
         RawClient flooder = c.get(0);
         RawClient bea = c.get(1);

@@ -34,7 +34,8 @@ final class ConfigFile {
     private static final long MAX_BYTES = 1 << 20;
     private static final List<String> SECTIONS = List.of("server", "discovery", "log");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
-            "maxClients", "maxLineLength", "maxOutboundBytes", "presenceLimit", "ioThreads");
+            "maxClients", "maxLineLength", "maxOutboundBytes", "outboundSoftLimit", "outboundSoftTimeoutSeconds",
+            "presenceLimit", "ioThreads");
     private static final List<String> DISCOVERY_KEYS = List.of("enabled", "port", "multicastGroupV4", "multicastGroupV6");
     private static final List<String> LOG_KEYS = List.of("file", "rolloverBytes", "maxFiles");
 
@@ -113,6 +114,8 @@ final class ConfigFile {
                 (int) integer(s, "server.maxClients", 1, 1_000_000, d.server().maxClients()),
                 (int) integer(s, "server.maxLineLength", 64, 1 << 20, d.server().maxLineLength()),
                 (int) integer(s, "server.maxOutboundBytes", 1024, 1 << 30, d.server().maxOutboundBytes()),
+                (int) integer(s, "server.outboundSoftLimit", 0, 1 << 30, d.server().outboundSoftLimit()),
+                (int) integer(s, "server.outboundSoftTimeoutSeconds", 0, 600, d.server().outboundSoftTimeoutSeconds()),
                 (int) integer(s, "server.presenceLimit", 0, 1_000_000, d.server().presenceLimit()),
                 (int) integer(s, "server.ioThreads", 0, 256, d.server().ioThreads()));
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(

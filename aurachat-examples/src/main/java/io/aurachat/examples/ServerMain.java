@@ -4,6 +4,7 @@ import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.examples.ConfigFile.ConfigException;
 import io.aurachat.log.Slf4jLogSink;
 import io.aurachat.log.XmlLogSink;
+import io.aurachat.names.icu.ConfusableNameRule;
 import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
@@ -141,6 +142,8 @@ public final class ServerMain implements Callable<Integer> {
                 maxClients != null ? maxClients : s.maxClients(),
                 maxLineLength != null ? maxLineLength : s.maxLineLength(),
                 s.maxOutboundBytes(),
+                s.outboundSoftLimit(),
+                s.outboundSoftTimeoutSeconds(),
                 s.presenceLimit(),
                 ioThreads != null ? ioThreads : s.ioThreads());
         ServerSettings.Log log = logFile == null ? fromFile.log()
@@ -165,19 +168,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerConfig.Builder builder;
         try {
             settings = settings(out);
-            ServerSettings.Server s = settings.server();
-            builder = ServerConfig.builder()
-                    .bindAddress(s.bindAddress())
-                    .port(s.port())
-                    .serverName(s.name())
-                    .idleTimeout(Duration.ofSeconds(s.idleTimeoutSeconds()))
-                    .maxClients(s.maxClients())
-                    .maxLineLength(s.maxLineLength())
-                    .maxOutboundBytes(s.maxOutboundBytes())
-                    .presenceLimit(s.presenceLimit())
-                    .ioThreads(s.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : s.ioThreads())
-                    .logSink(new Slf4jLogSink())
-                    .discovery(discoveryConfig(settings.discovery()));
+            builder = serverConfig(settings);
             builder.build(); // checks the command-line values before the log file is touched
         } catch (ConfigException | UsageException | IllegalArgumentException e) {
             err.println("aurachat-server: " + e.getMessage());
@@ -245,6 +236,26 @@ public final class ServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The reference server's configuration for these settings, without the XML log (which opens a file). */
+    static ServerConfig.Builder serverConfig(ServerSettings settings) {
+        ServerSettings.Server s = settings.server();
+        return ServerConfig.builder()
+                .bindAddress(s.bindAddress())
+                .port(s.port())
+                .serverName(s.name())
+                .idleTimeout(Duration.ofSeconds(s.idleTimeoutSeconds()))
+                .maxClients(s.maxClients())
+                .maxLineLength(s.maxLineLength())
+                .maxOutboundBytes(s.maxOutboundBytes())
+                .outboundSoftLimit(s.outboundSoftLimit())
+                .outboundSoftTimeout(Duration.ofSeconds(s.outboundSoftTimeoutSeconds()))
+                .presenceLimit(s.presenceLimit())
+                .ioThreads(s.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : s.ioThreads())
+                .logSink(new Slf4jLogSink())
+                .nameRule(new ConfusableNameRule())
+                .discovery(discoveryConfig(settings.discovery()));
     }
 
     private static DiscoveryConfig discoveryConfig(ServerSettings.Discovery d) {

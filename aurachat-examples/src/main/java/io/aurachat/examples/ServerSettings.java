@@ -31,6 +31,8 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
                 new Server(ConfigFile.literal("0.0.0.0"), ServerConfig.DEFAULT_PORT, "AuraChat",
                         (int) ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds(), ServerConfig.DEFAULT_MAX_CLIENTS,
                         ServerConfig.DEFAULT_MAX_LINE_LENGTH, ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES,
+                        ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES / 16,
+                        (int) ServerConfig.DEFAULT_OUTBOUND_SOFT_TIMEOUT.toSeconds(),
                         ServerConfig.DEFAULT_PRESENCE_LIMIT, 0),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), 0, XmlLogSink.DEFAULT_MAX_FILES));
@@ -46,12 +48,15 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
      * @param idleTimeoutSeconds seconds without a command before a client is closed; 0 for never
      * @param maxClients clients connected at once
      * @param maxLineLength the longest command line in bytes
-     * @param maxOutboundBytes bytes waiting for one client before it is cut as a slow consumer
+     * @param maxOutboundBytes the hard limit of bytes waiting for one client (PROTOCOL.md, slow clients)
+     * @param outboundSoftLimit the soft limit of bytes waiting for one client; 0 for maxOutboundBytes / 16
+     * @param outboundSoftTimeoutSeconds how long a client's queue may stay above the soft limit
      * @param presenceLimit most clients for which join and leave notices are sent; 0 for none
      * @param ioThreads I/O threads; 0 for one per processor
      */
     record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
-            int maxLineLength, int maxOutboundBytes, int presenceLimit, int ioThreads) {}
+            int maxLineLength, int maxOutboundBytes, int outboundSoftLimit, int outboundSoftTimeoutSeconds,
+            int presenceLimit, int ioThreads) {}
 
     /**
      * The {@code discovery} section.

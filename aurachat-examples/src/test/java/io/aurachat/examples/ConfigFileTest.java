@@ -72,13 +72,13 @@ class ConfigFileTest {
                 {
                   "server": {"bindAddress": "::1", "port": 0, "name": "Büro 😀", "idleTimeoutSeconds": 0,
                              "maxClients": 1, "maxLineLength": 64, "maxOutboundBytes": 1024, "presenceLimit": 0,
-                             "ioThreads": 3},
+                             "outboundSoftLimit": 512, "outboundSoftTimeoutSeconds": 7, "ioThreads": 3},
                   "discovery": {"enabled": false, "port": 6001, "multicastGroupV4": "224.0.0.251",
                                 "multicastGroupV6": "ff05::1"},
                   "log": {"file": "/var/log/aurachat.xml", "rolloverBytes": 1024, "maxFiles": 1000}
                 }"""));
         assertEquals(new ServerSettings(
-                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 0, 3),
+                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 512, 7, 0, 3),
                 new ServerSettings.Discovery(false, 6001, InetAddress.getByName("224.0.0.251"),
                         InetAddress.getByName("ff05::1")),
                 new ServerSettings.Log(Path.of("/var/log/aurachat.xml"), 1024, 1000)), s);
@@ -93,7 +93,7 @@ class ConfigFileTest {
             {"server": {"port": 99999999999999999999}} | config.json: server.port: must be an integer from 0 to 65535, got 99999999999999999999
             {"server": {"port": null}}               | config.json: server.port: must be an integer from 0 to 65535, got null
             {"server": {"port": [5000]}}             | config.json: server.port: must be an integer from 0 to 65535, got an array
-            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, presenceLimit, ioThreads
+            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads
             {"servers": {}}                          | config.json: servers: unknown key; the sections are server, discovery, log
             {"server": 5000}                         | config.json: server: must be an object { ... }, got 5000
             {"server": {"port": 1, "port": 2}}       | config.json: server.port: given twice
