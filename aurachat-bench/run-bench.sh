@@ -20,6 +20,7 @@
 #   BENCH_RESULTS_DIR   where results go (aurachat-bench/results)
 #   SERVER_JAVA_OPTS    JVM options of the AuraChat server (heap, GC...); default none
 #   SERVER_ARGS         extra options of the AuraChat reference server, e.g. "--io-threads 1"
+#   BENCH_AUDIT_LOG=1   keep the reference server's XML audit log on, as the README's command has it (off by default)
 #   GENERATOR_JAVA_OPTS JVM options of the generator; default none
 #   JAVA_HOME           a JDK 21+ to use; otherwise the newest 21+ under /usr/lib/jvm
 set -euo pipefail
@@ -112,7 +113,17 @@ free_port() { # a port on 127.0.0.1 that nobody listens on right now
 }
 
 SERVER_PORT=""
+# BENCH_AUDIT_LOG=1 keeps the XML audit log on, as the README's command has it (in the work directory, a
+# fresh file per server, deleted with it): what a user gets, against the engine alone.
+if [[ "${BENCH_AUDIT_LOG:-0}" == 1 ]]; then
+    AUDIT_LOG_ARGS="--log-file $WORK_DIR/audit.xml"
+    AUDIT_LOG_LABEL="on"
+else
+    AUDIT_LOG_ARGS="--no-audit-log"
+    AUDIT_LOG_LABEL="off"
+fi
 start_aurachat() {
+    rm -f "$WORK_DIR"/audit*.xml
     local out="$WORK_DIR/aurachat-server.log"
     # The events logger only at WARN: no per-connection console lines (messages are TRACE anyway).
     # --no-discovery: the responder would join its multicast groups on every interface, and membership
@@ -123,7 +134,7 @@ start_aurachat() {
     "$JAVA" $SERVER_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn \
         -cp "$SERVER_CP" io.aurachat.examples.ServerMain --config "$WORK_DIR/defaults.json" \
         --bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients "$MAX_CLIENTS" \
-        --no-discovery --no-audit-log ${SERVER_ARGS:-} >"$out" 2>&1 &
+        --no-discovery $AUDIT_LOG_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
         SERVER_PORT=$(sed -n 's/.* listening on .*TCP port \([0-9]*\)\..*/\1/p' "$out" | head -1)
@@ -206,7 +217,7 @@ done
     echo
     echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; flood window $FLOOD_WINDOW; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
     echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
-    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; Redis $REDIS_VERSION (RESP3, persistence off)"
+    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; audit log $AUDIT_LOG_LABEL; Redis $REDIS_VERSION (RESP3, persistence off)"
     echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"
     echo "- Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; other work skews figures)"
     echo
