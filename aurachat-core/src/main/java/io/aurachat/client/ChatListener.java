@@ -54,6 +54,12 @@ public interface ChatListener {
     default void onRename(ChatClient client, Peer peer, String previousName) {}
 
     /**
+     * The server skipped {@code skipped} join, leave and rename notices while this client was not keeping up
+     * ({@code presence-missed}, PROTOCOL.md); {@link ChatClient#list()} tells who is here now.
+     */
+    default void onPresenceMissed(ChatClient client, long skipped) {}
+
+    /**
      * The connection ended and the {@link ReconnectPolicy} will try to connect again; calls fail with an
      * {@link java.io.IOException} until {@link #onReconnected}.
      *

@@ -320,6 +320,13 @@ final class Link {
                     String previous = text(obj, Fields.PREVIOUS);
                     post(l -> l.onRename(client, p, previous));
                 }
+                case LineTypes.PRESENCE_MISSED -> {
+                    if (!(obj.get(Fields.SKIPPED) instanceof Number n)) {
+                        throw new IllegalArgumentException("no count");
+                    }
+                    long skipped = n.longValue();
+                    post(l -> l.onPresenceMissed(client, skipped));
+                }
                 case LineTypes.BYE -> byeReason = CloseReason.fromBye(text(obj, Fields.REASON));
                 case LineTypes.WELCOME -> throw new ProtocolException("the server sent a second welcome");
                 default -> ChatClient.LOG.debug("ignoring an event of unknown type {}", t);

@@ -29,6 +29,8 @@ final class EventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     /** Read and write chunk: one socket call moves at most this much. */
     static final int IO_BUFFER_SIZE = 64 * 1024;
+    /** How often connections waiting for a crowded recipient are checked for a stalled one. */
+    private static final long BLOCKED_CHECK_MILLIS = 10;
 
     private final Selector selector;
     private final Thread thread;
@@ -39,6 +41,8 @@ final class EventLoop implements Runnable {
     /** Connections that used up their turn with lines left: they go on in the next turn. Loop thread only. */
     private ArrayList<TcpConnection> continuing = new ArrayList<>();
     private ArrayList<TcpConnection> continuingNow = new ArrayList<>();
+    /** Connections paused for a crowded recipient, checked for a stalled one every few ms; loop thread only. */
+    private final ArrayList<TcpConnection> blocked = new ArrayList<>();
     /** The connection whose lines this loop is running now, or {@code null}; loop thread only. */
     TcpConnection reading;
     /** Whether {@link #writeBuffer} is in use (a write is under way on this thread); loop thread only. */
@@ -129,6 +133,13 @@ final class EventLoop implements Runnable {
         continuing.add(connection);
     }
 
+    /** {@code connection} waits for a crowded recipient: check it until it goes on. Loop thread only. */
+    void watchBlocked(TcpConnection connection) {
+        if (!blocked.contains(connection)) {
+            blocked.add(connection);
+        }
+    }
+
     @Override
     public void run() {
         while (running) {
@@ -139,7 +150,7 @@ final class EventLoop implements Runnable {
                 // The Consumer forms hand each ready key over as epoll reports it, without the
                 // selected-key set (a HashSet insert and removal per ready key per select).
                 if (tasks.isEmpty() && continuing.isEmpty()) {
-                    selector.select(handler, TimeUnit.SECONDS.toMillis(1));
+                    selector.select(handler, blocked.isEmpty() ? TimeUnit.SECONDS.toMillis(1) : BLOCKED_CHECK_MILLIS);
                 } else {
                     selector.selectNow(handler);
                 }
@@ -147,6 +158,7 @@ final class EventLoop implements Runnable {
                 flushDirty();
                 runTasks();
                 continueReaders();
+                checkBlocked();
             } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 // A dead I/O thread would silently hang every connection on it: log and go on.
                 LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
@@ -184,6 +196,27 @@ final class EventLoop implements Runnable {
             LOG.error("connection {} failed", connection, e);
             connection.abort(LeaveReason.DISCONNECTED);
         }
+    }
+
+    /** Connections waiting for a recipient that takes nothing go on once it counts as stalled. */
+    private void checkBlocked() {
+        if (blocked.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (int i = blocked.size() - 1; i >= 0; i--) {
+            TcpConnection connection = blocked.get(i);
+            try {
+                if (!connection.checkBlocked(now)) {
+                    blocked.remove(i);
+                }
+            } catch (RuntimeException e) {
+                blocked.remove(i);
+                LOG.error("connection {} failed", connection, e);
+                connection.abort(LeaveReason.DISCONNECTED);
+            }
+        }
+        flushDirty();
     }
 
     /** Gives each connection that used up its last turn its next one. */

@@ -55,6 +55,13 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
      */
     static final int LOG_PAUSE_LINES = 32;
 
+    /**
+     * How long a connection waits for a crowded queue that takes nothing at all: then that client counts as
+     * stalled, nobody waits for it any more (until it drains), and its queue goes on to the hard limit or the
+     * soft timeout. A client that takes bytes, however slowly, is waited for.
+     */
+    static final long STALL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
     /** Why reading is paused (bits); loop thread only. */
     private static final int PAUSED_OFFLOADED = 1;
     private static final int PAUSED_TURN = 2;
@@ -105,6 +112,15 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private volatile boolean hasWaiters;
     /** The queue went above the soft limit and has not yet drained to half of it. */
     private volatile boolean draining;
+    /** Its socket took nothing while others waited for it: nobody waits for it until it has drained. */
+    private volatile boolean stalled;
+    /** Bytes its socket has taken so far; written by the writer only. */
+    private volatile long written;
+    /** The recipient whose queue this connection's last line crowded; loop thread only. */
+    private TcpConnection blockedBy;
+    /** When reading paused for {@code blockedBy}, and how much it had taken then; loop thread only. */
+    private long blockedSinceNanos;
+    private long blockedWritten;
     /**
      * The lines being run crowded a queue (another client's, this one's, a log sink's): reading stops after
      * this line until it drains. Written by the thread running this connection's lines.
@@ -285,6 +301,40 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             waitsForLog = false;
             client.awaitLog(this::drainedElsewhere);
         }
+        TcpConnection r = blockedBy;
+        if (r != null) {
+            blockedSinceNanos = System.nanoTime();
+            blockedWritten = r.written;
+            loop.watchBlocked(this);
+        }
+    }
+
+    /**
+     * Called by the loop while this connection waits for {@code blockedBy}: if that client's socket has taken
+     * nothing for {@link #STALL_NANOS}, it is stalled and this connection goes on.
+     *
+     * @return whether it still waits for a recipient
+     */
+    boolean checkBlocked(long nowNanos) {
+        TcpConnection r = blockedBy;
+        if (r == null || (pausedFor & PAUSED_BACKLOG) == 0) {
+            blockedBy = null;
+            return false;
+        }
+        long w = r.written;
+        if (w != blockedWritten) {
+            blockedWritten = w; // it takes bytes: slow, not stalled
+            blockedSinceNanos = nowNanos;
+            return true;
+        }
+        if (nowNanos - blockedSinceNanos < STALL_NANOS) {
+            return true;
+        }
+        blockedBy = null;
+        r.stalled = true;
+        r.releaseWaiters();
+        resumeAfterDrain();
+        return blockedBy != null; // its next line may have crowded another recipient
     }
 
     /** A queue this connection waited on has drained, or its client has gone; from any thread. */
@@ -296,6 +346,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         if ((pausedFor & PAUSED_BACKLOG) == 0) {
             return;
         }
+        blockedBy = null;
         causedBacklog = false;
         pausedFor &= ~PAUSED_BACKLOG;
         runStash(loop);
@@ -423,8 +474,11 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private void crowded(EventLoop current) {
         CROWDED_SINCE.compareAndSet(this, 0L, System.nanoTime() | 1L);
         TcpConnection reader = current != null ? current.reading : OFFLOADED_READER.get();
-        if (reader != null) {
+        if (reader != null && !stalled) {
             reader.causedBacklog = true;
+            if (current != null) {
+                reader.blockedBy = this;
+            }
             synchronized (this) {
                 if (waiters == null) {
                     waiters = new java.util.ArrayList<>(4);
@@ -462,6 +516,9 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             }
             if (queued <= soft / 2) {
                 draining = false;
+                if (stalled) {
+                    stalled = false;
+                }
                 if (hasWaiters) {
                     releaseWaiters();
                 }
@@ -490,7 +547,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     /** Called by the server's timer: a queue above the soft limit for longer than allowed is cut. */
     void checkSoftLimit(long nowNanos, long softNanos) {
         long since = crowdedSinceNanos;
-        if (since != 0 && nowNanos - since >= softNanos && queuedBytes > transport.outboundSoftLimit()) {
+        // wantWrite: its socket refused bytes, so the queue waits for the client, not for a busy loop to flush it.
+        if (since != 0 && nowNanos - since >= softNanos && wantWrite && queuedBytes > transport.outboundSoftLimit()) {
             overflowed();
         }
     }
@@ -558,6 +616,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             long before = backlog.remaining();
             channel.write(backlog);
             QUEUED_BYTES.getAndAdd(this, backlog.remaining() - before);
+            written += before - backlog.remaining();
             if (backlog.hasRemaining()) {
                 blocked();
                 return false;
@@ -587,6 +646,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             int taken = buffer.remaining();
             channel.write(buffer);
             QUEUED_BYTES.getAndAdd(this, (long) (buffer.remaining() - taken));
+            written += taken - buffer.remaining();
             if (buffer.hasRemaining()) {
                 backlog = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
                 blocked();
@@ -604,6 +664,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         ByteBuffer data = ByteBuffer.wrap(line);
         channel.write(data);
         QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - line.length));
+        written += line.length - data.remaining();
         if (data.hasRemaining()) {
             backlog = data;
             blocked();

@@ -312,6 +312,17 @@ class ChatClientConnectTest {
     }
 
     @Test
+    void presenceMissedReachesTheListenerWithItsCount() throws Exception {
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
+            RecordingListener listener = new RecordingListener();
+            clients.connect(ClientConfig.builder().server(fake.address()).build(), listener);
+            fake.next().send("{\"type\":\"presence-missed\",\"skipped\":12}");
+            assertEquals(12, listener.await(RecordingListener.PresenceMissed.class).skipped());
+            listener.assertGrammar(false);
+        }
+    }
+
+    @Test
     void aLeaveForAnUnknownReasonIsReportedAsDisconnected() throws Exception {
         try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
             RecordingListener listener = new RecordingListener();

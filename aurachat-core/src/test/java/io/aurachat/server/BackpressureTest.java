@@ -181,6 +181,37 @@ class BackpressureTest {
     }
 
     @Test
+    void aFloodCostsTheAuditLogNothing() {
+        // A sink that takes 20 µs an event (a slow disk) and a queue of 1,024 events: without back-pressure, a
+        // burst of 20,000 messages would overflow it at once and the events would be dropped (and counted).
+        AtomicLong messages = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
+        io.aurachat.log.LogSink slow = new io.aurachat.log.LogSink() {
+            @Override
+            public void log(io.aurachat.log.LogEvent event) {
+                if (event instanceof io.aurachat.log.LogEvent.MessageSent) {
+                    messages.incrementAndGet();
+                } else if (event instanceof io.aurachat.log.LogEvent.EventsDropped d) {
+                    dropped.addAndGet(d.count());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            }
+        };
+        server.start(b -> b.logQueueCapacity(1024).logSink(slow));
+        List<RawClient> c = server.joinAll(2);
+        int n = 10_000;
+        c.get(0).sendAll(Collections.nCopies(n, "SAY x"));
+        for (int i = 0; i < n; i++) {
+            c.get(0).take().assertType("ok");
+            c.get(1).take().assertType("message");
+        }
+        io.aurachat.testing.Awaits.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> messages.get() + dropped.get() >= n);
+        assertEquals(0, dropped.get(), "audit events dropped during the flood");
+        assertEquals(n, messages.get());
+    }
+
+    @Test
     void churnFromOneAddressCutsNoReader() throws Exception {
         server.start(b -> b.maxClients(20_000));
         List<Counter> readers = new ArrayList<>();

@@ -57,9 +57,10 @@ class SlowConsumerTest {
         // Bea and Carlo keep chatting with each other, until the deaf client is cut off.
         String payload = "z".repeat(1000);
         Json leave = null;
+        boolean gone = false; // a CHAT to it failed: cut, though the flooder's leave notice may have been skipped
         int round = 0;
         long flooded = 0;
-        while (leave == null) {
+        while (leave == null && !gone) {
             assertTrue(flooded < MAX_FLOOD_BYTES, "a client that never reads was not disconnected after "
                     + flooded + " bytes were sent to it");
             List<String> batch = Collections.nCopies(FLOOD_BATCH, "CHAT " + deafId + " " + round + " " + payload);
@@ -71,11 +72,14 @@ class SlowConsumerTest {
                 Json line = flooder.take();
                 if (line.type().equals("leave")) {
                     leave = line;
+                } else if (line.type().equals("presence-missed")) {
+                    // the flooder's own queue was above the soft limit when the leave went out: skipped, counted
                 } else if (line.type().equals("ok")) {
                     assertEquals(deafId, line.str("to"));
                     replies++;
                 } else {
                     line.assertError("CHAT", "no-such-client"); // sent after the cut
+                    gone = true;
                     replies++;
                 }
             }
@@ -86,8 +90,10 @@ class SlowConsumerTest {
             carlo.send("CHAT " + bea.id() + " carlo-" + round);
         }
 
-        assertEquals(deafId, leave.obj("client").str("id"));
-        assertEquals("slow-consumer", leave.str("reason"));
+        if (leave != null) {
+            assertEquals(deafId, leave.obj("client").str("id"));
+            assertEquals("slow-consumer", leave.str("reason"));
+        }
         assertReceivedEverything(bea, carlo.id(), "carlo-", round, deafId);
         assertReceivedEverything(carlo, bea.id(), "bea-", round, deafId);
         sink.await(LogEvent.ClientDisconnected.class,

@@ -55,6 +55,9 @@ public final class RecordingListener implements ChatListener {
     /** {@code onRename}. */
     public record Rename(Peer peer, String previousName) implements Event {}
 
+    /** {@code onPresenceMissed}. */
+    public record PresenceMissed(long skipped) implements Event {}
+
     /** {@code onDisconnected}. */
     public record Disconnected(CloseReason reason, Throwable cause) implements Event {}
 
@@ -114,6 +117,11 @@ public final class RecordingListener implements ChatListener {
     @Override
     public void onRename(ChatClient client, Peer peer, String previousName) {
         record(client, new Rename(peer, previousName));
+    }
+
+    @Override
+    public void onPresenceMissed(ChatClient client, long skipped) {
+        record(client, new PresenceMissed(skipped));
     }
 
     @Override
@@ -305,6 +313,7 @@ public final class RecordingListener implements ChatListener {
                     case Join j -> 1;
                     case Leave l -> 1;
                     case Rename r -> 1;
+                    case PresenceMissed p -> 1;
                     case Disconnected d -> 2;
                     case Closed c -> 3;
                     default -> fail("callback " + at + " out of order: " + all);

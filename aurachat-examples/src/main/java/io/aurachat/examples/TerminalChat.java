@@ -376,6 +376,11 @@ final class TerminalChat implements ChatListener {
     }
 
     @Override
+    public void onPresenceMissed(ChatClient c, long skipped) {
+        print(ChatFormat.notice(now(), "missed " + skipped + " join/leave notices while catching up; /list shows who is here"));
+    }
+
+    @Override
     public void onClosed(ChatClient c, CloseReason reason, Throwable cause) {
         if (state.get() != State.RUNNING) {
             return; // the person left: EXIT, or the JVM is stopping
