@@ -49,7 +49,7 @@ public final class Client implements Connection {
     private volatile LeaveReason closeReason;
     /** Presence notices skipped because its peer was congested, not yet reported; see {@link #drained()}. */
     private final java.util.concurrent.atomic.AtomicLong presenceSkipped = new java.util.concurrent.atomic.AtomicLong();
-    /** Its welcome is queued: messages to it may follow. Set once, under the client's lock (Hub.join). */
+    /** Its welcome is queued: messages to it may follow. Set once, by Hub.join, right after the welcome. */
     volatile boolean welcomed;
     /** By the server clock, when its last command arrived; written by the dispatcher, read by the idle rule. */
     volatile long lastActivityMillis;

@@ -221,11 +221,12 @@ public final class Hub {
                 settings.presenceLimit());
         // Registered before the welcome is queued, so that a CHAT to the id the welcome announces finds the
         // client (a transport may write the welcome before this method returns). A sender that finds the
-        // client registered but not yet welcomed waits on the lock for the welcome (sendMessage), so that the
-        // welcome stays the client's first line. Broadcasts go through the peers, registered after it.
-        synchronized (client) {
-            clients.put(info.id(), client);
+        // client registered but not yet welcomed waits the few instructions until it is (sendMessage), so
+        // that the welcome stays the client's first line. Broadcasts go through the peers, registered after.
+        clients.put(info.id(), client);
+        try {
             client.send(welcome);
+        } finally {
             client.welcomed = true;
         }
         peers.put(info.id(), client.peer);
@@ -313,10 +314,8 @@ public final class Hub {
         if (target == null) {
             return null;
         }
-        if (!target.welcomed) {
-            synchronized (target) {
-                // Joining: registered, and its welcome is being queued; now it is.
-            }
+        while (!target.welcomed) {
+            Thread.yield(); // joining: registered, its welcome being queued (see join); no lock to pin a thread on
         }
         ClientInfo sender = from.info();
         target.send(from.messageLine(sender, to, text));
