@@ -23,12 +23,20 @@ import org.slf4j.LoggerFactory;
  * and then reading resumes. Either way one client's commands run one at a time, in order. An idle
  * connection holds no thread and no read buffer.
  *
- * <p>Writing: lines are queued as shared, already-encoded byte arrays, from any thread. The queue is
- * bounded in bytes; a client that lets it overflow is closed at once ({@code slow-consumer}) and
- * nobody waits for it. Queuing marks the connection for a flush: on an I/O thread, at the end of the
- * loop's current batch (so many lines for one client go out in one system call); from any other
- * thread, as a task on the owning loop. What the socket does not take stays in a small backlog and
- * is written when the socket becomes writable.
+ * <p>Writing: lines are queued as shared, already-encoded byte arrays, from any thread. Queuing marks the
+ * connection for a flush: on an I/O thread, at the end of the loop's current batch (so many lines for one
+ * client go out in one system call); from any other thread, as a task on the owning loop. What the socket
+ * does not take stays in a small backlog and is written when the socket becomes writable.
+ *
+ * <p>Limits (PROTOCOL.md, <em>Slow clients and back-pressure</em>): a line that takes the queue above the soft
+ * limit is written out at once when the calling thread is an I/O thread; beyond the hard limit after that,
+ * the client is cut ({@code slow-consumer}); still above the soft limit, the connection whose line it was stops
+ * being read until this queue drains to half of it ({@link #crowded}), unless this client is stalled (its socket
+ * took nothing for {@link #STALL_NANOS} while someone waited). A queue above the soft limit for the soft timeout
+ * while the socket refuses bytes is cut by the server's timer ({@link #checkSoftLimit}).
+ *
+ * <p>Reading is also paused after {@link #LINES_PER_TURN} lines (the rest goes on in the loop's next turn), and
+ * for a pipelining client while the log sinks are backlogged.
  *
  * <p>Closing: {@link #close} stops taking lines, queues an optional last line ({@code bye}), flushes
  * and shuts down output; the socket is closed once the client has closed its side too, or when the
@@ -107,9 +115,11 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private volatile long queuedBytes;
     /** When the queue went above the soft limit ({@link System#nanoTime}), or 0 while it is not above it. */
     private volatile long crowdedSinceNanos;
-    /** Connections paused because their lines crowded this one's queue; guarded by {@code this}. */
-    private java.util.ArrayList<TcpConnection> waiters;
-    private volatile boolean hasWaiters;
+    /**
+     * Connections paused because their lines crowded this one's queue; guarded by {@code this}. The lock guards
+     * only list operations (nothing that blocks), so a virtual thread holding it is never pinned for long.
+     */
+    private volatile java.util.ArrayList<TcpConnection> waiters;
     /** The queue went above the soft limit and has not yet drained to half of it. */
     private volatile boolean draining;
     /** Its socket took nothing while others waited for it: nobody waits for it until it has drained. */
@@ -486,7 +496,6 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 if (!waiters.contains(reader)) {
                     waiters.add(reader);
                 }
-                hasWaiters = true;
             }
         }
         draining = true;
@@ -494,7 +503,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         // then it is up to us. Volatile accesses on both sides: one of the two sees the other's write.
         if (channelClosed || queuedBytes <= transport.outboundSoftLimit() / 2) {
             wrote();
-            if (channelClosed && hasWaiters) {
+            if (channelClosed && waiters != null) {
                 releaseWaiters(); // it went meanwhile: nothing will drain
             }
         }
@@ -519,7 +528,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 if (stalled) {
                     stalled = false;
                 }
-                if (hasWaiters) {
+                if (waiters != null) {
                     releaseWaiters();
                 }
                 Client c = client;
@@ -535,7 +544,6 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         synchronized (this) {
             released = waiters;
             waiters = null;
-            hasWaiters = false;
         }
         if (released != null) {
             for (TcpConnection w : released) {
@@ -784,7 +792,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         // A registered channel's descriptor is released when its selector next runs: wake it.
         loop.wakeup();
         outbound.clear();
-        if (hasWaiters) {
+        if (waiters != null) {
             releaseWaiters(); // nothing will drain now: whoever waited on this client goes on
         }
         transport.closed(this);

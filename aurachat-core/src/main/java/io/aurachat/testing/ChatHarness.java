@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A line sent with {@link HarnessClient#send} runs its command on the calling thread, before
  * {@code send} returns, so what it caused (the reply, messages to others) is already queued at each client.
- * Clients' queues are bounded like TCP ones ({@link ServerConfig#maxOutboundBytes()}): a client that lets
- * too much pile up is cut as a slow consumer. The server's clock, idle timeout, client limit, presence
+ * Clients' queues are bounded by the hard limit of TCP ones ({@link ServerConfig#maxOutboundBytes()}): a client
+ * that lets too much pile up is cut as a slow consumer. (A harness client reads nothing by itself, so the soft
+ * limit and its back-pressure, which are about sockets, do not apply to it.) The server's clock, idle timeout, client limit, presence
  * limit and log sinks apply as configured; the TCP listener and discovery are off.
  *
  * <p>Thread-safe. Close it to stop the server (clients get {@code bye server-shutdown}) and its log sinks.
