@@ -128,6 +128,11 @@ public sealed interface LogEvent {
     /**
      * A client's command line was handled by a registered command.
      *
+     * <p>One exception: a built-in {@code CHAT} or {@code SAY} that succeeds is logged as its {@link MessageSent}
+     * alone, which carries everything the command did (sender, recipient, text), when every sink that accepts
+     * this kind also accepts {@code MessageSent}. Otherwise, and when such a command fails, it is logged here
+     * like any other.
+     *
      * @param time when it was handled
      * @param client the sender as it was when the command arrived
      * @param verb the upper-case verb
