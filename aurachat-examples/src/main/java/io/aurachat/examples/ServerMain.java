@@ -62,7 +62,7 @@ public final class ServerMain implements Callable<Integer> {
     Integer maxLineLength;
 
     @Option(names = "--io-threads", paramLabel = "N",
-            description = "I/O threads that read, run built-in commands and write; 0 is one per processor. "
+            description = "I/O threads that read, run built-in commands and write; 0 is half the processors, at least one. "
                     + "Default: from the config file, else 0.")
     Integer ioThreads;
 
@@ -149,7 +149,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings.Log log = logFile == null ? fromFile.log()
                 : new ServerSettings.Log(logFile, fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
-            throw new UsageException("--io-threads must be 0 (one per processor) to 256: " + ioThreads);
+            throw new UsageException("--io-threads must be 0 (the default: half the processors) to 256: " + ioThreads);
         }
         ServerSettings.Discovery d = fromFile.discovery();
         if (discoveryPort != null && (discoveryPort < 0 || discoveryPort > 65_535)) {
@@ -252,7 +252,8 @@ public final class ServerMain implements Callable<Integer> {
                 .outboundSoftLimit(s.outboundSoftLimit())
                 .outboundSoftTimeout(Duration.ofSeconds(s.outboundSoftTimeoutSeconds()))
                 .presenceLimit(s.presenceLimit())
-                .ioThreads(s.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : s.ioThreads())
+                .ioThreads(s.ioThreads() == 0 ? ServerConfig.defaultIoThreads(Runtime.getRuntime().availableProcessors())
+                        : s.ioThreads())
                 .logSink(new Slf4jLogSink())
                 .nameRule(new ConfusableNameRule())
                 .discovery(discoveryConfig(settings.discovery()));

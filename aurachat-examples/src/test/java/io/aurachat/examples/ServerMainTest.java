@@ -125,7 +125,7 @@ class ServerMainTest {
 
         Run threads = run("--io-threads", "257");
         assertEquals(2, threads.exitCode());
-        assertTrue(threads.err().contains("--io-threads must be 0 (one per processor) to 256: 257"), threads.err());
+        assertTrue(threads.err().contains("--io-threads must be 0 (the default: half the processors) to 256: 257"), threads.err());
 
         for (Run run : new Run[] {negative, port, notANumber, udp, threads}) {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
