@@ -43,7 +43,11 @@ public final class BenchMain {
     static final class RunCommand implements Callable<Integer> {
         @Option(names = "--target", required = true, description = "aurachat or redis")
         String target;
-        @Option(names = "--workload", required = true, description = "direct, fanout, latency, flood or idle")
+        @Option(names = "--setup", defaultValue = "", description = "the server's configuration, the report's column"
+                + " (run-bench.sh: shipped or engine for AuraChat). Default: the target's name")
+        String setup;
+        @Option(names = "--workload", required = true, description = "direct, fanout, latency, flood, idle (named clients)"
+                + " or idle-unnamed")
         String workload;
         @Option(names = "--port", required = true, description = "the server's port on 127.0.0.1")
         int port;
@@ -88,7 +92,7 @@ public final class BenchMain {
             try {
                 settings = Settings.builder(parse(Target.class, target), parse(Workload.class, workload),
                                 new InetSocketAddress(InetAddress.getByName(host), port))
-                        .serverPid(pid).targetLabel(label).clients(clients).window(window).rate(rate)
+                        .serverPid(pid).targetLabel(label).setup(setup).clients(clients).window(window).rate(rate)
                         .floodWindow(floodWindow).warmup(seconds(warmup)).duration(seconds(duration)).settle(seconds(settle))
                         .threads(threads).messageLimit(limit).connectConcurrency(connectConcurrency)
                         .timeout(seconds(timeout)).build();
@@ -99,7 +103,7 @@ public final class BenchMain {
             Result result = Driver.run(settings);
             result.put("jdk", Runtime.version().toString());
             PrintWriter o = spec.commandLine().getOut();
-            o.println(settings.workload().wireName() + " against " + settings.target().wireName()
+            o.println(settings.workload().wireName() + " against " + settings.setup()
                     + (label.isEmpty() ? "" : " (" + label + ")") + ":");
             o.print(result.toTable());
             String json = result.toJson();
@@ -118,7 +122,7 @@ public final class BenchMain {
 
         private static <E extends Enum<E>> E parse(Class<E> type, String name) {
             for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(name.replace("-", ""))) {
+                if (e.name().equalsIgnoreCase(name.replace("-", "_")) || e.name().equalsIgnoreCase(name.replace("-", ""))) {
                     return e;
                 }
             }

@@ -48,6 +48,12 @@ final class EventLoop implements Runnable {
     long floodDelivered;
     long replies;
     long joins;
+    /** Presence notices other than joins (idle workloads), by {@link Codec.Notice}. */
+    long leaves;
+    long renames;
+    long presenceMissed;
+    /** Bytes read from all of this loop's sockets. */
+    long received;
     long checksumOut;
     long checksumIn;
     long wrongRecipient;
@@ -62,6 +68,10 @@ final class EventLoop implements Runnable {
     private volatile long publishedFloodDelivered;
     private volatile long publishedReplies;
     private volatile long publishedJoins;
+    private volatile long publishedLeaves;
+    private volatile long publishedRenames;
+    private volatile long publishedPresenceMissed;
+    private volatile long publishedReceived;
     private volatile long publishedFailures;
 
     EventLoop(int id, Codec codec, Driver driver) {
@@ -172,6 +182,10 @@ final class EventLoop implements Runnable {
         publishedFloodDelivered = floodDelivered;
         publishedReplies = replies;
         publishedJoins = joins;
+        publishedLeaves = leaves;
+        publishedRenames = renames;
+        publishedPresenceMissed = presenceMissed;
+        publishedReceived = received;
         publishedFailures = failures;
     }
 
@@ -193,6 +207,22 @@ final class EventLoop implements Runnable {
 
     long joinCount() {
         return publishedJoins;
+    }
+
+    long leaveCount() {
+        return publishedLeaves;
+    }
+
+    long renameCount() {
+        return publishedRenames;
+    }
+
+    long presenceMissedCount() {
+        return publishedPresenceMissed;
+    }
+
+    long receivedBytes() {
+        return publishedReceived;
     }
 
     long failureCount() {
@@ -248,6 +278,7 @@ final class EventLoop implements Runnable {
             lost(client, null);
             return;
         }
+        received += n;
         int end = in.position();
         int done = codec.decode(in, 0, end, client, driver);
         if (done == end) {
