@@ -19,11 +19,12 @@ import picocli.CommandLine.Option;
  * The generator's command line: {@code run} measures one workload against one server and appends its
  * JSON line to a file; {@code report} turns such a file into the comparison table. run-bench.sh drives
  * both; docs/performance.md explains the workloads. {@code jmh-report} makes the table of JMH result
- * files for run-jmh.sh.
+ * files for run-jmh.sh; {@code pom-property} reads a property of the POMs for run-bench.sh.
  */
 @Command(name = "aurachat-bench", mixinStandardHelpOptions = true, version = "AuraChat bench 0.1.0",
         description = "Load generator: AuraChat vs Redis pub/sub.",
-        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class, BenchMain.JmhReportCommand.class})
+        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class, BenchMain.JmhReportCommand.class,
+                BenchMain.PomPropertyCommand.class})
 public final class BenchMain {
 
     private BenchMain() {}
@@ -170,6 +171,31 @@ public final class BenchMain {
                 spec.commandLine().getOut().print(JmhReport.read(results).markdown());
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("aurachat-bench jmh-report: " + results + ": " + e.getMessage());
+                return 1;
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code pom-property}: a property's value from {@code project/properties} of POM files. */
+    @Command(name = "pom-property", mixinStandardHelpOptions = true,
+            description = "Print the value of a property of the first POM that defines it (whitespace collapsed).")
+    static final class PomPropertyCommand implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "e.g. aurachat.server.jvmOptions")
+        String name;
+        @CommandLine.Parameters(index = "1..*", arity = "1..*", paramLabel = "POM", description = "pom.xml files, first wins")
+        List<Path> poms;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                spec.commandLine().getOut().println(PomProperty.value(name, poms));
+            } catch (IllegalArgumentException | IOException e) {
+                spec.commandLine().getErr().println("aurachat-bench pom-property: " + poms + ": " + e.getMessage());
                 return 1;
             }
             spec.commandLine().getOut().flush();

@@ -351,7 +351,6 @@ public final class Driver implements Codec.Events {
         long pid = settings.serverPid();
         long joinsBefore = joins();
         long renamesBefore = renames();
-        long leavesBefore = leaves();
         long missedBefore = presenceMissed();
         long serverCpu0 = Proc.cpuNanos(pid);
         long loopCpu0 = loopCpu();
@@ -380,7 +379,6 @@ public final class Driver implements Codec.Events {
         }
         if (settings.target() == Target.AURACHAT) {
             r.put("renameNotices" + suffix, renames() - renamesBefore)
-                    .put("leaveNotices" + suffix, leaves() - leavesBefore)
                     .put("presenceMissedNotices" + suffix, presenceMissed() - missedBefore);
         }
         return new IdleRound(k / ((ready - t0) / 1e9), q.rssBytes());
@@ -759,14 +757,6 @@ public final class Driver implements Codec.Events {
         long s = 0;
         for (EventLoop loop : loops) {
             s += loop.renameCount();
-        }
-        return s;
-    }
-
-    private long leaves() {
-        long s = 0;
-        for (EventLoop loop : loops) {
-            s += loop.leaveCount();
         }
         return s;
     }

@@ -68,7 +68,6 @@ final class EventLoop implements Runnable {
     private volatile long publishedFloodDelivered;
     private volatile long publishedReplies;
     private volatile long publishedJoins;
-    private volatile long publishedLeaves;
     private volatile long publishedRenames;
     private volatile long publishedPresenceMissed;
     private volatile long publishedReceived;
@@ -182,7 +181,6 @@ final class EventLoop implements Runnable {
         publishedFloodDelivered = floodDelivered;
         publishedReplies = replies;
         publishedJoins = joins;
-        publishedLeaves = leaves;
         publishedRenames = renames;
         publishedPresenceMissed = presenceMissed;
         publishedReceived = received;
@@ -207,10 +205,6 @@ final class EventLoop implements Runnable {
 
     long joinCount() {
         return publishedJoins;
-    }
-
-    long leaveCount() {
-        return publishedLeaves;
     }
 
     long renameCount() {
