@@ -168,6 +168,7 @@ ENGINE_LOGGING="-Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn"
 start_aurachat() { # shipped or engine
     local setup=$1 out="$WORK_DIR/$1-server.log"
     rm -f "$WORK_DIR"/audit*.xml
+    : >"$out" # before the server's shell opens it: the port is read from it at once
     if [[ "$setup" == shipped ]]; then
         # shellcheck disable=SC2086
         "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
