@@ -39,7 +39,8 @@ public final class ServerMain implements Callable<Integer> {
     Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
-            description = "Address to listen on, e.g. 127.0.0.1. Default: from the config file, else 0.0.0.0.")
+            description = "Address to listen on: 0.0.0.0 every IPv4 interface (IPv4 only), 127.0.0.1 this machine "
+                    + "only, :: every interface, IPv4 and IPv6. Default: from the config file, else 0.0.0.0.")
     String bind;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",
