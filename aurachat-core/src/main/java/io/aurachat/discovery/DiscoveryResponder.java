@@ -144,7 +144,7 @@ public final class DiscoveryResponder implements AutoCloseable {
             }
             DiscoveryResponder responder = new DiscoveryResponder(config, announcement, clock, events, v4, v6);
             responder.startThreads();
-            LOG.info("discovery: answering probes on UDP port {} ({})", port, config);
+            LOG.debug("discovery: answering probes on UDP port {} ({})", port, config);
             return responder;
         } catch (IOException | RuntimeException e) {
             closeQuietly(v4);
