@@ -137,7 +137,8 @@ start_aurachat() {
         --no-discovery $AUDIT_LOG_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        SERVER_PORT=$(sed -n 's/.* listening on .*TCP port \([0-9]*\)\..*/\1/p' "$out" | head -1)
+        # The banner's "  Listening on:  127.0.0.1:PORT (TCP, ...)" line.
+        SERVER_PORT=$(sed -n 's/^  Listening on: *[^ ]*:\([0-9]*\) (TCP.*/\1/p' "$out" | head -1)
         [[ -n "$SERVER_PORT" ]] && return
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server did not start"; }
         sleep 0.1
