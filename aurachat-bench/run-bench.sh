@@ -180,7 +180,8 @@ start_aurachat() { # shipped or engine
     fi
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        SERVER_PORT=$(sed -n 's/.* listening on .*TCP port \([0-9]*\)\..*/\1/p' "$out" | head -1)
+        # The banner's "  Listening on:  127.0.0.1:PORT (TCP, ...)" line.
+        SERVER_PORT=$(sed -n 's/^  Listening on: *[^ ]*:\([0-9]*\) (TCP.*/\1/p' "$out" | head -1)
         [[ -n "$SERVER_PORT" ]] && return
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server ($setup) did not start"; }
         sleep 0.1

@@ -202,7 +202,7 @@ public sealed interface LogEvent {
      * @param source the address and port it came from
      * @param bytes the size of the datagram
      * @param reason why it was not answered, a stable lower-case token such as {@code malformed},
-     *     {@code foreign}, {@code too-small} or {@code rate-limited}
+     *     {@code foreign}, {@code too-small}, {@code rate-limited} or {@code unreachable}
      */
     record DiscoveryIgnored(Instant time, InetSocketAddress source, int bytes, String reason)
             implements LogEvent {

@@ -130,7 +130,12 @@ public final class ServerConfig {
         return b;
     }
 
-    /** The address to listen on; {@code null} means every interface. */
+    /**
+     * The address to listen on; {@code null} means every interface, IPv4 and IPv6. The socket is of the
+     * address's family: an IPv4 address ({@code 0.0.0.0}, every IPv4 interface, included) takes IPv4 clients
+     * only; {@code ::} takes IPv4 and IPv6 clients (the JDK's IPv6 sockets are dual-stack); any other IPv6
+     * address, such as {@code ::1}, only clients that reach it. See docs/configuration.md.
+     */
     public InetAddress bindAddress() {
         return bindAddress;
     }
@@ -317,7 +322,11 @@ public final class ServerConfig {
             BuiltinCommands.all().forEach(this::command);
         }
 
-        /** The address to listen on; {@code null} (the default) means every interface. */
+        /**
+         * The address to listen on; {@code null} (the default) means every interface, IPv4 and IPv6. An IPv4
+         * address, {@code 0.0.0.0} included, listens for IPv4 only; {@code ::} for IPv4 and IPv6; see
+         * {@link ServerConfig#bindAddress()}.
+         */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = address;
             return this;

@@ -41,8 +41,8 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
     /**
      * The {@code server} section.
      *
-     * @param bindAddress the address to listen on: {@code 0.0.0.0} is every IPv4 interface, {@code ::}
-     *     every interface
+     * @param bindAddress the address to listen on: {@code 0.0.0.0} is every IPv4 interface (IPv4 clients
+     *     only), {@code ::} every interface, IPv4 and IPv6
      * @param port the TCP port, 0 for any free one
      * @param name the name announced to clients
      * @param idleTimeoutSeconds seconds without a command before a client is closed; 0 for never
