@@ -14,10 +14,18 @@ final class ByteSink extends OutputStream {
     private static final int KEEP_CAPACITY = 1 << 20;
     private static final int INITIAL_CAPACITY = 64 * 1024;
 
-    private byte[] buf = new byte[INITIAL_CAPACITY];
+    private byte[] buf;
     /** The characters of the string being encoded. */
     private char[] chars = new char[256];
     private int count;
+
+    ByteSink() {
+        this(INITIAL_CAPACITY);
+    }
+
+    ByteSink(int capacity) {
+        buf = new byte[capacity];
+    }
 
     @Override
     public void write(int b) {

@@ -153,8 +153,8 @@ final class XmlEvents {
         out.write('\n');
     }
 
-    private static boolean needed(ClientInfo client, String text) {
-        return Escaping.needed(client.name(), client.ip(), text, null);
+    private boolean needed(ClientInfo client, String text) {
+        return clientAttributes(client).escape || text != null && Escaping.needed(text);
     }
 
     private void start(String name, Instant at, boolean escaped) {
@@ -201,10 +201,46 @@ final class XmlEvents {
     }
 
     private void client(ClientInfo client, boolean esc) {
+        if (!esc) {
+            out.writeBytes(clientAttributes(client).bytes);
+            return;
+        }
         ascii("client", client.id().value());
-        attr("name", client.name(), esc);
-        attr("ip", client.ip(), esc);
+        attr("name", client.name(), true);
+        attr("ip", client.ip(), true);
     }
+
+    /**
+     * A client's {@code client}, {@code name} and {@code ip} attributes, encoded, and whether its strings need the
+     * escaped form: every message of a client repeats them, so they are kept in a small cache of the clients seen
+     * last, by identity ({@link ClientInfo} is immutable; a rename makes a new one).
+     */
+    private ClientAttributes clientAttributes(ClientInfo client) {
+        int slot = System.identityHashCode(client) & (CLIENT_CACHE - 1);
+        ClientAttributes cached = clients[slot];
+        if (cached != null && cached.client == client) {
+            return cached;
+        }
+        boolean escape = Escaping.needed(client.name(), client.ip(), null, null);
+        byte[] bytes = NO_BYTES;
+        if (!escape) {
+            ByteSink b = new ByteSink(64);
+            b.attribute("client", client.id().value());
+            b.attribute("name", client.name());
+            b.attribute("ip", client.ip());
+            bytes = b.copy(0, b.size());
+        }
+        ClientAttributes made = new ClientAttributes(client, bytes, escape);
+        clients[slot] = made;
+        return made;
+    }
+
+    private record ClientAttributes(ClientInfo client, byte[] bytes, boolean escape) {}
+
+    /** Slots of the client cache: a power of two. 256 entries of about 100 bytes. */
+    private static final int CLIENT_CACHE = 256;
+    private static final byte[] NO_BYTES = {};
+    private final ClientAttributes[] clients = new ClientAttributes[CLIENT_CACHE];
 
     /** An attribute whose value needs no escaping of XML's characters by construction (ids, wire names). */
     private void ascii(String name, String value) {
@@ -212,8 +248,12 @@ final class XmlEvents {
     }
 
     private void number(String name, long value) {
-        out.attribute(name, Long.toString(value));
+        out.attribute(name, value >= 0 && value < SMALL.length ? SMALL[(int) value] : Long.toString(value));
     }
+
+    /** The text of 0 to 1023: recipient counts and ports are mostly small, and this spares a string per event. */
+    private static final String[] SMALL = java.util.stream.IntStream.range(0, 1024).mapToObj(Integer::toString)
+            .toArray(String[]::new);
 
     private void attr(String name, String value, boolean esc) {
         out.attribute(name, esc ? Escaping.escape(value) : value);
