@@ -246,7 +246,9 @@ public final class ServerMain implements Callable<Integer> {
                 "Answering LAN discovery on UDP port %d: terminal clients on the network find it by themselves.%n",
                 udp.getPort()));
         out.printf("Audit log: %s%n", noAuditLog ? "off (--no-audit-log)" : settings.log().file().toAbsolutePath());
-        out.printf("Chat with it: the terminal client (README.md, Quick start), or  nc %s %d  (then type HELP)%n",
+        out.printf("Chat with it: %s, or  nc %s %d  (then type HELP)%n",
+                home == null ? "the terminal client (README.md, Quick start)"
+                        : "bin/aurachat-chat --host " + host + " --port " + server.port(),
                 host, server.port());
         out.println("Stop it with Ctrl+C: every client gets a goodbye and the audit log is closed.");
         out.flush();
