@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Runs the AuraChat / Redis pub/sub comparison on this machine (docs/performance.md):
-# builds, starts each server fresh on 127.0.0.1 for every workload, runs the generator against it,
-# stops it, and writes aurachat-bench/results/<date>.jsonl (one JSON line per run) and <date>.md
-# (the table with AuraChat / Redis ratios). Everything is configurable through the environment:
+# Runs the AuraChat / Redis pub/sub comparison on this machine (docs/performance.md): builds, then for every
+# workload starts each target fresh on 127.0.0.1, runs the generator against it and stops it, and writes
+# aurachat-bench/results/<date>.jsonl (one JSON line per run) and <date>.md (a table with a column per target and
+# each AuraChat column's ratio to Redis, then CPU per run). The targets, in every workload's turn:
+#
+#   shipped  the reference server as shipped: util/config.json, the XML audit log on (a fresh temp file per server),
+#            SLF4J at its shipped level, and the JVM options of the Maven property aurachat.server.jvmOptions
+#            (aurachat-examples/pom.xml, else the root pom) that the README's command and the start script use;
+#            but --no-discovery (the responder would join multicast groups on the real interfaces) and the
+#            overrides a benchmark needs (--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients)
+#   engine   the routing engine alone: built-in defaults, --no-audit-log, the events logger at WARN, the JVM's
+#            default options (SERVER_JAVA_OPTS only); "aurachat" is another name for it
+#   redis    redis-server from Debian, persistence off, maxclients raised
+#
+# Everything is configurable through the environment:
 #
 #   BENCH_WORKLOADS     which runs, in order (default: "direct-100 direct-1000 fanout-100 fanout-1000 latency flood idle";
-#                       direct-N and fanout-N take any N)
+#                       direct-N and fanout-N take any N; idle's clients set a name, idle-unnamed's do not)
+#   BENCH_TARGETS       which targets, in order (default: "shipped engine redis")
 #   BENCH_REPEAT        rounds of all workloads; the table shows medians and the median per-round ratio (1)
 #   BENCH_WINDOW        messages in flight per sender, direct and fan-out (16)
 #   BENCH_RATE          offered msg/s of the latency and flood workloads (20000)
@@ -13,14 +25,13 @@
 #   BENCH_FLOOD_WINDOW  flood: messages the flooder keeps in flight (1024)
 #   BENCH_IDLE          idle connections (10000)
 #   BENCH_WARMUP / BENCH_DURATION  seconds of warm-up and of measuring per run (3 / 10)
-#   BENCH_SETTLE        idle: quiet seconds before each memory reading (3)
+#   BENCH_SETTLE        idle: seconds the server must stay quiet before each memory reading (3)
+#   BENCH_IDLE_TIMEOUT  idle: the longest wait for the server to go quiet, or for progress while connecting (180)
 #   BENCH_THREADS       generator event-loop threads (1)
-#   BENCH_TARGETS       "aurachat redis" (default) or just one of them
 #   BENCH_SKIP_BUILD=1  use the jars already in aurachat-bench/target
 #   BENCH_RESULTS_DIR   where results go (aurachat-bench/results)
-#   SERVER_JAVA_OPTS    JVM options of the AuraChat server (heap, GC...); default none
-#   SERVER_ARGS         extra options of the AuraChat reference server, e.g. "--io-threads 1"
-#   BENCH_AUDIT_LOG=1   keep the reference server's XML audit log on, as the README's command has it (off by default)
+#   SERVER_JAVA_OPTS    JVM options of both AuraChat targets, after the shipped ones for shipped; default none
+#   SERVER_ARGS         extra options of both AuraChat targets, e.g. "--io-threads 1"
 #   GENERATOR_JAVA_OPTS JVM options of the generator; default none
 #   JAVA_HOME           a JDK 21+ to use; otherwise the newest 21+ under /usr/lib/jvm
 set -euo pipefail
@@ -39,8 +50,23 @@ IDLE=${BENCH_IDLE:-10000}
 WARMUP=${BENCH_WARMUP:-3}
 DURATION=${BENCH_DURATION:-10}
 SETTLE=${BENCH_SETTLE:-3}
+IDLE_TIMEOUT=${BENCH_IDLE_TIMEOUT:-180}
 THREADS=${BENCH_THREADS:-1}
-TARGETS=${BENCH_TARGETS:-"aurachat redis"}
+TARGETS=""
+REQUESTED_TARGETS=${BENCH_TARGETS:-"shipped engine redis"}
+for t in $REQUESTED_TARGETS; do
+    case "$t" in
+        shipped | engine | redis) ;;
+        aurachat) t=engine ;; # its old name: the routing engine, audit log off
+        *) echo "run-bench: unknown target $t (shipped, engine, redis)" >&2; exit 2 ;;
+    esac
+    [[ " $TARGETS " == *" $t "* ]] || TARGETS="${TARGETS:+$TARGETS }$t"
+done
+if [[ -n "${BENCH_AUDIT_LOG:-}" ]]; then
+    echo "run-bench: BENCH_AUDIT_LOG is gone: the shipped target (in BENCH_TARGETS, the default) has the audit log on," \
+        "the engine target has it off, in the same run" >&2
+    exit 2
+fi
 RESULTS_DIR=${BENCH_RESULTS_DIR:-$BENCH/results}
 SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:-}
 GENERATOR_JAVA_OPTS=${GENERATOR_JAVA_OPTS:-}
@@ -102,6 +128,19 @@ GENERATOR_CP="$(ls "$BENCH"/target/aurachat-bench-*.jar | head -1):$BENCH/target
 SERVER_CP="$BENCH/target/lib/server/*"
 [[ -f "${GENERATOR_CP%%:*}" ]] || die "no generator jar; build first"
 
+# ---------------------------------------------------------------- the shipped server's JVM options
+# From the POM property that the README's server command and the distribution's start script apply, read with an
+# XML parser (the generator's pom-property command): aurachat-examples/pom.xml first, then the root pom.
+SHIPPED_POM_OPTS=""
+if [[ " $TARGETS " == *" shipped "* ]]; then
+    # shellcheck disable=SC2086
+    SHIPPED_POM_OPTS=$("$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain pom-property \
+            aurachat.server.jvmOptions "$ROOT/aurachat-examples/pom.xml" "$ROOT/pom.xml") \
+        || die "cannot read the shipped server's JVM options (aurachat.server.jvmOptions) from the POMs"
+fi
+SHIPPED_JAVA_OPTS="$SHIPPED_POM_OPTS${SERVER_JAVA_OPTS:+ $SERVER_JAVA_OPTS}"
+ENGINE_JAVA_OPTS="$SERVER_JAVA_OPTS"
+
 # ---------------------------------------------------------------- servers
 free_port() { # a port on 127.0.0.1 that nobody listens on right now
     local p
@@ -113,36 +152,41 @@ free_port() { # a port on 127.0.0.1 that nobody listens on right now
 }
 
 SERVER_PORT=""
-# BENCH_AUDIT_LOG=1 keeps the XML audit log on, as the README's command has it (in the work directory, a
-# fresh file per server, deleted with it): what a user gets, against the engine alone.
-if [[ "${BENCH_AUDIT_LOG:-0}" == 1 ]]; then
-    AUDIT_LOG_ARGS="--log-file $WORK_DIR/audit.xml"
-    AUDIT_LOG_LABEL="on"
-else
-    AUDIT_LOG_ARGS="--no-audit-log"
-    AUDIT_LOG_LABEL="off"
-fi
-start_aurachat() {
+# What both AuraChat targets need to be measured here: loopback only, a free port, no idle timeout (idle clients
+# send nothing after their name), room for the idle connections, and no discovery: the responder would join its
+# multicast groups on every interface, and membership reports must not leave this machine.
+COMMON_ARGS="--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients $MAX_CLIENTS --no-discovery"
+# shipped: util/config.json as the README's command reads it (from the repository root), the XML audit log in a
+# fresh file of the work directory, SLF4J at its shipped level (INFO: a line per connect and disconnect).
+SHIPPED_CONFIG="util/config.json"
+[[ -f "$ROOT/$SHIPPED_CONFIG" ]] || SHIPPED_CONFIG="(none: built-in defaults)"
+SHIPPED_ARGS="$COMMON_ARGS --log-file $WORK_DIR/audit.xml"
+# engine: the built-in defaults whatever util/config.json says, no audit log (the routing engine is measured, as
+# Redis, which logs no message either), the events logger at WARN (no per-connection lines; messages are TRACE).
+ENGINE_ARGS="--config $WORK_DIR/defaults.json $COMMON_ARGS --no-audit-log"
+ENGINE_LOGGING="-Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn"
+start_aurachat() { # shipped or engine
+    local setup=$1 out="$WORK_DIR/$1-server.log"
     rm -f "$WORK_DIR"/audit*.xml
-    local out="$WORK_DIR/aurachat-server.log"
-    # The events logger only at WARN: no per-connection console lines (messages are TRACE anyway).
-    # --no-discovery: the responder would join its multicast groups on every interface, and membership
-    # reports must not leave this machine. --no-audit-log: the routing engine is measured, as with Redis
-    # (no per-message log); the SLF4J sink stays, at WARN. The built-in defaults apply, whatever
-    # util/config.json says; SERVER_ARGS adds options (e.g. --io-threads 1).
-    # shellcheck disable=SC2086
-    "$JAVA" $SERVER_JAVA_OPTS -Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn \
-        -cp "$SERVER_CP" io.aurachat.examples.ServerMain --config "$WORK_DIR/defaults.json" \
-        --bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients "$MAX_CLIENTS" \
-        --no-discovery $AUDIT_LOG_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
+    : >"$out" # before the server's shell opens it: the port is read from it at once
+    if [[ "$setup" == shipped ]]; then
+        # shellcheck disable=SC2086
+        "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
+            $SHIPPED_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
+    else
+        # shellcheck disable=SC2086
+        "$JAVA" $ENGINE_JAVA_OPTS $ENGINE_LOGGING -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
+            $ENGINE_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
+    fi
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        SERVER_PORT=$(sed -n 's/.* listening on .*TCP port \([0-9]*\)\..*/\1/p' "$out" | head -1)
+        # The banner's "  Listening on:  127.0.0.1:PORT (TCP, ...)" line.
+        SERVER_PORT=$(sed -n 's/^  Listening on: *[^ ]*:\([0-9]*\) (TCP.*/\1/p' "$out" | head -1)
         [[ -n "$SERVER_PORT" ]] && return
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server did not start"; }
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server ($setup) did not start"; }
         sleep 0.1
     done
-    die "the AuraChat server did not say its port within 30 s"
+    die "the AuraChat server ($setup) did not say its port within 30 s"
 }
 
 start_redis() {
@@ -172,18 +216,23 @@ MD="$RESULTS_DIR/$DATE.md"
 FAILED=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-run_one() { # target, then generator options
-    local target=$1 label server_log
+run_one() { # target (shipped, engine, redis), then generator options
+    local target=$1 protocol label server_log
     shift
-    if [[ "$target" == aurachat ]]; then
-        start_aurachat; label="AuraChat on JDK $JDK_VERSION"; server_log="$WORK_DIR/aurachat-server.log"
+    case "$target" in
+        shipped) protocol=aurachat; label="AuraChat as shipped on JDK $JDK_VERSION" ;;
+        engine) protocol=aurachat; label="AuraChat engine on JDK $JDK_VERSION" ;;
+        redis) protocol=redis; label="Redis $REDIS_VERSION" ;;
+    esac
+    if [[ "$protocol" == aurachat ]]; then
+        start_aurachat "$target"; server_log="$WORK_DIR/$target-server.log"
     else
-        start_redis; label="Redis $REDIS_VERSION"; server_log="$WORK_DIR/redis.log"
+        start_redis; server_log="$WORK_DIR/redis.log"
     fi
     log "$target on port $SERVER_PORT (pid $SERVER_PID): $*"
     # shellcheck disable=SC2086
     if ! "$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain run \
-            --target "$target" --port "$SERVER_PORT" --pid "$SERVER_PID" --label "$label" \
+            --target "$protocol" --setup "$target" --port "$SERVER_PORT" --pid "$SERVER_PID" --label "$label" \
             --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" --out "$JSONL" "$@" \
             | grep -v '^{'; then
         FAILED=1
@@ -191,9 +240,12 @@ run_one() { # target, then generator options
         log "$target: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$target-*.server.log"
     fi
     stop_server
+    rm -f "$WORK_DIR"/audit*.xml # a flood's audit log is large
 }
 
-log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; generator threads: $THREADS"
+log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; targets: $TARGETS; generator threads: $THREADS"
+[[ " $TARGETS " == *" shipped "* ]] && log "shipped: JVM options '$SHIPPED_JAVA_OPTS'; $SHIPPED_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
+[[ " $TARGETS " == *" engine "* ]] && log "engine: JVM options '$ENGINE_JAVA_OPTS'; $ENGINE_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
 for round in $(seq 1 "$REPEAT"); do
     [[ "$REPEAT" -gt 1 ]] && log "round $round of $REPEAT"
     for w in $WORKLOADS; do
@@ -202,7 +254,7 @@ for round in $(seq 1 "$REPEAT"); do
             fanout-*) args=(--workload fanout --clients "${w#fanout-}" --window "$WINDOW") ;;
             latency) args=(--workload latency --clients "$LATENCY_CLIENTS" --rate "$RATE") ;;
             flood) args=(--workload flood --clients "$LATENCY_CLIENTS" --rate "$RATE" --flood-window "$FLOOD_WINDOW") ;;
-            idle) args=(--workload idle --clients "$IDLE" --timeout 180) ;;
+            idle | idle-unnamed) args=(--workload "$w" --clients "$IDLE" --timeout "$IDLE_TIMEOUT") ;;
             *) die "unknown workload $w" ;;
         esac
         for t in $TARGETS; do
@@ -215,10 +267,17 @@ done
 {
     echo "# AuraChat vs Redis pub/sub, $DATE"
     echo
-    echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; flood window $FLOOD_WINDOW; idle $IDLE connections; warm-up ${WARMUP} s, measured ${DURATION} s)"
+    echo "- Command: \`aurachat-bench/run-bench.sh\` ($REPEAT round(s); targets: $TARGETS; workloads: $WORKLOADS; window $WINDOW; latency $RATE msg/s among $LATENCY_CLIENTS clients; flood window $FLOOD_WINDOW; idle $IDLE connections, quiet for ${SETTLE} s before each reading; warm-up ${WARMUP} s, measured ${DURATION} s)"
     echo "- Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
-    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'; audit log $AUDIT_LOG_LABEL; Redis $REDIS_VERSION (RESP3, persistence off)"
-    echo "- Generator: $THREADS event-loop thread(s), same JVM and code for both servers; each run against a freshly started server"
+    echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'"
+    for t in $TARGETS; do
+        case "$t" in
+            shipped) echo "- **shipped** (AuraChat as shipped): JVM options \`$SHIPPED_JAVA_OPTS\` (\`aurachat.server.jvmOptions\` from the POM, then SERVER_JAVA_OPTS); config $SHIPPED_CONFIG; XML audit log on (a fresh file per server); SLF4J as shipped (INFO); \`${SHIPPED_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`. Discovery is off (\`--no-discovery\`): its responder would join multicast groups on the machine's real interfaces, which a benchmark here must not do" ;;
+            engine) echo "- **engine** (AuraChat, routing engine only): JVM options \`${ENGINE_JAVA_OPTS:-none}\` (SERVER_JAVA_OPTS only, else the JVM's defaults); built-in defaults; no audit log; events logger at WARN; \`${ENGINE_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`" ;;
+            redis) echo "- **redis**: Redis $REDIS_VERSION (RESP3, persistence off, maxclients $MAX_CLIENTS); the idle workload's clients name themselves with CLIENT SETNAME" ;;
+        esac
+    done
+    echo "- Generator: $THREADS event-loop thread(s), same JVM and code for every target; each run against a freshly started server"
     echo "- Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; other work skews figures)"
     echo
     # shellcheck disable=SC2086

@@ -19,6 +19,7 @@ final class AuraChatCodec implements Codec {
     // Spelled from the protocol's vocabulary, as the server's encoder and the Java client spell it.
     private static final byte[] CHAT = ascii(Verbs.CHAT + " ");
     private static final byte[] SAY = ascii(Verbs.SAY + " ");
+    private static final byte[] NAME = ascii(Verbs.NAME + " ");
     private static final byte[] TYPE = ascii(quoted(Fields.TYPE) + ":\"");
     private static final byte[] TEXT = ascii("," + quoted(Fields.MESSAGE) + ":\"");
     private static final byte[] ID = ascii(quoted(Fields.ID) + ":\"");
@@ -31,6 +32,8 @@ final class AuraChatCodec implements Codec {
     private static final byte LEAVE = first(LineTypes.LEAVE);
     private static final byte RENAME = first(LineTypes.RENAME);
     private static final byte WELCOME = first(LineTypes.WELCOME);
+    /** presence-missed shares its first letter with pong: the second tells them apart. */
+    private static final byte PONG_SECOND = (byte) LineTypes.PONG.charAt(1);
 
     static {
         java.util.Set<Byte> distinct = new java.util.HashSet<>();
@@ -39,6 +42,9 @@ final class AuraChatCodec implements Codec {
             if (!distinct.add(first(t))) {
                 throw new ExceptionInInitializerError("two line types start with '" + t.charAt(0) + "'");
             }
+        }
+        if (first(LineTypes.PRESENCE_MISSED) != PONG || LineTypes.PRESENCE_MISSED.charAt(1) == PONG_SECOND) {
+            throw new ExceptionInInitializerError("presence-missed and pong are no longer told apart by their second letter");
         }
     }
 
@@ -59,6 +65,11 @@ final class AuraChatCodec implements Codec {
     @Override
     public void handshake(Client client, ByteBuffer out) {
         // The server speaks first (welcome).
+    }
+
+    @Override
+    public void name(ByteBuffer out, Client client) {
+        out.put(NAME).put(client.name()).put((byte) '\n');
     }
 
     @Override
@@ -137,11 +148,17 @@ final class AuraChatCodec implements Codec {
             message(in, start, end, client, events);
         } else if (t == JOIN) {
             events.joined(client);
-        } else if (t == OK || t == PONG) {
+        } else if (t == OK || (t == PONG && type + 1 < end && in.get(type + 1) == PONG_SECOND)) {
             events.reply(client, 0);
         } else if (t == WELCOME) {
             welcome(in, start, end, client, events);
-        } else if (t != LEAVE && t != RENAME) { // leave, rename: other clients' business
+        } else if (t == LEAVE) { // leave, rename: other clients' business, counted
+            events.notice(client, Notice.LEAVE);
+        } else if (t == RENAME) {
+            events.notice(client, Notice.RENAME);
+        } else if (t == PONG) {
+            events.notice(client, Notice.PRESENCE_MISSED);
+        } else {
             events.failure(client, text(in, start, end)); // error, bye, or anything unasked for
         }
     }

@@ -19,11 +19,12 @@ import picocli.CommandLine.Option;
  * The generator's command line: {@code run} measures one workload against one server and appends its
  * JSON line to a file; {@code report} turns such a file into the comparison table. run-bench.sh drives
  * both; docs/performance.md explains the workloads. {@code jmh-report} makes the table of JMH result
- * files for run-jmh.sh.
+ * files for run-jmh.sh; {@code pom-property} reads a property of the POMs for run-bench.sh.
  */
 @Command(name = "aurachat-bench", mixinStandardHelpOptions = true, version = "AuraChat bench 0.1.0",
         description = "Load generator: AuraChat vs Redis pub/sub.",
-        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class, BenchMain.JmhReportCommand.class})
+        subcommands = {BenchMain.RunCommand.class, BenchMain.ReportCommand.class, BenchMain.JmhReportCommand.class,
+                BenchMain.PomPropertyCommand.class})
 public final class BenchMain {
 
     private BenchMain() {}
@@ -43,7 +44,11 @@ public final class BenchMain {
     static final class RunCommand implements Callable<Integer> {
         @Option(names = "--target", required = true, description = "aurachat or redis")
         String target;
-        @Option(names = "--workload", required = true, description = "direct, fanout, latency, flood or idle")
+        @Option(names = "--setup", defaultValue = "", description = "the server's configuration, the report's column"
+                + " (run-bench.sh: shipped or engine for AuraChat). Default: the target's name")
+        String setup;
+        @Option(names = "--workload", required = true, description = "direct, fanout, latency, flood, idle (named clients)"
+                + " or idle-unnamed")
         String workload;
         @Option(names = "--port", required = true, description = "the server's port on 127.0.0.1")
         int port;
@@ -88,7 +93,7 @@ public final class BenchMain {
             try {
                 settings = Settings.builder(parse(Target.class, target), parse(Workload.class, workload),
                                 new InetSocketAddress(InetAddress.getByName(host), port))
-                        .serverPid(pid).targetLabel(label).clients(clients).window(window).rate(rate)
+                        .serverPid(pid).targetLabel(label).setup(setup).clients(clients).window(window).rate(rate)
                         .floodWindow(floodWindow).warmup(seconds(warmup)).duration(seconds(duration)).settle(seconds(settle))
                         .threads(threads).messageLimit(limit).connectConcurrency(connectConcurrency)
                         .timeout(seconds(timeout)).build();
@@ -99,7 +104,7 @@ public final class BenchMain {
             Result result = Driver.run(settings);
             result.put("jdk", Runtime.version().toString());
             PrintWriter o = spec.commandLine().getOut();
-            o.println(settings.workload().wireName() + " against " + settings.target().wireName()
+            o.println(settings.workload().wireName() + " against " + settings.setup()
                     + (label.isEmpty() ? "" : " (" + label + ")") + ":");
             o.print(result.toTable());
             String json = result.toJson();
@@ -118,7 +123,7 @@ public final class BenchMain {
 
         private static <E extends Enum<E>> E parse(Class<E> type, String name) {
             for (E e : type.getEnumConstants()) {
-                if (e.name().equalsIgnoreCase(name.replace("-", ""))) {
+                if (e.name().equalsIgnoreCase(name.replace("-", "_")) || e.name().equalsIgnoreCase(name.replace("-", ""))) {
                     return e;
                 }
             }
@@ -166,6 +171,31 @@ public final class BenchMain {
                 spec.commandLine().getOut().print(JmhReport.read(results).markdown());
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("aurachat-bench jmh-report: " + results + ": " + e.getMessage());
+                return 1;
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** {@code pom-property}: a property's value from {@code project/properties} of POM files. */
+    @Command(name = "pom-property", mixinStandardHelpOptions = true,
+            description = "Print the value of a property of the first POM that defines it (whitespace collapsed).")
+    static final class PomPropertyCommand implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "e.g. aurachat.server.jvmOptions")
+        String name;
+        @CommandLine.Parameters(index = "1..*", arity = "1..*", paramLabel = "POM", description = "pom.xml files, first wins")
+        List<Path> poms;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try {
+                spec.commandLine().getOut().println(PomProperty.value(name, poms));
+            } catch (IllegalArgumentException | IOException e) {
+                spec.commandLine().getErr().println("aurachat-bench pom-property: " + poms + ": " + e.getMessage());
                 return 1;
             }
             spec.commandLine().getOut().flush();

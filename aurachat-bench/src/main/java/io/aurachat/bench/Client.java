@@ -25,6 +25,12 @@ final class Client {
 
     private final byte[] inbox;
     private final byte[] subscription;
+    /** The name this client sets once it is in (idle workload), or {@code null} for none. */
+    private final byte[] name;
+    /** Whether its naming command was written. Loop thread. */
+    boolean nameSent;
+    /** Its naming command is sent and the reply not yet read: the next reply is that one. Loop thread. */
+    boolean naming;
     private volatile byte[] serverId;
     /** AuraChat: the most clients for which the server sends join notices (its welcome says). */
     private volatile long presenceLimit = Long.MAX_VALUE;
@@ -42,12 +48,17 @@ final class Client {
     long expectedSequence;
 
     Client(int index, EventLoop loop, SocketChannel channel, int outCapacity, byte[] subscription) {
+        this(index, loop, channel, outCapacity, subscription, null);
+    }
+
+    Client(int index, EventLoop loop, SocketChannel channel, int outCapacity, byte[] subscription, byte[] name) {
         this.index = index;
         this.loop = loop;
         this.channel = channel;
         this.out = ByteBuffer.allocateDirect(outCapacity);
         this.inbox = AuraChatCodec.ascii("c" + index);
         this.subscription = subscription;
+        this.name = name;
     }
 
     /** This client's position in the workload, 0-based. */
@@ -63,6 +74,11 @@ final class Client {
     /** Redis: the channel this client subscribes to, or {@code null} for none. */
     byte[] subscription() {
         return subscription;
+    }
+
+    /** The name this client sets before it counts as connected, or {@code null} for none (ASCII). */
+    byte[] name() {
+        return name;
     }
 
     /** AuraChat: the id the server gave this client ({@code c17}), or {@code null} before the welcome. */

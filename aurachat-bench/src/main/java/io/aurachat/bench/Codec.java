@@ -18,6 +18,9 @@ sealed interface Codec permits AuraChatCodec, RespCodec {
         /** AuraChat told the client that another client joined. */
         void joined(Client client);
 
+        /** AuraChat told the client of another presence change: a leave, a rename, or notices it skipped. */
+        void notice(Client client, Notice kind);
+
         /** A message for {@code client}; its {@link Payload} starts at absolute index {@code at} of {@code in}. */
         void message(Client client, ByteBuffer in, int at);
 
@@ -28,8 +31,24 @@ sealed interface Codec permits AuraChatCodec, RespCodec {
         void failure(Client client, String what);
     }
 
+    /** The presence notices other than {@code join}, which the idle workloads count. */
+    enum Notice {
+        /** Another client left. */
+        LEAVE,
+        /** Another client set its name. */
+        RENAME,
+        /** The server skipped presence notices for this client while its queue was full. */
+        PRESENCE_MISSED
+    }
+
     /** Bytes that {@code client} writes right after its connection is established (may be none). */
     void handshake(Client client, ByteBuffer out);
+
+    /**
+     * Writes the command that gives {@code client} its {@link Client#name() name} (AuraChat {@code NAME}, Redis
+     * {@code CLIENT SETNAME}), whose reply is then reported as a {@link Events#reply}. At most 128 bytes.
+     */
+    void name(ByteBuffer out, Client client);
 
     /** Most bytes one {@link #direct} or {@link #toEveryone} call writes, for sizing buffers. */
     int maxFrame();

@@ -95,6 +95,7 @@ public final class Driver implements Codec.Events {
         Result r = new Result()
                 .put("workload", settings.workload().wireName())
                 .put("target", settings.target().wireName())
+                .put("setup", settings.setup())
                 .put("targetLabel", settings.targetLabel())
                 .put("date", Instant.now().toString())
                 .put("clients", settings.clients())
@@ -108,7 +109,7 @@ public final class Driver implements Codec.Events {
                 case FANOUT -> closedLoop(r, true);
                 case LATENCY -> latency(r, false);
                 case FLOOD -> latency(r, true);
-                case IDLE -> idle(r);
+                case IDLE, IDLE_UNNAMED -> idle(r);
             }
         } catch (IllegalStateException e) {
             r.fail(e.getMessage());
@@ -119,7 +120,7 @@ public final class Driver implements Codec.Events {
                 loop.stop();
             }
         }
-        if (settings.workload() != Workload.IDLE) {
+        if (!settings.workload().idle()) {
             checkCounts(r);
         }
         for (String f : failureTexts) {
@@ -306,38 +307,57 @@ public final class Driver implements Codec.Events {
         out.compact();
     }
 
+    /**
+     * The idle workloads: the freshly started server goes quiet, then K clients connect (and with {@link Workload#IDLE}
+     * each sets a name and waits for the reply) and the server goes quiet again: RSS growth from the first reading to
+     * the second, divided by K, is the cold figure. Then all K close, the server goes quiet, and a second round (warm)
+     * does the same. Nothing forces a garbage collection: the figure is what the process holds.
+     */
     private void idle(Result r) throws IOException, InterruptedException {
         int k = settings.clients();
         long pid = settings.serverPid();
-        r.put("serverPid", pid).put("settleSeconds", settings.settle().toMillis() / 1000.0);
-        settle(r, "settledSecondsStart");
-        long coldBase = Proc.rssBytes(pid);
-        double coldRate = idleRound(r, "cold", k);
-        long coldAfter = Proc.rssBytes(pid);
+        boolean named = settings.workload() == Workload.IDLE;
+        r.put("named", named).put("serverPid", pid).put("settleSeconds", settings.settle().toMillis() / 1000.0);
+        Quiet fresh = quiet(System.nanoTime(), "start-up");
+        r.put("settledSecondsStart", fresh.seconds());
+        long coldBase = fresh.rssBytes();
+        IdleRound cold = idleRound(r, "Cold", k, named);
+        long closeStart = System.nanoTime();
         closeAll();
-        settle(r, "settledSecondsAfterClose");
-        long warmBase = Proc.rssBytes(pid);
-        double warmRate = idleRound(r, "warm", k);
-        long warmAfter = Proc.rssBytes(pid);
-        r.put("rssColdBaseBytes", coldBase).put("rssColdAfterBytes", coldAfter)
-                .put("rssWarmBaseBytes", warmBase).put("rssWarmAfterBytes", warmAfter);
+        Quiet closed = quiet(closeStart, "closing every connection");
+        r.put("settledSecondsAfterClose", closed.seconds());
+        long warmBase = closed.rssBytes();
+        IdleRound warm = idleRound(r, "Warm", k, named);
+        r.put("rssColdBaseBytes", coldBase).put("rssColdAfterBytes", cold.rssBytes())
+                .put("rssWarmBaseBytes", warmBase).put("rssWarmAfterBytes", warm.rssBytes());
         if (coldBase > 0 && warmBase > 0) {
-            r.put("bytesPerConnectionCold", (coldAfter - coldBase) / (double) k)
-                    .put("bytesPerConnectionWarm", (warmAfter - warmBase) / (double) k);
+            r.put("bytesPerConnectionCold", (cold.rssBytes() - coldBase) / (double) k)
+                    .put("bytesPerConnectionWarm", (warm.rssBytes() - warmBase) / (double) k);
         } else {
             r.fail("no memory figures: server pid " + pid + " has no readable /proc/<pid>/status");
         }
-        r.put("connectsPerSecondCold", coldRate).put("connectsPerSecondWarm", warmRate);
+        r.put("connectsPerSecondCold", cold.connectsPerSecond()).put("connectsPerSecondWarm", warm.connectsPerSecond());
     }
 
-    /** Connects {@code k} idle clients, waits for them to settle; returns connects per second. */
-    private double idleRound(Result r, String name, int k) throws IOException, InterruptedException {
-        String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    /** What one idle round found: connects per second and the server's RSS once it was quiet. */
+    private record IdleRound(double connectsPerSecond, long rssBytes) {}
+
+    /**
+     * Connects {@code k} idle clients (named: each sends its name after the welcome, and counts as connected once
+     * that is answered), reads every join notice, then waits for the server to go quiet while reading whatever else
+     * it sends (the rename notices of the names, among others).
+     */
+    private IdleRound idleRound(Result r, String suffix, int k, boolean named) throws IOException, InterruptedException {
+        long pid = settings.serverPid();
         long joinsBefore = joins();
-        long serverCpu0 = Proc.cpuNanos(settings.serverPid());
+        long renamesBefore = renames();
+        long missedBefore = presenceMissed();
+        long serverCpu0 = Proc.cpuNanos(pid);
         long loopCpu0 = loopCpu();
         long t0 = System.nanoTime();
-        long ready = connectOnly(k, i -> clientInbox(i), i -> 256);
+        String prefix = "idle" + (suffix.equals("Cold") ? 1 : 2) + "-";
+        long ready = connectOnly(k, i -> clientInbox(i), i -> 256,
+                named ? i -> AuraChatCodec.ascii(prefix + i) : i -> null);
         long t1 = System.nanoTime();
         drainJoins(k, joinsBefore);
         long t2 = System.nanoTime();
@@ -345,14 +365,23 @@ public final class Driver implements Codec.Events {
             r.put("joinNoticesDrainSeconds" + suffix, (t2 - t1) / 1e9);
         }
         // CPU while connecting (and, for AuraChat, draining the join notices): who was the bottleneck.
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long serverCpu1 = Proc.cpuNanos(settings.serverPid());
+        double seconds = (t2 - t0) / 1e9;
+        long serverCpu1 = Proc.cpuNanos(pid);
         if (serverCpu0 >= 0 && serverCpu1 >= 0) {
             r.put("serverCpuCoresConnecting" + suffix, (serverCpu1 - serverCpu0) / 1e9 / seconds);
         }
         r.put("generatorLoopCpuCoresConnecting" + suffix, (loopCpu() - loopCpu0) / 1e9 / seconds);
-        settle(r, "settledSecondsConnected" + suffix);
-        return k / ((ready - t0) / 1e9);
+        Quiet q = quiet(t0, "connecting " + k + " clients");
+        r.put("readySeconds" + suffix, (ready - t0) / 1e9)
+                .put("settledSeconds" + suffix, q.seconds());
+        if (serverCpu0 >= 0 && q.serverCpuNanos() >= 0) {
+            r.put("serverCpuSecondsToSettle" + suffix, (q.serverCpuNanos() - serverCpu0) / 1e9);
+        }
+        if (settings.target() == Target.AURACHAT) {
+            r.put("renameNotices" + suffix, renames() - renamesBefore)
+                    .put("presenceMissedNotices" + suffix, presenceMissed() - missedBefore);
+        }
+        return new IdleRound(k / ((ready - t0) / 1e9), q.rssBytes());
     }
 
     // ---------------------------------------------------------------- setup and teardown
@@ -369,16 +398,17 @@ public final class Driver implements Codec.Events {
     private void connect(int n, IntFunction<byte[]> subscription, IntFunction<Integer> outCapacity)
             throws IOException, InterruptedException {
         long joinsBefore = joins();
-        connectOnly(n, subscription, outCapacity);
+        connectOnly(n, subscription, outCapacity, i -> null);
         drainJoins(n, joinsBefore);
     }
 
     /**
      * Opens {@code n} connections, at most {@code connectConcurrency} not yet ready at a time, and
-     * waits until all are ready; returns the {@link System#nanoTime()} when the last one was.
+     * waits until all are ready; returns the {@link System#nanoTime()} when the last one was. A client
+     * with a name (from {@code names}; {@code null}: none) is ready once the server has answered its naming command.
      */
-    private long connectOnly(int n, IntFunction<byte[]> subscription, IntFunction<Integer> outCapacity)
-            throws IOException, InterruptedException {
+    private long connectOnly(int n, IntFunction<byte[]> subscription, IntFunction<Integer> outCapacity,
+            IntFunction<byte[]> names) throws IOException, InterruptedException {
         Client[] made = new Client[n];
         clients = made;
         ready.set(0);
@@ -404,7 +434,7 @@ public final class Driver implements Codec.Events {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             EventLoop loop = loops[i % loops.length];
             Client c = new Client(i, loop, channel, outCapacity.apply(i), settings.target() == Target.REDIS
-                    ? subscription.apply(i) : null);
+                    ? subscription.apply(i) : null, names.apply(i));
             made[i] = c;
             channel.connect(settings.address());
             loop.submit(() -> loop.register(c));
@@ -525,18 +555,37 @@ public final class Driver implements Codec.Events {
 
     // ---------------------------------------------------------------- events (loop threads)
 
+    /** The client is in; one with a name sends it now and is ready once the reply arrives ({@link #reply}). */
     @Override
     public void ready(Client client) {
-        if (!client.ready) {
-            client.ready = true;
-            ready.incrementAndGet();
-            connectSlots.release();
+        if (client.ready || client.naming) {
+            return;
         }
+        if (client.name() != null && !client.nameSent) {
+            client.nameSent = true;
+            client.naming = true;
+            codec.name(client.out, client);
+            client.loop.flush(client);
+            return;
+        }
+        client.ready = true;
+        ready.incrementAndGet();
+        connectSlots.release();
     }
 
     @Override
     public void joined(Client client) {
         client.loop.joins++;
+    }
+
+    @Override
+    public void notice(Client client, Codec.Notice kind) {
+        EventLoop loop = client.loop;
+        switch (kind) {
+            case LEAVE -> loop.leaves++;
+            case RENAME -> loop.renames++;
+            case PRESENCE_MISSED -> loop.presenceMissed++;
+        }
     }
 
     @Override
@@ -584,6 +633,11 @@ public final class Driver implements Codec.Events {
 
     @Override
     public void reply(Client client, long value) {
+        if (client.naming) { // the answer to its name (the codec reports errors as failures): it is in
+            client.naming = false;
+            ready(client);
+            return;
+        }
         client.loop.replies++;
         long expected = expectedReply;
         if (expected >= 0 && value != expected) {
@@ -699,6 +753,30 @@ public final class Driver implements Codec.Events {
         return s;
     }
 
+    private long renames() {
+        long s = 0;
+        for (EventLoop loop : loops) {
+            s += loop.renameCount();
+        }
+        return s;
+    }
+
+    private long presenceMissed() {
+        long s = 0;
+        for (EventLoop loop : loops) {
+            s += loop.presenceMissedCount();
+        }
+        return s;
+    }
+
+    private long received() {
+        long s = 0;
+        for (EventLoop loop : loops) {
+            s += loop.receivedBytes();
+        }
+        return s;
+    }
+
     private String firstFailure() {
         String f = failureTexts.peek();
         return f == null ? "" : "; first failure: " + f;
@@ -727,33 +805,71 @@ public final class Driver implements Codec.Events {
         }
     }
 
+    /** The most CPU the server may use over a quiet window: 5% of a core. */
+    private static final double QUIET_CPU_SHARE = 0.05;
+    /** The most its RSS may move over a quiet window. */
+    private static final long QUIET_RSS_BYTES = 512 * 1024;
+    private static final long QUIET_SAMPLE_MILLIS = 100;
+
     /**
-     * Lets the server settle before a memory reading: waits the settle time, then (when the server's pid
-     * is known) until it used less than 5% of a core over a whole second, so that it has finished what
-     * the last step started (AuraChat: the leave notices of a mass disconnect, N(N-1)/2 of them) and
-     * its memory is not read in the middle of it. Gives up after the timeout and says so.
+     * The server's state when it had gone quiet: its RSS then, the seconds from the given start to the beginning of
+     * the quiet window (NaN if it never went quiet), and its CPU time then (-1 if unknown).
      */
-    private void settle(Result r, String key) throws InterruptedException {
-        long start = System.nanoTime();
-        pause(settings.settle(), () -> false);
+    private record Quiet(long rssBytes, double seconds, long serverCpuNanos) {}
+
+    /**
+     * Waits until the server has gone quiet, so that its memory is not read in the middle of work the last step
+     * started (AuraChat: the presence notices of a mass connect, rename or disconnect). Quiet is a whole settle
+     * window (sampled every 100 ms) in which the server used less than 5% of a core, its RSS moved by at most
+     * 512 KiB, and the generator received nothing: everything the server sent has been read, so it holds nothing
+     * back for a full socket. Without a server pid only the last applies. With a settle time of zero, returns at
+     * once. Gives up after the timeout, failing the run.
+     *
+     * @param from  the start of the step, which the returned seconds count from
+     * @param after the step, for the failure's text
+     */
+    private Quiet quiet(long from, String after) throws InterruptedException {
         long pid = settings.serverPid();
-        if (settings.settle().isZero() || Proc.cpuNanos(pid) < 0) {
-            return;
+        long window = settings.settle().toNanos();
+        if (window == 0) {
+            return new Quiet(Proc.rssBytes(pid), (System.nanoTime() - from) / 1e9, Proc.cpuNanos(pid));
         }
-        long deadline = start + settings.timeout().toNanos();
+        List<long[]> samples = new ArrayList<>(); // {nanoTime, server CPU nanos, RSS bytes, bytes received}
+        int first = 0;
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
         while (true) {
-            long cpu0 = Proc.cpuNanos(pid);
-            TimeUnit.SECONDS.sleep(1);
-            long cpu1 = Proc.cpuNanos(pid);
-            if (cpu1 - cpu0 < TimeUnit.MILLISECONDS.toNanos(50)) {
-                break;
+            long now = System.nanoTime();
+            long[] s = {now, Proc.cpuNanos(pid), Proc.rssBytes(pid), received()};
+            samples.add(s);
+            while (first + 1 < samples.size() && samples.get(first + 1)[0] <= now - window) {
+                first++;
             }
-            if (System.nanoTime() > deadline) {
-                failure(null, "the server was still busy " + settings.timeout() + " after " + key);
-                break;
+            long[] start = samples.get(first);
+            if (now - start[0] >= window) {
+                long cpu = s[1] >= 0 && start[1] >= 0 ? s[1] - start[1] : 0;
+                long rssMin = Long.MAX_VALUE;
+                long rssMax = Long.MIN_VALUE;
+                for (int i = first; i < samples.size(); i++) {
+                    rssMin = Math.min(rssMin, samples.get(i)[2]);
+                    rssMax = Math.max(rssMax, samples.get(i)[2]);
+                }
+                long got = s[3] - start[3];
+                if (cpu < QUIET_CPU_SHARE * window && rssMax - rssMin <= QUIET_RSS_BYTES && got == 0) {
+                    return new Quiet(s[2], (start[0] - from) / 1e9, s[1]);
+                }
+                if (now > deadline) {
+                    failure(null, String.format(java.util.Locale.ROOT, "the server did not go quiet within %s after %s"
+                            + " (its last %.1f s: %.0f ms of CPU, RSS moved by %d KiB, the generator received %d bytes)",
+                            settings.timeout(), after, window / 1e9, cpu / 1e6, (rssMax - rssMin) / 1024, got));
+                    return new Quiet(s[2], Double.NaN, s[1]);
+                }
             }
+            if (first > 1024) {
+                samples.subList(0, first).clear();
+                first = 0;
+            }
+            TimeUnit.MILLISECONDS.sleep(QUIET_SAMPLE_MILLIS);
         }
-        r.put(key, (System.nanoTime() - start) / 1e9);
     }
 
     /** Waits for {@code d}, or less if {@code stop} becomes true. */
@@ -816,6 +932,10 @@ public final class Driver implements Codec.Events {
                     .put(rateName, (delivered1 - delivered0 - (flooded1 - flooded0)) / seconds);
             if (serverCpu0 >= 0 && serverCpu1 >= 0) {
                 r.put("serverCpuCores", (serverCpu1 - serverCpu0) / 1e9 / seconds);
+                long deliveries = delivered1 - delivered0; // the flooder's too: the server did that work
+                if (deliveries > 0) {
+                    r.put("serverCpuMicrosPerDelivery", (serverCpu1 - serverCpu0) / 1e3 / deliveries);
+                }
             }
             r.put("generatorLoopCpuCores", (loopCpu1 - loopCpu0) / 1e9 / seconds);
             if (processCpu0 >= 0) {

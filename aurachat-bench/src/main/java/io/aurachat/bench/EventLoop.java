@@ -48,6 +48,12 @@ final class EventLoop implements Runnable {
     long floodDelivered;
     long replies;
     long joins;
+    /** Presence notices other than joins (idle workloads), by {@link Codec.Notice}. */
+    long leaves;
+    long renames;
+    long presenceMissed;
+    /** Bytes read from all of this loop's sockets. */
+    long received;
     long checksumOut;
     long checksumIn;
     long wrongRecipient;
@@ -62,6 +68,9 @@ final class EventLoop implements Runnable {
     private volatile long publishedFloodDelivered;
     private volatile long publishedReplies;
     private volatile long publishedJoins;
+    private volatile long publishedRenames;
+    private volatile long publishedPresenceMissed;
+    private volatile long publishedReceived;
     private volatile long publishedFailures;
 
     EventLoop(int id, Codec codec, Driver driver) {
@@ -172,6 +181,9 @@ final class EventLoop implements Runnable {
         publishedFloodDelivered = floodDelivered;
         publishedReplies = replies;
         publishedJoins = joins;
+        publishedRenames = renames;
+        publishedPresenceMissed = presenceMissed;
+        publishedReceived = received;
         publishedFailures = failures;
     }
 
@@ -193,6 +205,18 @@ final class EventLoop implements Runnable {
 
     long joinCount() {
         return publishedJoins;
+    }
+
+    long renameCount() {
+        return publishedRenames;
+    }
+
+    long presenceMissedCount() {
+        return publishedPresenceMissed;
+    }
+
+    long receivedBytes() {
+        return publishedReceived;
     }
 
     long failureCount() {
@@ -248,6 +272,7 @@ final class EventLoop implements Runnable {
             lost(client, null);
             return;
         }
+        received += n;
         int end = in.position();
         int done = codec.decode(in, 0, end, client, driver);
         if (done == end) {

@@ -14,13 +14,15 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Turns the JSON lines of a comparison (every workload against AuraChat and Redis) into a Markdown
- * table with the AuraChat / Redis ratio of each figure and the issue's target. Pure: it reads lines
- * and returns text, so it is tested without servers. Not thread-safe.
+ * Turns the JSON lines of a comparison (every workload against each server configuration: AuraChat as shipped,
+ * the AuraChat engine alone, Redis) into Markdown tables: each configuration's figure, the ratio of each AuraChat
+ * column to Redis, the issue's target and whether each AuraChat column meets it; then CPU use during each
+ * measuring window. Pure: it reads lines and returns text, so it is tested without servers. Not thread-safe.
  */
 public final class Report {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String CPU_PER_DELIVERY = "serverCpuMicrosPerDelivery";
 
     /** One run, as read back: figure name to String, Long, Double or Boolean. */
     private record Run(Map<String, Object> fields) {
@@ -30,26 +32,47 @@ public final class Report {
         }
 
         double num(String key) {
-            return fields.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+            if (fields.get(key) instanceof Number n) {
+                return n.doubleValue();
+            }
+            if (key.equals(CPU_PER_DELIVERY)) { // lines written before the generator computed it
+                double rate = num(str("workload").equals("fanout") ? "deliveriesPerSecond" : "messagesPerSecond")
+                        + (fields.containsKey("floodMessagesPerSecond") ? num("floodMessagesPerSecond") : 0);
+                return num("serverCpuCores") * 1e6 / rate;
+            }
+            return Double.NaN;
         }
 
         boolean verified() {
             return Boolean.TRUE.equals(fields.get("verified"));
         }
 
+        /** The report's column: the server's configuration ({@code shipped}, {@code engine}), else its target. */
+        String setup() {
+            String setup = str("setup");
+            return setup.isEmpty() ? str("target") : setup;
+        }
+
+        boolean redis() {
+            return str("target").equals(Target.REDIS.wireName());
+        }
+
         String group() {
             return str("workload") + "/" + str("clients") + "/" + str("window") + "/" + str("offeredRate")
-                    + "/" + str("floodWindow");
+                    + "/" + str("floodWindow") + "/" + str("named");
         }
     }
 
-    /** Workload group, then target, then its runs in the order they ran (one per round). */
+    /** Workload group, then setup, then its runs in the order they ran (one per round). */
     private final Map<String, Map<String, List<Run>>> groups = new LinkedHashMap<>();
+    /** Every setup, in the order first seen, and whether it is a Redis one. */
+    private final Map<String, Boolean> setups = new LinkedHashMap<>();
+    private String redisLabel = "";
 
     /**
-     * Reads every non-blank line of {@code file}. Several runs of the same workload and target (rounds,
-     * {@code BENCH_REPEAT}) are summarised by their medians; the ratio is the median of the per-round
-     * ratios, the n-th AuraChat run paired with the n-th Redis run.
+     * Reads every non-blank line of {@code file}. Several runs of the same workload and setup (rounds,
+     * {@code BENCH_REPEAT}) are summarised by their medians; a ratio is the median of the per-round
+     * ratios, the n-th run of an AuraChat setup paired with the n-th Redis run.
      */
     public static Report read(Path file) throws IOException {
         Report report = new Report();
@@ -99,91 +122,162 @@ public final class Report {
         }
         Run run = new Run(fields);
         groups.computeIfAbsent(run.group(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(run.str("target"), k -> new ArrayList<>()).add(run);
+                .computeIfAbsent(run.setup(), k -> new ArrayList<>()).add(run);
+        setups.putIfAbsent(run.setup(), run.redis());
+        if (run.redis() && redisLabel.isEmpty()) {
+            redisLabel = run.str("targetLabel");
+        }
         return this;
+    }
+
+    /** The Redis setup every AuraChat column is compared with (the first seen), or {@code null}. */
+    private String reference() {
+        return setups.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** The setups compared with the reference: shipped, engine, aurachat, then any other, in that order. */
+    private List<String> compared() {
+        String reference = reference();
+        return setups.keySet().stream().filter(k -> !k.equals(reference))
+                .sorted(java.util.Comparator.comparingInt(Report::rank)).toList();
+    }
+
+    private static int rank(String setup) {
+        return switch (setup) {
+            case "shipped" -> 0;
+            case "engine" -> 1;
+            case "aurachat" -> 2;
+            default -> 3;
+        };
+    }
+
+    /** A setup's column heading. */
+    private String heading(String setup) {
+        if (setup.equals(reference())) {
+            return redisLabel.isEmpty() ? "Redis" : redisLabel;
+        }
+        return switch (setup) {
+            case "shipped" -> "AuraChat as shipped";
+            case "engine" -> "AuraChat engine";
+            case "aurachat" -> "AuraChat";
+            default -> setup;
+        };
+    }
+
+    /** A compared setup's short name, in its ratio and Met headings. */
+    private static String shortName(String setup) {
+        return setup.equals("aurachat") ? "AuraChat" : setup;
     }
 
     /** The Markdown tables: figures with ratios and targets, then CPU use during each measuring window. */
     public String markdown() {
         StringBuilder b = new StringBuilder();
-        String redisName = redisLabel();
-        b.append("| Workload | Figure | AuraChat | ").append(redisName)
-                .append(" | AuraChat / Redis | Target | Met |\n|---|---|---:|---:|---:|---|---|\n");
+        String reference = reference();
+        List<String> compared = compared();
+        List<String> columns = new ArrayList<>(compared);
+        if (reference != null) {
+            columns.add(reference);
+        }
+        b.append("| Workload | Figure |");
+        columns.forEach(c -> b.append(' ').append(heading(c)).append(" |"));
+        compared.forEach(c -> b.append(' ').append(shortName(c)).append(" / Redis |"));
+        b.append(" Target |");
+        compared.forEach(c -> b.append(compared.size() == 1 ? " Met |" : " Met, " + shortName(c) + " |"));
+        b.append("\n|---|---|");
+        b.append("---:|".repeat(columns.size() + compared.size())).append("---|");
+        b.append("---|".repeat(compared.size())).append('\n');
         for (Map<String, List<Run>> g : groups.values()) {
-            List<Run> a = g.getOrDefault(Target.AURACHAT.wireName(), List.of());
-            List<Run> r = g.getOrDefault(Target.REDIS.wireName(), List.of());
-            Run any = a.isEmpty() ? r.get(0) : a.get(0);
-            String workload = any.str("workload");
-            int rounds = Math.max(a.size(), r.size());
-            String title = title(any) + (rounds > 1 ? " (median of " + rounds + " runs)" : "");
-            switch (workload) {
-                case "direct" -> row(b, title, "messages/s", a, r, "messagesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
-                case "fanout" -> row(b, title, "deliveries/s", a, r, "deliveriesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
+            Table t = new Table(b, g, compared, reference);
+            Run any = g.values().iterator().next().get(0);
+            int rounds = g.values().stream().mapToInt(List::size).max().orElse(1);
+            t.title = title(any) + (rounds > 1 ? " (median of " + rounds + " runs)" : "");
+            switch (any.str("workload")) {
+                case "direct" -> {
+                    t.row("messages/s", "messagesPerSecond", 1, Goal.HIGHER, "≥ 1.0", -1);
+                    t.row("server CPU per delivered message, µs", CPU_PER_DELIVERY, 1, Goal.LOWER, "≤ 1.0", 2);
+                }
+                case "fanout" -> {
+                    t.row("deliveries/s", "deliveriesPerSecond", 1, Goal.HIGHER, "≥ 1.0", -1);
+                    t.row("server CPU per delivery, µs", CPU_PER_DELIVERY, 1, Goal.LOWER, "≤ 1.0", 2);
+                }
                 case "latency" -> {
-                    row(b, title, "p99 latency, µs", a, r, "p99Micros", 1, Goal.LOWER, "≤ 1.0");
-                    row(b, "", "p50 latency, µs", a, r, "p50Micros", 1, Goal.NONE, "");
-                    row(b, "", "p99.9 latency, µs", a, r, "p999Micros", 1, Goal.NONE, "");
-                    row(b, "", "delivered/s", a, r, "messagesPerSecond", 1, Goal.NONE, "");
-                    row(b, "", "generator's pacer lag p99, µs", a, r, "pacerLagP99Micros", 1, Goal.NONE, "");
+                    t.row("p99 latency, µs", "p99Micros", 1, Goal.LOWER, "≤ 1.0", -1);
+                    t.row("server CPU per delivered message, µs", CPU_PER_DELIVERY, 1, Goal.LOWER, "≤ 1.0", 2);
+                    t.row("p50 latency, µs", "p50Micros", 1, Goal.NONE, "", -1);
+                    t.row("p99.9 latency, µs", "p999Micros", 1, Goal.NONE, "", -1);
+                    t.row("delivered/s", "messagesPerSecond", 1, Goal.NONE, "", -1);
+                    t.row("generator's pacer lag p99, µs", "pacerLagP99Micros", 1, Goal.NONE, "", -1);
                 }
                 case "flood" -> {
-                    row(b, title, "others' p99 latency, µs", a, r, "p99Micros", 1, Goal.LOWER, "≤ 1.0");
-                    row(b, "", "flooder's messages/s", a, r, "floodMessagesPerSecond", 1, Goal.HIGHER, "≥ 1.0");
-                    row(b, "", "others' p50 latency, µs", a, r, "p50Micros", 1, Goal.NONE, "");
-                    row(b, "", "others' p99.9 latency, µs", a, r, "p999Micros", 1, Goal.NONE, "");
-                    row(b, "", "others' delivered/s", a, r, "messagesPerSecond", 1, Goal.NONE, "");
-                    row(b, "", "generator's pacer lag p99, µs", a, r, "pacerLagP99Micros", 1, Goal.NONE, "");
+                    t.row("others' p99 latency, µs", "p99Micros", 1, Goal.LOWER, "≤ 1.0", -1);
+                    t.row("flooder's messages/s", "floodMessagesPerSecond", 1, Goal.HIGHER, "≥ 1.0", -1);
+                    t.row("server CPU per delivered message, µs", CPU_PER_DELIVERY, 1, Goal.LOWER, "≤ 1.0", 2);
+                    t.row("others' p50 latency, µs", "p50Micros", 1, Goal.NONE, "", -1);
+                    t.row("others' p99.9 latency, µs", "p999Micros", 1, Goal.NONE, "", -1);
+                    t.row("others' delivered/s", "messagesPerSecond", 1, Goal.NONE, "", -1);
+                    t.row("generator's pacer lag p99, µs", "pacerLagP99Micros", 1, Goal.NONE, "", -1);
                 }
-                case "idle" -> {
-                    row(b, title, "RSS per connection, KiB (cold)", a, r, "bytesPerConnectionCold", 1024, Goal.KIB4, "≤ 4 KiB");
-                    row(b, "", "RSS per connection, KiB (warm, see README)", a, r, "bytesPerConnectionWarm", 1024, Goal.NONE, "");
-                    row(b, "", "connects/s (cold)", a, r, "connectsPerSecondCold", 1, Goal.NONE, "");
-                    row(b, "", "connects/s (warm)", a, r, "connectsPerSecondWarm", 1, Goal.NONE, "");
+                case "idle", "idle-unnamed" -> {
+                    boolean named = Boolean.TRUE.equals(any.fields().get("named"));
+                    t.row("RSS per connection, KiB (cold: before connecting to settled)", "bytesPerConnectionCold", 1024,
+                            Goal.KIB4, "≤ 4 KiB", 1);
+                    t.row("settled after, s (first connect to quiet, cold)", "settledSecondsCold", 1,
+                            named ? Goal.SECONDS10 : Goal.NONE, named ? "≤ 10 s" : "", 1);
+                    t.row("RSS per connection, KiB (warm, see docs/performance.md)", "bytesPerConnectionWarm", 1024,
+                            Goal.NONE, "", 1);
+                    t.row("connects/s (cold)", "connectsPerSecondCold", 1, Goal.NONE, "", -1);
+                    t.row("connects/s (warm)", "connectsPerSecondWarm", 1, Goal.NONE, "", -1);
+                    t.row("server CPU from first connect to settled, s (cold)", "serverCpuSecondsToSettleCold", 1,
+                            Goal.NONE, "", 2);
+                    if (named) {
+                        t.row("rename notices the clients read (cold)", "renameNoticesCold", 1, Goal.NONE, "", 0);
+                    }
                 }
-                default -> row(b, title, "?", a, r, "none", 1, Goal.NONE, "");
+                default -> t.row("?", "none", 1, Goal.NONE, "", -1);
             }
         }
+        if (!compared.isEmpty() && reference != null) {
+            b.append("\nEach ratio is an AuraChat column over Redis: the median of the per-round ratios (round n of one"
+                    + " against round n of the other), so it need not equal the quotient of the medians.\n");
+        }
         b.append("\nCPU during each measuring window, in cores (this machine has ")
-                .append(Runtime.getRuntime().availableProcessors()).append("):\n\n")
-                .append("| Workload | Target | Server | Generator event loops | Generator process |\n|---|---|---:|---:|---:|\n");
+                .append(Runtime.getRuntime().availableProcessors()).append("), and the server's CPU time per delivered"
+                        + " message (fan-out: per delivery):\n\n")
+                .append("| Workload | Target | Server | Server CPU per delivered message, µs | Generator event loops"
+                        + " | Generator process |\n|---|---|---:|---:|---:|---:|\n");
         for (Map<String, List<Run>> g : groups.values()) {
-            for (Run run : g.values().stream().flatMap(List::stream).toList()) {
-                // idle has no measuring window: its CPU figures cover the cold connect round
-                String suffix = run.str("workload").equals("idle") ? "ConnectingCold" : "";
-                if (Double.isNaN(run.num("generatorLoopCpuCores" + suffix))) {
-                    continue;
+            for (String column : columns) {
+                for (Run run : g.getOrDefault(column, List.of())) {
+                    // idle has no measuring window: its CPU figures cover the cold connect round
+                    boolean idle = run.str("workload").startsWith("idle");
+                    String suffix = idle ? "ConnectingCold" : "";
+                    if (Double.isNaN(run.num("generatorLoopCpuCores" + suffix))) {
+                        continue;
+                    }
+                    b.append("| ").append(title(run)).append(idle ? " (while connecting, cold)" : "")
+                            .append(" | ").append(column).append(" | ")
+                            .append(fmt(run.num("serverCpuCores" + suffix), 2)).append(" | ")
+                            .append(idle ? "–" : fmt(run.num(CPU_PER_DELIVERY), 2)).append(" | ")
+                            .append(fmt(run.num("generatorLoopCpuCores" + suffix), 2)).append(" | ")
+                            .append(fmt(run.num("generatorProcessCpuCores"), 2)).append(" |\n");
                 }
-                b.append("| ").append(title(run)).append(suffix.isEmpty() ? "" : " (while connecting, cold)")
-                        .append(" | ").append(run.str("target")).append(" | ")
-                        .append(fmt(run.num("serverCpuCores" + suffix), 2)).append(" | ")
-                        .append(fmt(run.num("generatorLoopCpuCores" + suffix), 2)).append(" | ")
-                        .append(fmt(run.num("generatorProcessCpuCores"), 2)).append(" |\n");
             }
         }
         List<String> invalid = new ArrayList<>();
         for (Map<String, List<Run>> g : groups.values()) {
-            for (Run run : g.values().stream().flatMap(List::stream).toList()) {
-                if (!run.verified()) {
-                    invalid.add(title(run) + " / " + run.str("target") + ": " + run.str("failures"));
+            for (String column : columns) {
+                for (Run run : g.getOrDefault(column, List.of())) {
+                    if (!run.verified()) {
+                        invalid.add(title(run) + " / " + column + ": " + run.str("failures"));
+                    }
                 }
             }
         }
         if (!invalid.isEmpty()) {
             b.append("\n**Runs that failed their correctness checks (their figures are not valid):**\n\n");
-            invalid.forEach(s -> b.append("- ").append(s).append('\n'));
+            invalid.forEach(x -> b.append("- ").append(x).append('\n'));
         }
         return b.toString();
-    }
-
-    private String redisLabel() {
-        for (Map<String, List<Run>> g : groups.values()) {
-            for (Run r : g.getOrDefault(Target.REDIS.wireName(), List.of())) {
-                if (!r.str("targetLabel").isEmpty()) {
-                    return r.str("targetLabel");
-                }
-            }
-        }
-        return "Redis";
     }
 
     private static String title(Run run) {
@@ -196,37 +290,85 @@ public final class Report {
             case "flood" -> "flood, " + n + " clients, "
                     + String.format(Locale.ROOT, "%,d", (long) run.num("offeredRate")) + " msg/s offered, 1 flooder, window "
                     + String.format(Locale.ROOT, "%,d", (long) run.num("floodWindow"));
-            case "idle" -> "idle, " + n + " connections";
+            case "idle", "idle-unnamed" -> "idle, " + n + " connections"
+                    + switch (run.str("named")) {
+                        case "true" -> ", named";
+                        case "false" -> ", unnamed";
+                        default -> ""; // written before the idle clients could set names: they did not
+                    };
             default -> run.str("workload");
         };
     }
 
-    private enum Goal { HIGHER, LOWER, KIB4, NONE }
+    private enum Goal { HIGHER, LOWER, KIB4, SECONDS10, NONE }
 
-    private static void row(StringBuilder b, String title, String figure, List<Run> a, List<Run> r, String key,
-            double unit, Goal goal, String target) {
-        double av = median(a, key, unit);
-        double rv = median(r, key, unit);
-        // a ratio to (or of) a figure at or below zero means nothing: e.g. Redis's warm memory growth is about 0
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(a.size(), r.size()); i++) {
-            double x = a.get(i).num(key);
-            double y = r.get(i).num(key);
-            if (a.get(i).verified() && r.get(i).verified() && x > 0 && y > 0) {
-                ratios.add(x / y);
-            }
+    /** The rows of one workload group. */
+    private static final class Table {
+        private final StringBuilder b;
+        private final Map<String, List<Run>> runs;
+        private final List<String> compared;
+        private final String reference;
+        /** The group's title, on its first row only. */
+        String title;
+
+        Table(StringBuilder b, Map<String, List<Run>> runs, List<String> compared, String reference) {
+            this.b = b;
+            this.runs = runs;
+            this.compared = compared;
+            this.reference = reference;
         }
-        double ratio = median(ratios);
-        String met = switch (goal) {
-            case HIGHER -> Double.isNaN(ratio) ? "?" : ratio >= 1.0 ? "yes" : "no";
-            case LOWER -> Double.isNaN(ratio) ? "?" : ratio <= 1.0 ? "yes" : "no";
-            case KIB4 -> Double.isNaN(av) ? "?" : av <= 4.0 ? "yes" : "no";
-            case NONE -> "";
-        };
-        int decimals = unit > 1 || Math.abs(av) < 100 ? 1 : 0;
-        b.append("| ").append(title).append(" | ").append(figure).append(" | ")
-                .append(cell(a, av, decimals)).append(" | ").append(cell(r, rv, decimals)).append(" | ")
-                .append(fmt(ratio, 2)).append(" | ").append(target).append(" | ").append(met).append(" |\n");
+
+        /**
+         * One figure: each setup's median, each compared setup's ratio to the reference and whether it meets the
+         * goal. {@code decimals} -1: one below 100, none above (and one for any figure divided by a unit).
+         */
+        void row(String figure, String key, double unit, Goal goal, String target, int decimals) {
+            List<Run> r = reference == null ? List.of() : runs.getOrDefault(reference, List.of());
+            double rv = median(r, key, unit);
+            List<Double> values = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (String c : compared) {
+                List<Run> a = runs.getOrDefault(c, List.of());
+                values.add(median(a, key, unit));
+                // a ratio to (or of) a figure at or below zero means nothing: e.g. Redis's warm memory growth is about 0
+                List<Double> perRound = new ArrayList<>();
+                for (int i = 0; i < Math.min(a.size(), r.size()); i++) {
+                    double x = a.get(i).num(key);
+                    double y = r.get(i).num(key);
+                    if (a.get(i).verified() && r.get(i).verified() && x > 0 && y > 0) {
+                        perRound.add(x / y);
+                    }
+                }
+                ratios.add(median(perRound));
+            }
+            double first = values.stream().filter(v -> !Double.isNaN(v)).findFirst().orElse(rv);
+            int d = decimals >= 0 ? decimals : unit > 1 || Math.abs(first) < 100 ? 1 : 0;
+            b.append("| ").append(title).append(" | ").append(figure).append(" | ");
+            title = "";
+            for (int i = 0; i < compared.size(); i++) {
+                b.append(cell(runs.getOrDefault(compared.get(i), List.of()), values.get(i), d)).append(" | ");
+            }
+            if (reference != null) {
+                b.append(cell(r, rv, d)).append(" | ");
+            }
+            for (double ratio : ratios) {
+                b.append(fmt(ratio, 2)).append(" | ");
+            }
+            b.append(target).append(" |");
+            for (int i = 0; i < compared.size(); i++) {
+                double ratio = ratios.get(i);
+                double value = values.get(i);
+                String met = switch (goal) {
+                    case HIGHER -> Double.isNaN(ratio) ? "?" : ratio >= 1.0 ? "yes" : "no";
+                    case LOWER -> Double.isNaN(ratio) ? "?" : ratio <= 1.0 ? "yes" : "no";
+                    case KIB4 -> Double.isNaN(value) ? "?" : value <= 4.0 ? "yes" : "no";
+                    case SECONDS10 -> Double.isNaN(value) ? "?" : value <= 10.0 ? "yes" : "no";
+                    case NONE -> "";
+                };
+                b.append(' ').append(met).append(" |");
+            }
+            b.append('\n');
+        }
     }
 
     /** The median of the verified runs' figure, or of all runs' if none is verified (then marked INVALID). */

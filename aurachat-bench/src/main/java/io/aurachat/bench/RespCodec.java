@@ -19,6 +19,7 @@ final class RespCodec implements Codec {
     private static final byte[] HELLO = AuraChatCodec.ascii("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n");
     private static final byte[] SUBSCRIBE = AuraChatCodec.ascii("*2\r\n$9\r\nSUBSCRIBE\r\n$");
     private static final byte[] PUBLISH = AuraChatCodec.ascii("*3\r\n$7\r\nPUBLISH\r\n$");
+    private static final byte[] SETNAME = AuraChatCodec.ascii("*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$");
     private static final byte[] PAYLOAD_HEADER = AuraChatCodec.ascii("\r\n$64\r\n");
     private static final byte[] MESSAGE = AuraChatCodec.ascii("message");
     private static final byte[] SUBSCRIBE_KIND = AuraChatCodec.ascii("subscribe");
@@ -35,6 +36,15 @@ final class RespCodec implements Codec {
             decimal(out, channel.length);
             out.put((byte) '\r').put((byte) '\n').put(channel).put((byte) '\r').put((byte) '\n');
         }
+    }
+
+    /** {@code CLIENT SETNAME}: Redis keeps the name with the connection (CLIENT LIST shows it) and tells nobody. */
+    @Override
+    public void name(ByteBuffer out, Client client) {
+        byte[] name = client.name();
+        out.put(SETNAME);
+        decimal(out, name.length);
+        out.put((byte) '\r').put((byte) '\n').put(name).put((byte) '\r').put((byte) '\n');
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param address           where it listens (loopback)
  * @param serverPid         its process id for memory and CPU figures, or 0 when unknown
  * @param targetLabel       how the results name the server (e.g. {@code Redis 7.0.15}); may be empty
+ * @param setup             which configuration of the server this is, the report's column: {@code shipped} or
+ *                          {@code engine} for AuraChat (run-bench.sh), by default the target's own name
  * @param workload          what to measure
  * @param clients           N: clients (direct, latency, flood: besides the flooder), receivers (fan-out) or idle connections
  * @param window            messages in flight per sender (direct, fan-out)
@@ -25,7 +27,7 @@ import java.util.Objects;
  * @param timeout           the longest wait without progress during setup or for the last deliveries
  */
 public record Settings(Target target, InetSocketAddress address, long serverPid, String targetLabel,
-        Workload workload, int clients, int window, int rate, int floodWindow, Duration warmup, Duration duration,
+        String setup, Workload workload, int clients, int window, int rate, int floodWindow, Duration warmup, Duration duration,
         Duration settle, int threads, long messageLimit, int connectConcurrency, Duration timeout) {
 
     /** A builder with the defaults of a full run (see docs/performance.md). */
@@ -40,6 +42,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         private final InetSocketAddress address;
         private long serverPid;
         private String targetLabel = "";
+        private String setup = "";
         private int clients = 100;
         private int window = 16;
         private int rate = 20_000;
@@ -62,6 +65,8 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         public Builder serverPid(long pid) { this.serverPid = pid; return this; }
         /** The server's name in results. */
         public Builder targetLabel(String label) { this.targetLabel = Objects.requireNonNull(label); return this; }
+        /** The server's configuration, the report's column; empty for the target's name. */
+        public Builder setup(String name) { this.setup = Objects.requireNonNull(name); return this; }
         /** N. */
         public Builder clients(int n) { this.clients = n; return this; }
         /** Messages in flight per sender. */
@@ -91,7 +96,7 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
          * @throws IllegalArgumentException naming the first value out of range
          */
         public Settings build() {
-            int minimum = workload == Workload.FANOUT || workload == Workload.IDLE ? 1 : 2;
+            int minimum = workload == Workload.FANOUT || workload.idle() ? 1 : 2;
             check(clients >= minimum && clients <= 100_000, "clients must be " + minimum + "..100000: " + clients);
             check(window >= 1 && window <= 4096, "window must be 1..4096: " + window);
             check(rate >= 1 && rate <= 10_000_000, "rate must be 1..10000000: " + rate);
@@ -103,9 +108,11 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
             check(messageLimit >= 0, "message limit must be 0 or more");
             check(connectConcurrency >= 1, "connect concurrency must be 1 or more");
             check(timeout.isPositive(), "timeout must be positive");
+            String column = setup.isEmpty() ? target.wireName() : setup;
+            check(column.matches("[a-z0-9][a-z0-9-]{0,31}"), "setup must be 1 to 32 of a-z, 0-9 and '-': " + setup);
             check(address.getAddress() != null && address.getAddress().isLoopbackAddress(),
                     "the benchmark only talks to loopback addresses: " + address);
-            return new Settings(target, address, serverPid, targetLabel, workload, clients, window, rate,
+            return new Settings(target, address, serverPid, targetLabel, column, workload, clients, window, rate,
                     floodWindow, warmup, duration, settle, threads, messageLimit, connectConcurrency, timeout);
         }
 

@@ -13,11 +13,22 @@ public enum Workload {
      * large window in flight, as fast as the server lets it: the others' one-way latency and the flooder's messages/s.
      */
     FLOOD,
-    /** K idle connections: server memory per connection and connect rate. */
-    IDLE;
+    /**
+     * K idle connections, each of which sets a name once it is in ({@code NAME} after the welcome, as the terminal
+     * client does; Redis: {@code CLIENT SETNAME}) and waits for the reply: server memory per connection once the
+     * server has gone quiet, how long that took, and the connect rate.
+     */
+    IDLE,
+    /** {@link #IDLE} without the names: connected once welcomed (Redis: subscribed). */
+    IDLE_UNNAMED;
 
-    /** The lower-case name used on the command line and in results. */
+    /** The lower-case name used on the command line and in results ({@code idle-unnamed}). */
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether this is one of the idle workloads (no messages: memory and connects). */
+    public boolean idle() {
+        return this == IDLE || this == IDLE_UNNAMED;
     }
 }

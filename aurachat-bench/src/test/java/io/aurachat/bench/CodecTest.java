@@ -70,8 +70,35 @@ class CodecTest {
                 + "{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"c1\",\"ip\":\"127.0.0.1\"},\"to\":\"*\",\"message\":\""
                 + payload(5, Payload.EVERYONE, 8) + "\",\"new\":1}\n";
         assertEverySplit(AuraChatCodec.INSTANCE, stream,
-                List.of("ready", "join", "message 5->3 #7", "reply 0", "message 5->-1 #8"));
+                List.of("ready", "join", "message 5->3 #7", "reply 0", "notice LEAVE", "message 5->-1 #8"));
         assertArrayEquals("c17".getBytes(StandardCharsets.US_ASCII), client.serverId());
+    }
+
+    @Test
+    void auraChatPresenceNoticesAreCountedAndPresenceMissedIsNoPong() {
+        String client = "{\"id\":\"c18\",\"name\":\"idle1-18\",\"ip\":\"127.0.0.1\"}";
+        String stream = "{\"type\":\"rename\",\"client\":" + client + ",\"previous\":\"c18\"}\n"
+                + "{\"type\":\"presence-missed\",\"skipped\":12}\n"
+                + "{\"type\":\"pong\",\"command\":\"PING\"}\n"
+                + "{\"type\":\"leave\",\"client\":" + client + ",\"reason\":\"disconnected\"}\n"
+                + "{\"type\":\"ok\",\"command\":\"NAME\",\"name\":\"idle1-3\"}\n";
+        assertEverySplit(AuraChatCodec.INSTANCE, stream,
+                List.of("notice RENAME", "notice PRESENCE_MISSED", "reply 0", "notice LEAVE", "reply 0"));
+    }
+
+    @Test
+    void namingCommandsAreWhatPROTOCOLmdAndRedisSay() throws IOException {
+        try (SocketChannel channel = SocketChannel.open()) {
+            Client named = new Client(5, null, channel, 256, "c5".getBytes(StandardCharsets.US_ASCII),
+                    "idle1-5".getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer out = ByteBuffer.allocate(256);
+            AuraChatCodec.INSTANCE.name(out, named);
+            assertEquals("NAME idle1-5\n", new String(out.array(), 0, out.position(), StandardCharsets.US_ASCII));
+            out.clear();
+            RespCodec.INSTANCE.name(out, named);
+            assertEquals("*3\r\n$6\r\nCLIENT\r\n$7\r\nSETNAME\r\n$7\r\nidle1-5\r\n",
+                    new String(out.array(), 0, out.position(), StandardCharsets.US_ASCII));
+        }
     }
 
     @Test

@@ -19,6 +19,11 @@ final class RecordingEvents implements Codec.Events {
     }
 
     @Override
+    public void notice(Client client, Codec.Notice kind) {
+        events.add("notice " + kind);
+    }
+
+    @Override
     public void message(Client client, ByteBuffer in, int at) {
         events.add("message " + Payload.sender(in, at) + "->" + Payload.recipient(in, at) + " #" + Payload.sequence(in, at));
     }

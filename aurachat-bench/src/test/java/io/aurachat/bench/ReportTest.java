@@ -1,5 +1,7 @@
 package io.aurachat.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +28,12 @@ class ReportTest {
         assertTrue(md.contains("| Redis 7.0.15 |"), md);
         assertTrue(md.contains("| direct, 100 clients, window 16 | messages/s | 300,000 | 200,000 | 1.50 | ≥ 1.0 | yes |"), md);
         assertTrue(md.contains("| p99 latency, µs | 300 | 200 | 1.50 | ≤ 1.0 | no |"), md);
-        assertTrue(md.contains("| RSS per connection, KiB (cold) | 3.0 | 10.0 | 0.30 | ≤ 4 KiB | yes |"), md);
-        assertTrue(md.contains("| RSS per connection, KiB (warm, see README) | 5.0 | – | – |  |  |"), md);
-        assertTrue(md.contains("| direct, 100 clients, window 16 | aurachat | 1.50 | 0.40 |"), md);
+        assertTrue(md.contains("| idle, 100 connections | RSS per connection, KiB (cold: before connecting to settled)"
+                + " | 3.0 | 10.0 | 0.30 | ≤ 4 KiB | yes |"), md);
+        assertTrue(md.contains("| RSS per connection, KiB (warm, see docs/performance.md) | 5.0 | – | – |  |  |"), md);
+        // a line without serverCpuMicrosPerDelivery (older files): computed from the server's cores and the rate
+        assertTrue(md.contains("| direct, 100 clients, window 16 | aurachat | 1.50 | 5.00 | 0.40 | – |"), md);
+        assertTrue(md.contains("| server CPU per delivered message, µs | 5.00 | – | – | ≤ 1.0 | ? |"), md);
     }
 
     @Test
@@ -75,6 +80,70 @@ class ReportTest {
                 .markdown();
         assertTrue(md.contains("1.0 (INVALID)"), md);
         assertTrue(md.contains("lost 3"), md);
+    }
+
+    private static String run(String setup, String workload, String figures) {
+        String target = setup.equals("redis") ? "redis" : "aurachat";
+        return "{\"workload\":\"" + workload + "\",\"target\":\"" + target + "\",\"setup\":\"" + setup
+                + "\",\"targetLabel\":\"" + (target.equals("redis") ? "Redis 7.0.15" : "AuraChat on JDK 25") + "\","
+                + "\"clients\":100,\"window\":16,\"serverCpuCores\":0.5,\"generatorLoopCpuCores\":0.9," + figures
+                + ",\"verified\":true,\"failures\":[]}";
+    }
+
+    @Test
+    void threeTargetsGetAColumnEachAndEachAuraChatColumnItsRatioAndVerdict() {
+        Report report = new Report();
+        // in run-bench.sh's order: shipped, engine, redis, per workload and round
+        double[][] rounds = {{200_000, 300_000, 250_000}, {180_000, 320_000, 200_000}, {220_000, 290_000, 240_000}};
+        for (double[] r : rounds) {
+            report.add(run("shipped", "direct", "\"messagesPerSecond\":" + r[0] + ",\"serverCpuMicrosPerDelivery\":2.5"))
+                    .add(run("engine", "direct", "\"messagesPerSecond\":" + r[1] + ",\"serverCpuMicrosPerDelivery\":1.5"))
+                    .add(run("redis", "direct", "\"messagesPerSecond\":" + r[2] + ",\"serverCpuMicrosPerDelivery\":2.0"));
+        }
+        String md = report.markdown();
+        assertTrue(md.contains("| Workload | Figure | AuraChat as shipped | AuraChat engine | Redis 7.0.15 | shipped / Redis"
+                + " | engine / Redis | Target | Met, shipped | Met, engine |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---|---|---|\n"), md);
+        // shipped: per-round ratios 0.80 0.90 0.92, median 0.90; engine: 1.20 1.60 1.21, median 1.21
+        assertTrue(md.contains("| direct, 100 clients, window 16 (median of 3 runs) | messages/s | 200,000 | 300,000 | 240,000"
+                + " | 0.90 | 1.21 | ≥ 1.0 | no | yes |"), md);
+        assertTrue(md.contains("| server CPU per delivered message, µs | 2.50 | 1.50 | 2.00 | 1.25 | 0.75 | ≤ 1.0 | no | yes |"), md);
+        // the CPU table has every run of every target
+        assertTrue(md.contains("| direct, 100 clients, window 16 | shipped | 0.50 | 2.50 | 0.90 | – |"), md);
+        assertTrue(md.contains("| direct, 100 clients, window 16 | engine | 0.50 | 1.50 | 0.90 | – |"), md);
+        assertTrue(md.contains("| direct, 100 clients, window 16 | redis | 0.50 | 2.00 | 0.90 | – |"), md);
+        assertEquals(9, md.lines().filter(l -> l.startsWith("| direct, 100 clients, window 16 | ")).count(), md);
+    }
+
+    @Test
+    void namedIdleHasTheSettleTargetAndTheRenameCount() {
+        String idle = "\"named\":true,\"bytesPerConnectionCold\":3584.0,\"settledSecondsCold\":%s,"
+                + "\"connectsPerSecondCold\":7000.0";
+        String md = new Report()
+                .add(run("shipped", "idle", String.format(idle, "25.0") + ",\"renameNoticesCold\":4950"))
+                .add(run("engine", "idle", String.format(idle, "4.5") + ",\"renameNoticesCold\":4950"))
+                .add(run("redis", "idle", String.format(idle, "3.2").replace("3584.0", "9216.0")))
+                .add(run("engine", "idle-unnamed", String.format(idle, "3.0").replace("true", "false")))
+                .markdown();
+        assertTrue(md.contains("| idle, 100 connections, named | RSS per connection, KiB (cold: before connecting to settled)"
+                + " | 3.5 | 3.5 | 9.0 | 0.39 | 0.39 | ≤ 4 KiB | yes | yes |"), md);
+        assertTrue(md.contains("| settled after, s (first connect to quiet, cold) | 25.0 | 4.5 | 3.2 | 7.81 | 1.41 | ≤ 10 s | no | yes |"), md);
+        assertTrue(md.contains("| rename notices the clients read (cold) | 4,950 | 4,950 | – | – | – |  |  |  |"), md);
+        // unnamed: its own group, no settle target, no rename row
+        assertTrue(md.contains("| idle, 100 connections, unnamed | RSS per connection"), md);
+        String unnamed = md.substring(md.indexOf("| idle, 100 connections, unnamed"));
+        assertTrue(unnamed.contains("| settled after, s (first connect to quiet, cold) | – | 3.0 | – | – | – |  |  |  |"), md);
+        assertFalse(unnamed.substring(0, unnamed.indexOf("\n\n")).contains("rename"), md);
+    }
+
+    @Test
+    void oldLinesWithoutASetupAreColumnsOfTheirTarget() {
+        String md = new Report()
+                .add(line("aurachat", "idle", "\"bytesPerConnectionCold\":3072.0", true))
+                .add(line("redis", "idle", "\"bytesPerConnectionCold\":10240.0", true))
+                .markdown();
+        assertTrue(md.startsWith("| Workload | Figure | AuraChat | Redis 7.0.15 | AuraChat / Redis | Target | Met |\n"), md);
+        assertTrue(md.contains("| idle, 100 connections | RSS per connection"), md); // neither named nor unnamed
     }
 
     @Test

@@ -100,8 +100,18 @@ class SmokeTest {
         @Test
         void idle() throws Exception {
             Result r = run(tiny(target(), Workload.IDLE, address(), pid()).clients(50));
+            assertEquals(true, r.get("named"), r::toJson);
             assertTrue(r.get("bytesPerConnectionCold") instanceof Double, r::toJson);
             assertTrue(r.get("connectsPerSecondWarm") instanceof Double, r::toJson);
+            assertTrue(r.get("settledSecondsCold") instanceof Double, r::toJson);
+        }
+
+        @Test
+        void idleUnnamed() throws Exception {
+            Result r = run(tiny(target(), Workload.IDLE_UNNAMED, address(), pid()).clients(50));
+            assertEquals(false, r.get("named"), r::toJson);
+            assertEquals("idle-unnamed", r.get("workload"), r::toJson);
+            assertTrue(r.get("bytesPerConnectionCold") instanceof Double, r::toJson);
         }
     }
 

@@ -2,6 +2,7 @@ package io.aurachat.client;
 
 import io.aurachat.client.LineInput.ProtocolException;
 import io.aurachat.discovery.DiscoveryClient;
+import io.aurachat.discovery.DiscoveryUnavailableException;
 import io.aurachat.discovery.ServerInfo;
 import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientId;
@@ -100,6 +101,8 @@ public final class ChatClient implements AutoCloseable {
      * server address, the first server that discovery finds is used.
      *
      * @throws ServerNotFoundException if discovery found no server within its timeout
+     * @throws DiscoveryUnavailableException if discovery could not send a single probe
+     *     (no network, not even loopback): the server has to be given by address
      * @throws ConnectionClosedException if the server refused the connection (for example
      *     {@link CloseReason#SERVER_FULL})
      * @throws ChatErrorException if the server refused the configured name; nothing stays open

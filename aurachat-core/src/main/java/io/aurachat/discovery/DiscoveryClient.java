@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,11 +45,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>By default a probe goes, every {@link Builder#probeInterval probe interval} up to
  * {@link Builder#probeRepeats probe repeats} times within the timeout (UDP may lose any one of them),
- * to the broadcast address of every up, non-loopback IPv4 interface, to the limited broadcast address
- * 255.255.255.255, and to the multicast groups 239.255.77.77 and ff02::77:77 through every up,
- * non-loopback, multicast-capable interface with an address of the group's family. All of that is
- * configurable. A target or interface that fails to send (no route, no IPv6, a VPN without broadcast) is
- * skipped for the rest of that call and logged through SLF4J at INFO; it is not an error.
+ * to this machine (127.0.0.1, and the loopback broadcast address 127.255.255.255, which Linux delivers to
+ * every server on this machine that shares the port), to the broadcast address of every up, non-loopback
+ * IPv4 interface, to the limited broadcast address 255.255.255.255, and to the multicast groups
+ * 239.255.77.77 and ff02::77:77 through every up, non-loopback, multicast-capable interface with an
+ * address of the group's family. So a client finds a server on its own machine even with no network but
+ * loopback. All of that is configurable. A target or interface that fails to send (no route, no IPv6, a
+ * VPN without broadcast) is skipped for the rest of that call and logged through SLF4J at INFO (at DEBUG
+ * for the loopback targets); it is not an error. When no probe could be sent beyond this machine, that
+ * is logged once per call at INFO. When no probe could be sent at all, the call throws
+ * {@link DiscoveryUnavailableException}.
+ *
+ * <p>A server reached by several targets (loopback and a broadcast, IPv4 and IPv6) answers each probe
+ * that reaches it; a call reports it once, by its {@linkplain ServerInfo#instanceId() instance id}, with
+ * the address of the first answer.
  *
  * <p>Each call opens its own sockets on ephemeral ports and closes them before it returns, so calls
  * may run concurrently from several threads. The calls block the calling thread until the timeout
@@ -69,6 +77,14 @@ public final class DiscoveryClient implements AutoCloseable {
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
     /** The limited broadcast address, 255.255.255.255. */
     private static final InetAddress LIMITED_BROADCAST = literal("255.255.255.255");
+    /**
+     * This machine: 127.0.0.1, which every responder bound to the wildcard (or to 127.0.0.1) hears, and
+     * 127.255.255.255, the loopback broadcast address, which Linux delivers to every one of them (a unicast
+     * probe reaches only one of several servers that share the port). IPv6's ::1 is not probed: a
+     * responder hears unicast probes on its IPv4 socket only.
+     */
+    private static final List<InetAddress> LOOPBACK_TARGETS =
+            List.of(literal("127.0.0.1"), literal("127.255.255.255"));
 
     /**
      * Receives servers as they answer. Called on the thread that called
@@ -128,7 +144,9 @@ public final class DiscoveryClient implements AutoCloseable {
      * Probes for the configured timeout and returns every server that answered.
      *
      * @return the servers, deduplicated by instance id, in order of first answer; empty if none answered
-     * @throws IOException if no probe at all could be sent (no usable socket, target or interface)
+     * @throws DiscoveryUnavailableException if no probe at all could be sent (no usable socket, target or
+     *     interface: no network, not even loopback)
+     * @throws IOException if the sockets of the call cannot be opened
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws IllegalStateException if this client is closed
      */
@@ -141,7 +159,9 @@ public final class DiscoveryClient implements AutoCloseable {
      *
      * @param timeout how long to listen for answers, more than zero
      * @return the servers, deduplicated by instance id, in order of first answer; empty if none answered
-     * @throws IOException if no probe at all could be sent (no usable socket, target or interface)
+     * @throws DiscoveryUnavailableException if no probe at all could be sent (no usable socket, target or
+     *     interface: no network, not even loopback)
+     * @throws IOException if the sockets of the call cannot be opened
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws IllegalStateException if this client is closed
      * @throws IllegalArgumentException if the timeout is not positive
@@ -156,7 +176,9 @@ public final class DiscoveryClient implements AutoCloseable {
      * @param timeout how long to listen for answers, more than zero
      * @param listener called on this thread with each new server
      * @return the servers, as {@link #discover(Duration)} returns them
-     * @throws IOException if no probe at all could be sent (no usable socket, target or interface)
+     * @throws DiscoveryUnavailableException if no probe at all could be sent (no usable socket, target or
+     *     interface: no network, not even loopback)
+     * @throws IOException if the sockets of the call cannot be opened
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws IllegalStateException if this client is closed
      * @throws IllegalArgumentException if the timeout is not positive
@@ -170,7 +192,9 @@ public final class DiscoveryClient implements AutoCloseable {
      *
      * @param timeout the longest wait, more than zero
      * @return the first server that answered, or empty
-     * @throws IOException if no probe at all could be sent (no usable socket, target or interface)
+     * @throws DiscoveryUnavailableException if no probe at all could be sent (no usable socket, target or
+     *     interface: no network, not even loopback)
+     * @throws IOException if the sockets of the call cannot be opened
      * @throws InterruptedException if the calling thread is interrupted while waiting
      * @throws IllegalStateException if this client is closed
      * @throws IllegalArgumentException if the timeout is not positive
@@ -196,13 +220,18 @@ public final class DiscoveryClient implements AutoCloseable {
         final Selector selector;
         final DatagramChannel v4;
         final DatagramChannel v6;
-        final Set<String> failed = new HashSet<>();
+        /** Each target that failed, and why, in that order; a failed target is not tried again. */
+        final LinkedHashMap<String, String> failed = new LinkedHashMap<>();
         final LinkedHashMap<String, ServerInfo> found = new LinkedHashMap<>();
         final ByteBuffer buffer = ByteBuffer.allocate(DiscoveryWire.MAX_DATAGRAM + 1);
         final List<InetAddress> unicast;
         final List<NetworkInterface> interfaces;
         final byte[] probe = DiscoveryWire.probe();
-        int sent;
+        /** Probes sent to this machine (loopback targets) and beyond it, over the call. */
+        int sentLocal;
+        int sentNetwork;
+        /** Whether any target beyond this machine was tried. */
+        boolean triedNetwork;
 
         Call(Selector selector, DatagramChannel v4, DatagramChannel v6, List<InetAddress> unicast,
                 List<NetworkInterface> interfaces) {
@@ -213,12 +242,13 @@ public final class DiscoveryClient implements AutoCloseable {
             this.interfaces = interfaces;
         }
 
-        void sendRound() {
+        void sendRound(boolean first) {
             for (InetAddress target : unicast) {
-                send(channelFor(target), new InetSocketAddress(target, port), null, target.getHostAddress());
+                send(channelFor(target), new InetSocketAddress(target, port), null, target.getHostAddress(), first);
             }
             for (InetAddress group : multicastGroups) {
                 DatagramChannel channel = channelFor(group);
+                boolean tried = false;
                 for (NetworkInterface ni : interfaces) {
                     if (ni.inetAddresses().noneMatch(a -> a.getClass() == group.getClass())) {
                         continue;
@@ -231,7 +261,16 @@ public final class DiscoveryClient implements AutoCloseable {
                             continue; // cannot happen: the address is 16 bytes
                         }
                     }
-                    send(channel, new InetSocketAddress(scoped, port), ni, group.getHostAddress() + "%" + ni.getName());
+                    tried = true;
+                    send(channel, new InetSocketAddress(scoped, port), ni, group.getHostAddress() + "%" + ni.getName(),
+                            first);
+                }
+                if (!tried && first) {
+                    String why = "no interface to send it through";
+                    failed.put(group.getHostAddress(), why);
+                    LOG.debug("discovery: skipping {}: {}: none of the interfaces {} has an {} address",
+                            group.getHostAddress(), why, interfaces.stream().map(NetworkInterface::getName).toList(),
+                            group instanceof Inet4Address ? "IPv4" : "IPv6");
                 }
             }
         }
@@ -240,14 +279,19 @@ public final class DiscoveryClient implements AutoCloseable {
             return address instanceof Inet4Address ? v4 : v6;
         }
 
-        private void send(DatagramChannel channel, InetSocketAddress target, NetworkInterface ni, String label) {
-            if (failed.contains(label)) {
+        private void send(DatagramChannel channel, InetSocketAddress target, NetworkInterface ni, String label,
+                boolean first) {
+            if (failed.containsKey(label)) {
                 return;
             }
+            // A probe to this machine is not a probe to the network: counted apart, and its failures (a
+            // machine without loopback is odd, but then the network targets say what matters) only at DEBUG,
+            // so that it can neither hide nor drown what happened to the network targets.
+            boolean local = target.getAddress().isLoopbackAddress();
+            triedNetwork |= !local;
             if (channel == null) {
-                failed.add(label);
-                LOG.info("discovery: skipping {}: no {} socket on this host", label,
-                        target.getAddress() instanceof Inet4Address ? "IPv4" : "IPv6");
+                fail(label, "no " + (target.getAddress() instanceof Inet4Address ? "IPv4" : "IPv6")
+                        + " socket on this host", local);
                 return;
             }
             try {
@@ -255,11 +299,26 @@ public final class DiscoveryClient implements AutoCloseable {
                     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, ni);
                 }
                 if (channel.send(ByteBuffer.wrap(probe), target) > 0) {
-                    sent++;
+                    if (local) {
+                        sentLocal++;
+                        if (first) {
+                            LOG.debug("discovery: probing this machine at {}", label);
+                        }
+                    } else {
+                        sentNetwork++;
+                    }
                 }
             } catch (IOException | RuntimeException e) {
-                failed.add(label);
-                LOG.info("discovery: skipping {}: cannot send a probe there: {}", label, e.toString());
+                fail(label, e.getMessage() != null ? e.getMessage() : e.toString(), local);
+            }
+        }
+
+        private void fail(String label, String why, boolean local) {
+            failed.put(label, why);
+            if (local) {
+                LOG.debug("discovery: skipping {} (this machine): cannot send a probe there: {}", label, why);
+            } else {
+                LOG.info("discovery: skipping {}: cannot send a probe there: {}", label, why);
             }
         }
 
@@ -302,8 +361,9 @@ public final class DiscoveryClient implements AutoCloseable {
         }
         long start = System.nanoTime();
         long deadline = start + saturatedNanos(timeout);
-        List<InetAddress> unicast = targets != null ? targets : defaultTargets();
-        List<NetworkInterface> interfaces = multicastInterfaces != null ? multicastInterfaces : defaultInterfaces();
+        List<NetworkInterface> up = targets == null || multicastInterfaces == null ? upInterfaces() : List.of();
+        List<InetAddress> unicast = targets != null ? targets : defaultTargets(up);
+        List<NetworkInterface> interfaces = multicastInterfaces != null ? multicastInterfaces : defaultInterfaces(up);
         boolean wantV4 = needs(Inet4Address.class, unicast, interfaces);
         boolean wantV6 = needs(Inet6Address.class, unicast, interfaces);
 
@@ -321,12 +381,17 @@ public final class DiscoveryClient implements AutoCloseable {
             while (!closed) {
                 long now = System.nanoTime();
                 if (rounds < probeRepeats && now - nextRound >= 0) {
-                    call.sendRound();
+                    call.sendRound(rounds == 0);
                     rounds++;
                     nextRound += intervalNanos;
-                    if (call.sent == 0 && rounds == 1) {
-                        throw new IOException("no discovery probe could be sent to port " + port
-                                + " (targets " + unicast + ", groups " + multicastGroups + "); see the log");
+                    if (rounds == 1) {
+                        if (call.sentLocal + call.sentNetwork == 0) {
+                            throw new DiscoveryUnavailableException(port, call.failed);
+                        }
+                        if (call.sentNetwork == 0 && call.triedNetwork) {
+                            LOG.info("discovery: no probe could be sent to the network, only to this machine ({})",
+                                    call.failed);
+                        }
                     }
                 }
                 long wakeAt = rounds < probeRepeats && nextRound - deadline < 0 ? nextRound : deadline;
@@ -397,12 +462,15 @@ public final class DiscoveryClient implements AutoCloseable {
     }
 
     /**
-     * The default unicast targets: the broadcast address of every up, non-loopback IPv4 interface, then
-     * 255.255.255.255. Computed at each call, so interfaces that come and go are followed.
+     * The default unicast targets: this machine (127.0.0.1 and 127.255.255.255), the broadcast address of
+     * every up, non-loopback IPv4 interface, then 255.255.255.255. Computed at each call, so interfaces
+     * that come and go are followed.
+     *
+     * @param up the interfaces that are up
      */
-    static List<InetAddress> defaultTargets() {
-        Set<InetAddress> targets = new LinkedHashSet<>();
-        for (NetworkInterface ni : upInterfaces()) {
+    static List<InetAddress> defaultTargets(List<NetworkInterface> up) {
+        Set<InetAddress> targets = new LinkedHashSet<>(LOOPBACK_TARGETS);
+        for (NetworkInterface ni : up) {
             try {
                 if (ni.isLoopback()) {
                     continue;
@@ -420,10 +488,14 @@ public final class DiscoveryClient implements AutoCloseable {
         return List.copyOf(targets);
     }
 
-    /** The default multicast interfaces: every up, non-loopback, multicast-capable one. */
-    static List<NetworkInterface> defaultInterfaces() {
+    /**
+     * The default multicast interfaces: every up, non-loopback, multicast-capable one.
+     *
+     * @param up the interfaces that are up
+     */
+    static List<NetworkInterface> defaultInterfaces(List<NetworkInterface> up) {
         List<NetworkInterface> chosen = new ArrayList<>();
-        for (NetworkInterface ni : upInterfaces()) {
+        for (NetworkInterface ni : up) {
             try {
                 if (!ni.isLoopback() && ni.supportsMulticast()) {
                     chosen.add(ni);
@@ -435,7 +507,8 @@ public final class DiscoveryClient implements AutoCloseable {
         return chosen;
     }
 
-    private static List<NetworkInterface> upInterfaces() {
+    /** The interfaces that are up, listed once per call. */
+    static List<NetworkInterface> upInterfaces() {
         List<NetworkInterface> up = new ArrayList<>();
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -492,9 +565,10 @@ public final class DiscoveryClient implements AutoCloseable {
         }
 
         /**
-         * The unicast and broadcast addresses to probe (IPv4 or IPv6), replacing the default (the
-         * broadcast address of every up, non-loopback IPv4 interface, and 255.255.255.255). An empty
-         * collection probes by multicast only.
+         * The unicast and broadcast addresses to probe (IPv4 or IPv6), replacing the default (127.0.0.1 and
+         * 127.255.255.255 for this machine, the broadcast address of every up, non-loopback IPv4 interface,
+         * and 255.255.255.255). Loopback addresses here count as this machine, as the default ones do. An
+         * empty collection probes by multicast only.
          *
          * @param targets the addresses
          * @return this builder

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Safety rules, all in {@link ProbePolicy}: a datagram is answered only if it is a well-formed probe
  * from an unprivileged port, the reply is no larger than the probe (so the responder never amplifies
- * traffic), and the source is within its rate limit. Every other datagram is dropped. Each answer and
+ * traffic), and the source is within its rate limit; and, beyond the policy, only if the
+ * {@link Announcement#reachableFrom announcement} says the client could connect from there. Every other
+ * datagram is dropped. Each answer and
  * each drop is a log event, within the event budget ({@link DiscoveryConfig#maxLogEventsPerSecond()});
  * of a run of rate-limited probes from one source only the first is an event.
  */
@@ -50,6 +52,7 @@ public final class DiscoveryResponder implements AutoCloseable {
     private static final long SUPPRESSED_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final DiscoveryConfig config;
+    private final Announcement announcement;
     private final Clock clock;
     private final LogSink events;
     private final String instanceId = UUID.randomUUID().toString();
@@ -76,11 +79,26 @@ public final class DiscoveryResponder implements AutoCloseable {
 
         /** How many clients are connected now. */
         int clients();
+
+        /**
+         * Whether a client that probed from {@code source} could connect to the server at the address the
+         * reply comes from; a probe for which it is not is dropped (reason {@code unreachable}). The
+         * default answers every probe. A {@link io.aurachat.server.ChatServer} says no where its TCP
+         * listener does not take connections: to a server on 192.168.1.20, a probe from this machine's
+         * loopback is unreachable, since the reply would come from 127.0.0.1.
+         *
+         * @param source the probe's source address
+         * @return {@code true} to answer
+         */
+        default boolean reachableFrom(InetAddress source) {
+            return true;
+        }
     }
 
     private DiscoveryResponder(DiscoveryConfig config, Announcement announcement, Clock clock,
             LogSink events, DatagramChannel v4, DatagramChannel v6) throws IOException {
         this.config = config;
+        this.announcement = announcement;
         this.clock = clock;
         this.events = events;
         this.v4 = v4;
@@ -126,7 +144,7 @@ public final class DiscoveryResponder implements AutoCloseable {
             }
             DiscoveryResponder responder = new DiscoveryResponder(config, announcement, clock, events, v4, v6);
             responder.startThreads();
-            LOG.info("discovery: answering probes on UDP port {} ({})", port, config);
+            LOG.debug("discovery: answering probes on UDP port {} ({})", port, config);
             return responder;
         } catch (IOException | RuntimeException e) {
             closeQuietly(v4);
@@ -256,6 +274,10 @@ public final class DiscoveryResponder implements AutoCloseable {
             if (verdict.report()) {
                 ignored(source, length, verdict.reason());
             }
+            return;
+        }
+        if (!announcement.reachableFrom(source.getAddress())) {
+            ignored(source, length, "unreachable");
             return;
         }
         try {

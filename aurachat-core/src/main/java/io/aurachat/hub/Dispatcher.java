@@ -42,7 +42,7 @@ final class Dispatcher {
      * @param beforeJoin it runs before the client has joined ({@code PING}, {@code HELP}, {@code TIME},
      *     {@code EXIT})
      */
-    record Entry(Command command, boolean nonBlocking, boolean beforeJoin) {}
+    record Entry(Command command, boolean nonBlocking, boolean beforeJoin, boolean loggedAsMessage) {}
 
     /** A command an I/O thread found but may not run, and its line, kept until it runs elsewhere. */
     record Deferred(Entry entry, String line, int argumentsStart) {}
@@ -53,6 +53,12 @@ final class Dispatcher {
     private final int maxConsecutiveErrors;
     /** Whether any log sink wants {@link LogEvent.CommandExecuted}: sinks say so once, at start. */
     private final boolean logCommands;
+    /**
+     * Whether every sink that takes command events also takes message events: then a CHAT or SAY that succeeds is
+     * logged as its {@link LogEvent.MessageSent} alone, which says all its command event would (sender, recipient,
+     * text). Half the audit log's work and disk per routed message.
+     */
+    private final boolean messagesCoverCommands;
 
     Dispatcher(Hub hub, Map<String, Command> commands, int maxConsecutiveErrors, Set<Command> nonBlocking) {
         this.hub = hub;
@@ -60,10 +66,12 @@ final class Dispatcher {
         beforeJoin.addAll(List.of(BuiltinCommands.PING, BuiltinCommands.HELP, BuiltinCommands.TIME,
                 BuiltinCommands.EXIT));
         this.table = new CommandTable(commands.values().stream()
-                .map(c -> new Entry(c, nonBlocking.contains(c), beforeJoin.contains(c))).toList());
+                .map(c -> new Entry(c, nonBlocking.contains(c), beforeJoin.contains(c),
+                        c == BuiltinCommands.CHAT || c == BuiltinCommands.SAY)).toList());
         this.sorted = commands.values().stream().sorted(Comparator.comparing(Command::verb)).toList();
         this.maxConsecutiveErrors = maxConsecutiveErrors;
         this.logCommands = hub.log().wants(LogEvent.CommandExecuted.class);
+        this.messagesCoverCommands = hub.log().implies(LogEvent.CommandExecuted.class, LogEvent.MessageSent.class);
     }
 
     List<Command> sortedCommands() {
@@ -147,7 +155,7 @@ final class Dispatcher {
             errorCode = ErrorCodes.INTERNAL_ERROR;
             reply = Wire.error(verb, ErrorCodes.INTERNAL_ERROR, "the command failed inside the server");
         }
-        if (logCommands) {
+        if (logCommands && !(errorCode == null && entry.loggedAsMessage() && messagesCoverCommands)) {
             hub.log().emit(new LogEvent.CommandExecuted(hub.clock().instant(), context.sender, verb, context.arguments(),
                     errorCode));
         }

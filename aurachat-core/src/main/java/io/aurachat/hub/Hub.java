@@ -77,7 +77,7 @@ public final class Hub {
      * @param idleTimeout clients that send no command for this long are closed; zero for never
      * @param maxLineLength announced in {@code welcome} (transports enforce it)
      * @param maxClients the most attached clients, joined or not
-     * @param presenceLimit join and leave notices go out while at most this many clients are joined
+     * @param presenceLimit join, leave and rename notices go out while at most this many clients are joined
      * @param maxConsecutiveErrors lines in a row that are not commands before the client is cut; 0 for never
      * @param commands the commands by upper-case verb
      * @param logSinks where events go
@@ -386,7 +386,9 @@ public final class Hub {
             names.remove(key, client.id); // left while renaming
             return after;
         }
-        if (client.isJoined()) {
+        // The same limit as join and leave: in a mass connect where every client names itself (as the terminal
+        // client does), a rename for everyone per client would be N² notices.
+        if (client.isJoined() && clients.size() <= settings.presenceLimit()) {
             presence(Wire.rename(after, before.name()), client);
         }
         return after;

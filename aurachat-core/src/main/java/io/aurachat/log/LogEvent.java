@@ -128,6 +128,11 @@ public sealed interface LogEvent {
     /**
      * A client's command line was handled by a registered command.
      *
+     * <p>One exception: a built-in {@code CHAT} or {@code SAY} that succeeds is logged as its {@link MessageSent}
+     * alone, which carries everything the command did (sender, recipient, text), when every sink that accepts
+     * this kind also accepts {@code MessageSent}. Otherwise, and when such a command fails, it is logged here
+     * like any other.
+     *
      * @param time when it was handled
      * @param client the sender as it was when the command arrived
      * @param verb the upper-case verb
@@ -197,7 +202,7 @@ public sealed interface LogEvent {
      * @param source the address and port it came from
      * @param bytes the size of the datagram
      * @param reason why it was not answered, a stable lower-case token such as {@code malformed},
-     *     {@code foreign}, {@code too-small} or {@code rate-limited}
+     *     {@code foreign}, {@code too-small}, {@code rate-limited} or {@code unreachable}
      */
     record DiscoveryIgnored(Instant time, InetSocketAddress source, int bytes, String reason)
             implements LogEvent {

@@ -18,13 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Always well-formed.</b> Each event is one line, and the file always ends with the closing
  * {@code </log>} line: new events are written over that line, followed by a new one, in a single write
  * per {@link #flush()}. Between writes the file is a complete XML document that any parser can read
- * while the server runs. Text is produced by the JDK's StAX writer, which escapes markup.
+ * while the server runs. Markup in strings ({@code & < > "}) is written as entity references.
  *
  * <p><b>Characters XML cannot carry.</b> XML 1.0 forbids most control characters, U+FFFE, U+FFFF and
  * unpaired surrogates, and parsers turn CR, LF and TAB in attributes into spaces. When any string of an
@@ -69,11 +65,12 @@ import org.slf4j.LoggerFactory;
  * and on {@link #close()}. The writing thread never waits for the disk except on those two. With a
  * zero interval there is no such thread and every write is forced before it returns (much slower).
  *
- * <p><b>Rollover</b> is off by default. With {@link Builder#rolloverBytes} set, an event that would
- * make the file larger than that starts a new file: {@code log.xml} is renamed {@code log-1.xml} (an
+ * <p><b>Rollover</b> bounds the disk a log takes: an event that would make the file larger than
+ * {@link Builder#rolloverBytes} (64 MiB by default) starts a new file: {@code log.xml} is renamed {@code log-1.xml} (an
  * older {@code log-1.xml} becomes {@code log-2.xml}, and so on, keeping {@link Builder#maxFiles}
- * rolled files and deleting older ones). Each file is a complete document on its own. A single event
- * larger than the limit gets a file to itself.
+ * rolled files and deleting older ones), so by default a log never takes more than 704 MiB. Each file is a
+ * complete document on its own. A single event larger than the limit gets a file to itself. Rollover can be
+ * turned off ({@code rolloverBytes(0)}); the file then grows without bound.
  *
  * <p><b>Threads and errors.</b> All methods are thread-safe (a {@link ReentrantLock} guards the file)
  * and may block on file I/O. {@link #log} only encodes into a memory buffer (writing it out when it
@@ -93,6 +90,13 @@ public final class XmlLogSink implements LogSink {
     /** Where the XML Schema of the format is, as a class-path resource: {@code XmlLogSink.class.getResource(...)}. */
     public static final String SCHEMA_RESOURCE = "/io/aurachat/log/aurachat-log.xsd";
 
+    /**
+     * The default of {@link Builder#rolloverBytes}: 64 MiB. With {@link #DEFAULT_MAX_FILES} rolled files kept,
+     * a log takes at most 11 &times; 64 MiB = 704 MiB of disk, however long the server runs (about 300,000
+     * messages a file at 64 bytes of text each).
+     */
+    public static final long DEFAULT_ROLLOVER_BYTES = 64L << 20;
+
     /** The default of {@link Builder#maxFiles}. */
     public static final int DEFAULT_MAX_FILES = 10;
 
@@ -105,9 +109,6 @@ public final class XmlLogSink implements LogSink {
     /** Encoded events beyond this are written out by {@link #log} itself, to bound memory. */
     private static final int MAX_PENDING_BYTES = 256 * 1024;
 
-    private static final DateTimeFormatter TIME_FORMAT =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSxxx");
-
     private final Path file;
     private final long rolloverBytes;
     private final int maxFiles;
@@ -116,10 +117,9 @@ public final class XmlLogSink implements LogSink {
     private final Condition forceWake = forceLock.newCondition();
     /** Forces written data to disk every interval, so the writing thread never waits for the disk. */
     private final Thread forcer;
-    private final DateTimeFormatter timeFormat;
     private final ReentrantLock lock = new ReentrantLock();
     private final ByteSink pending = new ByteSink();
-    private final XMLStreamWriter xml;
+    private final XmlEvents xml;
 
     /** Volatile: the forcer reads it without the lock. */
     private volatile FileChannel channel;
@@ -142,12 +142,7 @@ public final class XmlLogSink implements LogSink {
         this.rolloverBytes = b.rolloverBytes;
         this.maxFiles = b.maxFiles;
         this.forceIntervalNanos = b.forceInterval.toNanos();
-        this.timeFormat = TIME_FORMAT.withZone(b.zone);
-        try {
-            this.xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(pending, "UTF-8");
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("the JDK's StAX writer is not available", e);
-        }
+        this.xml = new XmlEvents(pending, b.zone);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -163,7 +158,7 @@ public final class XmlLogSink implements LogSink {
      * Starts configuring a sink that writes to {@code file}.
      *
      * @param file the log file; its directory is created if needed
-     * @return a builder with rollover off
+     * @return a builder with the defaults: rollover at 64 MiB, 10 rolled files kept
      */
     public static Builder builder(Path file) {
         return new Builder(Objects.requireNonNull(file, "file"));
@@ -217,12 +212,10 @@ public final class XmlLogSink implements LogSink {
             }
             int before = pending.size();
             try {
-                XmlEvents.write(xml, event, timeFormat);
-                xml.flush();
-            } catch (XMLStreamException e) {
-                // StAX only fails on misuse or I/O; neither is possible on an in-memory buffer.
-                pending.truncate(before);
-                throw new IllegalStateException("could not encode " + event, e);
+                xml.write(event);
+            } catch (RuntimeException | Error e) {
+                pending.truncate(before); // an out-of-memory buffer: the event is not half in the file
+                throw e;
             }
             pendingEvents++;
             if (rolloverBytes > 0 && size + pending.size() > rolloverBytes
@@ -317,8 +310,7 @@ public final class XmlLogSink implements LogSink {
             if (lost > 0) {
                 byte[] events = pending.copy(0, pending.size());
                 pending.truncate(0);
-                XmlEvents.write(xml, new LogEvent.EventsDropped(Instant.now(), lost), timeFormat);
-                xml.flush();
+                xml.write(new LogEvent.EventsDropped(Instant.now(), lost));
                 pending.writeBytes(events);
             }
             pending.writeBytes(XmlLogFile.TAIL);
@@ -338,8 +330,6 @@ public final class XmlLogSink implements LogSink {
             broken = true;
             throw new UncheckedIOException("could not write " + pendingEvents + " events to " + file
                     + "; they are counted as dropped", e);
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("could not encode an events-dropped element", e);
         } finally {
             pending.truncate(0);
             pendingEvents = 0;
@@ -480,7 +470,7 @@ public final class XmlLogSink implements LogSink {
     /** Settings of an {@link XmlLogSink}; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private final Path file;
-        private long rolloverBytes;
+        private long rolloverBytes = DEFAULT_ROLLOVER_BYTES;
         private int maxFiles = DEFAULT_MAX_FILES;
         private Duration forceInterval = DEFAULT_FORCE_INTERVAL;
         private ZoneId zone = ZoneId.systemDefault();
@@ -492,7 +482,8 @@ public final class XmlLogSink implements LogSink {
         /**
          * Starts a new file when the current one would grow past this size.
          *
-         * @param bytes 0 (the default) for never, else at least {@value XmlLogSink#MIN_ROLLOVER_BYTES}
+         * @param bytes at least {@value XmlLogSink#MIN_ROLLOVER_BYTES}, or 0 for never (the file then grows without
+         *     bound); default {@value XmlLogSink#DEFAULT_ROLLOVER_BYTES} (64 MiB)
          * @return this builder
          */
         public Builder rolloverBytes(long bytes) {

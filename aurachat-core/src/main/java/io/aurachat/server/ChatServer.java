@@ -1,5 +1,6 @@
 package io.aurachat.server;
 
+import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.discovery.DiscoveryResponder;
 import io.aurachat.hub.Hub;
 import io.aurachat.internal.Threads;
@@ -8,6 +9,9 @@ import io.aurachat.tcp.TcpTransport;
 import io.aurachat.transport.Connection;
 import io.aurachat.transport.Peer;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +72,10 @@ public final class ChatServer implements AutoCloseable {
     /**
      * Binds the port and starts accepting; returns once connections are accepted. Emits
      * {@link io.aurachat.log.LogEvent.ServerStarted}. Then, if discovery is enabled, binds its UDP port
-     * and starts answering probes; if that fails, the TCP side is closed again and this throws.
+     * and starts answering probes; if that fails, the TCP side is closed again and this throws. Discovery
+     * answers only where the chat port can be reached: a server listening on IPv4 only (0.0.0.0 or an IPv4
+     * address) joins no IPv6 group, and one on a specific address answers no probe whose reply would send
+     * the client elsewhere: one on 127.0.0.1 answers this machine's probes only (docs/discovery.md).
      *
      * @return this server
      * @throws IOException if the address or the discovery port cannot be bound (in use, not local, no
@@ -101,8 +108,9 @@ public final class ChatServer implements AutoCloseable {
             state = State.RUNNING;
             if (config.discovery().enabled()) {
                 try {
-                    discovery = DiscoveryResponder.start(config.discovery(), announcement(), config.clock(),
-                            started.events());
+                    InetAddress listening = transport.address().getAddress();
+                    discovery = DiscoveryResponder.start(discoveryFor(config.discovery(), listening),
+                            announcement(listening), config.clock(), started.events());
                 } catch (IOException | RuntimeException e) {
                     discoveryFailure = e;
                 }
@@ -126,11 +134,41 @@ public final class ChatServer implements AutoCloseable {
                 config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule());
     }
 
+    /**
+     * The responder's configuration for a server listening on {@code listening}: one on an IPv4 socket
+     * (0.0.0.0 or an IPv4 address) joins no IPv6 group, since IPv6 clients could not connect to it.
+     */
+    static DiscoveryConfig discoveryFor(DiscoveryConfig configured, InetAddress listening) {
+        return listening instanceof Inet4Address ? configured.toBuilder().ipv6Group(null).build() : configured;
+    }
+
+    /**
+     * Whether a client that probed from {@code source} can connect to a server listening on {@code listening}
+     * at the address the reply comes from. The reply leaves from an address of the probe's family, a
+     * loopback one for a probe from this machine's loopback: a wildcard listener takes its family
+     * ({@code ::} both), a specific address only probes of its family and of its kind (loopback or not).
+     * So a server on 127.0.0.1 answers this machine's probes only, and a server on 192.168.1.20 does not
+     * answer this machine's probes to 127.0.0.1, which would send the client to 127.0.0.1, where it does not
+     * listen (the client finds it by broadcast instead).
+     */
+    static boolean reachable(InetAddress listening, InetAddress source) {
+        if (listening.isAnyLocalAddress()) {
+            return listening instanceof Inet6Address || source instanceof Inet4Address;
+        }
+        return (listening instanceof Inet4Address) == (source instanceof Inet4Address)
+                && listening.isLoopbackAddress() == source.isLoopbackAddress();
+    }
+
     /** What discovery replies say: asked for every reply, so the client count is current. */
-    private DiscoveryResponder.Announcement announcement() {
+    private DiscoveryResponder.Announcement announcement(InetAddress listening) {
         Hub h = hub;
         int tcpPort = tcp.address().getPort();
         return new DiscoveryResponder.Announcement() {
+            @Override
+            public boolean reachableFrom(InetAddress source) {
+                return reachable(listening, source);
+            }
+
             @Override
             public String serverName() {
                 return config.serverName();

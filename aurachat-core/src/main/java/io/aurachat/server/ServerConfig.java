@@ -130,7 +130,12 @@ public final class ServerConfig {
         return b;
     }
 
-    /** The address to listen on; {@code null} means every interface. */
+    /**
+     * The address to listen on; {@code null} means every interface, IPv4 and IPv6. The socket is of the
+     * address's family: an IPv4 address ({@code 0.0.0.0}, every IPv4 interface, included) takes IPv4 clients
+     * only; {@code ::} takes IPv4 and IPv6 clients (the JDK's IPv6 sockets are dual-stack); any other IPv6
+     * address, such as {@code ::1}, only clients that reach it. See docs/configuration.md.
+     */
     public InetAddress bindAddress() {
         return bindAddress;
     }
@@ -204,13 +209,29 @@ public final class ServerConfig {
     }
 
     /**
-     * Join and leave notices are sent only while the server has at most this many clients, counting
-     * the one that joins or leaves; 0 turns them off. Above it, clients learn who is there from
-     * {@code LIST}. Every join is a line to every other client, so without a limit a mass connect of
-     * N clients costs N&sup2; lines (50 million for 10,000 clients reconnecting after a restart).
+     * Join, leave and rename notices are sent only while the server has at most this many clients, counting
+     * the one that joins, leaves or renames itself; 0 turns them off. Above it, clients learn who is there from
+     * {@code LIST}. Every notice is a line to every other client, so without a limit a mass connect of
+     * N clients costs N&sup2; lines (50 million joins for 10,000 clients reconnecting after a restart, and as
+     * many renames again when each sets its name); with it, at most about {@code presenceLimit}&sup2; of each.
      */
     public int presenceLimit() {
         return presenceLimit;
+    }
+
+    /**
+     * The default number of I/O threads on a machine with this many processors: half of them, at least one. The
+     * rest is for what every routed message also costs outside the I/O threads: the kernel's TCP work, the audit
+     * log's thread, the garbage collector, commands on virtual threads, and on a LAN server often the clients'
+     * own programs. On the 2-core machine this project is measured on, one I/O thread routed more messages per
+     * second and per CPU second than two (docs/performance.md, issue 13); Redis, the peer of the benchmark,
+     * also routes on one thread by default and advises I/O threads only from 4 cores on.
+     *
+     * @param processors what {@link Runtime#availableProcessors()} says
+     * @return {@code max(1, processors / 2)}
+     */
+    public static int defaultIoThreads(int processors) {
+        return Math.max(1, processors / 2);
     }
 
     /** The commands by upper-case verb (unordered; HELP sorts them by verb). */
@@ -286,7 +307,7 @@ public final class ServerConfig {
         private int outboundSoftLimit = DEFAULT_OUTBOUND_SOFT_LIMIT;
         private Duration outboundSoftTimeout = DEFAULT_OUTBOUND_SOFT_TIMEOUT;
         private int maxConsecutiveErrors = DEFAULT_MAX_CONSECUTIVE_ERRORS;
-        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private int ioThreads = defaultIoThreads(Runtime.getRuntime().availableProcessors());
         private int presenceLimit = DEFAULT_PRESENCE_LIMIT;
         private final Map<String, Command> commands = new TreeMap<>();
         private final List<LogSink> logSinks = new ArrayList<>();
@@ -301,7 +322,11 @@ public final class ServerConfig {
             BuiltinCommands.all().forEach(this::command);
         }
 
-        /** The address to listen on; {@code null} (the default) means every interface. */
+        /**
+         * The address to listen on; {@code null} (the default) means every interface, IPv4 and IPv6. An IPv4
+         * address, {@code 0.0.0.0} included, listens for IPv4 only; {@code ::} for IPv4 and IPv6; see
+         * {@link ServerConfig#bindAddress()}.
+         */
         public Builder bindAddress(InetAddress address) {
             this.bindAddress = address;
             return this;
@@ -365,8 +390,9 @@ public final class ServerConfig {
         }
 
         /**
-         * I/O threads, 1 to 256. Default: one per available processor. Commands that are not built in
-         * never run on them (they get a virtual thread), so more are rarely useful.
+         * I/O threads, 1 to 256. Default: half the available processors, at least one ({@link
+         * ServerConfig#defaultIoThreads}). Commands that are not built in never run on them (they get a virtual
+         * thread), so more are rarely useful.
          */
         public Builder ioThreads(int threads) {
             this.ioThreads = threads;
@@ -374,7 +400,7 @@ public final class ServerConfig {
         }
 
         /**
-         * Most clients for which join and leave notices are sent, 0 (never) to 1,000,000. Default 1,000.
+         * Most clients for which join, leave and rename notices are sent, 0 (never) to 1,000,000. Default 1,000.
          * See {@link ServerConfig#presenceLimit()}.
          */
         public Builder presenceLimit(int clients) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * limit is written out at once when the calling thread is an I/O thread; beyond the hard limit after that,
  * the client is cut ({@code slow-consumer}); still above the soft limit, the connection whose line it was stops
  * being read until this queue drains to half of it ({@link #crowded}), unless this client is stalled (its socket
- * took nothing for {@link #STALL_NANOS} while someone waited). A queue above the soft limit for the soft timeout
+ * took nothing for {@link #STALL_NANOS} while someone waited, or had no room for that long when crowded). A queue above the soft limit for the soft timeout
  * while the socket refuses bytes is cut by the server's timer ({@link #checkSoftLimit}).
  *
  * <p>Reading is also paused after {@link #LINES_PER_TURN} lines (the rest goes on in the loop's next turn), and
@@ -143,6 +143,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private volatile boolean flushThenClose;
     /** The socket would not take more: wait for OP_WRITE instead of trying again. */
     private volatile boolean wantWrite;
+    /** When the socket last refused bytes ({@link System#nanoTime}); meaningful while {@link #wantWrite}. */
+    private volatile long refusedSinceNanos;
 
     private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
     /** Bytes taken from the queue that the socket has not accepted yet; only the writer touches it. */
@@ -482,7 +484,13 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /** The queue is above the soft limit after a write was tried: start its clock, hold back its sender. */
     private void crowded(EventLoop current) {
-        CROWDED_SINCE.compareAndSet(this, 0L, System.nanoTime() | 1L);
+        long now = System.nanoTime();
+        CROWDED_SINCE.compareAndSet(this, 0L, now | 1L);
+        if (!stalled && wantWrite && now - refusedSinceNanos >= STALL_NANOS) {
+            // Its socket has had no room for a while already: stalled now, without a sender waiting to find out. When
+            // many deaf clients are crowded at once, finding them one wait at a time would take STALL_NANOS each.
+            stalled = true;
+        }
         TcpConnection reader = current != null ? current.reading : OFFLOADED_READER.get();
         if (reader != null && !stalled) {
             reader.causedBacklog = true;
@@ -683,6 +691,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /** The socket is full: the owning loop writes again when it has room. */
     private void blocked() {
+        refusedSinceNanos = System.nanoTime();
         wantWrite = true;
         if (loop.inLoop()) {
             updateInterest();

@@ -6,8 +6,11 @@ import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.LeaveReason;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -43,7 +46,8 @@ public final class TcpTransport {
     /**
      * How the transport is set up.
      *
-     * @param bindAddress the address to listen on; {@code null} for every interface
+     * @param bindAddress the address to listen on; {@code null} for every interface (see {@link #bind} for the
+     *     socket each gets)
      * @param port the port; 0 for any free one
      * @param ioThreads how many I/O threads
      * @param maxLineLength the longest line accepted, in bytes
@@ -85,10 +89,18 @@ public final class TcpTransport {
     /**
      * Binds; nothing is accepted until {@link #start()}.
      *
-     * @throws IOException if the address cannot be bound
+     * <p>The listening socket is of the bind address's own family: an IPv4 address, 0.0.0.0 included, gets
+     * an IPv4 socket, which takes IPv4 clients only; an IPv6 address gets an IPv6 socket. Bound to
+     * {@code ::}, that one takes IPv4 clients too (as {@code ::ffff:a.b.c.d}, which Java reports as the IPv4
+     * address), since the JDK opens its IPv6 sockets with {@code IPV6_V6ONLY} off whatever the system
+     * default ({@code net.ipv6.bindv6only} on Linux); bound to any other IPv6 address, it takes only clients
+     * that reach that address. {@code null} (every interface) gets the JDK's default socket: dual-stack, as
+     * for {@code ::}, where the host has IPv6, else IPv4.
+     *
+     * @throws IOException if the address cannot be bound, or is IPv6 and this host or JVM has no IPv6
      */
     public static TcpTransport bind(Hub hub, Settings settings) throws IOException {
-        ServerSocketChannel acceptor = ServerSocketChannel.open();
+        ServerSocketChannel acceptor = open(settings.bindAddress());
         try {
             acceptor.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             acceptor.bind(new InetSocketAddress(settings.bindAddress(), settings.port()), BACKLOG);
@@ -96,6 +108,21 @@ public final class TcpTransport {
         } catch (IOException | RuntimeException e) {
             acceptor.close();
             throw e;
+        }
+    }
+
+    /** The listening socket for a bind address, of its family (see {@link #bind}). */
+    static ServerSocketChannel open(InetAddress bindAddress) throws IOException {
+        if (bindAddress == null) {
+            return ServerSocketChannel.open();
+        }
+        StandardProtocolFamily family =
+                bindAddress instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        try {
+            return ServerSocketChannel.open(family);
+        } catch (UnsupportedOperationException e) {
+            throw new SocketException("cannot listen on " + bindAddress.getHostAddress() + ": no IPv6 here ("
+                    + e.getMessage() + ")");
         }
     }
 

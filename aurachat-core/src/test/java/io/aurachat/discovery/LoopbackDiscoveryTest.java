@@ -27,6 +27,7 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -330,7 +331,20 @@ class LoopbackDiscoveryTest {
     @Test
     void withNothingToProbeTheCallFailsAtOnce() {
         DiscoveryClient discovery = client(DiscoveryClient.builder().targets(List.of()).multicastGroups(List.of()));
-        IOException e = assertThrows(IOException.class, () -> discovery.discover(Duration.ofMinutes(5)));
-        assertTrue(e.getMessage().contains("no discovery probe could be sent"), e.getMessage());
+        DiscoveryUnavailableException e =
+                assertThrows(DiscoveryUnavailableException.class, () -> discovery.discover(Duration.ofMinutes(5)));
+        assertEquals("no discovery probe could be sent to UDP port 5001: nothing to probe (no target, no multicast "
+                + "group)", e.getMessage());
+        assertEquals(Map.of(), e.failures());
+        assertEquals(5001, e.port());
+    }
+
+    @Test
+    void theDefaultTargetsStartWithThisMachine() {
+        // Computed only: nothing is sent.
+        List<InetAddress> targets = DiscoveryClient.defaultTargets(DiscoveryClient.upInterfaces());
+        assertEquals(List.of(LOOPBACK, LOOPBACK_BROADCAST), targets.subList(0, 2), targets::toString);
+        assertEquals(literal("255.255.255.255"), targets.get(targets.size() - 1), targets::toString);
+        assertEquals(targets.size(), Set.copyOf(targets).size(), "no target twice: " + targets);
     }
 }

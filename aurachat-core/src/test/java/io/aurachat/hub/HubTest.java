@@ -326,6 +326,56 @@ class HubTest {
     }
 
     @Test
+    void noRenameNoticesAboveThePresenceLimitEither() {
+        start(ServerConfig.builder().presenceLimit(2).build());
+        HarnessClient c1 = chat.connect();
+        HarnessClient c2 = chat.connect();
+        c1.drain();
+        c2.drain();
+
+        c2.send("NAME Luigi"); // two: within the limit
+        assertEquals("ok", c2.takeJson().get("type"));
+        assertEquals("c2", c1.takeType("rename").get("previous"));
+
+        HarnessClient c3 = chat.connect(); // three: over the limit
+        c3.drain();
+        c3.send("NAME Mario");
+        assertEquals("ok", c3.takeJson().get("type"));
+        c2.send("NAME Luigi2");
+        assertEquals("ok", c2.takeJson().get("type"));
+        assertNothingPending(c1, c2, c3);
+
+        c1.send("LIST"); // the names are there for whoever asks
+        c1.send("EXIT");
+        List<?> list = (List<?>) c1.takeJson().get("clients");
+        assertEquals(List.of("c1", "Luigi2", "Mario"), list.stream().map(m -> ((Map<?, ?>) m).get("name")).toList());
+    }
+
+    @Test
+    void aMassConnectWhereEveryClientNamesItselfCostsAboutTheLimitSquaredNotices() {
+        // Every client connects, names itself and reads everything: the notices it got stop at the limit for joins
+        // and renames alike, so the total is bounded by the limit, not by how many clients come.
+        int limit = 20;
+        int n = 200;
+        start(ServerConfig.builder().presenceLimit(limit).maxClients(n).build());
+        List<HarnessClient> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            HarnessClient c = chat.connect();
+            c.send("NAME user" + i);
+            all.add(c);
+        }
+        Map<String, Integer> notices = new java.util.TreeMap<>();
+        for (HarnessClient c : all) {
+            for (String t : types(c.drain())) {
+                notices.merge(t, 1, Integer::sum);
+            }
+        }
+        // While k <= limit clients are joined, the k-th one's join and rename go to the k - 1 others.
+        int belowLimit = limit * (limit - 1) / 2;
+        assertEquals(Map.of("welcome", n, "ok", n, "join", belowLimit, "rename", belowLimit), notices);
+    }
+
+    @Test
     void presenceLimitZeroSendsNoNoticesButListShowsEveryone() {
         start(ServerConfig.builder().presenceLimit(0).build());
         List<HarnessClient> c = joined(3);

@@ -229,6 +229,78 @@ class XmlLogSinkTest {
     }
 
     @Test
+    void timesAreRightOnEveryMillisecondAndAcrossAnOffsetChange() throws IOException {
+        // The encoder formats each second once and writes the milliseconds itself: check both, and the second
+        // in which Rome goes from +02:00 back to +01:00 (2026-10-25 01:00:00Z).
+        Path file = dir.resolve("log.xml");
+        Instant change = Instant.parse("2026-10-25T01:00:00Z");
+        List<Instant> times = List.of(change.minusMillis(1), change, change.plusMillis(7), change.plusMillis(999),
+                change.minusSeconds(3600).plusMillis(42), T0, T0.plusNanos(999_999), T0.plusMillis(682));
+        try (XmlLogSink sink = XmlLogSink.builder(file).zone(ZoneId.of("Europe/Rome")).build()) {
+            for (Instant t : times) {
+                sink.log(new LogEvent.ServerStopped(t));
+            }
+        }
+        List<String> written = XmlLogs.events(file).stream().map(e -> e.getAttribute("time")).toList();
+        assertEquals(List.of("2026-10-25T02:59:59.999+02:00", "2026-10-25T02:00:00.000+01:00",
+                "2026-10-25T02:00:00.007+01:00", "2026-10-25T02:00:00.999+01:00", "2026-10-25T02:00:00.042+02:00",
+                "2026-11-21T09:15:02.318+01:00", "2026-11-21T09:15:02.318+01:00", "2026-11-21T09:15:03.000+01:00"),
+                written);
+    }
+
+    @Test
+    void anyStringInEveryFieldRoundTripsThroughTheFile() throws IOException {
+        // Random strings over an alphabet of what needs care (markup, quotes, a CDATA end, backslashes, controls,
+        // surrogates paired and not, non-characters, two- and three-byte UTF-8) in every string of two event kinds:
+        // a real parser must read back exactly what was logged, after unescaping where the event is marked.
+        java.util.Random random = new java.util.Random(11);
+        String[] alphabet = {"a", "Z", " ", "<", ">", "&", "\"", "'", "]]>", "&amp;", "\\", "\\u0041", "\u0000", "\t",
+                "\n", "\r", "\u001F", "\u007F", "é", "日", "\uD83D\uDE00", "\uD83D", "\uDE00", "\uFFFE", "\uFFFF",
+                "\uFFFD", "\u2028"};
+        List<String[]> cases = new ArrayList<>();
+        for (int n = 0; n < 2000; n++) {
+            String[] c = new String[3];
+            for (int k = 0; k < c.length; k++) {
+                StringBuilder b = new StringBuilder();
+                for (int i = random.nextInt(8); i > 0; i--) {
+                    b.append(alphabet[random.nextInt(alphabet.length)]);
+                }
+                c[k] = b.toString();
+            }
+            cases.add(c);
+        }
+        Path file = dir.resolve("log.xml");
+        try (XmlLogSink sink = sink(file).build()) {
+            for (String[] c : cases) {
+                ClientInfo from = new ClientInfo(ClientId.of(1), c[0], "10.0.0.1", T0);
+                sink.log(new LogEvent.MessageSent(T0, from, null, c[1], 2));
+                sink.log(new LogEvent.CommandExecuted(T0, from, "SAY", c[1], c[2].isEmpty() ? null : c[2]));
+            }
+        }
+        XmlLogs.validate(file);
+        List<Element> e = XmlLogs.events(file);
+        assertEquals(2 * cases.size(), e.size());
+        for (int i = 0; i < cases.size(); i++) {
+            String[] c = cases.get(i);
+            Element message = e.get(2 * i);
+            Element command = e.get(2 * i + 1);
+            assertEquals(c[0], read(message, message.getAttribute("name")), "name " + i);
+            assertEquals(c[1], read(message, XmlLogs.child(message, "text")), "text " + i);
+            assertEquals(c[0], read(command, command.getAttribute("name")), "command name " + i);
+            if (!c[1].isEmpty()) {
+                assertEquals(c[1], read(command, XmlLogs.child(command, "arguments")), "arguments " + i);
+            }
+            if (!c[2].isEmpty()) {
+                assertEquals(c[2], read(command, command.getAttribute("error")), "error " + i);
+            }
+        }
+    }
+
+    private static String read(Element event, String value) {
+        return event.hasAttribute("escaped") ? XmlLogSink.unescape(value) : value;
+    }
+
+    @Test
     void escapingRoundTripsAnyString() {
         java.util.Random random = new java.util.Random(7);
         char[] alphabet = {'a', '\\', 'u', '0', 'F', '\u0000', '\n', '\r', '\t', '\u001F', ' ', '\uD83D', '\uDE00',
@@ -325,6 +397,25 @@ class XmlLogSinkTest {
         sink.close();
         sink.flush();
         assertThrows(IllegalStateException.class, () -> sink.log(new LogEvent.ServerStopped(T0)));
+    }
+
+    @Test
+    void byDefaultTheLogRollsOverAt64MiBSoItsDiskUseIsBounded() throws IOException {
+        // With no rollover setting: 1 MiB events until more than 64 MiB were written. The file must have rolled
+        // over, and neither file may be over the default limit.
+        Path file = dir.resolve("log.xml");
+        String mebibyte = "x".repeat(1 << 20);
+        try (XmlLogSink sink = XmlLogSink.builder(file).zone(ZoneOffset.UTC).build()) {
+            for (int i = 0; i < 66; i++) {
+                sink.log(new LogEvent.MessageSent(T0, client(1, "Mario"), null, mebibyte, 1));
+                sink.flush();
+            }
+        }
+        assertEquals(64L << 20, XmlLogSink.DEFAULT_ROLLOVER_BYTES);
+        assertTrue(Files.exists(dir.resolve("log-1.xml")), "rolled over by default");
+        assertTrue(Files.size(dir.resolve("log-1.xml")) <= XmlLogSink.DEFAULT_ROLLOVER_BYTES);
+        assertTrue(Files.size(file) <= XmlLogSink.DEFAULT_ROLLOVER_BYTES);
+        assertEquals(66, XmlLogs.kinds(dir.resolve("log-1.xml")).size() + XmlLogs.kinds(file).size());
     }
 
     @Test

@@ -49,7 +49,11 @@ class ServerConfigTest {
         assertEquals(java.time.Duration.ofSeconds(5), config.outboundSoftTimeout());
         assertEquals(io.aurachat.protocol.NameRule.standard(), config.nameRule());
         assertEquals(20, config.maxConsecutiveErrors());
-        assertEquals(Runtime.getRuntime().availableProcessors(), config.ioThreads());
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), config.ioThreads());
+        assertEquals(1, ServerConfig.defaultIoThreads(1));
+        assertEquals(1, ServerConfig.defaultIoThreads(2));
+        assertEquals(1, ServerConfig.defaultIoThreads(3));
+        assertEquals(4, ServerConfig.defaultIoThreads(8));
         assertEquals(1_000, config.presenceLimit());
         assertEquals(262_144, config.logQueueCapacity());
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());

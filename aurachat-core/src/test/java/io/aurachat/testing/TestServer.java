@@ -47,9 +47,13 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     private Thread.UncaughtExceptionHandler previousHandler;
     private ChatServer server;
 
-    /** The configuration every test server starts from: 127.0.0.1, a free port, all else default. */
+    /**
+     * The configuration every test server starts from: 127.0.0.1, a free port, two I/O threads, all else default.
+     * Two threads whatever the machine (the default is half its processors, so one on a 2-core machine), so that
+     * every test also runs the paths between loops: a line written by one loop to a connection of the other.
+     */
     public static ServerConfig.Builder defaults() {
-        return ServerConfig.builder().bindAddress(LOOPBACK).port(0);
+        return ServerConfig.builder().bindAddress(LOOPBACK).port(0).ioThreads(2);
     }
 
     /** Starts a server with the {@link #defaults()}. */

@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DistributionIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1, TCP port (\\d+)\\.");
+    /** The banner's line, e.g. {@code   Listening on:  127.0.0.1:40123 (TCP, this machine only)}. */
+    private static final Pattern LISTENING = Pattern.compile("^  Listening on: +127\\.0\\.0\\.1:(\\d+) \\(TCP");
 
     @TempDir
     Path dir;
@@ -128,9 +129,8 @@ class DistributionIT {
                 "--port", "0", "--bind", "127.0.0.1", "--no-discovery"), Map.of("AURACHAT_SERVER_OPTS", "-Xmx256m"));
         int port = Integer.parseInt(server.await(LISTENING).group(1));
         Path log = install.resolve("util/log.xml");
-        assertTrue(server.seen().contains("Settings from " + install.resolve("util/config.json") + "."),
-                "the install's config file:\n" + server.seen());
-        server.await(Pattern.compile(Pattern.quote("Audit log: " + log)));
+        server.await(Pattern.compile("^  Audit log: +" + Pattern.quote(log.toString()) + "$"));
+        server.await(Pattern.compile("^  Settings: +" + Pattern.quote(install.resolve("util/config.json").toString()) + "$"));
 
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());

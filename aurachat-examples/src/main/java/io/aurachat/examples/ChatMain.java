@@ -61,8 +61,9 @@ public final class ChatMain implements Callable<Integer> {
 
     @Option(names = "--discovery-target", paramLabel = "ADDRESS",
             description = "Probe only this address (repeatable): a server's IP, a broadcast address such as "
-                    + "192.168.1.255 or 127.255.255.255, or a multicast group. Default: the broadcast address of "
-                    + "every network interface, 255.255.255.255, and the groups 239.255.77.77 and ff02::77:77.")
+                    + "192.168.1.255 or 127.255.255.255, or a multicast group. Default: this machine (127.0.0.1 and "
+                    + "127.255.255.255), the broadcast address of every network interface, 255.255.255.255, and the "
+                    + "groups 239.255.77.77 and ff02::77:77.")
     List<String> discoveryTargets = new ArrayList<>();
 
     @CommandLine.Spec

@@ -2,6 +2,8 @@ package io.aurachat.examples;
 
 import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.examples.ConfigFile.ConfigException;
+import io.aurachat.log.LogEvent;
+import io.aurachat.log.LogSink;
 import io.aurachat.log.Slf4jLogSink;
 import io.aurachat.log.XmlLogSink;
 import io.aurachat.names.icu.ConfusableNameRule;
@@ -9,11 +11,15 @@ import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -50,7 +56,8 @@ public final class ServerMain implements Callable<Integer> {
     Integer port;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
-            description = "Address to listen on, e.g. 127.0.0.1. Default: from the config file, else 0.0.0.0.")
+            description = "Address to listen on: 0.0.0.0 every IPv4 interface (IPv4 only), 127.0.0.1 this machine "
+                    + "only, :: every interface, IPv4 and IPv6. Default: from the config file, else 0.0.0.0.")
     String bind;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS",
@@ -73,7 +80,7 @@ public final class ServerMain implements Callable<Integer> {
     Integer maxLineLength;
 
     @Option(names = "--io-threads", paramLabel = "N",
-            description = "I/O threads that read, run built-in commands and write; 0 is one per processor. "
+            description = "I/O threads that read, run built-in commands and write; 0 is half the processors, at least one. "
                     + "Default: from the config file, else 0.")
     Integer ioThreads;
 
@@ -113,25 +120,27 @@ public final class ServerMain implements Callable<Integer> {
         }
     }
 
+    /** Where {@link #settings()} found the settings, for the banner; set by it. */
+    String settingsFrom;
+
     /**
      * The settings this run uses: the config file's (or the defaults when the default file is missing),
-     * with the command-line options laid over them.
+     * with the command-line options laid over them. Says where they came from in {@link #settingsFrom}.
      *
-     * @param out where to say which file was read
      * @throws ConfigException if the file is bad, or was named with {@code --config} and is missing
      * @throws UsageException if a command-line value is out of range
      */
-    ServerSettings settings(PrintWriter out) throws ConfigException, UsageException {
+    ServerSettings settings() throws ConfigException, UsageException {
         Path file = config != null ? config : inHome(ServerSettings.DEFAULT_FILE);
         ServerSettings fromFile;
         if (Files.exists(file)) {
             fromFile = ConfigFile.read(file);
-            out.printf("Settings from %s.%n", file);
+            settingsFrom = file.toString();
         } else if (config != null) {
             throw new ConfigException(file + ": no such file");
         } else {
             fromFile = ServerSettings.defaults();
-            out.printf("No %s: using the default settings.%n", file);
+            settingsFrom = "the defaults (there is no " + file + ")";
         }
         if (idleTimeoutSeconds != null && (idleTimeoutSeconds < 0 || idleTimeoutSeconds > 30L * 24 * 3600)) {
             throw new UsageException("--idle-timeout must be 0 to 2592000 seconds: " + idleTimeoutSeconds);
@@ -160,7 +169,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings.Log log = new ServerSettings.Log(logFile != null ? logFile : inHome(fromFile.log().file()),
                 fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
-            throw new UsageException("--io-threads must be 0 (one per processor) to 256: " + ioThreads);
+            throw new UsageException("--io-threads must be 0 (the default: half the processors) to 256: " + ioThreads);
         }
         ServerSettings.Discovery d = fromFile.discovery();
         if (discoveryPort != null && (discoveryPort < 0 || discoveryPort > 65_535)) {
@@ -187,7 +196,7 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings settings;
         ServerConfig.Builder builder;
         try {
-            settings = settings(out);
+            settings = settings();
             builder = serverConfig(settings);
             builder.build(); // checks the command-line values before the log file is touched
         } catch (ConfigException | UsageException | IllegalArgumentException e) {
@@ -236,21 +245,9 @@ public final class ServerMain implements Callable<Integer> {
             stopped.countDown();
         }, "aurachat-shutdown"));
 
-        InetAddress bound = settings.server().bindAddress();
-        String host = bound.isAnyLocalAddress() ? "127.0.0.1" : bound.getHostAddress();
-        String where = bound.isAnyLocalAddress() ? "every interface (" + bound.getHostAddress() + ")"
-                : bound.getHostAddress();
-        out.printf("AuraChat server '%s' listening on %s, TCP port %d.%n", settings.server().name(), where,
-                server.port());
-        server.discoveryAddress().ifPresent(udp -> out.printf(
-                "Answering LAN discovery on UDP port %d: terminal clients on the network find it by themselves.%n",
-                udp.getPort()));
-        out.printf("Audit log: %s%n", noAuditLog ? "off (--no-audit-log)" : settings.log().file().toAbsolutePath());
-        out.printf("Chat with it: %s, or  nc %s %d  (then type HELP)%n",
-                home == null ? "the terminal client (README.md, Quick start)"
-                        : "bin/aurachat-chat --host " + host + " --port " + server.port(),
-                host, server.port());
-        out.println("Stop it with Ctrl+C: every client gets a goodbye and the audit log is closed.");
+        // One write, after the start: nothing the server logs while starting ends up inside it.
+        out.print(banner(settings.server().name(), settingsFrom, server.address(), server.discoveryAddress(),
+                auditLog == null ? null : settings.log().file().toAbsolutePath()));
         out.flush();
         try {
             stopped.await();
@@ -258,6 +255,84 @@ public final class ServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * What the server says once it runs: one block, with the addresses actually bound.
+     *
+     * @param name the server name
+     * @param settingsFrom where the settings came from
+     * @param tcp the bound TCP address
+     * @param discovery the bound discovery address, if discovery is on
+     * @param auditLog the audit log file, or {@code null} if there is none
+     */
+    static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
+            Path auditLog) {
+        InetAddress ip = tcp.getAddress();
+        String reach;
+        if (ip.isAnyLocalAddress()) {
+            reach = ip instanceof Inet6Address ? "every interface, IPv4 and IPv6" : "every IPv4 interface";
+        } else if (ip.isLoopbackAddress()) {
+            reach = "this machine only";
+        } else {
+            reach = "this address only";
+        }
+        String nc = ip.isAnyLocalAddress() ? "127.0.0.1" : Addresses.host(ip);
+        // Whom discovery can lead here: it answers only where the chat port can be reached (docs/discovery.md).
+        String who;
+        if (ip.isAnyLocalAddress()) {
+            who = "clients on this machine and the local network find it by themselves";
+        } else if (ip instanceof Inet4Address) {
+            who = ip.isLoopbackAddress() ? "clients on this machine find it by themselves"
+                    : "clients on the local network find it by themselves";
+        } else if (!ip.isLoopbackAddress()) {
+            who = "IPv6 clients on the local network find it by themselves";
+        } else {
+            who = "but a server on ::1 answers only IPv6 probes from this machine, which clients do not send: "
+                    + "give them the address (--host ::1 --port " + tcp.getPort() + ")";
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("AuraChat server '%s' is running.%n", name));
+        b.append(String.format("  Listening on:  %s (TCP, %s)%n", Addresses.hostPort(tcp), reach));
+        b.append(discovery.map(d -> String.format("  Discovery:     on, UDP port %d: %s%n", d.getPort(), who))
+                .orElse(ip.isAnyLocalAddress()
+                        ? String.format("  Discovery:     off: clients need --host and --port %d (--host 127.0.0.1 on this "
+                                + "machine)%n", tcp.getPort())
+                        : String.format("  Discovery:     off: clients need --host %s --port %d%n", nc, tcp.getPort())));
+        b.append(String.format("  Audit log:     %s%n", auditLog == null ? "off (--no-audit-log)" : auditLog));
+        b.append(String.format("  Settings:      %s%n", settingsFrom));
+        b.append(String.format("  Chat with it:  the terminal client (README.md, Quick start), or  nc %s %d  (then type "
+                + "HELP)%n", nc, tcp.getPort()));
+        b.append(String.format("  Stop it:       Ctrl+C; every client gets a goodbye%s.%n",
+                auditLog == null ? "" : ", then the audit log is closed"));
+        return b.toString();
+    }
+
+    /**
+     * The reference server's SLF4J event log, without the start and stop events: the banner and the lines
+     * printed while stopping say those, and the start event would arrive (on the sink's thread) in the
+     * middle of the banner. Connections, disconnections and warnings stay.
+     */
+    static LogSink consoleEvents() {
+        Slf4jLogSink events = new Slf4jLogSink();
+        return new LogSink() {
+            @Override
+            public boolean accepts(Class<? extends LogEvent> kind) {
+                return kind != LogEvent.ServerStarted.class && events.accepts(kind);
+            }
+
+            @Override
+            public void log(LogEvent event) {
+                if (!(event instanceof LogEvent.ServerStopped)) { // every sink gets it, accepted or not
+                    events.log(event);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "console " + events;
+            }
+        };
     }
 
     /** The reference server's configuration for these settings, without the XML log (which opens a file). */
@@ -274,8 +349,9 @@ public final class ServerMain implements Callable<Integer> {
                 .outboundSoftLimit(s.outboundSoftLimit())
                 .outboundSoftTimeout(Duration.ofSeconds(s.outboundSoftTimeoutSeconds()))
                 .presenceLimit(s.presenceLimit())
-                .ioThreads(s.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : s.ioThreads())
-                .logSink(new Slf4jLogSink())
+                .ioThreads(s.ioThreads() == 0 ? ServerConfig.defaultIoThreads(Runtime.getRuntime().availableProcessors())
+                        : s.ioThreads())
+                .logSink(consoleEvents())
                 .nameRule(new ConfusableNameRule())
                 .discovery(discoveryConfig(settings.discovery()));
     }

@@ -35,14 +35,14 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
                         (int) ServerConfig.DEFAULT_OUTBOUND_SOFT_TIMEOUT.toSeconds(),
                         ServerConfig.DEFAULT_PRESENCE_LIMIT, 0),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
-                new Log(Path.of("util", "log.xml"), 0, XmlLogSink.DEFAULT_MAX_FILES));
+                new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES));
     }
 
     /**
      * The {@code server} section.
      *
-     * @param bindAddress the address to listen on: {@code 0.0.0.0} is every IPv4 interface, {@code ::}
-     *     every interface
+     * @param bindAddress the address to listen on: {@code 0.0.0.0} is every IPv4 interface (IPv4 clients
+     *     only), {@code ::} every interface, IPv4 and IPv6
      * @param port the TCP port, 0 for any free one
      * @param name the name announced to clients
      * @param idleTimeoutSeconds seconds without a command before a client is closed; 0 for never
@@ -52,7 +52,7 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
      * @param outboundSoftLimit the soft limit of bytes waiting for one client; 0 for maxOutboundBytes / 16
      * @param outboundSoftTimeoutSeconds how long a client's queue may stay above the soft limit
      * @param presenceLimit most clients for which join and leave notices are sent; 0 for none
-     * @param ioThreads I/O threads; 0 for one per processor
+     * @param ioThreads I/O threads; 0 for the default (half the processors, at least one)
      */
     record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
             int maxLineLength, int maxOutboundBytes, int outboundSoftLimit, int outboundSoftTimeoutSeconds,

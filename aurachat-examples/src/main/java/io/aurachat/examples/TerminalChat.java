@@ -11,6 +11,7 @@ import io.aurachat.client.ConnectionClosedException;
 import io.aurachat.client.Peer;
 import io.aurachat.client.ServerNotFoundException;
 import io.aurachat.client.Session;
+import io.aurachat.discovery.DiscoveryUnavailableException;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -142,6 +144,12 @@ final class TerminalChat implements ChatListener {
                         + seconds(config.discoveryTimeout()) + ". Is one running? Give its address with "
                         + "--host HOST --port PORT if discovery cannot reach it."));
                 return FAILED;
+            } catch (DiscoveryUnavailableException e) {
+                String why = e.failures().isEmpty() ? "nothing to probe"
+                        : String.join("; ", new LinkedHashSet<>(e.failures().values()));
+                print(ChatFormat.error("Cannot look for a server: no discovery probe could be sent (" + why
+                        + "). Is this machine on a network? Give the server's address with --host HOST --port PORT."));
+                return FAILED;
             } catch (ConnectionClosedException e) {
                 print(ChatFormat.error("The server refused the connection: "
                         + ChatFormat.closed(e.reason(), e.getCause(), Duration.ZERO)));
@@ -157,7 +165,7 @@ final class TerminalChat implements ChatListener {
             Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "aurachat-terminal-shutdown"));
             Session s = client.session();
             print(ChatFormat.info("Connected to '" + ChatFormat.clean(s.serverName()) + "' at "
-                    + s.server().getAddress().getHostAddress() + ":" + s.server().getPort() + " as " + s.id()
+                    + Addresses.hostPort(s.server()) + " as " + s.id()
                     + ". Type /help for the commands, /quit to leave."));
             if (chooseName(name)) {
                 chat();

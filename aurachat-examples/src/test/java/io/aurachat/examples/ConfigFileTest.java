@@ -49,7 +49,8 @@ class ConfigFileTest {
         assertEquals(5001, d.discovery().port());
         assertEquals(120, d.server().idleTimeoutSeconds());
         assertEquals(Path.of("util", "log.xml"), d.log().file());
-        assertEquals(0, d.log().rolloverBytes());
+        assertEquals(64L << 20, d.log().rolloverBytes(), "the log's disk use is bounded by default");
+        assertEquals(10, d.log().maxFiles());
     }
 
     @Test

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aurachat.log.LogEvent;
+import io.aurachat.log.LogSink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -69,12 +75,11 @@ class ServerMainTest {
     @Test
     void withoutTheDefaultFileTheDefaultsApply() throws Exception {
         assertFalse(Files.exists(ServerSettings.DEFAULT_FILE), "tests run in aurachat-examples, which has no util/");
-        StringWriter out = new StringWriter();
         ServerMain main = new ServerMain();
         new CommandLine(main).parseArgs();
-        assertEquals(ServerSettings.defaults(), main.settings(new PrintWriter(out, true)));
-        assertEquals("No util/config.json: using the default settings.".replace('/', java.io.File.separatorChar),
-                out.toString().trim());
+        assertEquals(ServerSettings.defaults(), main.settings());
+        assertEquals("the defaults (there is no util/config.json)".replace('/', java.io.File.separatorChar),
+                main.settingsFrom);
     }
 
     @Test
@@ -86,12 +91,56 @@ class ServerMainTest {
         ServerMain main = new ServerMain();
         new CommandLine(main).parseArgs("--config", config.toString(), "--port", "7000", "--max-clients", "60",
                 "--log-file", "from-cli.xml", "--bind", "127.0.0.1");
-        ServerSettings s = main.settings(new PrintWriter(new StringWriter()));
+        ServerSettings s = main.settings();
+        assertEquals(config.toString(), main.settingsFrom);
         assertEquals(7000, s.server().port());
         assertEquals("Lab", s.server().name());
         assertEquals(60, s.server().maxClients());
         assertEquals("127.0.0.1", s.server().bindAddress().getHostAddress());
         assertEquals(new ServerSettings.Log(Path.of("from-cli.xml"), 4096, 3), s.log());
+    }
+
+    private static InetSocketAddress at(String ip, int port) throws Exception {
+        return new InetSocketAddress(InetAddress.getByName(ip), port);
+    }
+
+    @Test
+    void theBannerIsOneBlockWithTheAddressesAsBound() throws Exception {
+        String n = System.lineSeparator();
+        assertEquals("AuraChat server 'Lab' is running." + n
+                + "  Listening on:  [::]:5000 (TCP, every interface, IPv4 and IPv6)" + n
+                + "  Discovery:     on, UDP port 5001: clients on this machine and the local network find it by themselves" + n
+                + "  Audit log:     /var/log/chat.xml" + n
+                + "  Settings:      util/config.json" + n
+                + "  Chat with it:  the terminal client (README.md, Quick start), or  nc 127.0.0.1 5000  (then type HELP)" + n
+                + "  Stop it:       Ctrl+C; every client gets a goodbye, then the audit log is closed." + n,
+                ServerMain.banner("Lab", "util/config.json", at("::", 5000), Optional.of(at("0.0.0.0", 5001)),
+                        Path.of("/var/log/chat.xml")));
+
+        String local = ServerMain.banner("AuraChat", "x", at("127.0.0.1", 6000), Optional.empty(), null);
+        assertTrue(local.contains("  Listening on:  127.0.0.1:6000 (TCP, this machine only)" + n), local);
+        assertTrue(local.contains("  Discovery:     off: clients need --host 127.0.0.1 --port 6000" + n), local);
+        assertTrue(local.contains("  Audit log:     off (--no-audit-log)" + n), local);
+        assertTrue(local.contains("  Stop it:       Ctrl+C; every client gets a goodbye." + n), local);
+
+        String v4 = ServerMain.banner("AuraChat", "x", at("0.0.0.0", 5000), Optional.empty(), null);
+        assertTrue(v4.contains("  Listening on:  0.0.0.0:5000 (TCP, every IPv4 interface)" + n), v4);
+        assertTrue(v4.contains("  Discovery:     off: clients need --host and --port 5000 (--host 127.0.0.1 on this machine)"
+                + n), v4);
+
+        String v6 = ServerMain.banner("AuraChat", "x", at("::1", 5000), Optional.of(at("0.0.0.0", 5001)), null);
+        assertTrue(v6.contains("  Listening on:  [::1]:5000 (TCP, this machine only)" + n), v6);
+        assertTrue(v6.contains("clients do not send: give them the address (--host ::1 --port 5000)"), v6);
+        assertTrue(v6.contains("nc ::1 5000"), v6);
+    }
+
+    @Test
+    void theConsoleLogLeavesTheStartAndStopToTheBanner() {
+        LogSink console = ServerMain.consoleEvents();
+        assertFalse(console.accepts(LogEvent.ServerStarted.class));
+        assertTrue(console.accepts(LogEvent.ClientConnected.class));
+        assertTrue(console.accepts(LogEvent.ConnectionRejected.class), "warnings");
+        console.log(new LogEvent.ServerStopped(Instant.now())); // every sink gets it: logged nowhere
     }
 
     @Test
@@ -101,10 +150,9 @@ class ServerMainTest {
         ServerMain main = new ServerMain();
         main.home = dir;
         new CommandLine(main).parseArgs();
-        StringWriter out = new StringWriter();
-        ServerSettings s = main.settings(new PrintWriter(out, true));
+        ServerSettings s = main.settings();
         assertEquals(6001, s.server().port());
-        assertEquals("Settings from " + dir.resolve("util/config.json") + ".", out.toString().trim());
+        assertEquals(dir.resolve("util/config.json").toString(), main.settingsFrom);
         assertEquals(dir.resolve("util/log.xml"), s.log().file(), "the default log.file is in the home too");
 
         Path other = dir.resolve("other.json");
@@ -112,13 +160,13 @@ class ServerMainTest {
         ServerMain named = new ServerMain();
         named.home = dir.resolve("install");
         new CommandLine(named).parseArgs("--config", other.toString());
-        assertEquals(dir.resolve("install/logs/audit.xml"), named.settings(new PrintWriter(new StringWriter())).log().file(),
+        assertEquals(dir.resolve("install/logs/audit.xml"), named.settings().log().file(),
                 "a relative log.file of any config file is in the home");
 
         ServerMain cli = new ServerMain();
         cli.home = dir;
         new CommandLine(cli).parseArgs("--log-file", "here.xml");
-        assertEquals(Path.of("here.xml"), cli.settings(new PrintWriter(new StringWriter())).log().file(),
+        assertEquals(Path.of("here.xml"), cli.settings().log().file(),
                 "a path on the command line stays relative to the working directory");
     }
 
@@ -153,7 +201,7 @@ class ServerMainTest {
 
         Run threads = run("--io-threads", "257");
         assertEquals(2, threads.exitCode());
-        assertTrue(threads.err().contains("--io-threads must be 0 (one per processor) to 256: 257"), threads.err());
+        assertTrue(threads.err().contains("--io-threads must be 0 (the default: half the processors) to 256: 257"), threads.err());
 
         for (Run run : new Run[] {negative, port, notANumber, udp, threads}) {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
