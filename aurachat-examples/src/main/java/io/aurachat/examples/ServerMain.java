@@ -30,11 +30,22 @@ import picocli.CommandLine.Option;
  * The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}.
  * It reads {@code util/config.json} (or {@code --config PATH}) first; options given on the command line
  * override the file. It logs events through SLF4J and to the XML audit log ({@code util/log.xml}).
+ *
+ * <p>{@code util/config.json}, and a relative {@code log.file} in whichever config file is read, are relative
+ * to the working directory, or to the directory in the system property {@value #HOME_PROPERTY} when it is set
+ * (the distribution's {@code bin/aurachat-server} sets it to the install directory). Paths given on the
+ * command line are relative to the working directory, as usual.
  */
 @Command(name = "aurachat-server", mixinStandardHelpOptions = true, version = "AuraChat server 0.1.0",
         description = "Starts an AuraChat server. Talk to it with: nc 127.0.0.1 <port>",
         sortOptions = false)
 public final class ServerMain implements Callable<Integer> {
+
+    /** The system property naming the directory that holds {@code util/}: the install directory. */
+    static final String HOME_PROPERTY = "aurachat.home";
+
+    /** Where {@code util/config.json} and the config file's relative paths are; {@code null} for the working directory. */
+    Path home = home(System.getProperty(HOME_PROPERTY));
 
     @Option(names = "--config", paramLabel = "PATH",
             description = "Settings file (JSON). Default: util/config.json if it exists, else built-in defaults.")
@@ -120,7 +131,7 @@ public final class ServerMain implements Callable<Integer> {
      * @throws UsageException if a command-line value is out of range
      */
     ServerSettings settings() throws ConfigException, UsageException {
-        Path file = config != null ? config : ServerSettings.DEFAULT_FILE;
+        Path file = config != null ? config : inHome(ServerSettings.DEFAULT_FILE);
         ServerSettings fromFile;
         if (Files.exists(file)) {
             fromFile = ConfigFile.read(file);
@@ -155,8 +166,8 @@ public final class ServerMain implements Callable<Integer> {
                 s.outboundSoftTimeoutSeconds(),
                 s.presenceLimit(),
                 ioThreads != null ? ioThreads : s.ioThreads());
-        ServerSettings.Log log = logFile == null ? fromFile.log()
-                : new ServerSettings.Log(logFile, fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
+        ServerSettings.Log log = new ServerSettings.Log(logFile != null ? logFile : inHome(fromFile.log().file()),
+                fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
             throw new UsageException("--io-threads must be 0 (the default: half the processors) to 256: " + ioThreads);
         }
@@ -167,6 +178,15 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(d.enabled() && !noDiscovery,
                 discoveryPort != null ? discoveryPort : d.port(), d.multicastGroupV4(), d.multicastGroupV6());
         return new ServerSettings(server, discovery, log);
+    }
+
+    private static Path home(String property) {
+        return property == null || property.isEmpty() ? null : Path.of(property);
+    }
+
+    /** A path from the config file (or the default one), resolved against {@link #home} if that is set. */
+    private Path inHome(Path path) {
+        return home == null ? path : home.resolve(path);
     }
 
     @Override

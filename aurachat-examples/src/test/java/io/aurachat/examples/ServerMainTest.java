@@ -144,6 +144,33 @@ class ServerMainTest {
     }
 
     @Test
+    void withAHomeTheDefaultFileAndTheConfigFilesPathsAreThere() throws Exception {
+        Files.createDirectories(dir.resolve("util"));
+        Files.writeString(dir.resolve("util/config.json"), "{\"server\": {\"port\": 6001}}");
+        ServerMain main = new ServerMain();
+        main.home = dir;
+        new CommandLine(main).parseArgs();
+        ServerSettings s = main.settings();
+        assertEquals(6001, s.server().port());
+        assertEquals(dir.resolve("util/config.json").toString(), main.settingsFrom);
+        assertEquals(dir.resolve("util/log.xml"), s.log().file(), "the default log.file is in the home too");
+
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, "{\"log\": {\"file\": \"logs/audit.xml\"}}");
+        ServerMain named = new ServerMain();
+        named.home = dir.resolve("install");
+        new CommandLine(named).parseArgs("--config", other.toString());
+        assertEquals(dir.resolve("install/logs/audit.xml"), named.settings().log().file(),
+                "a relative log.file of any config file is in the home");
+
+        ServerMain cli = new ServerMain();
+        cli.home = dir;
+        new CommandLine(cli).parseArgs("--log-file", "here.xml");
+        assertEquals(Path.of("here.xml"), cli.settings().log().file(),
+                "a path on the command line stays relative to the working directory");
+    }
+
+    @Test
     void aLogFileThatCannotBeOpenedStopsTheServerFromStarting() throws IOException {
         Path foreign = dir.resolve("notes.xml");
         Files.writeString(foreign, "<notes/>\n");
