@@ -84,7 +84,7 @@ class NamedIdleTest {
                 "--log-file", dir.resolve("audit.xml").toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            Pattern listening = Pattern.compile("listening on .*TCP port (\\d+)\\.");
+            Pattern listening = Pattern.compile("(?m)^  Listening on: *\\S*:(\\d+) \\(TCP");
             int[] port = {0};
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 assertTrue(p.isAlive(), () -> "the reference server stopped: " + read(out));
