@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -171,7 +172,7 @@ final class LogBus {
     void close(LogEvent last, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (SinkThread d : sinkThreads) {
-            d.finish(last, deadline);
+            d.finish(last);
         }
         for (SinkThread d : sinkThreads) {
             try {
@@ -190,7 +191,7 @@ final class LogBus {
 
     private final class SinkThread implements Runnable {
         private final LogSink sink;
-        private final LinkedBlockingQueue<LogEvent> queue;
+        private final EventQueue queue;
         private final AtomicLong dropped = new AtomicLong();
         private final Thread thread;
         private volatile LogEvent last;
@@ -201,7 +202,7 @@ final class LogBus {
 
         SinkThread(LogSink sink, int capacity, int index) {
             this.sink = sink;
-            this.queue = new LinkedBlockingQueue<>(capacity);
+            this.queue = new EventQueue(capacity);
             this.thread = Threads.daemon("aurachat-log-" + index, this);
         }
 
@@ -226,17 +227,9 @@ final class LogBus {
             }
         }
 
-        void finish(LogEvent lastEvent, long deadlineNanos) {
+        void finish(LogEvent lastEvent) {
             last = lastEvent;
-            try {
-                long left = Math.max(0, deadlineNanos - System.nanoTime());
-                if (!queue.offer(lastEvent, left, TimeUnit.NANOSECONDS)) {
-                    dropped.incrementAndGet();
-                    thread.interrupt();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            queue.offerLast(lastEvent); // beyond the bound if need be: it is the last one
         }
 
         @Override
@@ -245,7 +238,7 @@ final class LogBus {
                 boolean finished = false;
                 int emptyPolls = 0;
                 while (!finished) {
-                    LogEvent first = queue.poll();
+                    LogEvent first = queue.poll(1);
                     if (first == null && backlogged) {
                         // An emitter that saw the queue over the watermark may raise the flag only after this thread
                         // emptied it and checked: with no event to come, nothing else would lower it, and the clients
@@ -260,7 +253,7 @@ final class LogBus {
                             }
                             continue;
                         }
-                        first = queue.take();
+                        first = queue.take(thread);
                     }
                     emptyPolls = 0;
                     lastBatchNanos = System.nanoTime();
@@ -316,6 +309,96 @@ final class LogBus {
                 sink.log(event);
             } catch (Exception | LinkageError | AssertionError e) {
                 LOG.warn("log sink {} failed on {}", sink, event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    /**
+     * A sink's queue: bounded, never blocks whoever offers, one consumer (the sink's thread). Lock-free (a
+     * {@link ConcurrentLinkedQueue} and a count) rather than a {@code LinkedBlockingQueue}: that one's offer takes a
+     * lock that the sink's drain also takes, and an I/O thread that met the drain there was parked, which showed in
+     * the latency of the messages it was routing.
+     */
+    private static final class EventQueue {
+        private final ConcurrentLinkedQueue<LogEvent> events = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private final int capacity;
+        /** The consumer while it is parked in {@link #take}, else {@code null}. */
+        private volatile Thread parked;
+
+        EventQueue(int capacity) {
+            this.capacity = capacity;
+        }
+
+        /** Queues {@code e} unless the queue holds {@code capacity} events; never blocks. */
+        boolean offer(LogEvent e) {
+            if (size.incrementAndGet() > capacity) {
+                size.decrementAndGet();
+                return false;
+            }
+            add(e);
+            return true;
+        }
+
+        /** Queues {@code e} whatever the bound: for the one last event. */
+        void offerLast(LogEvent e) {
+            size.incrementAndGet();
+            add(e);
+        }
+
+        private void add(LogEvent e) {
+            events.add(e);
+            // Written the queue, then read the flag; take() writes the flag, then reads the queue: one sees the other.
+            Thread t = parked;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        int size() {
+            return size.get();
+        }
+
+        /** The next event, or {@code null}; consumer only. {@code count} is 1: the count is kept exact. */
+        LogEvent poll(int count) {
+            LogEvent e = events.poll();
+            if (e != null) {
+                size.addAndGet(-count);
+            }
+            return e;
+        }
+
+        /** Moves up to {@code max} events to {@code to}; consumer only. */
+        void drainTo(List<LogEvent> to, int max) {
+            int n = 0;
+            LogEvent e;
+            while (n < max && (e = events.poll()) != null) {
+                to.add(e);
+                n++;
+            }
+            if (n > 0) {
+                size.addAndGet(-n);
+            }
+        }
+
+        /** Waits for the next event; consumer only, on its own thread {@code self}. */
+        LogEvent take(Thread self) throws InterruptedException {
+            while (true) {
+                LogEvent e = poll(1);
+                if (e != null) {
+                    return e;
+                }
+                parked = self;
+                e = poll(1);
+                if (e != null) {
+                    parked = null;
+                    return e;
+                }
+                LockSupport.park(this);
+                parked = null;
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         }
     }
