@@ -173,9 +173,11 @@ class XmlLogServerTest {
             received.await(2 + count, deadline);
             replies.await(1 + count, deadline);
         } catch (Exception e) {
+            String before = "before closing: received " + received.lines() + " lines, the sender " + replies.lines()
+                    + "; threads: " + aurachatThreads();
             chat.close();
-            throw new AssertionError("received " + received.lines() + " lines, the sender " + replies.lines()
-                    + "; disconnections: " + linesWith(log, "client-disconnected"), e);
+            throw new AssertionError(before + "; after: received " + received.lines() + " lines, the sender "
+                    + replies.lines() + "; disconnections: " + linesWith(log, "client-disconnected"), e);
         }
         long routed = System.nanoTime() - start;
         chat.close(); // returns once the sink has written and closed the file
@@ -196,6 +198,20 @@ class XmlLogServerTest {
         assertEquals(count, kinds.get("message"));
         assertEquals(null, kinds.get("command"), "a CHAT that succeeded is its message element alone");
         assertEquals(1L, kinds.get("</log>"));
+    }
+
+    /** The server's threads and where they are, for a failure message. */
+    private static String aurachatThreads() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("aurachat")) {
+                out.append("\n  ").append(t.getName()).append(' ').append(t.getState());
+                for (int i = 0; i < Math.min(8, stack.length); i++) {
+                    out.append("\n      at ").append(stack[i]);
+                }
+            }
+        });
+        return out.toString();
     }
 
     private static String linesWith(Path log, String text) {
