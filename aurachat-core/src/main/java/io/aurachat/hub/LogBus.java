@@ -238,7 +238,7 @@ final class LogBus {
                 boolean finished = false;
                 int emptyPolls = 0;
                 while (!finished) {
-                    LogEvent first = queue.poll(1);
+                    LogEvent first = queue.poll();
                     if (first == null && backlogged) {
                         // An emitter that saw the queue over the watermark may raise the flag only after this thread
                         // emptied it and checked: with no event to come, nothing else would lower it, and the clients
@@ -359,11 +359,11 @@ final class LogBus {
             return size.get();
         }
 
-        /** The next event, or {@code null}; consumer only. {@code count} is 1: the count is kept exact. */
-        LogEvent poll(int count) {
+        /** The next event, or {@code null}; consumer only. */
+        LogEvent poll() {
             LogEvent e = events.poll();
             if (e != null) {
-                size.addAndGet(-count);
+                size.decrementAndGet();
             }
             return e;
         }
@@ -384,12 +384,12 @@ final class LogBus {
         /** Waits for the next event; consumer only, on its own thread {@code self}. */
         LogEvent take(Thread self) throws InterruptedException {
             while (true) {
-                LogEvent e = poll(1);
+                LogEvent e = poll();
                 if (e != null) {
                     return e;
                 }
                 parked = self;
-                e = poll(1);
+                e = poll();
                 if (e != null) {
                     parked = null;
                     return e;
