@@ -141,14 +141,19 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private volatile boolean inputDone;
     private volatile boolean outputDone;
     private volatile boolean flushThenClose;
+    /** Lines are queued but not written: the hub is joining the client ({@link #holdOutput}). */
+    private volatile boolean held;
     /** The socket would not take more: wait for OP_WRITE instead of trying again. */
     private volatile boolean wantWrite;
     /** When the socket last refused bytes ({@link System#nanoTime}); meaningful while {@link #wantWrite}. */
     private volatile long refusedSinceNanos;
 
     private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
-    /** Bytes taken from the queue that the socket has not accepted yet; only the writer touches it. */
-    private ByteBuffer backlog;
+    /**
+     * Bytes taken from the queue that the socket has not accepted yet; only the writer changes it (volatile: a
+     * writer that has just given up the role reads it to see whether it left work behind).
+     */
+    private volatile ByteBuffer backlog;
 
     // Touched on the loop thread only.
     private SelectionKey key;
@@ -584,6 +589,19 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         }
     }
 
+    /** Queued lines are not written until {@link #releaseOutput}: while the hub joins the client. */
+    void holdOutput() {
+        held = true;
+    }
+
+    /** Writes what was queued while held, and from now on as usual. */
+    void releaseOutput() {
+        held = false;
+        // The flushes scheduled meanwhile returned at once and cleared the flag (or will): one more takes it all.
+        FLUSH_PENDING.setVolatile(this, false);
+        scheduleFlush();
+    }
+
     /** A flush task on the owning loop. */
     @Override
     public void run() {
@@ -593,6 +611,9 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     /** Writes what is queued, as far as the socket takes it; on an I/O thread. */
     void flush(EventLoop via) {
         FLUSH_PENDING.setVolatile(this, false);
+        if (held) {
+            return;
+        }
         while (!wantWrite && !channelClosed && WRITING.compareAndSet(this, false, true)) {
             boolean more;
             via.writing = true;
@@ -608,8 +629,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             if (draining) {
                 wrote();
             }
-            // A line queued while we held the writer role found it taken and left it to us.
-            if (!more && outbound.isEmpty()) {
+            // Whoever found the writer role taken left its work to us: a line queued meanwhile, or (onWritable on the
+            // owning loop, after our own blocked() registered OP_WRITE) a backlog the socket now has room for. That
+            // one cleared wantWrite and will not come again, so a backlog with wantWrite down is ours to write.
+            if (!more && outbound.isEmpty() && (backlog == null || wantWrite)) {
                 return;
             }
         }
@@ -628,12 +651,13 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
      * @return whether lines remain that the socket did not block on (the caller loops)
      */
     private boolean writeOut(ByteBuffer buffer) throws IOException {
-        if (backlog != null) {
-            long before = backlog.remaining();
-            channel.write(backlog);
-            QUEUED_BYTES.getAndAdd(this, backlog.remaining() - before);
-            written += before - backlog.remaining();
-            if (backlog.hasRemaining()) {
+        ByteBuffer left = backlog;
+        if (left != null) {
+            long before = left.remaining();
+            channel.write(left);
+            QUEUED_BYTES.getAndAdd(this, left.remaining() - before);
+            written += before - left.remaining();
+            if (left.hasRemaining()) {
                 blocked();
                 return false;
             }
@@ -805,6 +829,22 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             releaseWaiters(); // nothing will drain now: whoever waited on this client goes on
         }
         transport.closed(this);
+    }
+
+    /** The connection's state, racy reads of every flag: for diagnostics only. */
+    String describe() {
+        SelectionKey k = key;
+        String ops;
+        try {
+            ops = k == null ? "unregistered" : k.isValid() ? Integer.toString(k.interestOps()) : "cancelled";
+        } catch (RuntimeException e) {
+            ops = e.toString();
+        }
+        return this + " state=" + state + " queuedBytes=" + queuedBytes + " outbound=" + outbound.size()
+                + " backlog=" + (backlog == null ? "none" : backlog.remaining()) + " flushPending=" + flushPending
+                + " writing=" + writing + " wantWrite=" + wantWrite + " interestOps=" + ops + " pausedFor=" + pausedFor
+                + " draining=" + draining + " stalled=" + stalled + " causedBacklog=" + causedBacklog
+                + " written=" + written + " loop=" + loop;
     }
 
     @Override

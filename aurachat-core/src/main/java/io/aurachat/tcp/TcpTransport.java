@@ -223,8 +223,12 @@ public final class TcpTransport {
         }
         connection.attached(client);
         nextLoop = (nextLoop + 1) % loops.length;
+        // Nothing is written until the hub has registered the client for broadcasts: the loop could otherwise
+        // write the welcome first, and a client that had read its welcome could miss a SAY sent after it.
+        connection.holdOutput();
         try {
             client.join();
+            connection.releaseOutput();
             connection.start();
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.warn("could not start connection {}", client.id(), e);
@@ -323,5 +327,14 @@ public final class TcpTransport {
     @Override
     public String toString() {
         return "TcpTransport[" + address + ", " + live.size() + " connections]";
+    }
+
+    /** Each live connection's write and read state, one per line: for diagnostics when a test hangs. */
+    public String describeConnections() {
+        StringBuilder out = new StringBuilder();
+        for (TcpConnection c : live) {
+            out.append("\n  ").append(c.describe());
+        }
+        return out.toString();
     }
 }
