@@ -353,7 +353,9 @@ public final class Hub {
      */
     private void presence(byte[] line, Client except) {
         for (Client c : clients.values()) {
-            if (c != except) {
+            // Not yet welcomed (registered, its welcome being queued: see join): the notice would come before the
+            // welcome, and it tells of a change to what that client has not been shown yet.
+            if (c != except && c.welcomed) {
                 c.sendPresence(line);
             }
         }

@@ -858,4 +858,39 @@ class HubTest {
         assertEquals("198.51.100.7", info.ip());
         assertEquals(info, chat.clients().get(0));
     }
+
+    /**
+     * A client is registered before its welcome is queued (so that a CHAT to its id finds it): a notice sent in
+     * that window must not reach it ahead of the welcome. Here another client leaves exactly then, from inside the
+     * joining peer's first send.
+     */
+    @Test
+    void aNoticeSentWhileAClientIsBeingWelcomedNeverPrecedesItsWelcome() {
+        start();
+        HarnessClient leaving = chat.connect();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.aurachat.transport.Peer joining = new io.aurachat.transport.Peer() {
+            @Override
+            public String address() {
+                return "192.0.2.200";
+            }
+
+            @Override
+            public boolean send(byte[] line) {
+                if (lines.isEmpty() && !leaving.isClosed()) {
+                    leaving.disconnect(); // its leave notice goes out while the hub is queuing the welcome
+                }
+                lines.add(new String(line, java.nio.charset.StandardCharsets.UTF_8).strip());
+                return true;
+            }
+
+            @Override
+            public void close(LeaveReason reason, byte[] lastLine) {
+            }
+        };
+        io.aurachat.transport.Connection connection = chat.server().attach(joining).orElseThrow();
+        assertTrue(connection.join());
+        assertTrue(leaving.isClosed());
+        assertEquals(List.of("welcome"), types(lines), lines::toString);
+    }
 }

@@ -47,8 +47,15 @@ class SlowConsumerCascadeTest {
         // at about the same time, and each cut is a leave to everyone still there.
         RawClient talker = server.join();
         talker.sendAll(java.util.Collections.nCopies(400, "SAY " + "x".repeat(1000)));
-        Awaits.await().atMost(Duration.ofSeconds(30))
-                .until(() -> sink.events(LogEvent.ClientDisconnected.class).size() == DEAF);
+        try {
+            Awaits.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> sink.events(LogEvent.ClientDisconnected.class).size() == DEAF);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String open = java.util.Arrays.stream(TestServer.describeConnections(server.server()).split("\n"))
+                    .filter(line -> line.contains("state=0")).collect(java.util.stream.Collectors.joining("\n"));
+            throw new AssertionError(sink.events(LogEvent.ClientDisconnected.class).size() + " of " + DEAF
+                    + " cut; the connections still open:\n" + open, e);
+        }
         long slow = sink.events(LogEvent.ClientDisconnected.class).stream()
                 .filter(e -> e.reason() == LeaveReason.SLOW_CONSUMER).count();
         assertEquals(DEAF, slow, "cut as slow consumers");

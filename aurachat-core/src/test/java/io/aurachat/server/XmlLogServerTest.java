@@ -174,7 +174,7 @@ class XmlLogServerTest {
             replies.await(1 + count, deadline);
         } catch (Exception e) {
             String before = "before closing: received " + received.lines() + " lines, the sender " + replies.lines()
-                    + "; connections: " + connections(chat) + "; threads: " + aurachatThreads();
+                    + "; connections: " + TestServer.describeConnections(chat) + "; threads: " + aurachatThreads();
             chat.close();
             throw new AssertionError(before + "; after: received " + received.lines() + " lines, the sender "
                     + replies.lines() + "; disconnections: " + linesWith(log, "client-disconnected"), e);
@@ -201,16 +201,6 @@ class XmlLogServerTest {
     }
 
     /** The server's threads and where they are, for a failure message. */
-    private static String connections(ChatServer chat) {
-        try {
-            java.lang.reflect.Field tcp = ChatServer.class.getDeclaredField("tcp");
-            tcp.setAccessible(true);
-            return ((io.aurachat.tcp.TcpTransport) tcp.get(chat)).describeConnections();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return e.toString();
-        }
-    }
-
     private static String aurachatThreads() {
         StringBuilder out = new StringBuilder();
         Thread.getAllStackTraces().forEach((t, stack) -> {

@@ -79,6 +79,20 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** The server {@link #start} started. */
+    /**
+     * Each live TCP connection's write and read state, one per line ({@code TcpTransport.describeConnections}):
+     * what a test prints when it times out. Read by reflection, since the transport is not part of the API.
+     */
+    public static String describeConnections(ChatServer chat) {
+        try {
+            java.lang.reflect.Field tcp = ChatServer.class.getDeclaredField("tcp");
+            tcp.setAccessible(true);
+            return ((io.aurachat.tcp.TcpTransport) tcp.get(chat)).describeConnections();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return e.toString();
+        }
+    }
+
     public ChatServer server() {
         if (server == null) {
             throw new IllegalStateException("call start() first");
