@@ -35,6 +35,11 @@ public interface Connection {
     /**
      * Makes the client visible: sends it {@code welcome}, registers it, tells the others.
      *
+     * <p>The welcome is queued (through {@link Peer#send}) before the client is registered for messages to
+     * everyone. A transport should write nothing of what is queued until this method returns (the TCP transport
+     * holds the connection's output meanwhile): otherwise a client that has read its welcome may still miss a
+     * {@code SAY} sent after it.
+     *
      * @return {@code false} if it had already joined, or its connection has ended
      */
     boolean join();
