@@ -78,7 +78,6 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         return s;
     }
 
-    /** The server {@link #start} started. */
     /**
      * Each live TCP connection's write and read state, one per line ({@code TcpTransport.describeConnections}):
      * what a test prints when it times out. Read by reflection, since the transport is not part of the API.
@@ -93,6 +92,7 @@ public final class TestServer implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
+    /** The server {@link #start} started. */
     public ChatServer server() {
         if (server == null) {
             throw new IllegalStateException("call start() first");
