@@ -160,14 +160,14 @@ COMMON_ARGS="--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients $MAX_CLIEN
 # fresh file of the work directory, SLF4J at its shipped level (INFO: a line per connect and disconnect).
 SHIPPED_CONFIG="util/config.json"
 [[ -f "$ROOT/$SHIPPED_CONFIG" ]] || SHIPPED_CONFIG="(none: built-in defaults)"
-SHIPPED_ARGS="$COMMON_ARGS --log-file $WORK_DIR/audit.xml"
-# engine: the built-in defaults whatever util/config.json says, no audit log (the routing engine is measured, as
-# Redis, which logs no message either), the events logger at WARN (no per-connection lines; messages are TRACE).
-ENGINE_ARGS="--config $WORK_DIR/defaults.json $COMMON_ARGS --no-audit-log"
+SHIPPED_ARGS="$COMMON_ARGS --log-file $WORK_DIR/audit.xml --history-file $WORK_DIR/history.db"
+# engine: the built-in defaults whatever util/config.json says, no audit log and no history (the routing engine is
+# measured, as Redis, which logs and keeps no message either), the events logger at WARN (no per-connection lines; messages are TRACE).
+ENGINE_ARGS="--config $WORK_DIR/defaults.json $COMMON_ARGS --no-audit-log --history none"
 ENGINE_LOGGING="-Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn"
 start_aurachat() { # shipped or engine
     local setup=$1 out="$WORK_DIR/$1-server.log"
-    rm -f "$WORK_DIR"/audit*.xml
+    rm -f "$WORK_DIR"/audit*.xml "$WORK_DIR"/history.db*
     : >"$out" # before the server's shell opens it: the port is read from it at once
     if [[ "$setup" == shipped ]]; then
         # shellcheck disable=SC2086
@@ -240,7 +240,7 @@ run_one() { # target (shipped, engine, redis), then generator options
         log "$target: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$target-*.server.log"
     fi
     stop_server
-    rm -f "$WORK_DIR"/audit*.xml # a flood's audit log is large
+    rm -f "$WORK_DIR"/audit*.xml "$WORK_DIR"/history.db* # a flood's audit log is large
 }
 
 log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; targets: $TARGETS; generator threads: $THREADS"
@@ -272,8 +272,8 @@ done
     echo "- JDK: $JDK_VERSION ($JDK); SERVER_JAVA_OPTS='$SERVER_JAVA_OPTS'; SERVER_ARGS='${SERVER_ARGS:-}'"
     for t in $TARGETS; do
         case "$t" in
-            shipped) echo "- **shipped** (AuraChat as shipped): JVM options \`$SHIPPED_JAVA_OPTS\` (\`aurachat.server.jvmOptions\` from the POM, then SERVER_JAVA_OPTS); config $SHIPPED_CONFIG; XML audit log on (a fresh file per server); SLF4J as shipped (INFO); \`${SHIPPED_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`. Discovery is off (\`--no-discovery\`): its responder would join multicast groups on the machine's real interfaces, which a benchmark here must not do" ;;
-            engine) echo "- **engine** (AuraChat, routing engine only): JVM options \`${ENGINE_JAVA_OPTS:-none}\` (SERVER_JAVA_OPTS only, else the JVM's defaults); built-in defaults; no audit log; events logger at WARN; \`${ENGINE_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`" ;;
+            shipped) echo "- **shipped** (AuraChat as shipped): JVM options \`$SHIPPED_JAVA_OPTS\` (\`aurachat.server.jvmOptions\` from the POM, then SERVER_JAVA_OPTS); config $SHIPPED_CONFIG; XML audit log on (a fresh file per server); SQLite history on (a fresh file per server); SLF4J as shipped (INFO); \`${SHIPPED_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`. Discovery is off (\`--no-discovery\`): its responder would join multicast groups on the machine's real interfaces, which a benchmark here must not do" ;;
+            engine) echo "- **engine** (AuraChat, routing engine only): JVM options \`${ENGINE_JAVA_OPTS:-none}\` (SERVER_JAVA_OPTS only, else the JVM's defaults); built-in defaults; no audit log; no history; events logger at WARN; \`${ENGINE_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`" ;;
             redis) echo "- **redis**: Redis $REDIS_VERSION (RESP3, persistence off, maxclients $MAX_CLIENTS); the idle workload's clients name themselves with CLIENT SETNAME" ;;
         esac
     done

@@ -4,7 +4,8 @@
  * <p>Exported (the API): {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J and XML
  * sinks), {@code io.aurachat.protocol} (the wire vocabulary: ids, client descriptions, line types, field
- * names, leave reasons, error codes), {@code io.aurachat.discovery} (LAN discovery over UDP),
+ * names, leave reasons, error codes), {@code io.aurachat.discovery} (LAN discovery over UDP), {@code io.aurachat.history} (message ids and the
+ * HistoryStore extension point with its in-memory default),
  * {@code io.aurachat.client} (ChatClient, its configuration and listener), {@code io.aurachat.transport}
  * (the seam other transports plug into) and {@code io.aurachat.testing} (the in-memory harness).
  *
@@ -21,6 +22,7 @@ module io.aurachat.core {
     exports io.aurachat.client;
     exports io.aurachat.command;
     exports io.aurachat.discovery;
+    exports io.aurachat.history;
     exports io.aurachat.log;
     exports io.aurachat.protocol;
     exports io.aurachat.server;

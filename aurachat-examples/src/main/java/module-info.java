@@ -1,7 +1,8 @@
-/** The AuraChat reference apps; they use only what io.aurachat.core exports. */
+/** The AuraChat reference apps; they use only what io.aurachat.core and the optional modules export. */
 module io.aurachat.examples {
     requires io.aurachat.core;
     requires io.aurachat.names.icu;
+    requires io.aurachat.store.sqlite;
     requires info.picocli;
     requires org.jline.reader;
     requires org.jline.terminal;

@@ -39,11 +39,29 @@ class PackageCyclesTest {
     }
 
     @Test
+    void theHistoryPackageDependsOnlyOnTheJdk() {
+        int classes = 0;
+        for (JavaClass c : CORE) {
+            if (c.getPackageName().equals("io.aurachat.history")) {
+                classes++;
+                c.getDirectDependenciesFromSelf().forEach(d -> {
+                    JavaClass target = d.getTargetClass().isArray()
+                            ? d.getTargetClass().getBaseComponentType() : d.getTargetClass();
+                    String from = target.getPackageName();
+                    assertTrue(target.isPrimitive() || from.startsWith("java.") || from.equals("io.aurachat.history"),
+                            d.getDescription());
+                });
+            }
+        }
+        assertTrue(classes > 0, "no class of io.aurachat.history was imported");
+    }
+
+    @Test
     void theImportedPackagesAreTheOnesTheMapNames() {
         Set<String> packages = new TreeSet<>();
         CORE.forEach(c -> packages.add(c.getPackageName()));
         assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
+                "io.aurachat.history", "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
                 "io.aurachat.server", "io.aurachat.tcp", "io.aurachat.testing", "io.aurachat.transport")), packages);
     }
 
@@ -64,7 +82,7 @@ class PackageCyclesTest {
             exported.add(e.source());
         });
         assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
+                "io.aurachat.history", "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
                 "io.aurachat.transport")), exported);
     }
 }

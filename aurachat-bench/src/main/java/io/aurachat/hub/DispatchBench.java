@@ -1,6 +1,8 @@
 package io.aurachat.hub;
 
 import io.aurachat.bench.BenchTexts;
+import io.aurachat.history.HistoryStore;
+import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.log.LogSink;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.LeaveReason;
@@ -30,7 +32,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * JMH: the hub's per-message path without sockets, as an I/O thread runs it: {@link Client#onLine} of a
  * {@code CHAT <id> <64-byte text>} line to one of {@link #clients} clients picked in turn (the dispatcher, the
  * built-in CHAT, routing with the cached message prefix, the reply) and a {@code SAY} to all of them (encoded
- * once). The peers only count what they are given. Scores are per line. No log sink, as in the benchmark runs.
+ * once). The peers only count what they are given. Scores are per line. No log sink, as in the benchmark runs; the
+ * default history store (in memory), as a server without a configured store has, so that every message is kept.
  *
  * <p>A JMH state: one instance per benchmark thread; not thread-safe.
  */
@@ -74,6 +77,7 @@ public class DispatchBench {
     }
 
     Hub hub;
+    HistoryStore history;
     Client sender;
     List<CountingPeer> peers;
     String[] chats;
@@ -83,9 +87,10 @@ public class DispatchBench {
     @Setup(Level.Trial)
     public void setup() {
         ServerConfig config = ServerConfig.builder().presenceLimit(0).build();
+        history = MemoryHistoryStore.create();
         hub = new Hub(new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
-                List.<LogSink>of(), config.logQueueCapacity(), Clock.systemUTC(), config.nameRule()));
+                List.<LogSink>of(), config.logQueueCapacity(), Clock.systemUTC(), config.nameRule(), history));
         hub.start(null);
         peers = new ArrayList<>();
         List<ClientId> ids = new ArrayList<>();
@@ -110,6 +115,7 @@ public class DispatchBench {
     public void tearDown() {
         hub.shutdown();
         hub.closeLog(java.time.Duration.ofSeconds(1));
+        history.close(); // the hub does not close its store: its owner does, after the transports
     }
 
     /** {@link #LINES} CHATs, each to the next client: the direct workload's server side. */

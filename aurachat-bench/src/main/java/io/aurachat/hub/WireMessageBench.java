@@ -1,6 +1,7 @@
 package io.aurachat.hub;
 
 import io.aurachat.bench.BenchTexts;
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import java.time.Instant;
@@ -18,10 +19,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: one {@code message} line, the line every delivered message costs, made three ways: {@link Wire#message(
- * ClientInfo, ClientId, String)} (the fast writer, prefix encoded every time), {@link Wire#message(byte[],
- * ClientInfo, ClientId, String)} with the sender's cached prefix (what {@code Client.messageLine} does) and
- * {@link Wire#messageByJackson} (a Jackson generator, the general path). Each returns the line, which JMH
+ * JMH: one {@code message} line, the line every delivered message costs, with its id and time, made three ways:
+ * {@link Wire#message(ClientInfo, ClientId, String, long)} (the fast writer, prefix encoded every time),
+ * {@link Wire#message(byte[], ClientInfo, ClientId, String, long)} with the sender's cached prefix (what
+ * {@code Client.messageLine} does) and {@link Wire#messageByJackson} (a Jackson generator, the general path). The
+ * id is the same each time, so the time's second comes from the formatter's cache, as it does for most messages of
+ * a busy server. Each returns the line, which JMH
  * consumes. Scores are per line. Run by {@code aurachat-bench/run-jmh.sh}; see docs/performance.md,
  * "Microbenchmarks (JMH)".
  *
@@ -46,6 +49,7 @@ public class WireMessageBench {
     ClientId to;
     String message;
     byte[] prefix;
+    long id;
 
     /** Makes the sender, the recipient, the text and the sender's prefix. */
     @Setup
@@ -58,23 +62,24 @@ public class WireMessageBench {
             default -> throw new IllegalArgumentException("text: ascii or mixed, not " + text);
         };
         prefix = Wire.messagePrefix(from);
+        id = MessageIds.first(Instant.parse("2026-11-21T09:00:00.123Z").toEpochMilli(), 0) + 17;
     }
 
     /** The fast writer, the sender's prefix encoded each time. */
     @Benchmark
     public byte[] messageFast() {
-        return Wire.message(from, to, message);
+        return Wire.message(from, to, message, id);
     }
 
     /** The fast writer after the sender's cached prefix: the server's per-message path. */
     @Benchmark
     public byte[] messageCachedPrefix() {
-        return Wire.message(prefix, from, to, message);
+        return Wire.message(prefix, from, to, message, id);
     }
 
     /** The general path: a Jackson generator (one per thread, reused). */
     @Benchmark
     public byte[] messageJackson() {
-        return Wire.messageByJackson(from, to, message);
+        return Wire.messageByJackson(from, to, message, id);
     }
 }

@@ -1,6 +1,7 @@
 package io.aurachat.log;
 
 import io.aurachat.bench.BenchTexts;
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: what the XML audit log costs per routed message on its own thread: {@value #RUN} {@code message} events
- * (a private message of 64 bytes of text, each a microsecond after the last) encoded by {@link XmlLogSink#log}
+ * (a private message of 64 bytes of text with its message id, a thousand to a millisecond) encoded by {@link XmlLogSink#log}
  * and then one {@link XmlLogSink#flush()}, the write of the run into a file in the temporary directory (the
  * page cache; the forcing thread runs as configured by default). Scores are per event. With rollover on, each
  * rollover forces the file to disk, as the sink always does before renaming it.
@@ -75,12 +76,18 @@ public class XmlLogSinkBench {
         events = new LogEvent.MessageSent[RUN];
     }
 
-    /** Makes the next run's events (their times advance, as a server's do), outside the measurement. */
+    /**
+     * Makes the next run's events, outside the measurement, as a server's are: each with its message id, and the
+     * id's millisecond as its time (they advance, a thousand to a millisecond).
+     */
     @Setup(Level.Invocation)
     public void nextRun() {
-        Instant base = Instant.parse("2026-11-21T09:00:00Z");
+        long base = Instant.parse("2026-11-21T09:00:00Z").toEpochMilli();
         for (int i = 0; i < RUN; i++) {
-            events[i] = new LogEvent.MessageSent(base.plusNanos(1000 * micros++), from, to, message, 1);
+            long n = micros++;
+            long id = MessageIds.first(base + n / 1000, 0) + n % 1000;
+            events[i] = new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), from, to, message,
+                    1, id);
         }
     }
 

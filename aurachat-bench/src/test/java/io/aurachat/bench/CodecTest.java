@@ -60,17 +60,24 @@ class CodecTest {
 
     @Test
     void auraChatLines() {
-        String stream = "{\"type\":\"welcome\",\"id\":\"c17\",\"name\":\"c17\",\"server\":\"AuraChat\",\"protocol\":1}\n"
+        String stream = "{\"type\":\"welcome\",\"id\":\"c17\",\"name\":\"c17\",\"server\":\"AuraChat\",\"protocol\":2}\n"
                 + "{\"type\":\"join\",\"client\":{\"id\":\"c18\",\"name\":\"c18\",\"ip\":\"127.0.0.1\"}}\n"
-                + "{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"c1\",\"ip\":\"127.0.0.1\"},\"to\":\"c17\",\"message\":\""
+                // protocol 2: the message's id and time between "to" and the text
+                + "{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"c1\",\"ip\":\"127.0.0.1\"},\"to\":\"c17\","
+                + "\"id\":\"121611328413499392\",\"time\":\"2026-12-02T14:00:00.123Z\",\"message\":\""
                 + payload(5, 3, 7) + "\"}\n"
-                + "{\"type\":\"ok\",\"command\":\"CHAT\",\"to\":\"c2\"}\n"
+                + "{\"type\":\"ok\",\"command\":\"CHAT\",\"to\":\"c2\",\"id\":\"121611328413499392\"}\n"
                 + "{\"type\":\"leave\",\"client\":{\"id\":\"c18\",\"name\":\"c18\",\"ip\":\"127.0.0.1\"},\"reason\":\"exit\"}\n"
                 // a later protocol version may add fields after the text: found by search instead
+                + "{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"c1\",\"ip\":\"127.0.0.1\"},\"to\":\"*\","
+                + "\"id\":\"121611328413499393\",\"time\":\"2026-12-02T14:00:00.123Z\",\"message\":\""
+                + payload(5, Payload.EVERYONE, 8) + "\",\"new\":1}\n"
+                // a protocol 1 server's message, without id and time
                 + "{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"c1\",\"ip\":\"127.0.0.1\"},\"to\":\"*\",\"message\":\""
-                + payload(5, Payload.EVERYONE, 8) + "\",\"new\":1}\n";
+                + payload(5, Payload.EVERYONE, 9) + "\"}\n";
         assertEverySplit(AuraChatCodec.INSTANCE, stream,
-                List.of("ready", "join", "message 5->3 #7", "reply 0", "notice LEAVE", "message 5->-1 #8"));
+                List.of("ready", "join", "message 5->3 #7", "reply 0", "notice LEAVE", "message 5->-1 #8",
+                        "message 5->-1 #9"));
         assertArrayEquals("c17".getBytes(StandardCharsets.US_ASCII), client.serverId());
     }
 

@@ -30,7 +30,8 @@ class WireBenchTest {
             assertNotNull(bench.prefix, text + ": the sender has a cached prefix");
             // Wire falls back to Jackson when the fast writer refuses a text: then "fast" would measure Jackson.
             new FastJson().reset().string(bench.message);
-            assertTrue(new String(jackson, StandardCharsets.UTF_8).contains("\"to\":\"c42\""), text);
+            assertTrue(new String(jackson, StandardCharsets.UTF_8).contains("\"to\":\"c42\",\"id\":\"" + bench.id
+                    + "\",\"time\":\"2026-11-21T09:00:00.123Z\",\"message\":\""), () -> text + ": the line of protocol 2");
         }
     }
 

@@ -5,11 +5,15 @@ import io.aurachat.discovery.DiscoveryClient;
 import io.aurachat.discovery.DiscoveryUnavailableException;
 import io.aurachat.discovery.ServerInfo;
 import io.aurachat.internal.Threads;
+import io.aurachat.history.HistoryQuery;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LineTypes;
 import io.aurachat.protocol.Verbs;
 import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.NameRule;
+import io.aurachat.protocol.RoomInfo;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -24,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -87,6 +92,11 @@ public final class ChatClient implements AutoCloseable {
     private Throwable lostCause;
     private volatile Session session;
     private volatile String desiredName;
+    /**
+     * The rooms this client is in, by folded name, in the order joined: joined again after a reconnect, as the
+     * name is set again. Guarded by {@link #lock}.
+     */
+    private final Map<String, String> rooms = new LinkedHashMap<>();
 
     private ChatClient(ClientConfig config, ChatListener listener) {
         this.config = config;
@@ -195,15 +205,20 @@ public final class ChatClient implements AutoCloseable {
     /** Every connected client, this one included, in connection order ({@code LIST}). */
     public List<ClientInfo> list() throws IOException {
         Response r = request("LIST", "");
-        List<ClientInfo> clients = new ArrayList<>();
         try {
-            for (Object o : Link.list(r, Fields.CLIENTS)) {
-                Map<?, ?> m = (Map<?, ?>) o;
-                Peer p = Link.peer(m);
-                clients.add(new ClientInfo(p.id(), p.name(), p.ip(), Instant.parse((String) m.get(Fields.CONNECTED_SINCE))));
-            }
+            return clients(Link.list(r, Fields.CLIENTS));
         } catch (RuntimeException e) {
             throw new ProtocolException("the server sent a malformed client list: " + r.json(), e);
+        }
+    }
+
+    /** {@code CLIENT} objects of a reply, with their {@code connectedSince} ({@code LIST}, {@code MEMBERS}). */
+    private static List<ClientInfo> clients(List<Object> objects) {
+        List<ClientInfo> clients = new ArrayList<>();
+        for (Object o : objects) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            Peer p = Link.peer(m);
+            clients.add(new ClientInfo(p.id(), p.name(), p.ip(), Instant.parse((String) m.get(Fields.CONNECTED_SINCE))));
         }
         return List.copyOf(clients);
     }
@@ -237,6 +252,137 @@ public final class ChatClient implements AutoCloseable {
             throw new ProtocolException("the server sent a malformed command list: " + r.json(), e);
         }
         return List.copyOf(commands);
+    }
+
+    /**
+     * A page of earlier messages ({@code HISTORY}): {@code HistoryQuery.latest("*", 50)} for the latest messages to
+     * everyone, {@code HistoryQuery.before("*", MessageIds.parse(oldest.id().orElseThrow()), 50)} to page back. A
+     * limit above the server's maximum (200) gets a page of the maximum.
+     *
+     * @return the messages, oldest first, each as it was delivered (with its id and time)
+     * @throws ChatErrorException {@code no-such-message} for an id the server does not keep, {@code no-such-room},
+     *     {@code history-unavailable} when the server keeps no history or its store failed
+     */
+    public HistoryResult history(HistoryQuery query) throws IOException {
+        Objects.requireNonNull(query, "query");
+        String arguments = switch (query.kind()) {
+            case LATEST -> query.target() + " LATEST " + query.limit();
+            case BEFORE -> query.target() + " BEFORE " + query.from() + " " + query.limit();
+            case AFTER -> query.target() + " AFTER " + query.from() + " " + query.limit();
+            case BETWEEN -> query.target() + " BETWEEN " + query.from() + " " + query.to() + " " + query.limit();
+        };
+        Response r = request("HISTORY", arguments);
+        List<ChatMessage> messages = new ArrayList<>();
+        try {
+            for (Object o : Link.list(r, Fields.MESSAGES)) {
+                messages.add(Link.message((Map<?, ?>) o));
+            }
+            Object more = r.fields().get(Fields.MORE);
+            return new HistoryResult(string(r, Fields.TARGET), messages, Boolean.TRUE.equals(more));
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed history page: " + r.json(), e);
+        }
+    }
+
+    /**
+     * Joins a room ({@code JOIN}), making it if it does not exist; joining a room this client is in changes nothing.
+     * The client joins it again after each reconnect (see {@link #joinedRooms()}).
+     *
+     * @param room the room's name: 1 to 32 letters, digits, {@code -}, {@code _} or {@code .}; rooms are told apart
+     *     ignoring case
+     * @return the room as the server names it (spelled as its first {@code JOIN} spelled it) and its member count,
+     *     this client included
+     * @throws ChatErrorException {@code bad-room-name}, or {@code too-many-rooms}
+     * @throws IllegalArgumentException if {@code room} is empty or holds a space or a line break
+     */
+    public RoomInfo join(String room) throws IOException {
+        Response r = request("JOIN", room(room));
+        RoomInfo info = new RoomInfo(string(r, Fields.ROOM), (int) number(r, Fields.MEMBERS));
+        lock.lock();
+        try {
+            rooms.putIfAbsent(fold(info.name()), info.name());
+        } finally {
+            lock.unlock();
+        }
+        return info;
+    }
+
+    /**
+     * Leaves a room ({@code PART}); the other members get {@link ChatListener#onRoomLeave} with reason
+     * {@code part}. The client no longer joins it after a reconnect, also when the server answers
+     * {@code not-in-room}.
+     *
+     * @throws ChatErrorException {@code bad-room-name}, or {@code not-in-room}
+     * @throws IllegalArgumentException if {@code room} is empty or holds a space or a line break
+     */
+    public void part(String room) throws IOException {
+        String name = room(room);
+        try {
+            request("PART", name);
+        } catch (ChatErrorException e) {
+            if (ErrorCodes.NOT_IN_ROOM.equals(e.code())) {
+                forget(name);
+            }
+            throw e;
+        }
+        forget(name);
+    }
+
+    /**
+     * Posts a message to a room this client is in ({@code POST}). The sender does not get it back.
+     *
+     * @return how many other members it was sent to
+     * @throws ChatErrorException {@code not-in-room}, {@code bad-room-name}, or {@code bad-arguments} for an empty text
+     * @throws IllegalArgumentException if {@code room} is empty or holds a space or a line break
+     */
+    public int post(String room, String text) throws IOException {
+        Response r = request("POST", room(room) + " " + text(text));
+        return (int) number(r, Fields.RECIPIENTS);
+    }
+
+    /** The server's rooms, sorted by name, with their member counts ({@code ROOMS}). */
+    public List<RoomInfo> rooms() throws IOException {
+        Response r = request("ROOMS", "");
+        List<RoomInfo> list = new ArrayList<>();
+        try {
+            for (Object o : Link.list(r, Fields.ROOMS)) {
+                Map<?, ?> m = (Map<?, ?>) o;
+                list.add(new RoomInfo((String) m.get(Fields.NAME), ((Number) m.get(Fields.MEMBERS)).intValue()));
+            }
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed room list: " + r.json(), e);
+        }
+        return List.copyOf(list);
+    }
+
+    /**
+     * The members of a room, in connection order ({@code MEMBERS}).
+     *
+     * @throws ChatErrorException {@code no-such-room}, or {@code bad-room-name}
+     * @throws IllegalArgumentException if {@code room} is empty or holds a space or a line break
+     */
+    public List<ClientInfo> members(String room) throws IOException {
+        Response r = request("MEMBERS", room(room));
+        try {
+            return clients(Link.list(r, Fields.MEMBERS));
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed member list: " + r.json(), e);
+        }
+    }
+
+    /**
+     * The rooms this client joined with {@link #join} and has not {@linkplain #part parted}, in the order joined,
+     * as the server named them: the rooms it joins again after a reconnect. A room that could not be joined again
+     * after a reconnect (the server refused it) is logged as a warning (SLF4J, {@code io.aurachat.client}) and
+     * dropped from this list. Does not block.
+     */
+    public List<String> joinedRooms() {
+        lock.lock();
+        try {
+            return List.copyOf(rooms.values());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A round trip to the server ({@code PING}); it also counts as activity for the idle timeout. */
@@ -368,6 +514,9 @@ public final class ChatClient implements AutoCloseable {
                     LOG.warn("could not set the name {} again after reconnecting: {}", name, e.getMessage());
                 }
             }
+            if (!first) {
+                rejoin(l);
+            }
             socket.setSoTimeout(0);
             return new Opened(l, early);
         } catch (SocketTimeoutException e) {
@@ -377,6 +526,36 @@ public final class ChatClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
+        }
+    }
+
+    /**
+     * Joins the rooms this client was in again, on a new link during its handshake: the JOINs are pipelined, then
+     * their replies read in order. A room the server refuses is logged and dropped from {@link #joinedRooms()}.
+     */
+    private void rejoin(Link l) throws IOException {
+        List<String> names = joinedRooms();
+        if (names.isEmpty()) {
+            return;
+        }
+        List<Link.Pending> calls = new ArrayList<>();
+        for (String name : names) {
+            calls.add(l.send("JOIN", "JOIN " + name));
+        }
+        Link.Pending last = calls.get(calls.size() - 1);
+        while (!last.outcome.isDone()) {
+            if (!l.readOne()) {
+                throw new EOFException("the server closed the connection while the rooms were joined again");
+            }
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            try {
+                Link.await(calls.get(i), config.callTimeout());
+            } catch (ChatErrorException e) {
+                LOG.warn("could not join the room {} again after reconnecting: {}", name, e.getMessage());
+                forget(name);
+            }
         }
     }
 
@@ -610,6 +789,29 @@ public final class ChatClient implements AutoCloseable {
             throw new IllegalArgumentException("text may not contain a line break");
         }
         return text;
+    }
+
+    /** Checks a room name enough that it stays one argument; the server checks the rest. */
+    private static String room(String room) {
+        Objects.requireNonNull(room, "room");
+        if (room.isEmpty() || room.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("not a room name: '" + room + "'");
+        }
+        return room;
+    }
+
+    /** A room's name as rooms are told apart: ignoring case and compatibility forms (PROTOCOL.md, Rooms). */
+    private static String fold(String room) {
+        return NameRule.standardKey(room);
+    }
+
+    private void forget(String room) {
+        lock.lock();
+        try {
+            rooms.remove(fold(room));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static long number(Response r, String field) throws ProtocolException {

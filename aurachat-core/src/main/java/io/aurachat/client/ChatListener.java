@@ -7,8 +7,8 @@ import io.aurachat.protocol.LeaveReason;
  *
  * <pre>
  * onConnected
- * (onMessage | onJoin | onLeave | onRename)*
- * (onDisconnected onReconnected (onMessage | onJoin | onLeave | onRename)*)*
+ * (onMessage | onJoin | onLeave | onRename | onRoomJoin | onRoomLeave | onRoomRename | onPresenceMissed)*
+ * (onDisconnected onReconnected (onMessage | onJoin | ... | onPresenceMissed)*)*
  * [onDisconnected]
  * onClosed
  * </pre>
@@ -38,7 +38,10 @@ public interface ChatListener {
     /** The first connection is ready: the {@code welcome} arrived and the configured name was set. */
     default void onConnected(ChatClient client, Session session) {}
 
-    /** A message arrived, sent to this client ({@link ChatMessage#isPrivate()}) or to everyone. */
+    /**
+     * A message arrived, sent to this client ({@link ChatMessage#isPrivate()}), to everyone, or to a room this
+     * client is in ({@link ChatMessage#room()} names it).
+     */
     default void onMessage(ChatClient client, ChatMessage message) {}
 
     /** Another client connected (the server sends this only while it has few enough clients). */
@@ -52,6 +55,33 @@ public interface ChatListener {
 
     /** Another client changed its display name; {@code peer.name()} is the new one. */
     default void onRename(ChatClient client, Peer peer, String previousName) {}
+
+    /**
+     * Another client joined {@code room}, a room this client is in ({@code join} with {@code "room"}). The server
+     * sends it only while the room has few enough members (its {@code presenceLimit}).
+     *
+     * @param room the room's name as the server shows it
+     */
+    default void onRoomJoin(ChatClient client, String room, Peer peer) {}
+
+    /**
+     * Another client left {@code room}, a room this client is in ({@code leave} with {@code "room"}); sent like
+     * {@link #onRoomJoin}.
+     *
+     * @param room the room's name as the server shows it
+     * @param reason {@code part} when it sent {@code PART}, otherwise the reason its connection ended as the
+     *     server wrote it ({@code disconnected}, {@code exit}, ...; see {@link LeaveReason#wireName()}), passed on
+     *     unchanged, also when this client does not know it
+     */
+    default void onRoomLeave(ChatClient client, String room, Peer peer, String reason) {}
+
+    /**
+     * A member of {@code room} changed its display name; {@code peer.name()} is the new one. A server with many
+     * clients sends this per room instead of {@link #onRename} (PROTOCOL.md, <i>Rooms</i>).
+     *
+     * @param room the room's name as the server shows it
+     */
+    default void onRoomRename(ChatClient client, String room, Peer peer, String previousName) {}
 
     /**
      * The server skipped {@code skipped} join, leave and rename notices while this client was not keeping up

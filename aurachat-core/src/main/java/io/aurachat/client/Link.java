@@ -299,26 +299,39 @@ final class Link {
             switch (t) {
                 case LineTypes.ERROR -> reply(t, null, obj);
                 case LineTypes.MESSAGE -> {
-                    Peer from = peer(obj.get(Fields.FROM));
-                    String to = text(obj, Fields.TO);
-                    String message = text(obj, Fields.MESSAGE);
-                    ChatMessage m = new ChatMessage(from,
-                            Protocol.EVERYONE.equals(to) ? Optional.empty() : Optional.of(ClientId.parse(to)), message);
+                    ChatMessage m = message(obj);
                     post(l -> l.onMessage(client, m));
                 }
                 case LineTypes.JOIN -> {
                     Peer p = peer(obj.get(Fields.CLIENT));
-                    post(l -> l.onJoin(client, p));
+                    String room = room(obj);
+                    if (room != null) {
+                        post(l -> l.onRoomJoin(client, room, p));
+                    } else {
+                        post(l -> l.onJoin(client, p));
+                    }
                 }
                 case LineTypes.LEAVE -> {
                     Peer p = peer(obj.get(Fields.CLIENT));
-                    LeaveReason reason = leaveReason(text(obj, Fields.REASON));
-                    post(l -> l.onLeave(client, p, reason));
+                    String room = room(obj);
+                    String wire = text(obj, Fields.REASON);
+                    if (room != null) {
+                        // "part", or the reason the member's connection ended: passed on as sent.
+                        post(l -> l.onRoomLeave(client, room, p, wire));
+                    } else {
+                        LeaveReason reason = leaveReason(wire);
+                        post(l -> l.onLeave(client, p, reason));
+                    }
                 }
                 case LineTypes.RENAME -> {
                     Peer p = peer(obj.get(Fields.CLIENT));
                     String previous = text(obj, Fields.PREVIOUS);
-                    post(l -> l.onRename(client, p, previous));
+                    String room = room(obj);
+                    if (room != null) {
+                        post(l -> l.onRoomRename(client, room, p, previous));
+                    } else {
+                        post(l -> l.onRename(client, p, previous));
+                    }
                 }
                 case LineTypes.PRESENCE_MISSED -> {
                     if (!(obj.get(Fields.SKIPPED) instanceof Number n)) {
@@ -362,6 +375,36 @@ final class Link {
         events.accept(event);
     }
 
+    /** A {@code message} object (an event, or an entry of a {@code history} page): with {@code to}, or {@code room}. */
+    static ChatMessage message(Map<?, ?> obj) {
+        Peer from = peer(obj.get(Fields.FROM));
+        if (!(obj.get(Fields.MESSAGE) instanceof String message)) {
+            throw new IllegalArgumentException("a message without its message field");
+        }
+        Optional<String> id = Optional.ofNullable(obj.get(Fields.ID) instanceof String i ? i : null);
+        Optional<java.time.Instant> time = Optional.ofNullable(obj.get(Fields.TIME) instanceof String t ? instant(t) : null);
+        if (obj.get(Fields.ROOM) instanceof String room) {
+            return new ChatMessage(from, Optional.empty(), message, id, time, Optional.of(room));
+        }
+        if (!(obj.get(Fields.TO) instanceof String to)) {
+            throw new IllegalArgumentException("a message without its to or room field");
+        }
+        return new ChatMessage(from,
+                Protocol.EVERYONE.equals(to) ? Optional.empty() : Optional.of(ClientId.parse(to)), message, id, time);
+    }
+
+    /** The {@code room} of a notice, or {@code null} for a server-wide one. */
+    private static String room(Map<String, Object> obj) {
+        Object room = obj.get(Fields.ROOM);
+        if (room == null || room == Response.NULL) {
+            return null;
+        }
+        if (room instanceof String s && !s.isEmpty()) {
+            return s;
+        }
+        throw new IllegalArgumentException("a room that is not a name");
+    }
+
     static Peer peer(Object value) {
         if (!(value instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("not a client object");
@@ -396,5 +439,14 @@ final class Link {
             return list;
         }
         throw new ProtocolException("the " + r.type() + " reply to " + r.command() + " has no list " + field);
+    }
+
+    /** A message's {@code time}, or {@code null} if it is not an ISO instant (a newer or odd server: not fatal). */
+    private static java.time.Instant instant(String text) {
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -6,6 +6,16 @@ import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LineTypes;
 import io.aurachat.protocol.Verbs;
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.HistoryUnavailableException;
+import io.aurachat.history.MessageIds;
+import io.aurachat.history.NoSuchMessageException;
+import io.aurachat.history.StoredMessage;
+import io.aurachat.protocol.NameRule;
+import io.aurachat.protocol.Protocol;
+import io.aurachat.protocol.RoomInfo;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The commands every AuraChat server has unless its configuration removes or replaces them. They are
@@ -23,6 +36,7 @@ public final class BuiltinCommands {
     private static final String CHAT_USAGE = Verbs.CHAT + " <id> <text>";
     private static final String SAY_USAGE = Verbs.SAY + " <text>";
     private static final String NAME_USAGE = Verbs.NAME + " <name>";
+    private static final String POST_USAGE = Verbs.POST + " <room> <text>";
 
     /** {@code TIME}: the server's current time. */
     public static final Command TIME = new Command(Verbs.TIME, Verbs.TIME,
@@ -49,7 +63,41 @@ public final class BuiltinCommands {
     public static final Command PING = new Command(Verbs.PING, Verbs.PING,
             "Check the connection; also keeps it from going idle.", context -> Reply.of(LineTypes.PONG, Map.of()));
 
-    private static final List<Command> ALL = List.of(TIME, EXIT, CHAT, SAY, NAME, LIST, HELP, PING);
+    /** A {@code HISTORY} page without a limit has this many messages. */
+    public static final int HISTORY_PAGE = 50;
+    /** The largest {@code HISTORY} page: a larger limit is cut to this, not refused. */
+    public static final int MAX_HISTORY_PAGE = 200;
+    /** How long {@code HISTORY} waits for the store before it answers {@code history-unavailable}. */
+    static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(10);
+    private static final String HISTORY_USAGE = Verbs.HISTORY
+            + " <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]";
+
+    /**
+     * {@code HISTORY <target> ...}: a page of earlier messages to everyone ({@code *}), shaped like IRCv3
+     * {@code CHATHISTORY}. It may wait for the history store, so it never runs on an I/O thread.
+     */
+    public static final Command HISTORY = new Command(Verbs.HISTORY, HISTORY_USAGE,
+            "Show earlier messages: target * is everyone; limit " + HISTORY_PAGE + " by default, at most "
+                    + MAX_HISTORY_PAGE + ".", BuiltinCommands::history);
+
+    /** {@code JOIN <room>}: enter a room, making it if need be. */
+    public static final Command JOIN = new Command(Verbs.JOIN, Verbs.JOIN + " <room>",
+            "Enter a room (made if it does not exist): you get its messages and notices.", BuiltinCommands::join);
+    /** {@code PART <room>}: leave a room. */
+    public static final Command PART = new Command(Verbs.PART, Verbs.PART + " <room>",
+            "Leave a room; the last one out deletes it.", BuiltinCommands::part);
+    /** {@code POST <room> <text>}: a message to the other members of a room. */
+    public static final Command POST = new Command(Verbs.POST, POST_USAGE,
+            "Send a message to the other members of a room you are in.", BuiltinCommands::post);
+    /** {@code ROOMS}: the server's rooms. */
+    public static final Command ROOMS = new Command(Verbs.ROOMS, Verbs.ROOMS,
+            "List the rooms, with how many are in each.", BuiltinCommands::rooms);
+    /** {@code MEMBERS <room>}: a room's members. */
+    public static final Command MEMBERS = new Command(Verbs.MEMBERS, Verbs.MEMBERS + " <room>",
+            "List a room's members.", BuiltinCommands::members);
+
+    private static final List<Command> ALL = List.of(TIME, EXIT, CHAT, SAY, NAME, LIST, HELP, PING, HISTORY, JOIN,
+            PART, POST, ROOMS, MEMBERS);
 
     private BuiltinCommands() {}
 
@@ -81,7 +129,7 @@ public final class BuiltinCommands {
         if (!context.send(to, args.get(1))) {
             throw new CommandException(ErrorCodes.NO_SUCH_CLIENT, "no client with id " + to + " is connected");
         }
-        return Reply.ok(Fields.TO, to);
+        return withId(Reply.ok(Fields.TO, to), context);
     }
 
     private static Reply say(CommandContext context) throws CommandException {
@@ -89,7 +137,177 @@ public final class BuiltinCommands {
         if (text.isEmpty()) {
             throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + SAY_USAGE);
         }
-        return Reply.ok(Fields.RECIPIENTS, context.broadcast(text));
+        return withId(Reply.ok(Fields.RECIPIENTS, context.broadcast(text)), context);
+    }
+
+    private static Reply history(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(6);
+        if (args.size() < 2) {
+            throw usage("");
+        }
+        String target = args.get(0);
+        String room = null; // the room's name, for its messages' "room"
+        String key = target;
+        if (!target.equals(StoredMessage.EVERYONE)) {
+            if (target.equals(StoredMessage.PRIVATE)) {
+                throw new CommandException(ErrorCodes.NO_SUCH_ROOM,
+                        "private messages are kept but not served: there are no accounts yet to serve them to");
+            }
+            room = context.room(target).name(); // bad-room-name, not-in-room
+            key = NameRule.standardKey(target);
+        }
+        String kind = args.get(1).toUpperCase(java.util.Locale.ROOT);
+        HistoryQuery query = switch (kind) {
+            case "LATEST" -> HistoryQuery.latest(key, limit(args, 2));
+            case "BEFORE" -> HistoryQuery.before(key, id(args, 2), limit(args, 3));
+            case "AFTER" -> HistoryQuery.after(key, id(args, 2), limit(args, 3));
+            case "BETWEEN" -> HistoryQuery.between(key, id(args, 2), id(args, 3), limit(args, 4));
+            default -> throw usage("'" + args.get(1) + "' is not LATEST, BEFORE, AFTER or BETWEEN; ");
+        };
+        HistoryPage page;
+        try {
+            page = context.history(query).toCompletableFuture()
+                    .get(HISTORY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NoSuchMessageException missing) {
+                throw new CommandException(ErrorCodes.NO_SUCH_MESSAGE, missing.getMessage());
+            }
+            throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE, "the history is unavailable: "
+                    + (e.getCause() instanceof HistoryUnavailableException u ? u.getMessage() : "the store failed"));
+        } catch (TimeoutException e) {
+            throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE,
+                    "the history is unavailable: the store did not answer within " + HISTORY_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE, "the history is unavailable: interrupted");
+        }
+        List<Map<String, Object>> messages = new ArrayList<>(page.messages().size());
+        for (StoredMessage m : page.messages()) {
+            messages.add(messageLine(m, room));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.TARGET, room != null ? room : target);
+        fields.put(Fields.MESSAGES, messages);
+        fields.put(Fields.MORE, page.more());
+        return Reply.of(LineTypes.HISTORY, fields);
+    }
+
+    /** A stored message as its {@code message} line was. */
+    private static Map<String, Object> messageLine(StoredMessage m, String room) {
+        Map<String, Object> from = new LinkedHashMap<>();
+        from.put(Fields.ID, m.from());
+        from.put(Fields.NAME, m.fromName());
+        from.put(Fields.IP, m.fromIp());
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put(Fields.TYPE, LineTypes.MESSAGE);
+        line.put(Fields.FROM, from);
+        if (room != null) {
+            line.put(Fields.ROOM, room);
+        } else {
+            line.put(Fields.TO, m.to() == null ? Protocol.EVERYONE : m.to());
+        }
+        line.put(Fields.ID, Long.toString(m.id()));
+        line.put(Fields.TIME, MessageIds.time(m.id()));
+        line.put(Fields.MESSAGE, m.text());
+        return line;
+    }
+
+    private static CommandException usage(String problem) {
+        return new CommandException(ErrorCodes.BAD_ARGUMENTS, problem + "usage: " + HISTORY_USAGE);
+    }
+
+    /** The message id at {@code args[i]}. */
+    private static long id(List<String> args, int i) throws CommandException {
+        if (args.size() <= i) {
+            throw usage("a message id is missing; ");
+        }
+        long id = MessageIds.parse(args.get(i));
+        if (id < 0) {
+            throw usage("'" + args.get(i) + "' is not a message id; ");
+        }
+        return id;
+    }
+
+    /** The optional limit at {@code args[i]}: a positive number, capped at {@link #MAX_HISTORY_PAGE}. */
+    private static int limit(List<String> args, int i) throws CommandException {
+        if (args.size() <= i) {
+            return HISTORY_PAGE;
+        }
+        if (args.size() > i + 1) {
+            throw usage("too many arguments; ");
+        }
+        String text = args.get(i);
+        long n = MessageIds.parse(text); // a positive decimal number, or -1
+        if (n < 0) {
+            throw usage("the limit '" + text + "' is not a positive number; ");
+        }
+        return (int) Math.min(n, MAX_HISTORY_PAGE);
+    }
+
+    private static String room(CommandContext context, String verb) throws CommandException {
+        List<String> args = context.splitArguments(2);
+        if (args.size() != 1) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + verb + " <room>");
+        }
+        return args.get(0);
+    }
+
+    private static Reply join(CommandContext context) throws CommandException {
+        RoomInfo room = context.joinRoom(room(context, Verbs.JOIN));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.ROOM, room.name());
+        fields.put(Fields.MEMBERS, room.members());
+        return Reply.ok(fields);
+    }
+
+    private static Reply part(CommandContext context) throws CommandException {
+        String name = room(context, Verbs.PART);
+        RoomInfo room = context.room(name);
+        context.partRoom(name);
+        return Reply.ok(Fields.ROOM, room.name());
+    }
+
+    private static Reply post(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(2);
+        if (args.size() < 2 || args.get(1).isEmpty()) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + POST_USAGE);
+        }
+        RoomInfo room = context.room(args.get(0));
+        int recipients = context.post(args.get(0), args.get(1));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.ROOM, room.name());
+        fields.put(Fields.RECIPIENTS, recipients);
+        String id = context.lastMessageId();
+        if (id != null) {
+            fields.put(Fields.ID, id);
+        }
+        return Reply.ok(fields);
+    }
+
+    private static Reply rooms(CommandContext context) {
+        List<Map<String, Object>> rooms = new ArrayList<>();
+        for (RoomInfo r : context.rooms()) {
+            Map<String, Object> room = new LinkedHashMap<>();
+            room.put(Fields.NAME, r.name());
+            room.put(Fields.MEMBERS, r.members());
+            rooms.add(room);
+        }
+        return Reply.of(LineTypes.ROOMS, Map.of(Fields.ROOMS, rooms));
+    }
+
+    private static Reply members(CommandContext context) throws CommandException {
+        String name = room(context, Verbs.MEMBERS);
+        List<ClientInfo> members = context.members(name);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.ROOM, name);
+        fields.put(Fields.MEMBERS, members);
+        return Reply.of(LineTypes.MEMBERS, fields);
+    }
+
+    /** The message's id in the reply, so that the sender knows it as the recipients do (for history and resume). */
+    private static Reply withId(Reply reply, CommandContext context) {
+        String id = context.lastMessageId();
+        return id == null ? reply : reply.with(Fields.ID, id);
     }
 
     private static Reply name(CommandContext context) throws CommandException {

@@ -2,9 +2,16 @@ package io.aurachat.command;
 
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
+import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.RoomInfo;
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.HistoryUnavailableException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What a {@link CommandHandler} can see and do while it handles one command line. A context is valid
@@ -48,6 +55,82 @@ public interface CommandContext {
      * @return how many clients it was queued for
      */
     int broadcast(String text);
+
+    /**
+     * The id of the last message this command sent ({@link #send} or {@link #broadcast}), as it is on the wire: the
+     * {@code id} the recipients saw, which the built-in {@code CHAT} and {@code SAY} put in their replies.
+     *
+     * @return the id, or {@code null} if the command has sent no message (the default, for contexts made elsewhere)
+     */
+    default String lastMessageId() {
+        return null;
+    }
+
+    /**
+     * Asks the server's history store for a page ({@code HISTORY}). The answer comes later, on a thread of the
+     * store's; a handler may wait for it (commands other than the built-in non-blocking ones run on threads of their
+     * own). The stage fails with {@link io.aurachat.history.NoSuchMessageException} for an id the store does not
+     * hold and {@link io.aurachat.history.HistoryUnavailableException} when it cannot answer.
+     *
+     * @return the page; by default (a context made elsewhere) a failed stage: no history
+     */
+    default CompletionStage<HistoryPage> history(HistoryQuery query) {
+        return CompletableFuture.failedFuture(new HistoryUnavailableException("no history here"));
+    }
+
+    /**
+     * Puts the sender in a room ({@code JOIN}), making the room if it does not exist, and tells its members.
+     * Joining a room the sender is in changes nothing.
+     *
+     * @return the room as it is now
+     * @throws CommandException {@code bad-room-name}, {@code too-many-rooms}; by default (a context made
+     *     elsewhere) {@code unknown-command}
+     */
+    default RoomInfo joinRoom(String room) throws CommandException {
+        throw new CommandException(ErrorCodes.UNKNOWN_COMMAND, "this server has no rooms");
+    }
+
+    /**
+     * Takes the sender out of a room ({@code PART}) and tells its members; the last one out deletes the room.
+     *
+     * @throws CommandException {@code bad-room-name}, {@code not-in-room}
+     */
+    default void partRoom(String room) throws CommandException {
+        throw new CommandException(ErrorCodes.UNKNOWN_COMMAND, "this server has no rooms");
+    }
+
+    /**
+     * Sends a {@code message} with {@code "room"} from the sender to the room's other members ({@code POST}).
+     *
+     * @return how many members it was queued for
+     * @throws CommandException {@code bad-room-name}, {@code not-in-room}
+     */
+    default int post(String room, String text) throws CommandException {
+        throw new CommandException(ErrorCodes.UNKNOWN_COMMAND, "this server has no rooms");
+    }
+
+    /** The server's rooms, sorted by name (a snapshot); none by default. */
+    default List<RoomInfo> rooms() {
+        return List.of();
+    }
+
+    /**
+     * A room's members in connection order (a snapshot).
+     *
+     * @throws CommandException {@code bad-room-name}, {@code no-such-room}
+     */
+    default List<ClientInfo> members(String room) throws CommandException {
+        throw new CommandException(ErrorCodes.NO_SUCH_ROOM, "this server has no rooms");
+    }
+
+    /**
+     * The room {@code room} names, if the sender is in it.
+     *
+     * @throws CommandException {@code bad-room-name}, {@code not-in-room}
+     */
+    default RoomInfo room(String room) throws CommandException {
+        throw new CommandException(ErrorCodes.NOT_IN_ROOM, "this server has no rooms");
+    }
 
     /** The connected clients, in connection order (a snapshot). */
     List<ClientInfo> clients();

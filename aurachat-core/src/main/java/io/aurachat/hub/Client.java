@@ -76,6 +76,9 @@ public final class Client implements Connection {
     /** The last one-field reply line to a command that messaged this client alone. */
     Memo replyMemo;
 
+    /** The rooms it is in, by key; changed under the rooms' lock, read by its own commands. */
+    final java.util.Map<String, Rooms.Room> rooms = new java.util.concurrent.ConcurrentHashMap<>(4);
+
     Client(Hub hub, Peer peer, ClientInfo info) {
         this.hub = hub;
         this.peer = peer;
@@ -229,19 +232,22 @@ public final class Client implements Connection {
 
     // ---------------------------------------------------------------- encode once
 
+    /** The id of the last message this client sent: what its CHAT or SAY reply tells. Its command thread only. */
+    long lastMessageId;
+
     /**
      * A {@code message} line from this client: its {@link Wire#messagePrefix prefix} is encoded once per
      * name, not once per message.
      *
      * @param from this client's info as the message should show it (the current one)
      */
-    byte[] messageLine(ClientInfo from, ClientId to, String text) {
+    byte[] messageLine(ClientInfo from, ClientId to, String text, long id) {
         MessagePrefix prefix = messagePrefix;
         if (prefix == null || prefix.from() != from) {
             prefix = new MessagePrefix(from, Wire.messagePrefix(from));
             messagePrefix = prefix;
         }
-        return Wire.message(prefix.bytes(), from, to, text);
+        return Wire.message(prefix.bytes(), from, to, text, id);
     }
 
     @Override

@@ -11,7 +11,10 @@ import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.RoomInfo;
 import io.aurachat.protocol.Verbs;
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.Comparator;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +71,8 @@ final class Dispatcher {
                 BuiltinCommands.EXIT));
         this.table = new CommandTable(commands.values().stream()
                 .map(c -> new Entry(c, nonBlocking.contains(c), beforeJoin.contains(c),
-                        c == BuiltinCommands.CHAT || c == BuiltinCommands.SAY)).toList());
+                        c == BuiltinCommands.CHAT || c == BuiltinCommands.SAY
+                                || c == BuiltinCommands.POST)).toList());
         this.sorted = commands.values().stream().sorted(Comparator.comparing(Command::verb)).toList();
         this.maxConsecutiveErrors = maxConsecutiveErrors;
         this.logCommands = hub.log().wants(LogEvent.CommandExecuted.class);
@@ -281,6 +286,7 @@ final class Dispatcher {
         final ClientInfo sender;
         private Client recipient;
         private int recipients;
+        private long messageId;
 
         Context(Client client, String verb, String line, int argumentsStart) {
             this.client = client;
@@ -321,8 +327,14 @@ final class Dispatcher {
             if (target != null) {
                 recipients++;
                 recipient = target;
+                messageId = client.lastMessageId;
             }
             return target != null;
+        }
+
+        @Override
+        public String lastMessageId() {
+            return messageId == 0 ? null : Long.toString(messageId);
         }
 
         /** The one client this command sent a private message to, or {@code null} (none, or several). */
@@ -332,7 +344,46 @@ final class Dispatcher {
 
         @Override
         public int broadcast(String text) {
-            return hub.broadcastMessage(client, text);
+            int n = hub.broadcastMessage(client, text);
+            messageId = client.lastMessageId;
+            return n;
+        }
+
+        @Override
+        public RoomInfo joinRoom(String room) throws CommandException {
+            return hub.joinRoom(client, room);
+        }
+
+        @Override
+        public void partRoom(String room) throws CommandException {
+            hub.partRoom(client, room);
+        }
+
+        @Override
+        public int post(String room, String text) throws CommandException {
+            int n = hub.post(client, room, text);
+            messageId = client.lastMessageId;
+            return n;
+        }
+
+        @Override
+        public List<RoomInfo> rooms() {
+            return hub.rooms();
+        }
+
+        @Override
+        public List<ClientInfo> members(String room) throws CommandException {
+            return hub.members(room);
+        }
+
+        @Override
+        public RoomInfo room(String room) throws CommandException {
+            return hub.room(client, room);
+        }
+
+        @Override
+        public CompletionStage<HistoryPage> history(HistoryQuery query) {
+            return hub.history(query);
         }
 
         @Override

@@ -3,6 +3,11 @@ package io.aurachat.hub;
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandException;
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.HistoryStore;
+import io.aurachat.history.MessageIds;
+import io.aurachat.history.StoredMessage;
 import io.aurachat.log.LogEvent;
 import io.aurachat.log.LogSink;
 import io.aurachat.protocol.ClientId;
@@ -10,10 +15,12 @@ import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.protocol.NameRule;
+import io.aurachat.protocol.RoomInfo;
 import io.aurachat.transport.Peer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +32,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +63,10 @@ public final class Hub {
     private final byte[] shutdownBye = Wire.bye(LeaveReason.SERVER_SHUTDOWN);
 
     private final AtomicLong nextId = new AtomicLong();
+    private final HistoryStore history;
+    private final Rooms rooms;
+    /** Made in {@link #start}, once the history store has said which id its messages end at. */
+    private volatile MessageIdGenerator messageIds;
     /** Clients that have joined and not left, by id. */
     private final ConcurrentHashMap<ClientId, Client> clients = new ConcurrentHashMap<>();
     /**
@@ -84,10 +97,12 @@ public final class Hub {
      * @param logQueueCapacity each sink's queue, in events
      * @param clock the server clock
      * @param nameRule the server's own name rule, after the built-in ones
+     * @param history where routed messages are kept for {@code HISTORY}; the hub opens it in {@link #start} and
+     *     does not close it (its owner does, after the transports have stopped)
      */
     public record Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
             int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
-            int logQueueCapacity, Clock clock, NameRule nameRule) {
+            int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history) {
 
         /** Copies the collections. */
         public Settings {
@@ -95,6 +110,7 @@ public final class Hub {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(nameRule, "nameRule");
+            Objects.requireNonNull(history, "history");
             commands = Map.copyOf(commands);
             logSinks = List.copyOf(logSinks);
         }
@@ -107,6 +123,8 @@ public final class Hub {
         this.permits = new Semaphore(settings.maxClients());
         this.log = new LogBus(settings.logSinks(), settings.logQueueCapacity(), clock);
         this.logMessages = log.wants(LogEvent.MessageSent.class);
+        this.history = settings.history();
+        this.rooms = new Rooms(settings.presenceLimit());
         this.dispatcher = new Dispatcher(this, settings.commands(), settings.maxConsecutiveErrors(),
                 loopCommands(settings.commands().values()));
     }
@@ -115,6 +133,7 @@ public final class Hub {
     private static Set<Command> loopCommands(Collection<Command> registered) {
         Set<Command> builtin = Collections.newSetFromMap(new IdentityHashMap<>());
         builtin.addAll(BuiltinCommands.all());
+        builtin.remove(BuiltinCommands.HISTORY); // it waits for the history store
         Set<Command> onLoop = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Command c : registered) {
             if (builtin.contains(c)) {
@@ -167,6 +186,7 @@ public final class Hub {
      * @param address where the server listens, or {@code null} if it has no TCP listener
      */
     public void start(InetSocketAddress address) {
+        messageIds = new MessageIdGenerator(clock, 0, history.open());
         if (address != null && log.wants(LogEvent.ServerStarted.class)) {
             log.emit(new LogEvent.ServerStarted(clock.instant(), settings.serverName(), address));
         }
@@ -253,6 +273,7 @@ public final class Hub {
             return; // never joined, or joining: join() finishes the job
         }
         peers.remove(client.id, client.peer);
+        rooms.left(client, reason);
         ClientInfo info = client.info();
         forgetName(info);
         logDisconnected(info, reason);
@@ -318,9 +339,12 @@ public final class Hub {
             Thread.yield(); // joining: registered, its welcome being queued (see join); no lock to pin a thread on
         }
         ClientInfo sender = from.info();
-        target.send(from.messageLine(sender, to, text));
+        long id = messageIds.next();
+        target.send(from.messageLine(sender, to, text, id));
+        from.lastMessageId = id;
+        keep(id, StoredMessage.PRIVATE, sender, to, text);
         if (logMessages) {
-            log.emit(new LogEvent.MessageSent(clock.instant(), sender, to, text, 1));
+            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, to, text, 1, id));
         }
         return target;
     }
@@ -328,12 +352,102 @@ public final class Hub {
     /** Routes a message from {@code from} to every other joined client; encoded once. */
     int broadcastMessage(Client from, String text) {
         ClientInfo sender = from.info();
-        int recipients = broadcast(from.messageLine(sender, null, text), from);
+        long id = messageIds.next();
+        int recipients = broadcast(from.messageLine(sender, null, text, id), from);
+        from.lastMessageId = id;
+        keep(id, StoredMessage.EVERYONE, sender, null, text);
         if (logMessages) {
-            log.emit(new LogEvent.MessageSent(clock.instant(), sender, null, text, recipients));
+            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, null, text,
+                    recipients, id));
         }
         return recipients;
     }
+
+    // ---------------------------------------------------------------- rooms
+
+    RoomInfo joinRoom(Client client, String name) throws CommandException {
+        Rooms.Room room = rooms.join(client, name);
+        if (log.wants(LogEvent.RoomJoined.class)) {
+            log.emit(new LogEvent.RoomJoined(clock.instant(), client.info(), room.name));
+        }
+        return new RoomInfo(room.name, room.members.size());
+    }
+
+    void partRoom(Client client, String name) throws CommandException {
+        Rooms.Room room = rooms.membership(client, name);
+        if (rooms.leave(client, room, PART) && log.wants(LogEvent.RoomLeft.class)) {
+            log.emit(new LogEvent.RoomLeft(clock.instant(), client.info(), room.name, PART));
+        }
+    }
+
+    /** The reason of a room's {@code leave} notice when a member left the room, not the server. */
+    static final String PART = "part";
+
+    /** Routes a message from {@code from} to the other members of a room it is in; encoded once. */
+    int post(Client from, String name, String text) throws CommandException {
+        Rooms.Room room = rooms.membership(from, name);
+        ClientInfo sender = from.info();
+        long id = messageIds.next();
+        byte[] line = Wire.roomMessage(sender, room.name, text, id);
+        int n = 0;
+        for (Client c : room.members.values()) {
+            if (c != from && c.send(line)) {
+                n++;
+            }
+        }
+        from.lastMessageId = id;
+        keep(id, room.key, sender, null, text);
+        if (logMessages) {
+            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, null, text, n,
+                    id, room.name));
+        }
+        return n;
+    }
+
+    List<RoomInfo> rooms() {
+        List<RoomInfo> list = new ArrayList<>();
+        for (Rooms.Room r : rooms.all()) {
+            int members = r.members.size();
+            if (members > 0) {
+                list.add(new RoomInfo(r.name, members));
+            }
+        }
+        return list;
+    }
+
+    List<ClientInfo> members(String name) throws CommandException {
+        return Rooms.members(rooms.existing(name));
+    }
+
+    RoomInfo room(Client client, String name) throws CommandException {
+        Rooms.Room room = rooms.membership(client, name);
+        return new RoomInfo(room.name, room.members.size());
+    }
+
+    /** The key a room's history is kept under: its name folded, so that {@code Lobby} and {@code lobby} share it. */
+    static String roomKey(String name) {
+        return Rooms.key(name);
+    }
+
+    private void keep(long id, String target, ClientInfo sender, ClientId to, String text) {
+        try {
+            history.append(new StoredMessage(id, target, sender.id().value(), sender.name(), sender.ip(),
+                    to == null ? null : to.value(), text));
+        } catch (RuntimeException e) {
+            historyFailures.report(e);
+        }
+    }
+
+    /** Queries the history store: a command thread calls it (it may wait on the store). */
+    CompletionStage<HistoryPage> history(HistoryQuery query) {
+        try {
+            return history.query(query);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private final FailureReport historyFailures = new FailureReport("the history store failed to take a message");
 
     /** Queues one encoded line to every joined client but {@code except}. */
     private int broadcast(byte[] line, Client except) {
@@ -392,6 +506,8 @@ public final class Hub {
         // client does), a rename for everyone per client would be N² notices.
         if (client.isJoined() && clients.size() <= settings.presenceLimit()) {
             presence(Wire.rename(after, before.name()), client);
+        } else if (client.isJoined()) {
+            rooms.renamed(client, after, before.name()); // the server-wide notice is off: each room's members still hear
         }
         return after;
     }

@@ -1,6 +1,7 @@
 package io.aurachat.hub;
 
 import io.aurachat.command.Reply;
+import io.aurachat.history.MessageIds;
 import io.aurachat.internal.ReplyValues;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
@@ -64,6 +65,9 @@ final class Wire {
     private static final String NEXT_IP = "," + q(Fields.IP) + ":";
     private static final String FROM_END_TO = "}," + q(Fields.TO) + ":";
     private static final String NEXT_MESSAGE = "," + q(Fields.MESSAGE) + ":";
+    private static final String NEXT_ID = "," + q(Fields.ID) + ":\"";
+    private static final String NEXT_TIME = "\"," + q(Fields.TIME) + ":\"";
+    private static final String END_TIME = "\"";
     private static final String REPLY_START = "{" + q(Fields.TYPE) + ":";
     private static final String NEXT_COMMAND = "," + q(Fields.COMMAND) + ":";
 
@@ -93,9 +97,12 @@ final class Wire {
         });
     }
 
-    /** {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone. */
-    static byte[] message(ClientInfo from, ClientId to, String text) {
-        return message(messagePrefix(from), from, to, text);
+    /**
+     * {@code message} from {@code from}; {@code to} is a client id or {@code null} for everyone; {@code id} is the
+     * message's id, whose millisecond is its {@code time}.
+     */
+    static byte[] message(ClientInfo from, ClientId to, String text, long id) {
+        return message(messagePrefix(from), from, to, text, id);
     }
 
     /**
@@ -121,27 +128,75 @@ final class Wire {
      * {@code message} from {@code from}, starting with {@code prefix} = {@link #messagePrefix}{@code (from)}
      * (or {@code null}, which takes the general way).
      */
-    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String text) {
+    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String text, long id) {
         if (prefix != null) {
             try {
                 return FAST.get().reset().bytes(prefix)
                         .string(to == null ? Protocol.EVERYONE : to.value())
+                        .raw(NEXT_ID).number(id)
+                        .raw(NEXT_TIME).bytes(Timestamps.format(MessageIds.epochMillis(id)))
+                        .raw(END_TIME)
                         .raw(NEXT_MESSAGE).string(text)
                         .raw("}").line();
             } catch (FastJson.Unsupported e) {
                 // an unpaired surrogate in the text: below
             }
         }
-        return messageByJackson(from, to, text);
+        return messageByJackson(from, to, text, id);
     }
 
     /** {@link #message} the general way; for tests, and for text the fast writer does not take. */
-    static byte[] messageByJackson(ClientInfo from, ClientId to, String text) {
+    static byte[] messageByJackson(ClientInfo from, ClientId to, String text, long id) {
         return object(LineTypes.MESSAGE, g -> {
             g.writeName(Fields.FROM);
             ReplyValues.client(g, from, false);
             g.writeStringProperty(Fields.TO, to == null ? Protocol.EVERYONE : to.value());
+            g.writeStringProperty(Fields.ID, Long.toString(id));
+            g.writeStringProperty(Fields.TIME, Timestamps.string(MessageIds.epochMillis(id)));
             g.writeStringProperty(Fields.MESSAGE, text);
+        });
+    }
+
+    /**
+     * {@code message} from {@code from} to the members of {@code room}: {@code "room"} in place of {@code "to"}.
+     */
+    static byte[] roomMessage(ClientInfo from, String room, String text, long id) {
+        return object(LineTypes.MESSAGE, g -> {
+            g.writeName(Fields.FROM);
+            ReplyValues.client(g, from, false);
+            g.writeStringProperty(Fields.ROOM, room);
+            g.writeStringProperty(Fields.ID, Long.toString(id));
+            g.writeStringProperty(Fields.TIME, Timestamps.string(MessageIds.epochMillis(id)));
+            g.writeStringProperty(Fields.MESSAGE, text);
+        });
+    }
+
+    /** {@code join} with {@code room}: a client entered a room this client is in. */
+    static byte[] roomJoin(ClientInfo client, String room) {
+        return object(LineTypes.JOIN, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+            g.writeStringProperty(Fields.ROOM, room);
+        });
+    }
+
+    /** {@code leave} with {@code room}: a client left a room this client is in; {@code part} or why it left. */
+    static byte[] roomLeave(ClientInfo client, String room, String reason) {
+        return object(LineTypes.LEAVE, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+            g.writeStringProperty(Fields.ROOM, room);
+            g.writeStringProperty(Fields.REASON, reason);
+        });
+    }
+
+    /** {@code rename} with {@code room}: a member of a room this client is in changed its name. */
+    static byte[] roomRename(ClientInfo client, String previousName, String room) {
+        return object(LineTypes.RENAME, g -> {
+            g.writeName(Fields.CLIENT);
+            ReplyValues.client(g, client, false);
+            g.writeStringProperty(Fields.PREVIOUS, previousName);
+            g.writeStringProperty(Fields.ROOM, room);
         });
     }
 

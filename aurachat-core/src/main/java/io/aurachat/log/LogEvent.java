@@ -105,23 +105,73 @@ public sealed interface LogEvent {
      * @param to the recipient, or {@code null} for a message to everyone else
      * @param text the message text as the sender wrote it
      * @param recipients how many clients it was queued for
+     * @param id the message's id ({@link io.aurachat.history.MessageIds}), or 0 when it has none
+     * @param room the room it was posted to ({@code POST}; then {@code to} is {@code null}), else {@code null}
      */
-    record MessageSent(Instant time, ClientInfo from, ClientId to, String text, int recipients)
+    record MessageSent(Instant time, ClientInfo from, ClientId to, String text, int recipients, long id, String room)
             implements LogEvent {
         /** Checks the components; {@code to} may be {@code null}. */
         public MessageSent {
             Objects.requireNonNull(time, "time");
             Objects.requireNonNull(from, "from");
             Objects.requireNonNull(text, "text");
+            if (id < 0) {
+                throw new IllegalArgumentException("id must not be negative: " + id);
+            }
+        }
+
+        /** A message without an id (0). */
+        public MessageSent(Instant time, ClientInfo from, ClientId to, String text, int recipients) {
+            this(time, from, to, text, recipients, 0, null);
+        }
+
+        /** A message to one client or to everyone, not to a room. */
+        public MessageSent(Instant time, ClientInfo from, ClientId to, String text, int recipients, long id) {
+            this(time, from, to, text, recipients, id, null);
         }
 
         /**
-         * Whether the message went to everyone rather than to one client.
+         * Whether the message went to everyone rather than to one client or a room.
          *
-         * @return {@code true} when {@link #to()} is {@code null}
+         * @return {@code true} when {@link #to()} and {@link #room()} are {@code null}
          */
         public boolean isBroadcast() {
-            return to == null;
+            return to == null && room == null;
+        }
+    }
+
+    /**
+     * A client entered a room ({@code JOIN}); the first to enter made it.
+     *
+     * @param time when
+     * @param client who
+     * @param room the room's name
+     */
+    record RoomJoined(Instant time, ClientInfo client, String room) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public RoomJoined {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /**
+     * A client left a room with {@code PART}. (A client whose connection ends leaves its rooms too; that is its
+     * {@link ClientDisconnected}.) The last one out deleted the room.
+     *
+     * @param time when
+     * @param client who
+     * @param room the room's name
+     * @param reason {@code part}
+     */
+    record RoomLeft(Instant time, ClientInfo client, String room, String reason) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public RoomLeft {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(room, "room");
+            Objects.requireNonNull(reason, "reason");
         }
     }
 

@@ -60,7 +60,8 @@ public final class Slf4jLogSink implements LogSink {
                     logger.warn("refused a connection from {}: {}", e.ip(), e.reason().wireName());
             case LogEvent.MessageSent e -> {
                 if (logger.isTraceEnabled()) {
-                    logger.trace("{} -> {}: {}", e.from().id(), e.isBroadcast() ? "*" : e.to(), e.text());
+                    logger.trace("{} -> {}: {}", e.from().id(),
+                            e.room() != null ? "room " + e.room() : e.isBroadcast() ? "*" : e.to(), e.text());
                 }
             }
             case LogEvent.CommandExecuted e -> {
@@ -68,6 +69,8 @@ public final class Slf4jLogSink implements LogSink {
                     logger.debug("{} {} -> {}", e.client().id(), e.verb(), e.succeeded() ? "ok" : e.errorCode());
                 }
             }
+            case LogEvent.RoomJoined e -> logger.debug("{} joined room {}", e.client().id(), e.room());
+            case LogEvent.RoomLeft e -> logger.debug("{} left room {}", e.client().id(), e.room());
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
             case LogEvent.DiscoveryAnswered e ->

@@ -28,7 +28,7 @@ final class XmlEvents {
     /** The local names of every event element, for the crash repair. */
     static final Set<String> ELEMENTS = Set.of("server-started", "server-stopped", "client-connected",
             "client-disconnected", "connection-rejected", "message", "command", "protocol-error",
-            "discovery-answered", "discovery-ignored", "events-dropped");
+            "discovery-answered", "discovery-ignored", "events-dropped", "room-joined", "room-left");
 
     /** The {@code to} of a message to everyone; no client id looks like it. */
     static final String EVERYONE = "everyone";
@@ -89,11 +89,18 @@ final class XmlEvents {
                 endEmpty();
             }
             case LogEvent.MessageSent e -> {
-                boolean esc = needed(e.from(), e.text());
+                boolean esc = needed(e.from(), e.text()) || e.room() != null && Escaping.needed(e.room());
                 start("message", e.time(), esc);
                 client(e.from(), esc);
-                ascii("to", e.to() == null ? EVERYONE : e.to().value());
+                if (e.room() != null) {
+                    attr("room", e.room(), esc);
+                } else {
+                    ascii("to", e.to() == null ? EVERYONE : e.to().value());
+                }
                 number("recipients", e.recipients());
+                if (e.id() > 0) {
+                    number("id", e.id());
+                }
                 out.write('>');
                 text("text", e.text(), esc);
                 end("message");
@@ -142,6 +149,21 @@ final class XmlEvents {
                 number("port", e.source().getPort());
                 number("bytes", e.bytes());
                 attr("reason", e.reason(), esc);
+                endEmpty();
+            }
+            case LogEvent.RoomJoined e -> {
+                boolean esc = needed(e.client(), e.room());
+                start("room-joined", e.time(), esc);
+                client(e.client(), esc);
+                attr("room", e.room(), esc);
+                endEmpty();
+            }
+            case LogEvent.RoomLeft e -> {
+                boolean esc = needed(e.client(), e.room());
+                start("room-left", e.time(), esc);
+                client(e.client(), esc);
+                attr("room", e.room(), esc);
+                ascii("reason", e.reason());
                 endEmpty();
             }
             case LogEvent.EventsDropped e -> {

@@ -25,6 +25,18 @@ public final class ErrorCodes {
      * server that joins every connection at once, the default, never sends it.
      */
     public static final String NOT_JOINED = "not-joined";
+    /** {@code HISTORY} named an id that is not a message of that target's history (never sent, or expired). */
+    public static final String NO_SUCH_MESSAGE = "no-such-message";
+    /** The command named a room that does not exist ({@code MEMBERS}, {@code HISTORY}). */
+    public static final String NO_SUCH_ROOM = "no-such-room";
+    /** A room name breaks the rule: 1 to 32 letters, digits, {@code -}, {@code _} and {@code .}. */
+    public static final String BAD_ROOM_NAME = "bad-room-name";
+    /** {@code POST}, {@code PART} or {@code HISTORY} named a room the client is not in. */
+    public static final String NOT_IN_ROOM = "not-in-room";
+    /** {@code JOIN} would put the client in more than 32 rooms, or give the server more than 1,000. */
+    public static final String TOO_MANY_ROOMS = "too-many-rooms";
+    /** The history store cannot answer now (it failed, or this server keeps no history); chat goes on. */
+    public static final String HISTORY_UNAVAILABLE = "history-unavailable";
     /** A command handler failed unexpectedly; the server logged the cause. */
     public static final String INTERNAL_ERROR = "internal-error";
 

@@ -67,6 +67,18 @@ public final class Fields {
     public static final String TEXT = "text";
     /** {@code presence-missed}: how many notices were skipped. */
     public static final String SKIPPED = "skipped";
+    /** The room a message, a notice or a reply is about. */
+    public static final String ROOM = "room";
+    /** {@code rooms}: the server's rooms, each with its name and member count. */
+    public static final String ROOMS = "rooms";
+    /** {@code members}: a room's members; in {@code rooms} and {@code JOIN}'s reply, how many there are. */
+    public static final String MEMBERS = "members";
+    /** {@code history}: the target whose messages these are ({@code *} for everyone). */
+    public static final String TARGET = "target";
+    /** {@code history}: the page's messages, oldest first, each as it was delivered. */
+    public static final String MESSAGES = "messages";
+    /** {@code history}: whether there are more messages beyond the page in the query's direction. */
+    public static final String MORE = "more";
 
     private Fields() {}
 }

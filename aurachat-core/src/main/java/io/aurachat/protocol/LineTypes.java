@@ -33,6 +33,12 @@ public final class LineTypes {
     public static final String HELP = "help";
     /** The reply to {@code PING}. */
     public static final String PONG = "pong";
+    /** {@code ROOMS}' reply: the rooms. */
+    public static final String ROOMS = "rooms";
+    /** {@code MEMBERS}' reply: a room's members. */
+    public static final String MEMBERS = "members";
+    /** {@code HISTORY}'s reply: a page of messages. */
+    public static final String HISTORY = "history";
 
     /** The types no command's reply may take: the events, and {@code error}. */
     public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME,

@@ -25,6 +25,18 @@ public final class Verbs {
     public static final String HELP = "HELP";
     /** A round trip that keeps the connection from going idle. */
     public static final String PING = "PING";
+    /** {@code JOIN <room>}: enter a room, making it if need be. */
+    public static final String JOIN = "JOIN";
+    /** {@code PART <room>}: leave a room. */
+    public static final String PART = "PART";
+    /** {@code POST <room> <text>}: a message to a room's members. */
+    public static final String POST = "POST";
+    /** {@code ROOMS}: the server's rooms. */
+    public static final String ROOMS = "ROOMS";
+    /** {@code MEMBERS <room>}: a room's members. */
+    public static final String MEMBERS = "MEMBERS";
+    /** {@code HISTORY <target> LATEST|BEFORE|AFTER|BETWEEN ...}: a page of earlier messages. */
+    public static final String HISTORY = "HISTORY";
 
     private Verbs() {}
 

@@ -2,6 +2,8 @@ package io.aurachat.server;
 
 import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.discovery.DiscoveryResponder;
+import io.aurachat.history.HistoryStore;
+import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.hub.Hub;
 import io.aurachat.internal.Threads;
 import io.aurachat.protocol.ClientInfo;
@@ -49,6 +51,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>All methods are thread-safe. A closed server cannot be started again; create a new one.
  */
 public final class ChatServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChatServer.class);
 
     private enum State { NEW, RUNNING, CLOSED }
 
@@ -59,6 +62,7 @@ public final class ChatServer implements AutoCloseable {
     private TcpTransport tcp;
     private ScheduledExecutorService timer;
     private DiscoveryResponder discovery;
+    private HistoryStore history;
 
     private ChatServer(ServerConfig config) {
         this.config = config;
@@ -89,14 +93,27 @@ public final class ChatServer implements AutoCloseable {
             if (state != State.NEW) {
                 throw new IllegalStateException("server already " + (state == State.RUNNING ? "started" : "closed"));
             }
-            Hub started = new Hub(hubSettings(config));
+            HistoryStore store = config.historyStore() != null ? config.historyStore() : MemoryHistoryStore.create();
+            Hub started = new Hub(hubSettings(config, store));
             TcpTransport transport = null;
             if (config.tcpEnabled()) {
                 transport = TcpTransport.bind(started, new TcpTransport.Settings(config.bindAddress(), config.port(),
                         config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
                         config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout()));
             }
-            started.start(transport == null ? null : transport.address());
+            try {
+                started.start(transport == null ? null : transport.address());
+            } catch (RuntimeException e) {
+                // The history store could not be opened: nothing has run yet.
+                if (transport != null) {
+                    transport.close();
+                }
+                started.closeLog(config.shutdownTimeout());
+                closeQuietly(store);
+                state = State.CLOSED;
+                throw e;
+            }
+            history = store;
             hub = started;
             tcp = transport;
             timer = Threads.timer(transport == null ? "aurachat-timer" : "aurachat-timer-" + transport.address().getPort());
@@ -128,10 +145,18 @@ public final class ChatServer implements AutoCloseable {
         return this;
     }
 
-    private static Hub.Settings hubSettings(ServerConfig config) {
+    private static Hub.Settings hubSettings(ServerConfig config, HistoryStore store) {
         return new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
-                config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule());
+                config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule(), store);
+    }
+
+    private static void closeQuietly(HistoryStore store) {
+        try {
+            store.close();
+        } catch (RuntimeException e) {
+            LOG.warn("the history store {} failed to close", store, e);
+        }
     }
 
     /**
@@ -309,7 +334,7 @@ public final class ChatServer implements AutoCloseable {
     /**
      * Stops answering discovery probes, stops accepting, sends every client {@code bye} with reason {@code server-shutdown}, waits up to
      * {@link ServerConfig#shutdownTimeout()} for the goodbyes to be written, closes every connection,
-     * delivers {@link io.aurachat.log.LogEvent.ServerStopped} and closes the log sinks. Blocks until all
+     * delivers {@link io.aurachat.log.LogEvent.ServerStopped}, closes the log sinks and then the history store. Blocks until all
      * of that is done. Idempotent; a server that was never started just becomes closed.
      */
     @Override
@@ -318,6 +343,7 @@ public final class ChatServer implements AutoCloseable {
         TcpTransport transport;
         DiscoveryResponder responder;
         ScheduledExecutorService t;
+        HistoryStore store;
         lock.lock();
         try {
             if (state == State.CLOSED) {
@@ -328,6 +354,7 @@ public final class ChatServer implements AutoCloseable {
             transport = tcp;
             responder = discovery;
             t = timer;
+            store = history;
         } finally {
             lock.unlock();
         }
@@ -346,6 +373,9 @@ public final class ChatServer implements AutoCloseable {
         }
         t.shutdownNow();
         h.closeLog(config.shutdownTimeout());
+        if (store != null) {
+            closeQuietly(store); // after the transports: no message is routed any more, and a clean stop loses none
+        }
     }
 
     /** Must hold the lock. */

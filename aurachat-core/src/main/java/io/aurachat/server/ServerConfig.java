@@ -3,6 +3,8 @@ package io.aurachat.server;
 import static io.aurachat.internal.Checks.check;
 
 import io.aurachat.command.BuiltinCommands;
+import io.aurachat.history.HistoryStore;
+import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandHandler;
 import io.aurachat.discovery.DiscoveryConfig;
@@ -73,6 +75,7 @@ public final class ServerConfig {
     private final DiscoveryConfig discovery;
     private final boolean tcpEnabled;
     private final NameRule nameRule;
+    private final HistoryStore historyStore;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -96,6 +99,7 @@ public final class ServerConfig {
         this.discovery = b.discovery;
         this.tcpEnabled = b.tcpEnabled;
         this.nameRule = b.nameRule;
+        this.historyStore = b.historyStore;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -127,7 +131,16 @@ public final class ServerConfig {
         b.discovery = discovery;
         b.tcpEnabled = tcpEnabled;
         b.nameRule = nameRule;
+        b.historyStore = historyStore;
         return b;
+    }
+
+    /**
+     * The history store given to {@link Builder#historyStore}, or {@code null} for the default: a
+     * {@link MemoryHistoryStore} made when the server starts.
+     */
+    public HistoryStore historyStore() {
+        return historyStore;
     }
 
     /**
@@ -317,6 +330,7 @@ public final class ServerConfig {
         private DiscoveryConfig discovery = DiscoveryConfig.disabled();
         private boolean tcpEnabled = true;
         private NameRule nameRule = NameRule.standard();
+        private HistoryStore historyStore;
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -485,6 +499,17 @@ public final class ServerConfig {
          */
         public Builder nameRule(NameRule rule) {
             this.nameRule = Objects.requireNonNull(rule, "rule");
+            return this;
+        }
+
+        /**
+         * Where the server keeps the messages it routes, for {@code HISTORY}: its ids continue above the highest the
+         * store holds. The server opens the store when it starts and closes it when it closes, so a store serves one
+         * server. Default ({@code null}): a {@link MemoryHistoryStore} with its defaults, made when the server
+         * starts; {@link HistoryStore#NONE} for no history.
+         */
+        public Builder historyStore(HistoryStore store) {
+            this.historyStore = store;
             return this;
         }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.command.CommandException;
 import io.aurachat.command.Reply;
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.server.ChatServer;
@@ -60,6 +61,14 @@ class ChatClientCallsTest {
         b.command("ECHO", "ECHO <text>", "Answer with the text.", ctx -> Reply.ok(Map.of("echo", ctx.arguments())));
     }
 
+    /** The message has an id the server could give, and the time of the id's own millisecond. */
+    private static void assertIdAndTime(ChatMessage m) {
+        long id = MessageIds.parse(m.id().orElseThrow(() -> new AssertionError("no id: " + m)));
+        assertTrue(id > 0, () -> "not a message id: " + m);
+        assertEquals(Optional.of(Instant.ofEpochMilli(MessageIds.epochMillis(id))), m.time(),
+                () -> "the time is the id's millisecond: " + m);
+    }
+
     // ---- CHAT ----------------------------------------------------------------------------------
 
     @Test
@@ -79,6 +88,7 @@ class ChatClientCallsTest {
         assertEquals(new Peer(alice.id(), "Alice", "127.0.0.1"), m.from());
         assertEquals(Optional.of(bob.id()), m.recipient());
         assertTrue(m.isPrivate());
+        assertIdAndTime(m);
         // Barriers: a message each sends itself arrives after anything queued for it before.
         alice.chat(alice.id(), "barrier");
         carol.chat(carol.id(), "barrier");
@@ -132,6 +142,12 @@ class ChatClientCallsTest {
         Json onWire = raw.takeType("message");
         assertEquals("*", onWire.str("to"));
         assertEquals("hello\tall", onWire.str("message"));
+        long id = onWire.messageId();
+        for (RecordingListener l : others) {
+            ChatMessage m = l.awaitMessage("hello\tall");
+            assertEquals(Optional.of(Long.toString(id)), m.id(), "everyone gets the one message, with its one id");
+            assertIdAndTime(m);
+        }
         a.chat(a.id(), "barrier");
         aHears.awaitMessage("barrier");
         assertEquals(List.of("barrier"), aHears.texts(), "SAY does not come back to its sender");
@@ -220,7 +236,7 @@ class ChatClientCallsTest {
         List<CommandInfo> help = client.help();
 
         List<String> verbs = help.stream().map(CommandInfo::verb).toList();
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "LIST", "NAME", "PING", "ROLL", "SAY"), verbs);
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "ROLL", "ROOMS", "SAY"), verbs);
         CommandInfo roll = help.get(verbs.indexOf("ROLL"));
         assertEquals(new CommandInfo("ROLL", "ROLL [sides]", "Roll a die."), roll);
         CommandInfo chat = help.get(0);

@@ -84,7 +84,7 @@ class ChatClientConnectTest {
         assertEquals(session.id().value(), session.name(), "without a configured name the name is the id");
         assertEquals(session.name(), client.name());
         assertEquals("Sala giochi", session.serverName());
-        assertEquals(1, session.protocol());
+        assertEquals(2, session.protocol());
         assertEquals(Duration.ofSeconds(90), session.idleTimeout());
         assertEquals(2048, session.maxLineLength());
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.server.ChatServer;
@@ -27,6 +28,7 @@ import io.aurachat.testing.RecordingListener.Rename;
 import io.aurachat.testing.TestClients;
 import io.aurachat.testing.TestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +66,30 @@ class ChatClientListenerTest {
         listener.awaitMessage(marker);
     }
 
+    /** The event without its message's id and time (checked apart, with {@link #messageIds}). */
+    private static Event withoutId(Event e) {
+        return e instanceof Message(ChatMessage m) ? new Message(new ChatMessage(m.from(), m.recipient(), m.text())) : e;
+    }
+
+    /**
+     * The ids of the messages among {@code events}, in order, each checked: one the server could give, with the time
+     * of its own millisecond.
+     */
+    private static List<Long> messageIds(List<Event> events) {
+        List<Long> ids = new ArrayList<>();
+        for (Event e : events) {
+            if (e instanceof Message(ChatMessage m)) {
+                String text = m.id().orElseThrow(() -> new AssertionError("no id: " + m));
+                long id = MessageIds.parse(text);
+                assertTrue(id > 0, () -> "not a message id: " + m);
+                assertEquals(Optional.of(Instant.ofEpochMilli(MessageIds.epochMillis(id))), m.time(),
+                        () -> "the time is the id's millisecond: " + m);
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
     @Test
     void everyEventArrivesOnceInTheServersOrder() throws Exception {
         server.start();
@@ -73,16 +99,20 @@ class ChatClientListenerTest {
 
         RawClient raw = server.join();
         raw.send("NAME Zoe").takeType("ok");
-        raw.send("SAY hi all").takeType("ok");
-        raw.send("CHAT " + me.id() + " just  you ").takeType("ok");
+        long hiAll = raw.send("SAY hi all").takeType("ok").replyId();
+        long justYou = raw.send("CHAT " + me.id() + " just  you ").takeType("ok").replyId();
         raw.send("NAME Zoë").takeType("ok");
         ChatClient other = clients.connect("Ugo", new RecordingListener());
         other.say("from Ugo");
         other.close();
         hears.await(Leave.class, l -> l.peer().id().equals(other.id()));
         raw.send("EXIT");
-        while (!raw.take().type().equals("bye")) {
+        List<Long> rawSaw = new ArrayList<>();
+        for (Json line = raw.take(); !line.type().equals("bye"); line = raw.take()) {
             // Ugo's join, rename, message and leave reached the raw client too.
+            if (line.type().equals("message")) {
+                rawSaw.add(line.messageId());
+            }
         }
         hears.await(Leave.class, l -> l.peer().id().value().equals(raw.id()));
         drain(me, hears, "end");
@@ -101,7 +131,14 @@ class ChatClientListenerTest {
                 new Leave(peer(other, "Ugo"), LeaveReason.EXIT),
                 new Leave(peer(raw, "Zoë"), LeaveReason.EXIT),
                 new Message(new ChatMessage(mePeer, Optional.of(me.id()), "end")));
-        assertEquals(expected, hears.events());
+        List<Event> events = hears.events();
+        assertEquals(expected, events.stream().map(ChatClientListenerTest::withoutId).toList());
+        List<Long> ids = messageIds(events);
+        assertEquals(List.of(hiAll, justYou), ids.subList(0, 2), "each message has the id of its sender's reply");
+        assertEquals(rawSaw, ids.subList(2, 3), "Ugo's message has the id the raw client saw");
+        for (int i = 1; i < ids.size(); i++) {
+            assertTrue(ids.get(i - 1) < ids.get(i), () -> "ids grow: " + ids);
+        }
         hears.assertGrammar(false);
         hears.assertNoViolations();
     }
@@ -425,6 +462,32 @@ class ChatClientListenerTest {
             ChatMessage m = hears.awaitMessage("hi");
             assertEquals(new Peer(ClientId.of(2), "Bo", "10.0.0.2"), m.from());
             assertEquals(Optional.of(ClientId.of(1)), m.recipient());
+            assertEquals(Optional.empty(), m.id(), "a message of protocol 1 has no id");
+            assertEquals(Optional.empty(), m.time(), "a message of protocol 1 has no time");
+            assertTrue(fake.acceptCount() == 1 && hears.events(Closed.class).isEmpty(), hears::toString);
+        }
+    }
+
+    @Test
+    void aMessagesIdAndTimeArePassedOnAsTheServerSentThem() throws Exception {
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
+            RecordingListener hears = new RecordingListener();
+            clients.connect(ClientConfig.builder().server(fake.address()).build(), hears);
+            FakeServer.Connection c = fake.next();
+            String bo = "{\"id\":\"c2\",\"name\":\"Bo\",\"ip\":\"10.0.0.2\"}";
+            c.send("{\"type\":\"message\",\"from\":" + bo + ",\"to\":\"*\",\"id\":\"121611328413499392\","
+                    + "\"time\":\"2026-12-02T14:00:00.123Z\",\"message\":\"first\"}");
+            // A time that is not an ISO instant (an odd or newer server) is not fatal: the message still arrives.
+            c.send("{\"type\":\"message\",\"from\":" + bo + ",\"to\":\"c1\",\"id\":\"121611328413499393\","
+                    + "\"time\":\"yesterday\",\"message\":\"second\"}");
+
+            ChatMessage first = hears.awaitMessage("first");
+            assertEquals(new ChatMessage(new Peer(ClientId.of(2), "Bo", "10.0.0.2"), Optional.empty(), "first",
+                    Optional.of("121611328413499392"), Optional.of(Instant.parse("2026-12-02T14:00:00.123Z"))), first);
+            ChatMessage second = hears.awaitMessage("second");
+            assertEquals(Optional.of("121611328413499393"), second.id());
+            assertEquals(Optional.empty(), second.time());
+            assertEquals(Optional.of(ClientId.of(1)), second.recipient());
             assertTrue(fake.acceptCount() == 1 && hears.events(Closed.class).isEmpty(), hears::toString);
         }
     }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.server.ServerConfig;
 import io.aurachat.testing.ChatHarness;
 import io.aurachat.testing.HarnessClient;
+import io.aurachat.testing.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built-in commands' replies, run through the in-memory harness, compared with what PROTOCOL.md shows:
- * the example replies of its command table, line for line, and the usages of its first column.
+ * the example replies of its command table, line for line, and the usages of its first column. A message id in an
+ * example stands for whatever id the server gives (ids come from the clock): the live line must have a valid id
+ * there and be, but for it, the documented line exactly.
  */
 class BuiltinCommandsHarnessTest {
 
@@ -39,6 +44,11 @@ class BuiltinCommandsHarnessTest {
 
     /** One row of PROTOCOL.md's command table: the usage and the first JSON example of its reply cell. */
     record Row(String usage, String reply) {}
+
+    /** A message id or a message time as a line shows it. */
+    private static final Pattern ID_OR_TIME = Pattern.compile("\"(id|time)\":\"([^\"]*)\"");
+
+    private static List<String> lines;
 
     private static Map<String, Row> table;
     private static List<String> intro;
@@ -50,7 +60,6 @@ class BuiltinCommandsHarnessTest {
         Path doc = Stream.of(Path.of("PROTOCOL.md"), Path.of("..", "PROTOCOL.md"))
                 .filter(Files::isRegularFile).findFirst()
                 .orElseThrow(() -> new AssertionError("PROTOCOL.md not found from " + Path.of("").toAbsolutePath()));
-        List<String> lines;
         try {
             lines = Files.readAllLines(doc);
         } catch (IOException e) {
@@ -59,19 +68,104 @@ class BuiltinCommandsHarnessTest {
         int from = lines.indexOf("## Client to server: commands");
         int to = lines.indexOf("### Names");
         assertTrue(from >= 0 && to > from, "PROTOCOL.md lost its command section");
-        Pattern row = Pattern.compile("^\\| `(([A-Z]+)[^`]*)` \\| `([^`]*)`.*\\|.*\\|$");
+        // The first cell is one usage, or the forms of one command (`HISTORY <target> LATEST [limit]`, `HISTORY ...`).
+        Pattern row = Pattern.compile("^\\| (`([A-Z]+)[^`]*`(?:, `[^`]*`)*) \\| `([^`]*)`.*\\|.*\\|$");
         table = new LinkedHashMap<>();
         for (String line : lines.subList(from, to)) {
             Matcher m = row.matcher(line);
             if (m.matches()) {
-                table.put(m.group(2), new Row(m.group(1), m.group(3)));
+                table.put(m.group(2), new Row(usage(m.group(2), m.group(1)), m.group(3)));
             }
         }
-        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING"), List.copyOf(table.keySet()),
-                "PROTOCOL.md's command table");
+        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"),
+                List.copyOf(table.keySet()), "PROTOCOL.md's command table");
         int fence = lines.indexOf("$ nc 127.0.0.1 5000");
         assertTrue(fence >= 0, "PROTOCOL.md lost its opening example");
         intro = lines.subList(fence + 1, lines.subList(fence, lines.size()).indexOf("```") + fence);
+    }
+
+    /**
+     * The usage of a command-table cell: its one form, or its forms as one usage with {@code |} between the
+     * alternatives after what they share ({@code HISTORY <target> LATEST [limit] | BEFORE <id> [limit] | ...}).
+     */
+    private static String usage(String verb, String cell) {
+        List<String> forms = new ArrayList<>();
+        Matcher span = Pattern.compile("`([^`]*)`").matcher(cell);
+        while (span.find()) {
+            forms.add(span.group(1));
+        }
+        for (String form : forms) {
+            assertTrue(form.startsWith(verb + " ") || form.equals(verb), () -> "a form of another verb: " + cell);
+        }
+        if (forms.size() == 1) {
+            return forms.get(0);
+        }
+        String shared = forms.get(0);
+        for (String form : forms) {
+            int n = 0;
+            while (n < shared.length() && n < form.length() && shared.charAt(n) == form.charAt(n)) {
+                n++;
+            }
+            shared = shared.substring(0, n);
+        }
+        shared = shared.substring(0, shared.lastIndexOf(' ') + 1); // whole words
+        StringBuilder usage = new StringBuilder(shared);
+        for (int i = 0; i < forms.size(); i++) {
+            usage.append(i == 0 ? "" : " | ").append(forms.get(i).substring(shared.length()));
+        }
+        return usage.toString();
+    }
+
+    /**
+     * Asserts that a live line is the documented one but for its message ids and times, which must be valid
+     * ({@link Json#replyId}, and in a message {@link Json#messageId}: a time that is the id's millisecond); returns
+     * the ids in the order the line has them.
+     */
+    private static List<Long> assertDocumentedButForIds(String documented, String live) {
+        List<Long> ids = new ArrayList<>();
+        checkIds(HarnessClient.json(live), ids);
+        List<String> documentedValues = new ArrayList<>();
+        Matcher d = ID_OR_TIME.matcher(documented);
+        while (d.find()) {
+            documentedValues.add(d.group(1) + " " + d.group(2));
+        }
+        // Each message id and time of the live line, in turn, put back to the documented value.
+        StringBuilder rebuilt = new StringBuilder();
+        Matcher l = ID_OR_TIME.matcher(live);
+        int at = 0;
+        int i = 0;
+        while (l.find()) {
+            String field = l.group(1);
+            String value = l.group(2);
+            boolean messageField = field.equals("time") || MessageIds.parse(value) > 0; // a client id is "c1"
+            rebuilt.append(live, at, l.start());
+            if (messageField && i < documentedValues.size() && documentedValues.get(i).startsWith(field + " ")) {
+                rebuilt.append('"').append(field).append("\":\"")
+                        .append(documentedValues.get(i).substring(field.length() + 1)).append('"');
+            } else {
+                rebuilt.append(l.group());
+            }
+            i++;
+            at = l.end();
+        }
+        rebuilt.append(live.substring(at));
+        assertEquals(documented, rebuilt.toString(), () -> "live line: " + live);
+        return ids;
+    }
+
+    /** Checks every message id (and time) of a line, its own and its messages', in order. */
+    @SuppressWarnings("unchecked")
+    private static void checkIds(Map<String, Object> line, List<Long> ids) {
+        switch ((String) line.get("type")) {
+            case "message" -> ids.add(Json.messageId(line));
+            case "ok" -> ids.add(Json.replyId(line));
+            case "history" -> {
+                for (Object message : (List<Object>) line.get("messages")) {
+                    checkIds((Map<String, Object>) message, ids);
+                }
+            }
+            default -> throw new AssertionError("a line with no message ids: " + line);
+        }
     }
 
     @AfterEach
@@ -102,25 +196,62 @@ class BuiltinCommandsHarnessTest {
     @Test
     void theOpeningExampleOfProtocolMdPlaysOutAsShown() {
         start(ServerConfig.builder().build());
-        HarnessClient mario = chat.connect();
+        HarnessClient mario = chat.attach("127.0.0.1"); // the address of "$ nc 127.0.0.1 5000"
+        assertTrue(mario.join());
         HarnessClient other1 = chat.connect();
         HarnessClient other2 = chat.connect();
+        assertEquals(7, intro.size(), () -> "PROTOCOL.md's opening example: " + intro);
         assertEquals(List.of(
-                "{\"type\":\"welcome\",\"id\":\"c1\",\"name\":\"c1\",\"server\":\"AuraChat\",\"protocol\":1,"
+                "{\"type\":\"welcome\",\"id\":\"c1\",\"name\":\"c1\",\"server\":\"AuraChat\",\"protocol\":2,"
                         + "\"idleTimeoutSeconds\":120,\"maxLineLength\":4096,\"presenceLimit\":1000}",
                 "NAME Mario",
                 "{\"type\":\"ok\",\"command\":\"NAME\",\"name\":\"Mario\"}",
                 "SAY Ciao a tutti",
-                "{\"type\":\"ok\",\"command\":\"SAY\",\"recipients\":2}"), intro, "PROTOCOL.md's opening example");
+                "HISTORY * LATEST 1"), List.of(intro.get(0), intro.get(1), intro.get(2), intro.get(3), intro.get(5)),
+                "PROTOCOL.md's opening example");
+        assertTrue(intro.get(4).startsWith("{\"type\":\"ok\",\"command\":\"SAY\",\"recipients\":2,\"id\":\""),
+                () -> "the SAY reply of PROTOCOL.md's opening example: " + intro.get(4));
+        assertTrue(intro.get(6).startsWith("{\"type\":\"history\",\"command\":\"HISTORY\",\"target\":\"*\","
+                + "\"messages\":[{\"type\":\"message\""), () -> "the HISTORY reply of PROTOCOL.md's opening example: " + intro.get(6));
 
         assertEquals(intro.get(0), mario.take());
         mario.drain(); // the others' joins
         mario.send(intro.get(1).strip());
         assertEquals(intro.get(2), mario.take());
         mario.send(intro.get(3));
-        assertEquals(intro.get(4), mario.take());
-        assertEquals("Ciao a tutti", other1.takeType("message").get("message"));
-        assertEquals("Ciao a tutti", other2.takeType("message").get("message"));
+        long said = assertDocumentedButForIds(intro.get(4), mario.take()).get(0);
+        Map<String, Object> message1 = other1.takeType("message");
+        Map<String, Object> message2 = other2.takeType("message");
+        assertEquals("Ciao a tutti", message1.get("message"));
+        assertEquals("Ciao a tutti", message2.get("message"));
+        assertEquals(said, Json.messageId(message1), "the SAY reply names the id the others saw");
+        assertEquals(said, Json.messageId(message2), "the SAY reply names the id the others saw");
+        mario.send(intro.get(5));
+        String history = mario.take();
+        assertEquals(List.of(said), assertDocumentedButForIds(intro.get(6), history));
+        assertEquals(List.of(message1), HarnessClient.json(history).get("messages"),
+                "the page holds the message exactly as its recipients got it");
+    }
+
+    /** PROTOCOL.md's example messages could have come from a server: each time is its id's millisecond. */
+    @Test
+    void theExampleTimesOfProtocolMdAreTheirIdsMilliseconds() {
+        Pattern idAndTime = Pattern.compile("\"id\":\"([0-9]+)\",\"time\":\"([^\"]*)\"");
+        List<String> wrong = new ArrayList<>();
+        int examples = 0;
+        for (String line : lines) {
+            Matcher m = idAndTime.matcher(line);
+            while (m.find()) {
+                examples++;
+                long id = MessageIds.parse(m.group(1));
+                assertTrue(id > 0, () -> "not a message id: " + m.group(1));
+                if (!MessageIds.time(id).equals(m.group(2))) {
+                    wrong.add("id " + m.group(1) + " is of " + MessageIds.time(id) + ", not " + m.group(2));
+                }
+            }
+        }
+        assertTrue(examples >= 3, "PROTOCOL.md lost its example messages");
+        assertEquals(List.of(), wrong, "PROTOCOL.md's example messages");
     }
 
     @Test
@@ -181,12 +312,16 @@ class BuiltinCommandsHarnessTest {
 
         c1.send("CHAT c2 Ciao");
 
-        assertEquals(documented("CHAT"), c1.take());
+        long first = assertDocumentedButForIds(documented("CHAT"), c1.take()).get(0);
+        Map<String, Object> message = c2.takeJson();
         assertEquals(Map.of("type", "message", "from", Map.of("id", "c1", "name", "c1", "ip", c1.info().ip()),
-                "to", "c2", "message", "Ciao"), c2.takeJson());
-        // The same reply again (the server may reuse its encoding): still the documented line.
+                "to", "c2", "message", "Ciao"), Json.withoutId(message));
+        assertEquals(first, Json.messageId(message), "the recipient gets a message with that id");
+        // The same reply again (the server may reuse its encoding): still the documented line, with the new id.
         c1.send("CHAT c2 Ciao di nuovo");
-        assertEquals(documented("CHAT"), c1.take());
+        long second = assertDocumentedButForIds(documented("CHAT"), c1.take()).get(0);
+        assertEquals(second, Json.messageId(c2.takeJson()));
+        assertTrue(first < second, () -> "ids grow: " + first + ", then " + second);
     }
 
     @Test
@@ -211,11 +346,14 @@ class BuiltinCommandsHarnessTest {
 
         me.send("SAY Ciao");
 
-        assertEquals(documented("SAY"), me.take());
+        long id = assertDocumentedButForIds(documented("SAY"), me.take()).get(0);
         Map<String, Object> expected = Map.of("type", "message",
                 "from", Map.of("id", "c1", "name", "c1", "ip", me.info().ip()), "to", "*", "message", "Ciao");
-        assertEquals(List.of(expected), a.drain().stream().map(HarnessClient::json).toList());
-        assertEquals(List.of(expected), b.drain().stream().map(HarnessClient::json).toList());
+        for (HarnessClient other : List.of(a, b)) {
+            List<Map<String, Object>> got = other.drain().stream().map(HarnessClient::json).toList();
+            assertEquals(List.of(expected), got.stream().map(Json::withoutId).toList());
+            assertEquals(id, Json.messageId(got.get(0)), "every other client gets a message with that id");
+        }
     }
 
     @Test
@@ -283,7 +421,7 @@ class BuiltinCommandsHarnessTest {
         start(ServerConfig.builder().build());
         HarnessClient me = joined();
 
-        for (String verb : List.of("CHAT", "SAY", "NAME")) {
+        for (String verb : List.of("CHAT", "SAY", "NAME", "HISTORY")) {
             me.send(verb);
             Map<String, Object> error = me.takeJson();
             assertEquals("bad-arguments", error.get("code"));
@@ -303,7 +441,20 @@ class BuiltinCommandsHarnessTest {
     }
 
     @Test
-    void builtinCommandsAreTheDocumentedEight() {
+    void historyRepliesWithTheDocumentedShape() {
+        start(ServerConfig.builder().build());
+        HarnessClient me = joined();
+
+        me.send("HISTORY * LATEST");
+
+        assertTrue(documented("HISTORY").startsWith("{\"type\":\"history\",\"command\":\"HISTORY\",\"target\":\"*\","
+                + "\"messages\":["), () -> "HISTORY in PROTOCOL.md: " + documented("HISTORY"));
+        assertEquals("{\"type\":\"history\",\"command\":\"HISTORY\",\"target\":\"*\",\"messages\":[],\"more\":false}",
+                me.take());
+    }
+
+    @Test
+    void builtinCommandsAreTheDocumentedFourteen() {
         assertEquals(List.copyOf(table.keySet()), BuiltinCommands.all().stream().map(Command::verb).toList());
         for (Command command : BuiltinCommands.all()) {
             assertEquals(table.get(command.verb()).usage(), command.usage());

@@ -34,12 +34,16 @@ class BuiltinCommandsTest {
     private static final ClientInfo CAROL = new ClientInfo(ClientId.of(3), "c3", "::1", CONNECTED.plusSeconds(9));
 
     @Test
-    void allHoldsTheEightProtocolCommandsWithTheUsagesOfProtocolMd() {
+    void allHoldsTheFourteenProtocolCommandsWithTheUsagesOfProtocolMd() {
         List<Command> all = BuiltinCommands.all();
-        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING"),
+        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"),
                 all.stream().map(Command::verb).toList());
-        assertEquals(List.of("TIME", "EXIT", "CHAT <id> <text>", "SAY <text>", "NAME <name>", "LIST", "HELP", "PING"),
+        assertEquals(List.of("TIME", "EXIT", "CHAT <id> <text>", "SAY <text>", "NAME <name>", "LIST", "HELP", "PING",
+                        "HISTORY <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]",
+                        "JOIN <room>", "PART <room>", "POST <room> <text>", "ROOMS", "MEMBERS <room>"),
                 all.stream().map(Command::usage).toList());
+        assertEquals("Show earlier messages: target * is everyone; limit 50 by default, at most 200.",
+                BuiltinCommands.HISTORY.description());
     }
 
     @Nested
@@ -110,6 +114,17 @@ class BuiltinCommandsTest {
 
             assertEquals(List.of(new Sent(ClientId.of(1), "note to self")), context.sent);
             assertEquals(Map.of("to", ClientId.of(1)), reply.fields());
+        }
+
+        @Test
+        void repliesWithTheIdOfTheMessageItSent() throws Exception {
+            FakeContext context = new FakeContext("CHAT", "c2 hello").clients(ALICE, BOB).ids(121611328413499392L);
+
+            Reply reply = BuiltinCommands.CHAT.handler().handle(context);
+
+            assertEquals(List.of(new Sent(ClientId.of(2), "hello")), context.sent);
+            assertEquals(Map.of("to", ClientId.of(2), "id", "121611328413499392"), reply.fields());
+            assertEquals(List.of("to", "id"), List.copyOf(reply.fields().keySet()), "the id comes after to");
         }
 
         @ParameterizedTest
@@ -185,6 +200,18 @@ class BuiltinCommandsTest {
 
             assertEquals(Map.of("recipients", 0), reply.fields());
             assertEquals(List.of("hello?"), context.broadcasts);
+        }
+
+        @Test
+        void repliesWithTheIdOfTheMessageItSent() throws Exception {
+            FakeContext context = new FakeContext("SAY", "hi").clients(ALICE, BOB, CAROL).ids(121611328413499392L);
+
+            Reply reply = BuiltinCommands.SAY.handler().handle(context);
+
+            assertEquals(List.of("hi"), context.broadcasts);
+            assertEquals(Map.of("recipients", 2, "id", "121611328413499392"), reply.fields());
+            assertEquals(List.of("recipients", "id"), List.copyOf(reply.fields().keySet()),
+                    "the id comes after recipients");
         }
 
         @Test
@@ -339,6 +366,9 @@ class BuiltinCommandsTest {
         private List<ClientInfo> clients = List.of(ALICE);
         private List<Command> commands = BuiltinCommands.all();
         private Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneId.of("UTC"));
+        /** The id the next message gets; 0: no ids, as a context made elsewhere ({@link #lastMessageId}'s default). */
+        private long nextId;
+        private long lastId;
 
         final List<Sent> attemptedSends = new ArrayList<>();
         final List<Sent> sent = new ArrayList<>();
@@ -365,6 +395,23 @@ class BuiltinCommandsTest {
         FakeContext clock(Clock fixed) {
             this.clock = fixed;
             return this;
+        }
+
+        /** Gives the messages sent ids from {@code first} on, as the server does. */
+        FakeContext ids(long first) {
+            this.nextId = first;
+            return this;
+        }
+
+        private void sentOne() {
+            if (nextId > 0) {
+                lastId = nextId++;
+            }
+        }
+
+        @Override
+        public String lastMessageId() {
+            return lastId == 0 ? CommandContext.super.lastMessageId() : Long.toString(lastId);
         }
 
         @Override
@@ -396,12 +443,14 @@ class BuiltinCommandsTest {
                 return false;
             }
             sent.add(message);
+            sentOne();
             return true;
         }
 
         @Override
         public int broadcast(String text) {
             broadcasts.add(text);
+            sentOne();
             return clients.size() - 1;
         }
 

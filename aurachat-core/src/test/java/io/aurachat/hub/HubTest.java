@@ -12,6 +12,7 @@ import io.aurachat.protocol.LeaveReason;
 import io.aurachat.server.ServerConfig;
 import io.aurachat.testing.ChatHarness;
 import io.aurachat.testing.HarnessClient;
+import io.aurachat.testing.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ class HubTest {
         HarnessClient c1 = chat.connect();
         HarnessClient c2 = chat.connect();
 
-        assertEquals(Map.of("type", "welcome", "id", "c1", "name", "c1", "server", "AuraChat", "protocol", 1L,
+        assertEquals(Map.of("type", "welcome", "id", "c1", "name", "c1", "server", "AuraChat", "protocol", 2L,
                 "idleTimeoutSeconds", 120L, "maxLineLength", 4096L, "presenceLimit", 1000L), c1.takeJson());
         Map<String, Object> welcome2 = c2.takeJson();
         assertEquals("welcome", welcome2.get("type"));
@@ -150,9 +151,14 @@ class HubTest {
 
         c.get(0).send("CHAT c2 " + text);
 
-        assertEquals(Map.of("type", "ok", "command", "CHAT", "to", "c2"), c.get(0).takeJson());
+        Map<String, Object> reply = c.get(0).takeJson();
+        Map<String, Object> message = c.get(1).takeJson();
+        assertEquals(Map.of("type", "ok", "command", "CHAT", "to", "c2"), Json.withoutId(reply));
         assertEquals(Map.of("type", "message", "from", client(c.get(0)), "to", "c2", "message", text),
-                c.get(1).takeJson());
+                Json.withoutId(message));
+        assertEquals(List.of("type", "from", "to", "id", "time", "message"), List.copyOf(message.keySet()),
+                "the id and time come after to");
+        assertEquals(Json.messageId(message), Json.replyId(reply), "the reply names the id the recipient saw");
         assertNothingPending(c.get(0), c.get(1), c.get(2));
     }
 
@@ -184,7 +190,9 @@ class HubTest {
                 .sorted(Comparator.comparing(m -> (String) m.get("type"))).toList();
         assertEquals(List.of(
                 Map.of("type", "message", "from", client(c.get(0)), "to", "c1", "message", "note to self"),
-                Map.of("type", "ok", "command", "CHAT", "to", "c1")), lines);
+                Map.of("type", "ok", "command", "CHAT", "to", "c1")), lines.stream().map(Json::withoutId).toList());
+        assertEquals(Json.messageId(lines.get(0)), Json.replyId(lines.get(1)),
+                "the reply names the id of the message the sender got");
         assertNothingPending(c.get(1));
     }
 
@@ -226,12 +234,16 @@ class HubTest {
 
         c.get(0).send("SAY Ciao a tutti");
 
+        List<Map<String, Object>> replies = c.get(0).drain().stream().map(HarnessClient::json).toList();
         assertEquals(List.of(Map.of("type", "ok", "command", "SAY", "recipients", 3L)),
-                c.get(0).drain().stream().map(HarnessClient::json).toList());
+                replies.stream().map(Json::withoutId).toList());
+        long id = Json.replyId(replies.get(0));
         Map<String, Object> expected =
                 Map.of("type", "message", "from", client(c.get(0)), "to", "*", "message", "Ciao a tutti");
         for (HarnessClient other : c.subList(1, 4)) {
-            assertEquals(List.of(expected), other.drain().stream().map(HarnessClient::json).toList());
+            List<Map<String, Object>> got = other.drain().stream().map(HarnessClient::json).toList();
+            assertEquals(List.of(expected), got.stream().map(Json::withoutId).toList());
+            assertEquals(id, Json.messageId(got.get(0)), "every recipient sees the id of the sender's reply");
         }
     }
 
@@ -242,7 +254,9 @@ class HubTest {
 
         alone.send("SAY anyone?");
 
-        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 0L), alone.takeJson());
+        Map<String, Object> reply = alone.takeJson();
+        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 0L), Json.withoutId(reply));
+        Json.replyId(reply); // a message nobody received still has its id (it is kept for HISTORY)
         assertNothingPending(alone);
     }
 
@@ -605,7 +619,7 @@ class HubTest {
         me.send("HELP");
 
         List<Map<String, Object>> commands = helpCommands(me.takeJson());
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "LIST", "NAME", "PING", "SAY", "TIME"),
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "ROOMS", "SAY", "TIME"),
                 commands.stream().map(m -> m.get("verb")).toList());
         for (Map<String, Object> command : commands) {
             assertEquals(List.of("verb", "usage", "description"), List.copyOf(command.keySet()),
@@ -624,7 +638,7 @@ class HubTest {
         me.send("HELP");
 
         List<Map<String, Object>> commands = helpCommands(me.takeJson());
-        assertEquals(List.of("ANNOUNCE", "CHAT", "EXIT", "HELP", "LIST", "NAME", "PING", "ROLL", "SAY"),
+        assertEquals(List.of("ANNOUNCE", "CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "ROLL", "ROOMS", "SAY"),
                 commands.stream().map(m -> m.get("verb")).toList());
         Map<Object, Object> usages = commands.stream().collect(Collectors.toMap(m -> m.get("verb"), m -> m.get("usage")));
         assertEquals("ROLL <sides>", usages.get("ROLL"));
@@ -669,6 +683,15 @@ class HubTest {
         // The reader got every message: a client that does not read never affects the others.
         assertEquals(recipients.size(),
                 readerLines.stream().map(HarnessClient::json).filter(m -> "message".equals(m.get("type"))).count());
+        // ... each with the id of the talker's reply, in increasing order.
+        List<Long> sent = talkerLines.stream().map(HarnessClient::json).filter(m -> "ok".equals(m.get("type")))
+                .map(Json::replyId).toList();
+        List<Long> read = readerLines.stream().map(HarnessClient::json).filter(m -> "message".equals(m.get("type")))
+                .map(Json::messageId).toList();
+        assertEquals(sent, read);
+        for (int i = 1; i < read.size(); i++) {
+            assertTrue(read.get(i - 1) < read.get(i), () -> "ids not increasing: " + read);
+        }
 
         List<String> slowLines = slow.drain();
         assertTrue(slowLines.size() >= 3, () -> "slow got " + slowLines);

@@ -9,6 +9,7 @@ import io.aurachat.protocol.LeaveReason;
 import io.aurachat.server.ServerConfig;
 import io.aurachat.testing.ChatHarness;
 import io.aurachat.testing.HarnessClient;
+import io.aurachat.testing.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -141,8 +142,11 @@ class PreJoinTest {
 
         a.send("SAY hello");
 
-        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 1L), a.takeJson());
-        assertEquals("hello", b.takeJson().get("message"));
+        Map<String, Object> reply = a.takeJson();
+        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 1L), Json.withoutId(reply));
+        Map<String, Object> message = b.takeJson();
+        assertEquals("hello", message.get("message"));
+        assertEquals(Json.replyId(reply), Json.messageId(message));
         assertNothingPending(pending, a, b);
     }
 
@@ -178,7 +182,7 @@ class PreJoinTest {
         pending.send("help");
         Map<String, Object> help = pending.takeJson();
         assertEquals("help", help.get("type"));
-        assertEquals(8, ((List<?>) help.get("commands")).size());
+        assertEquals(14, ((List<?>) help.get("commands")).size());
         pending.send("TIME");
         Map<String, Object> time = pending.takeJson();
         assertEquals("time", time.get("type"));
@@ -203,7 +207,8 @@ class PreJoinTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CHAT c1 hi", "SAY hi", "NAME Mario", "LIST", "chat", "say", "name", "list  "})
+    @ValueSource(strings = {"CHAT c1 hi", "SAY hi", "NAME Mario", "LIST", "HISTORY * LATEST", "chat", "say", "name",
+            "list  ", "history"})
     void commandsThatNeedAJoinedClientAreNotJoined(String line) {
         start();
         HarnessClient other = joined();

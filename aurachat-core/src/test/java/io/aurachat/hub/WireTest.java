@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.command.Reply;
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.LeaveReason;
@@ -27,6 +28,8 @@ class WireTest {
     private static final JsonFactory JSON = new JsonFactory();
     private static final ClientInfo MARIO =
             new ClientInfo(ClientId.of(1), "Mario", "192.168.1.20", Instant.parse("2026-11-21T08:00:00Z"));
+    /** Sequence 0 of node 0 at 2026-12-02T14:00:00.123Z. */
+    private static final long ID = 121611328413499392L;
 
     /** Parses one line into maps, lists, strings, longs, decimals, booleans and nulls. */
     static Object parse(byte[] line) {
@@ -80,11 +83,37 @@ class WireTest {
 
     @Test
     void messageHasTheShapeSimpleClientsRead() {
+        assertEquals(MessageIds.first(Instant.parse("2026-12-02T14:00:00.123Z").toEpochMilli(), 0), ID);
+        Map<?, ?> message = (Map<?, ?>) parse(Wire.message(MARIO, ClientId.of(2), "Ciao", ID));
         assertEquals(Map.of("type", "message",
                         "from", Map.of("id", "c1", "name", "Mario", "ip", "192.168.1.20"),
-                        "to", "c2", "message", "Ciao"),
-                parse(Wire.message(MARIO, ClientId.of(2), "Ciao")));
-        assertEquals("*", ((Map<?, ?>) parse(Wire.message(MARIO, null, "x"))).get("to"));
+                        "to", "c2", "id", "121611328413499392", "time", "2026-12-02T14:00:00.123Z",
+                        "message", "Ciao"),
+                message);
+        assertEquals(List.of("type", "from", "to", "id", "time", "message"), List.copyOf(message.keySet()),
+                "the id and time come after to");
+        assertEquals("{\"type\":\"message\",\"from\":{\"id\":\"c1\",\"name\":\"Mario\",\"ip\":\"192.168.1.20\"},"
+                        + "\"to\":\"c2\",\"id\":\"121611328413499392\",\"time\":\"2026-12-02T14:00:00.123Z\","
+                        + "\"message\":\"Ciao\"}\n",
+                new String(Wire.message(MARIO, ClientId.of(2), "Ciao", ID), StandardCharsets.UTF_8));
+        assertEquals("*", ((Map<?, ?>) parse(Wire.message(MARIO, null, "x", ID))).get("to"));
+    }
+
+    @Test
+    void aMessagesTimeIsItsIdsMillisecondWithThreeDigitsAlways() {
+        long whole = MessageIds.first(Instant.parse("2026-12-02T14:00:00Z").toEpochMilli(), 0);
+        assertEquals("2026-12-02T14:00:00.000Z", ((Map<?, ?>) parse(Wire.message(MARIO, null, "x", whole))).get("time"));
+        long later = MessageIds.first(Instant.parse("2027-03-04T05:06:07.089Z").toEpochMilli(), 0) + 4095;
+        Map<?, ?> message = (Map<?, ?>) parse(Wire.message(MARIO, null, "x", later));
+        assertEquals(Long.toString(later), message.get("id"));
+        assertEquals("2027-03-04T05:06:07.089Z", message.get("time"), "the sequence does not change the time");
+        assertEquals(MessageIds.time(later), message.get("time"));
+        long first = MessageIds.first(MessageIds.EPOCH.toEpochMilli(), 0) + 1; // the smallest id there is
+        assertEquals("2026-01-01T00:00:00.000Z", ((Map<?, ?>) parse(Wire.message(MARIO, null, "x", first))).get("time"));
+        assertEquals(Long.toString(Long.MAX_VALUE),
+                ((Map<?, ?>) parse(Wire.message(MARIO, null, "x", Long.MAX_VALUE))).get("id"));
+        assertEquals(MessageIds.time(Long.MAX_VALUE),
+                ((Map<?, ?>) parse(Wire.message(MARIO, null, "x", Long.MAX_VALUE))).get("time"));
     }
 
     @Test
@@ -97,21 +126,22 @@ class WireTest {
     void escapesEverythingThatCouldBreakTheLineOrTheJson() {
         String nasty = "quote\" backslash\\ nl\n cr\r tab\t nul\u0000 esc\u001b del\u007f ls\u2028 ps\u2029 "
                 + "emoji😀 </script> {\"type\":\"bye\"}";
-        Map<?, ?> parsed = (Map<?, ?>) parse(Wire.message(MARIO.withName("Na\"me\n"), ClientId.of(2), nasty));
+        Map<?, ?> parsed = (Map<?, ?>) parse(Wire.message(MARIO.withName("Na\"me\n"), ClientId.of(2), nasty, ID));
         assertEquals(nasty, parsed.get("message"));
+        assertEquals("121611328413499392", parsed.get("id"));
         assertEquals("Na\"me\n", ((Map<?, ?>) parsed.get("from")).get("name"));
     }
 
     @Test
     void writesUtf8() {
-        byte[] line = Wire.message(MARIO, ClientId.of(2), "perché 李 😀");
+        byte[] line = Wire.message(MARIO, ClientId.of(2), "perché 李 😀", ID);
         String text = new String(line, StandardCharsets.UTF_8);
         assertTrue(text.contains("perché 李 😀"), text);
     }
 
     @Test
     void welcomeByeErrorJoinRename() {
-        assertEquals(Map.of("type", "welcome", "id", "c1", "name", "Mario", "server", "Lab", "protocol", 1L,
+        assertEquals(Map.of("type", "welcome", "id", "c1", "name", "Mario", "server", "Lab", "protocol", 2L,
                         "idleTimeoutSeconds", 120L, "maxLineLength", 4096L, "presenceLimit", 1000L),
                 parse(Wire.welcome(MARIO, "Lab", Duration.ofMinutes(2), 4096, 1000)));
         assertEquals(1L, ((Map<?, ?>) parse(Wire.welcome(MARIO, "Lab", Duration.ofMillis(300), 64, 0)))
@@ -205,9 +235,17 @@ class WireTest {
                     randomText(random), Instant.EPOCH);
             ClientId to = random.nextBoolean() ? null : ClientId.of(1 + random.nextInt(1000));
             String text = randomText(random);
-            assertEquals(new String(Wire.messageByJackson(from, to, text), StandardCharsets.UTF_8),
-                    new String(Wire.message(from, to, text), StandardCharsets.UTF_8), () -> "text " + text.codePoints().boxed().toList());
-            assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text), Wire.message(from, to, text)));
+            // Any positive id: every millisecond of the 41 bits, and ids close together (the same second).
+            long id = random.nextBoolean() ? 1 + (random.nextLong() & (Long.MAX_VALUE - 1))
+                    : ID + random.nextLong(1L << (MessageIds.TIME_SHIFT + 12));
+            assertEquals(new String(Wire.messageByJackson(from, to, text, id), StandardCharsets.UTF_8),
+                    new String(Wire.message(from, to, text, id), StandardCharsets.UTF_8), () -> "text " + text.codePoints().boxed().toList());
+            assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text, id), Wire.message(from, to, text, id)));
+            assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text, id),
+                    Wire.message(Wire.messagePrefix(from), from, to, text, id)), "the cached prefix's way too");
+            Map<?, ?> parsed = (Map<?, ?>) parse(Wire.message(from, to, text, id));
+            assertEquals(Long.toString(id), parsed.get("id"));
+            assertEquals(MessageIds.time(id), parsed.get("time"));
 
             Reply reply = Reply.of(random.nextBoolean() ? "ok" : "roll")
                     .with("to", ClientId.of(1 + random.nextInt(99)))

@@ -57,7 +57,7 @@ class XmlLogSinkTest {
                 new LogEvent.ClientConnected(T0.plusMillis(1), mario),
                 new LogEvent.ConnectionRejected(T0.plusMillis(2), "10.0.0.9", LeaveReason.SERVER_FULL),
                 new LogEvent.MessageSent(T0.plusMillis(3), mario, null, "hello all", 3),
-                new LogEvent.MessageSent(T0.plusMillis(4), mario, ClientId.of(2), "psst", 1),
+                new LogEvent.MessageSent(T0.plusMillis(4), mario, ClientId.of(2), "psst", 1, 121611328413499392L),
                 new LogEvent.CommandExecuted(T0.plusMillis(5), mario, "CHAT", "c2 psst", null),
                 new LogEvent.CommandExecuted(T0.plusMillis(6), mario, "CHAT", "c9 anybody?", "no-such-client"),
                 new LogEvent.CommandExecuted(T0.plusMillis(7), mario, "LIST", "", null),
@@ -65,6 +65,9 @@ class XmlLogSinkTest {
                 new LogEvent.DiscoveryAnswered(T0.plusMillis(9), address("192.168.1.20", 40000), 64, 48),
                 new LogEvent.DiscoveryIgnored(T0.plusMillis(10), address("fe80::1", 40001), 3, "too-small"),
                 new LogEvent.EventsDropped(T0.plusMillis(11), 42),
+                new LogEvent.RoomJoined(T0.plusMillis(12), mario, "Café"),
+                new LogEvent.MessageSent(T0.plusMillis(12), mario, null, "in the room", 2, 121611328413499393L, "Café"),
+                new LogEvent.RoomLeft(T0.plusMillis(12), mario, "Café", "part"),
                 new LogEvent.ClientDisconnected(T0.plusMillis(12), mario.withName("Luigi"), LeaveReason.IDLE_TIMEOUT),
                 new LogEvent.ServerStopped(T0.plusMillis(13)));
     }
@@ -89,7 +92,8 @@ class XmlLogSinkTest {
         }
         assertEquals(List.of("server-started", "client-connected", "connection-rejected", "message", "message",
                 "command", "command", "command", "protocol-error", "discovery-answered", "discovery-ignored",
-                "events-dropped", "client-disconnected", "server-stopped"), XmlLogs.kinds(file));
+                "events-dropped", "room-joined", "message", "room-left", "client-disconnected", "server-stopped"),
+                XmlLogs.kinds(file));
         // Every record LogEvent permits has an element.
         assertEquals(LogEvent.class.getPermittedSubclasses().length,
                 XmlLogs.kinds(file).stream().distinct().count());
@@ -104,7 +108,9 @@ class XmlLogSinkTest {
         assertEquals("everyone", e.get(3).getAttribute("to"));
         assertEquals("3", e.get(3).getAttribute("recipients"));
         assertEquals("hello all", XmlLogs.child(e.get(3), "text"));
+        assertFalse(e.get(3).hasAttribute("id"), "an event without an id (0) has no id attribute");
         assertEquals("c2", e.get(4).getAttribute("to"));
+        assertEquals("121611328413499392", e.get(4).getAttribute("id"));
         assertEquals("CHAT", e.get(5).getAttribute("verb"));
         assertFalse(e.get(5).hasAttribute("error"));
         assertEquals("c2 psst", XmlLogs.child(e.get(5), "arguments"));
@@ -117,9 +123,25 @@ class XmlLogSinkTest {
         assertEquals("fe80:0:0:0:0:0:0:1", e.get(10).getAttribute("ip"));
         assertEquals("too-small", e.get(10).getAttribute("reason"));
         assertEquals("42", e.get(11).getAttribute("count"));
-        assertEquals("Luigi", e.get(12).getAttribute("name"));
-        assertEquals("idle-timeout", e.get(12).getAttribute("reason"));
-        assertEquals(Map.of("time", "2026-11-21T08:15:02.331+00:00"), attributes(e.get(13)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.330+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.1", "room", "Café"), attributes(e.get(12)));
+        assertEquals("Café", e.get(13).getAttribute("room"));
+        assertFalse(e.get(13).hasAttribute("to"), "a room's message has a room, not a to");
+        assertEquals("in the room", XmlLogs.child(e.get(13), "text"));
+        assertEquals("part", e.get(14).getAttribute("reason"));
+        assertEquals("Café", e.get(14).getAttribute("room"));
+        assertEquals("Luigi", e.get(15).getAttribute("name"));
+        assertEquals("idle-timeout", e.get(15).getAttribute("reason"));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.331+00:00"), attributes(e.get(16)));
+    }
+
+    @Test
+    void aMessageEventsIdIsZeroWithoutOneAndNeverNegative() {
+        ClientInfo mario = client(1, "Mario");
+        assertEquals(0, new LogEvent.MessageSent(T0, mario, null, "x", 1).id());
+        assertEquals(new LogEvent.MessageSent(T0, mario, null, "x", 1, 0), new LogEvent.MessageSent(T0, mario, null, "x", 1));
+        assertEquals(Long.MAX_VALUE, new LogEvent.MessageSent(T0, mario, null, "x", 1, Long.MAX_VALUE).id());
+        assertThrows(IllegalArgumentException.class, () -> new LogEvent.MessageSent(T0, mario, null, "x", 1, -1));
     }
 
     @Test
@@ -135,6 +157,8 @@ class XmlLogSinkTest {
         assertEquals(everyKind().size() + 3, lines.size());
         assertEquals("  <message time=\"2026-11-21T08:15:02.321+00:00\" client=\"c1\" name=\"Mario\" ip=\"127.0.0.1\""
                 + " to=\"everyone\" recipients=\"3\"><text>hello all</text></message>", lines.get(5));
+        assertEquals("  <message time=\"2026-11-21T08:15:02.322+00:00\" client=\"c1\" name=\"Mario\" ip=\"127.0.0.1\""
+                + " to=\"c2\" recipients=\"1\" id=\"121611328413499392\"><text>psst</text></message>", lines.get(6));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.aurachat.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
@@ -54,17 +55,48 @@ class ChatFastPathTest {
         assertEquals(expected, transcript(clients.get(0), clients.get(1)));
     }
 
+    /**
+     * What both clients got, line by line, with each message id and time written as {@code ID} and {@code TIME}
+     * (they come from the clock, so they differ between the two servers): checked here instead. Each CHAT that
+     * succeeds makes one id, which its reply and its message carry, with its time; the ids grow.
+     */
     private static List<String> transcript(RawClient sender, RawClient recipient) {
         List<String> lines = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (String line : LINES) {
             sender.send(line);
+            List<Long> these = new ArrayList<>();
             for (Json got : sender.sync()) { // the reply, and a message to itself before it
-                lines.add("sender: " + got.raw());
+                lines.add("sender: " + masked(got, these));
             }
             for (Json delivered : recipient.sync()) {
-                lines.add("recipient: " + delivered.raw());
+                lines.add("recipient: " + masked(delivered, these));
+            }
+            if (!these.isEmpty()) {
+                assertEquals(2, these.size(), () -> line + ": a reply and a message, each with the id: " + these);
+                assertEquals(these.get(0), these.get(1), () -> line + ": the reply names the message's id");
+                ids.add(these.get(0));
             }
         }
+        for (int i = 1; i < ids.size(); i++) {
+            assertTrue(ids.get(i - 1) < ids.get(i), () -> "ids grow: " + ids);
+        }
         return lines;
+    }
+
+    /** The raw line with its message id and time (checked, and added to {@code ids}) as ID and TIME. */
+    private static String masked(Json line, List<Long> ids) {
+        String raw = line.raw();
+        if (line.type().equals("message")) {
+            long id = line.messageId();
+            ids.add(id);
+            return raw.replace("\"id\":\"" + id + "\",\"time\":\"" + line.str("time") + "\"", "\"id\":\"ID\",\"time\":\"TIME\"");
+        }
+        if (line.type().equals("ok") && line.has("id")) {
+            long id = line.replyId();
+            ids.add(id);
+            return raw.replace("\"id\":\"" + id + "\"", "\"id\":\"ID\"");
+        }
+        return raw;
     }
 }

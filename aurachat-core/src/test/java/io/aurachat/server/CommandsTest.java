@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The built-in commands as a client sees them: CHAT, SAY, NAME, LIST, HELP, TIME, PING and the errors. */
+/**
+ * The built-in commands as a client sees them: CHAT, SAY, NAME, LIST, HELP, TIME, PING and the errors (HISTORY has
+ * a test of its own).
+ */
 class CommandsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-21T08:15:02.318Z");
@@ -46,10 +49,11 @@ class CommandsTest {
         c.get(0).send("CHAT c2 " + text);
 
         Json ok = c.get(0).takeType("ok");
-        assertEquals("CHAT", ok.str("command"));
-        assertEquals("c2", ok.str("to"));
+        assertEquals(Map.of("type", "ok", "command", "CHAT", "to", "c2"), ok.withoutId());
+        Json message = c.get(1).take();
         assertEquals(Map.of("type", "message", "from", client("c1", "c1"), "to", "c2", "message", text),
-                c.get(1).take().map());
+                message.withoutId());
+        assertEquals(message.messageId(), ok.replyId(), "the reply names the id the recipient saw");
         c.get(0).assertNothingPending();
         c.get(1).assertNothingPending();
         c.get(2).assertNothingPending();
@@ -64,8 +68,9 @@ class CommandsTest {
 
         List<Json> lines = Stream.of(me.take(), me.take()).sorted(Comparator.comparing(Json::type)).toList();
         assertEquals(Map.of("type", "message", "from", client("c1", "c1"), "to", "c1", "message", "note to self"),
-                lines.get(0).map());
-        assertEquals("CHAT", lines.get(1).assertType("ok").str("command"));
+                lines.get(0).withoutId());
+        assertEquals(Map.of("type", "ok", "command", "CHAT", "to", "c1"), lines.get(1).assertType("ok").withoutId());
+        assertEquals(lines.get(0).messageId(), lines.get(1).replyId(), "the reply names the id of the message");
         me.assertNothingPending();
     }
 
@@ -141,11 +146,16 @@ class CommandsTest {
         me.send("name Anna");
         assertEquals("NAME", me.takeType("ok").str("command"));
         me.send("Say hi");
-        assertEquals("SAY", me.takeType("ok").str("command"));
+        Json said = me.takeType("ok");
+        assertEquals("SAY", said.str("command"));
         me.send("chat c2 psst");
-        assertEquals("CHAT", me.takeType("ok").str("command"));
+        Json chatted = me.takeType("ok");
+        assertEquals("CHAT", chatted.str("command"));
 
-        assertEquals(List.of("rename", "message", "message"), c.get(1).sync().stream().map(Json::type).toList());
+        List<Json> got = c.get(1).sync();
+        assertEquals(List.of("rename", "message", "message"), got.stream().map(Json::type).toList());
+        assertEquals(List.of(said.replyId(), chatted.replyId()), List.of(got.get(1).messageId(), got.get(2).messageId()));
+        assertTrue(said.replyId() < chatted.replyId(), () -> "ids grow: " + got);
     }
 
     @Test
@@ -169,12 +179,14 @@ class CommandsTest {
         c.get(0).send("SAY Ciao a tutti");
 
         Json ok = c.get(0).takeType("ok");
-        assertEquals("SAY", ok.str("command"));
-        assertEquals(2, ok.num("recipients"));
+        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 2L), ok.withoutId());
         Map<String, Object> expected =
                 Map.of("type", "message", "from", client("c1", "c1"), "to", "*", "message", "Ciao a tutti");
-        assertEquals(expected, c.get(1).take().map());
-        assertEquals(expected, c.get(2).take().map());
+        for (RawClient other : c.subList(1, 3)) {
+            Json message = other.take();
+            assertEquals(expected, message.withoutId());
+            assertEquals(ok.replyId(), message.messageId(), "every recipient sees the id of the sender's reply");
+        }
         c.get(0).assertNothingPending();
     }
 
@@ -185,7 +197,9 @@ class CommandsTest {
 
         alone.send("SAY anyone?");
 
-        assertEquals(0, alone.takeType("ok").num("recipients"));
+        Json ok = alone.takeType("ok");
+        assertEquals(Map.of("type", "ok", "command", "SAY", "recipients", 0L), ok.withoutId());
+        ok.replyId(); // it has an id all the same: the message is kept for HISTORY
         alone.assertNothingPending();
     }
 
@@ -337,7 +351,7 @@ class CommandsTest {
 
         Json help = client.takeType("help");
         List<Json> commands = help.objs("commands");
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "LIST", "NAME", "PING", "SAY", "TIME"),
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "ROOMS", "SAY", "TIME"),
                 commands.stream().map(j -> j.str("verb")).toList());
         for (Json command : commands) {
             assertFalse(command.str("usage").isBlank(), () -> "no usage: " + command);

@@ -26,7 +26,7 @@ class ConnectionTest {
         assertEquals("c1", welcome.str("id"));
         assertEquals("c1", welcome.str("name"));
         assertEquals("AuraChat", welcome.str("server"));
-        assertEquals(1, welcome.num("protocol"));
+        assertEquals(2, welcome.num("protocol"));
         assertEquals(120, welcome.num("idleTimeoutSeconds"));
         assertEquals(4096, welcome.num("maxLineLength"));
         assertEquals(1000, welcome.num("presenceLimit"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aurachat.history.MessageIds;
 import io.aurachat.log.LogEvent;
 import io.aurachat.log.LogEvent.ClientConnected;
 import io.aurachat.log.LogEvent.ClientDisconnected;
@@ -51,9 +52,9 @@ class LogSinkTest {
         RawClient first = c.get(0);
 
         first.send("SAY hello all");
-        first.takeType("ok");
+        long sayId = first.takeType("ok").replyId();
         first.send("chat c2 psst");
-        first.takeType("ok");
+        long chatId = first.takeType("ok").replyId();
         first.send("CHAT c9 anybody?");
         first.take().assertError("CHAT", "no-such-client");
         first.send("FOO");
@@ -99,10 +100,16 @@ class LogSinkTest {
         assertEquals("c1", say.from().id().value());
         assertEquals("hello all", say.text());
         assertEquals(1, say.recipients());
+        assertEquals(sayId, say.id(), "the event has the id the clients saw");
         MessageSent chatMessage = messages.get(1);
         assertEquals("c2", chatMessage.to().value());
         assertEquals("psst", chatMessage.text());
         assertEquals(1, chatMessage.recipients());
+        assertEquals(chatId, chatMessage.id(), "the event has the id the clients saw");
+        assertTrue(sayId < chatId, "ids grow, even on a clock that stands still");
+        for (MessageSent m : messages) {
+            assertEquals(MessageIds.epochMillis(m.id()), m.time().toEpochMilli(), () -> "the time is the id's: " + m);
+        }
 
         // A SAY or CHAT that succeeded is its message event alone (the sink takes both kinds); one that failed is a command.
         List<CommandExecuted> commands = sink.events(CommandExecuted.class);

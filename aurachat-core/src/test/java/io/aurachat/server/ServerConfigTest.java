@@ -11,6 +11,8 @@ import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandHandler;
 import io.aurachat.command.Reply;
+import io.aurachat.history.HistoryStore;
+import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.log.LogSink;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -32,7 +34,7 @@ class ServerConfigTest {
 
     private static final CommandHandler ROLL = context -> Reply.of("roll", Map.of("value", 4));
     private static final Set<String> BUILTIN_VERBS =
-            Set.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING");
+            Set.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS");
 
     @Test
     void defaultsMatchTheDocumentation() {
@@ -59,6 +61,7 @@ class ServerConfigTest {
         assertEquals(Duration.ofSeconds(5), config.shutdownTimeout());
         assertEquals(ZoneId.systemDefault(), config.clock().getZone());
         assertEquals(List.of(), config.logSinks());
+        assertNull(config.historyStore(), "the default: an in-memory store made when the server starts");
     }
 
     @Test
@@ -92,6 +95,7 @@ class ServerConfigTest {
                 .clock(clock)
                 .logSink(first)
                 .logSink(second)
+                .historyStore(HistoryStore.NONE)
                 .build();
 
         assertSame(loopback, config.bindAddress());
@@ -106,6 +110,7 @@ class ServerConfigTest {
         assertEquals(Duration.ZERO, config.shutdownTimeout());
         assertSame(clock, config.clock());
         assertEquals(List.of(first, second), config.logSinks());
+        assertSame(HistoryStore.NONE, config.historyStore());
     }
 
     /** One out-of-range value per case, with the setting's name that the message must contain. */
@@ -251,7 +256,7 @@ class ServerConfigTest {
     void removeCommandRemovesTheVerbInAnyCase() {
         ServerConfig config = ServerConfig.builder().removeCommand("exit").removeCommand("Chat").build();
 
-        assertEquals(Set.of("TIME", "SAY", "NAME", "LIST", "HELP", "PING"), config.commands().keySet());
+        assertEquals(Set.of("TIME", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"), config.commands().keySet());
     }
 
     @Test
@@ -282,6 +287,7 @@ class ServerConfigTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-21T08:15:02Z"), ZoneId.of("Europe/Rome"));
         LogSink sink = new LogSink() {};
         Command roll = Command.of("ROLL", "Roll a die.", ROLL);
+        HistoryStore history = MemoryHistoryStore.create();
         ServerConfig original = ServerConfig.builder()
                 .bindAddress(InetAddress.getByName("::1"))
                 .port(6000)
@@ -297,6 +303,7 @@ class ServerConfigTest {
                 .logSink(sink)
                 .removeCommand("SAY")
                 .command(roll)
+                .historyStore(history)
                 .build();
 
         ServerConfig copy = original.toBuilder().build();
@@ -316,6 +323,7 @@ class ServerConfigTest {
         assertEquals(original.commands(), copy.commands());
         assertFalse(copy.commands().containsKey("SAY"));
         assertSame(roll, copy.commands().get("ROLL"));
+        assertSame(history, copy.historyStore());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.aurachat.log.LogEvent;
 import io.aurachat.log.XmlLogSink;
 import io.aurachat.testing.Awaits;
+import io.aurachat.testing.Json;
 import io.aurachat.testing.RawClient;
 import io.aurachat.testing.RecordingLogSink;
 import io.aurachat.testing.TestServer;
@@ -66,9 +67,11 @@ class XmlLogServerTest {
         mario.takeType("ok");
         String tricky = "hi <b>all</b> & ]]> \t tab, bell \u0007, emoji 😀, backslash \\";
         mario.send("SAY " + tricky);
-        mario.takeType("ok");
+        long said = mario.takeType("ok").replyId();
         luigi.takeType("rename");
-        assertEquals(tricky, luigi.takeType("message").str("message"));
+        Json heard = luigi.takeType("message");
+        assertEquals(tricky, heard.str("message"));
+        assertEquals(said, heard.messageId());
         luigi.send("BOGUS");
         luigi.take().assertError("BOGUS", "unknown-command");
 
@@ -91,6 +94,10 @@ class XmlLogServerTest {
         assertEquals("Mario <&> \"M\"", message.getAttribute("name"));
         assertEquals("127.0.0.1", message.getAttribute("ip"));
         assertEquals("everyone", message.getAttribute("to"));
+        assertEquals(Long.toString(said), message.getAttribute("id"), "the id the clients saw");
+        assertEquals(java.time.Instant.parse(heard.str("time")),
+                java.time.OffsetDateTime.parse(message.getAttribute("time")).toInstant(),
+                "the message's time in the log is the one the clients saw");
         assertEquals("true", message.getAttribute("escaped"), "the bell is a control character");
         assertEquals(tricky, XmlLogSink.unescape(XmlLogs.child(message, "text")));
 
@@ -122,6 +129,8 @@ class XmlLogServerTest {
             case LogEvent.DiscoveryAnswered e -> "discovery-answered";
             case LogEvent.DiscoveryIgnored e -> "discovery-ignored";
             case LogEvent.EventsDropped e -> "events-dropped";
+            case LogEvent.RoomJoined e -> "room-joined";
+            case LogEvent.RoomLeft e -> "room-left";
         };
     }
 

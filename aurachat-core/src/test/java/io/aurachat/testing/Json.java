@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.aurachat.history.MessageIds;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -194,6 +195,64 @@ public final class Json {
         }
         assertFalse(str("message").isBlank(), () -> "an error has a message for people: " + raw);
         return this;
+    }
+
+    /**
+     * Checks the server-assigned {@code id} of a {@code message} line (protocol 2): a decimal string that
+     * {@link MessageIds#parse} accepts, and a {@code time} that is exactly the id's own millisecond
+     * ({@link MessageIds#time}). Works on any parsed line map ({@link #map()}, {@code HarnessClient.json}).
+     *
+     * @return the id
+     */
+    public static long messageId(Map<String, ?> message) {
+        assertEquals("message", message.get("type"), () -> "not a message line: " + message);
+        long id = replyId(message);
+        assertEquals(MessageIds.time(id), message.get("time"),
+                () -> "a message's time is its id's millisecond, in UTC with three digits of milliseconds: " + message);
+        return id;
+    }
+
+    /**
+     * Checks the {@code id} a {@code CHAT} or {@code SAY} reply carries (protocol 2): a decimal string that
+     * {@link MessageIds#parse} accepts.
+     *
+     * @return the id
+     */
+    public static long replyId(Map<String, ?> line) {
+        Object value = line.get("id");
+        String text = assertInstanceOf(String.class, value, () -> "no string field 'id' in " + line);
+        long id = MessageIds.parse(text);
+        if (id <= 0) {
+            fail("'" + text + "' is not a message id (a positive decimal number) in " + line);
+        }
+        assertEquals(Long.toString(id), text, () -> "a message id is written without leading zeros: " + line);
+        return id;
+    }
+
+    /**
+     * The line without its {@code id} and {@code time} (checked apart, with {@link #messageId} or {@link #replyId}),
+     * in the order the server wrote the rest: for comparing everything else as a whole.
+     */
+    public static Map<String, Object> withoutId(Map<String, ?> line) {
+        Map<String, Object> rest = new LinkedHashMap<>(line);
+        rest.remove("id");
+        rest.remove("time");
+        return rest;
+    }
+
+    /** {@link #messageId(Map)} of this line. */
+    public long messageId() {
+        return messageId(map);
+    }
+
+    /** {@link #replyId(Map)} of this line. */
+    public long replyId() {
+        return replyId(map);
+    }
+
+    /** {@link #withoutId(Map)} of this line. */
+    public Map<String, Object> withoutId() {
+        return withoutId(map);
     }
 
     private Map<String, Object> asMap(Object v, String key) {

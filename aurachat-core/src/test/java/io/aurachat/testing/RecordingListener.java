@@ -55,6 +55,15 @@ public final class RecordingListener implements ChatListener {
     /** {@code onRename}. */
     public record Rename(Peer peer, String previousName) implements Event {}
 
+    /** {@code onRoomJoin}. */
+    public record RoomJoin(String room, Peer peer) implements Event {}
+
+    /** {@code onRoomLeave}. */
+    public record RoomLeave(String room, Peer peer, String reason) implements Event {}
+
+    /** {@code onRoomRename}. */
+    public record RoomRename(String room, Peer peer, String previousName) implements Event {}
+
     /** {@code onPresenceMissed}. */
     public record PresenceMissed(long skipped) implements Event {}
 
@@ -117,6 +126,21 @@ public final class RecordingListener implements ChatListener {
     @Override
     public void onRename(ChatClient client, Peer peer, String previousName) {
         record(client, new Rename(peer, previousName));
+    }
+
+    @Override
+    public void onRoomJoin(ChatClient client, String room, Peer peer) {
+        record(client, new RoomJoin(room, peer));
+    }
+
+    @Override
+    public void onRoomLeave(ChatClient client, String room, Peer peer, String reason) {
+        record(client, new RoomLeave(room, peer, reason));
+    }
+
+    @Override
+    public void onRoomRename(ChatClient client, String room, Peer peer, String previousName) {
+        record(client, new RoomRename(room, peer, previousName));
     }
 
     @Override
@@ -313,6 +337,9 @@ public final class RecordingListener implements ChatListener {
                     case Join j -> 1;
                     case Leave l -> 1;
                     case Rename r -> 1;
+                    case RoomJoin j -> 1;
+                    case RoomLeave l -> 1;
+                    case RoomRename r -> 1;
                     case PresenceMissed p -> 1;
                     case Disconnected d -> 2;
                     case Closed c -> 3;

@@ -8,6 +8,7 @@ import io.aurachat.client.Response;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.RoomInfo;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -38,13 +39,20 @@ final class ChatFormat {
     private static final AttributedStyle TIME = AttributedStyle.DEFAULT.faint();
     private static final AttributedStyle NAME = AttributedStyle.BOLD;
     private static final AttributedStyle PRIVATE = AttributedStyle.DEFAULT.foreground(AttributedStyle.MAGENTA);
+    private static final AttributedStyle ROOM = AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
     private static final AttributedStyle INFO = AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN);
     private static final AttributedStyle ERROR = AttributedStyle.DEFAULT.foreground(AttributedStyle.RED);
 
     /** The client's commands, for {@code /help}, with the server verbs they stand for. */
     static final List<String[]> COMMANDS = List.of(
-            new String[] {"<text>", "send the text to everyone"},
+            new String[] {"<text>", "send the text to the current room, or to everyone"},
             new String[] {"/msg <name or id> <text>", "send a private message"},
+            new String[] {"/join <room>", "join a room (made if new); plain text then goes to it"},
+            new String[] {"/part [room]", "leave a room (default: the current one)"},
+            new String[] {"/room [room]", "send plain text to a room you are in; /room or /room *: everyone"},
+            new String[] {"/rooms", "the rooms of the server"},
+            new String[] {"/members [room]", "who is in a room (default: the current one)"},
+            new String[] {"/history [n]", "the latest n messages (default 20) of the current room or everyone"},
             new String[] {"/list", "who is connected"},
             new String[] {"/name [new name]", "show or change your name"},
             new String[] {"/time", "the server's clock"},
@@ -53,7 +61,8 @@ final class ChatFormat {
             new String[] {"//text", "send a text that starts with /"});
 
     /** Verbs the client's own commands already cover, left out of the server commands in {@code /help}. */
-    static final Set<String> COVERED_VERBS = Set.of("CHAT", "SAY", "NAME", "LIST", "TIME", "HELP", "EXIT");
+    static final Set<String> COVERED_VERBS = Set.of("CHAT", "SAY", "NAME", "LIST", "TIME", "HELP", "EXIT",
+            "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS");
 
     private ChatFormat() {}
 
@@ -87,10 +96,18 @@ final class ChatFormat {
         return name.equals(id.value()) ? id.value() : clean(name) + " (" + id.value() + ")";
     }
 
-    /** A message as it arrives: {@code 10:15 Luigi: ciao} or {@code 10:15 Luigi (private): psst}. */
+    /**
+     * A message as it arrives: {@code 10:15 Luigi: ciao}, {@code 10:15 Luigi (private): psst}, or
+     * {@code 10:15 [lobby] Luigi: ciao} for a room's.
+     */
     static AttributedString message(LocalTime at, ChatMessage m) {
+        return message(CLOCK.format(at), m);
+    }
+
+    private static AttributedString message(String clock, ChatMessage m) {
         AttributedStringBuilder b = new AttributedStringBuilder();
-        b.styled(TIME, CLOCK.format(at)).append(' ');
+        b.styled(TIME, clock).append(' ');
+        m.room().ifPresent(room -> b.styled(ROOM, room(room)).append(' '));
         b.styled(NAME, clean(m.from().name()));
         if (m.isPrivate()) {
             b.append(' ').styled(PRIVATE, "(private)");
@@ -129,6 +146,73 @@ final class ChatFormat {
         return notice(at, label(peer.id(), previous) + " is now known as " + clean(peer.name()));
     }
 
+    /** {@code [lobby]}: how a room's name is shown everywhere. */
+    static String room(String name) {
+        return "[" + clean(name) + "]";
+    }
+
+    /** {@code 10:15 *** [lobby] Luigi joined}. */
+    static AttributedString roomJoined(LocalTime at, String room, Peer peer) {
+        return notice(at, room(room) + " " + clean(peer.name()) + " joined");
+    }
+
+    /** {@code 10:15 *** [lobby] Luigi left (part)}: {@code part}, or why its connection ended, as the server said. */
+    static AttributedString roomLeft(LocalTime at, String room, Peer peer, String reason) {
+        return notice(at, room(room) + " " + clean(peer.name()) + " left (" + clean(reason) + ")");
+    }
+
+    /** {@code 10:15 *** [lobby] Luigi is now known as Bea}. */
+    static AttributedString roomRenamed(LocalTime at, String room, Peer peer, String previous) {
+        return notice(at, room(room) + " " + clean(previous) + " is now known as " + clean(peer.name()));
+    }
+
+    /**
+     * {@code /rooms}: a header, then one line per room with its members, the ones this client is in marked.
+     *
+     * @param joined the names of the rooms this client is in
+     * @param current the current room, or {@code null}
+     */
+    static List<AttributedString> rooms(List<RoomInfo> rooms, Set<String> joined, String current) {
+        List<AttributedString> lines = new ArrayList<>();
+        if (rooms.isEmpty()) {
+            lines.add(info("No rooms yet; /join <room> makes one."));
+            return lines;
+        }
+        lines.add(info(rooms.size() == 1 ? "1 room:" : rooms.size() + " rooms:"));
+        int width = 4;
+        for (RoomInfo r : rooms) {
+            width = Math.max(width, room(r.name()).length());
+        }
+        for (RoomInfo r : rooms) {
+            String mark = r.name().equals(current) ? "  (current)" : joined.contains(r.name()) ? "  (joined)" : "";
+            lines.add(new AttributedStringBuilder().append("    ").styled(ROOM, pad(room(r.name()), width))
+                    .append("  ").append(r.members() == 1 ? "1 member" : r.members() + " members").append(mark)
+                    .toAttributedString());
+        }
+        return lines;
+    }
+
+    /**
+     * {@code /history}: a header, then the messages as they were shown live, each with its own time (in {@code zone});
+     * a message without a time (an old server) gets {@code --:--}.
+     *
+     * @param target {@code null} for the messages to everyone, else the room's name
+     */
+    static List<AttributedString> history(String target, List<ChatMessage> messages, boolean more, ZoneId zone) {
+        List<AttributedString> lines = new ArrayList<>();
+        String whose = target == null ? "everyone" : room(target);
+        if (messages.isEmpty()) {
+            lines.add(info("No messages to " + whose + " in the history."));
+            return lines;
+        }
+        lines.add(info("History of " + whose + ": " + (messages.size() == 1 ? "1 message" : messages.size() + " messages")
+                + (more ? " (older ones: /history with a larger n)" : "") + ":"));
+        for (ChatMessage m : messages) {
+            lines.add(message(m.time().map(t -> CLOCK.format(t.atZone(zone))).orElse("--:--"), m));
+        }
+        return lines;
+    }
+
     /** A notice of the client itself, with the time. */
     static AttributedString notice(LocalTime at, String text) {
         return new AttributedStringBuilder().styled(TIME, CLOCK.format(at)).append(' ')
@@ -147,8 +231,19 @@ final class ChatFormat {
 
     /** {@code /list}: a header, then one aligned line per client, this one marked. */
     static List<AttributedString> clients(List<ClientInfo> clients, ClientId self, ZoneId zone) {
+        return clients(clients.size() == 1 ? "1 client connected (you):" : clients.size() + " clients connected:",
+                clients, self, zone);
+    }
+
+    /** {@code /members}: {@code *** 2 members of [lobby]:}, then the members as {@code /list} shows clients. */
+    static List<AttributedString> members(String room, List<ClientInfo> members, ClientId self, ZoneId zone) {
+        return clients((members.size() == 1 ? "1 member" : members.size() + " members") + " of " + room(room) + ":",
+                members, self, zone);
+    }
+
+    private static List<AttributedString> clients(String header, List<ClientInfo> clients, ClientId self, ZoneId zone) {
         List<AttributedString> lines = new ArrayList<>();
-        lines.add(info(clients.size() == 1 ? "1 client connected (you):" : clients.size() + " clients connected:"));
+        lines.add(info(header));
         int idWidth = 2;
         int nameWidth = 4;
         for (ClientInfo c : clients) {

@@ -8,14 +8,15 @@ import java.util.Optional;
 
 /**
  * What one line typed at the terminal client's prompt asks for. {@link #parse} never fails: anything that
- * is not one of the client's commands is either text for everyone or a server command ({@code /roll 20}).
+ * is not one of the client's commands is either text (for the current room, or for everyone) or a server
+ * command ({@code /roll 20}); a client command typed wrongly is {@link Invalid}, with its usage.
  */
 sealed interface ChatInput {
 
     /** Nothing to do: an empty or blank line. */
     record Nothing() implements ChatInput {}
 
-    /** Text for everyone ({@code SAY}). */
+    /** Text for the current room ({@code POST}), or for everyone ({@code SAY}) when there is none. */
     record Say(String text) implements ChatInput {}
 
     /** {@code /msg <name or id> <text>}: {@code rest} is everything after {@code /msg}, resolved later. */
@@ -35,6 +36,30 @@ sealed interface ChatInput {
 
     /** {@code /quit} (or {@code /exit}). */
     record Quit() implements ChatInput {}
+
+    /** {@code /join <room>}: join the room and make it the current one. */
+    record Join(String room) implements ChatInput {}
+
+    /** {@code /part [room]}: leave the room; an empty room is the current one. */
+    record Part(String room) implements ChatInput {}
+
+    /** {@code /room [room]}: make a room this client is in the current one; empty (or {@code *}): everyone. */
+    record SwitchRoom(String room) implements ChatInput {}
+
+    /** {@code /rooms}. */
+    record ListRooms() implements ChatInput {}
+
+    /** {@code /members [room]}: an empty room is the current one. */
+    record Members(String room) implements ChatInput {}
+
+    /** {@code /history [n]}: the latest {@code limit} messages of the current room, or of everyone. */
+    record History(int limit) implements ChatInput {}
+
+    /** A client command typed wrongly: what to show instead. */
+    record Invalid(String usage) implements ChatInput {}
+
+    /** The messages {@code /history} shows when no count is given. */
+    int HISTORY_DEFAULT = 20;
 
     /** {@code /verb arguments} for a verb the client does not know: sent to the server as it is. */
     record ServerCommand(String verb, String arguments) implements ChatInput {}
@@ -65,8 +90,33 @@ sealed interface ChatInput {
             case "name", "nick" -> new Name(arguments);
             case "help", "?" -> new Help();
             case "quit", "exit" -> new Quit();
+            case "join", "j" -> arguments.isEmpty() || hasSpace(arguments)
+                    ? new Invalid("Usage: /join <room>") : new Join(arguments);
+            case "part" -> hasSpace(arguments) ? new Invalid("Usage: /part [room]") : new Part(arguments);
+            case "room" -> hasSpace(arguments) ? new Invalid("Usage: /room [room], or /room * for everyone")
+                    : new SwitchRoom(arguments.equals("*") ? "" : arguments);
+            case "rooms" -> new ListRooms();
+            case "members" -> hasSpace(arguments) ? new Invalid("Usage: /members [room]") : new Members(arguments);
+            case "history" -> history(arguments);
             default -> new ServerCommand(line.substring(1, space), arguments);
         };
+    }
+
+    private static ChatInput history(String arguments) {
+        if (arguments.isEmpty()) {
+            return new History(HISTORY_DEFAULT);
+        }
+        if (arguments.length() <= 4 && arguments.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int n = Integer.parseInt(arguments);
+            if (n > 0) {
+                return new History(n);
+            }
+        }
+        return new Invalid("Usage: /history [n], n from 1 (default " + HISTORY_DEFAULT + ")");
+    }
+
+    private static boolean hasSpace(String text) {
+        return firstSpace(text) < text.length();
     }
 
     private static int firstSpace(String line) {

@@ -32,12 +32,13 @@ final class ConfigFile {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final long MAX_BYTES = 1 << 20;
-    private static final List<String> SECTIONS = List.of("server", "discovery", "log");
+    private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
             "maxClients", "maxLineLength", "maxOutboundBytes", "outboundSoftLimit", "outboundSoftTimeoutSeconds",
             "presenceLimit", "ioThreads");
     private static final List<String> DISCOVERY_KEYS = List.of("enabled", "port", "multicastGroupV4", "multicastGroupV6");
     private static final List<String> LOG_KEYS = List.of("file", "rolloverBytes", "maxFiles");
+    private static final List<String> HISTORY_KEYS = List.of("store", "file", "maxPerTarget", "maxAgeDays");
 
     /** A JSON number as written, so messages can quote it and ranges are checked without overflow. */
     private record Num(String text) {}
@@ -105,6 +106,8 @@ final class ConfigFile {
         unknownKeys(s, "server.", SERVER_KEYS);
         unknownKeys(ds, "discovery.", DISCOVERY_KEYS);
         unknownKeys(ls, "log.", LOG_KEYS);
+        Map<String, Object> hs = section(root, "history");
+        unknownKeys(hs, "history.", HISTORY_KEYS);
 
         ServerSettings.Server server = new ServerSettings.Server(
                 address(s, "server.bindAddress", d.server().bindAddress()),
@@ -127,7 +130,28 @@ final class ConfigFile {
                 path(ls, "log.file", d.log().file()),
                 rollover(ls, "log.rolloverBytes", d.log().rolloverBytes()),
                 (int) integer(ls, "log.maxFiles", 1, 1000, d.log().maxFiles()));
-        return new ServerSettings(server, discovery, log);
+        ServerSettings.History history = new ServerSettings.History(
+                store(hs, "history.store", d.history().store()),
+                path(hs, "history.file", d.history().file()),
+                (int) integer(hs, "history.maxPerTarget", 1, 100_000_000, d.history().maxPerTarget()),
+                (int) integer(hs, "history.maxAgeDays", 0, 36_500, d.history().maxAgeDays()));
+        return new ServerSettings(server, discovery, log, history);
+    }
+
+    private ServerSettings.Store store(Map<String, Object> m, String key, ServerSettings.Store fallback)
+            throws ConfigException {
+        if (!m.containsKey(leaf(key))) {
+            return fallback;
+        }
+        Object v = m.get(leaf(key));
+        if (v instanceof String text) {
+            for (ServerSettings.Store s : ServerSettings.Store.values()) {
+                if (s.name().toLowerCase(java.util.Locale.ROOT).equals(text)) {
+                    return s;
+                }
+            }
+        }
+        throw invalid(key, "must be \"sqlite\", \"memory\" or \"none\"", v);
     }
 
     // ---------------------------------------------------------------- JSON to maps, lists and values

@@ -91,6 +91,15 @@ public final class ServerMain implements Callable<Integer> {
     @Option(names = "--no-audit-log", description = "Write no XML audit log (for benchmarks; SLF4J logging stays).")
     boolean noAuditLog;
 
+    @Option(names = "--history", paramLabel = "STORE",
+            description = "Where HISTORY's messages are kept: sqlite (a file, kept across restarts), memory or none. "
+                    + "Default: from the config file, else sqlite in util/history.db.")
+    String historyStore;
+
+    @Option(names = "--history-file", paramLabel = "PATH",
+            description = "The SQLite history file. Default: from the config file, else util/history.db.")
+    Path historyFile;
+
     @Option(names = "--discovery-port", paramLabel = "PORT",
             description = "UDP port that answers LAN discovery probes; 0 picks a free one. "
                     + "Default: from the config file, else " + DiscoveryConfig.DEFAULT_PORT + ".")
@@ -177,7 +186,18 @@ public final class ServerMain implements Callable<Integer> {
         }
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(d.enabled() && !noDiscovery,
                 discoveryPort != null ? discoveryPort : d.port(), d.multicastGroupV4(), d.multicastGroupV6());
-        return new ServerSettings(server, discovery, log);
+        ServerSettings.History h = fromFile.history();
+        ServerSettings.Store store = h.store();
+        if (historyStore != null) {
+            try {
+                store = ServerSettings.Store.valueOf(historyStore.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--history must be sqlite, memory or none, not '" + historyStore + "'");
+            }
+        }
+        ServerSettings.History history = new ServerSettings.History(store,
+                historyFile != null ? historyFile : inHome(h.file()), h.maxPerTarget(), h.maxAgeDays());
+        return new ServerSettings(server, discovery, log, history);
     }
 
     private static Path home(String property) {
@@ -218,9 +238,19 @@ public final class ServerMain implements Callable<Integer> {
             builder.logSink(xmlLog);
         }
 
+        ServerSettings.History history = settings.history();
+        builder.historyStore(historyStore(history));
         ChatServer server = ChatServer.create(builder.build());
         try {
             server.start();
+        } catch (io.aurachat.history.HistoryUnavailableException e) {
+            server.close();
+            if (xmlLog != null) {
+                xmlLog.close();
+            }
+            err.println("aurachat-server: cannot open the history " + history.file() + ": " + e.getMessage()
+                    + " (move the file away, or start with --history memory)");
+            return 1;
         } catch (IOException e) {
             server.close();
             if (xmlLog != null) {
@@ -247,7 +277,7 @@ public final class ServerMain implements Callable<Integer> {
 
         // One write, after the start: nothing the server logs while starting ends up inside it.
         out.print(banner(settings.server().name(), settingsFrom, server.address(), server.discoveryAddress(),
-                auditLog == null ? null : settings.log().file().toAbsolutePath()));
+                auditLog == null ? null : settings.log().file().toAbsolutePath(), describe(history)));
         out.flush();
         try {
             stopped.await();
@@ -268,6 +298,39 @@ public final class ServerMain implements Callable<Integer> {
      */
     static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
             Path auditLog) {
+        return banner(name, settingsFrom, tcp, discovery, auditLog, null);
+    }
+
+    /** The store the settings choose: the SQLite file, core's memory store, or none. */
+    static io.aurachat.history.HistoryStore historyStore(ServerSettings.History h) {
+        java.time.Duration age = java.time.Duration.ofDays(h.maxAgeDays());
+        return switch (h.store()) {
+            case SQLITE -> io.aurachat.store.sqlite.SqliteHistoryStore.builder(h.file())
+                    .maxPerTarget(h.maxPerTarget()).maxAge(age).build();
+            case MEMORY -> io.aurachat.history.MemoryHistoryStore.builder()
+                    .maxPerTarget(Math.min(h.maxPerTarget(), io.aurachat.history.MemoryHistoryStore.DEFAULT_MAX_PER_TARGET))
+                    .maxAge(age).build();
+            case NONE -> io.aurachat.history.HistoryStore.NONE;
+        };
+    }
+
+    /** The banner's history line. */
+    static String describe(ServerSettings.History h) {
+        String age = h.maxAgeDays() == 0 ? "no age limit" : h.maxAgeDays() + " days";
+        return switch (h.store()) {
+            case SQLITE -> h.file().toAbsolutePath() + " (SQLite; " + h.maxPerTarget() + " messages per target, " + age + ")";
+            case MEMORY -> "in memory, lost at a restart (" + age + ")";
+            case NONE -> "off (--history none): HISTORY answers history-unavailable";
+        };
+    }
+
+    /**
+     * The banner, with a line for the history store.
+     *
+     * @param history what {@link #describe} says of it, or {@code null} for no such line
+     */
+    static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
+            Path auditLog, String history) {
         InetAddress ip = tcp.getAddress();
         String reach;
         if (ip.isAnyLocalAddress()) {
@@ -300,6 +363,9 @@ public final class ServerMain implements Callable<Integer> {
                                 + "machine)%n", tcp.getPort())
                         : String.format("  Discovery:     off: clients need --host %s --port %d%n", nc, tcp.getPort())));
         b.append(String.format("  Audit log:     %s%n", auditLog == null ? "off (--no-audit-log)" : auditLog));
+        if (history != null) {
+            b.append(String.format("  History:       %s%n", history));
+        }
         b.append(String.format("  Settings:      %s%n", settingsFrom));
         b.append(String.format("  Chat with it:  the terminal client (README.md, Quick start), or  nc %s %d  (then type "
                 + "HELP)%n", nc, tcp.getPort()));

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param discovery the LAN discovery responder
  * @param log the XML audit log
  */
-record ServerSettings(Server server, Discovery discovery, Log log) {
+record ServerSettings(Server server, Discovery discovery, Log log, History history) {
 
     /** The file the server reads when {@code --config} is not given, relative to the working directory. */
     static final Path DEFAULT_FILE = Path.of("util", "config.json");
@@ -23,6 +23,12 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(history, "history");
+    }
+
+    /** The settings with the history section the old three-section callers leave out: the defaults. */
+    ServerSettings(Server server, Discovery discovery, Log log) {
+        this(server, discovery, log, History.DEFAULT);
     }
 
     /** What the server uses without a config file: the same values as the shipped {@code util/config.json}. */
@@ -35,7 +41,8 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
                         (int) ServerConfig.DEFAULT_OUTBOUND_SOFT_TIMEOUT.toSeconds(),
                         ServerConfig.DEFAULT_PRESENCE_LIMIT, 0),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
-                new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES));
+                new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES),
+                History.DEFAULT);
     }
 
     /**
@@ -76,4 +83,29 @@ record ServerSettings(Server server, Discovery discovery, Log log) {
      * @param maxFiles how many rolled-over files are kept
      */
     record Log(Path file, long rolloverBytes, int maxFiles) {}
+
+    /** Which history store the server keeps: {@code HISTORY} answers from it (PROTOCOL.md, History). */
+    enum Store {
+        /** {@code aurachat-store-sqlite}: a file, kept across restarts (the default). */
+        SQLITE,
+        /** Core's in-memory store: lost at a restart. */
+        MEMORY,
+        /** No history: {@code HISTORY} answers {@code history-unavailable}. */
+        NONE
+    }
+
+    /**
+     * The {@code history} section.
+     *
+     * @param store which store
+     * @param file the SQLite file (store {@code sqlite}), relative to the working directory unless absolute
+     * @param maxPerTarget messages kept per target (everyone, later each room)
+     * @param maxAgeDays days a message is kept; 0 for no age limit
+     */
+    record History(Store store, Path file, int maxPerTarget, int maxAgeDays) {
+        /** What the shipped {@code util/config.json} says. */
+        static final History DEFAULT = new History(Store.SQLITE, Path.of("util", "history.db"),
+                io.aurachat.store.sqlite.SqliteHistoryStore.DEFAULT_MAX_PER_TARGET,
+                (int) io.aurachat.store.sqlite.SqliteHistoryStore.DEFAULT_MAX_AGE.toDays());
+    }
 }

@@ -7,14 +7,19 @@ import io.aurachat.client.ChatMessage;
 import io.aurachat.client.ClientConfig;
 import io.aurachat.client.CloseReason;
 import io.aurachat.client.CommandInfo;
+import io.aurachat.client.HistoryResult;
 import io.aurachat.client.ConnectionClosedException;
 import io.aurachat.client.Peer;
 import io.aurachat.client.ServerNotFoundException;
 import io.aurachat.client.Session;
 import io.aurachat.discovery.DiscoveryUnavailableException;
+import io.aurachat.history.HistoryQuery;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.NameRule;
+import io.aurachat.protocol.Protocol;
+import io.aurachat.protocol.RoomInfo;
 import java.io.IOError;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -27,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +79,8 @@ final class TerminalChat implements ChatListener {
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private volatile Ending ending;
     private volatile ChatClient client; // set once connected; the shutdown hook reads it
+    /** The room plain text goes to, as the server names it; {@code null}: everyone. Main thread only. */
+    private String currentRoom;
 
     /**
      * @param terminal the terminal to read from and print to; a dumb one (not a TTY) gets no prompt
@@ -224,7 +232,7 @@ final class TerminalChat implements ChatListener {
     /** Reads lines and acts on them until the person leaves or the connection ends. */
     private void chat() {
         while (true) {
-            String line = readLine(interactive ? client.name().replace("%", "%%") + "> " : "");
+            String line = readLine(interactive ? prompt() : "");
             if (line == null) {
                 return;
             }
@@ -246,6 +254,12 @@ final class TerminalChat implements ChatListener {
                 print(ChatFormat.error("Not sent: " + e.getMessage()));
             }
         }
+    }
+
+    /** {@code Mario> }, or {@code Mario [lobby]> } while plain text goes to a room. */
+    private String prompt() {
+        String where = currentRoom == null ? "" : " " + ChatFormat.room(currentRoom);
+        return (client.name() + where).replace("%", "%%") + "> ";
     }
 
     /**
@@ -271,10 +285,39 @@ final class TerminalChat implements ChatListener {
         switch (input) {
             case ChatInput.Nothing n -> { }
             case ChatInput.Say say -> {
-                if (client.say(say.text()) == 0) {
+                if (currentRoom != null) {
+                    if (client.post(currentRoom, say.text()) == 0) {
+                        print(ChatFormat.info("Nobody else is in " + ChatFormat.room(currentRoom) + " to read that."));
+                    }
+                } else if (client.say(say.text()) == 0) {
                     print(ChatFormat.info("Nobody else is here to read that."));
                 }
             }
+            case ChatInput.Join j -> {
+                RoomInfo room = client.join(j.room());
+                currentRoom = room.name();
+                print(ChatFormat.info("You are in " + ChatFormat.room(room.name()) + " ("
+                        + (room.members() == 1 ? "nobody else yet" : room.members() + " members")
+                        + "). Plain text now goes to it; /room * sends to everyone."));
+            }
+            case ChatInput.Part p -> part(p.room());
+            case ChatInput.SwitchRoom r -> switchRoom(r.room());
+            case ChatInput.ListRooms r -> print(ChatFormat.rooms(client.rooms(),
+                    new HashSet<>(client.joinedRooms()), currentRoom));
+            case ChatInput.Members m -> {
+                String room = m.room().isEmpty() ? currentRoom : m.room();
+                if (room == null) {
+                    print(ChatFormat.error("Usage: /members [room]; without a room, the current one (you have none)."));
+                } else {
+                    print(ChatFormat.members(room, client.members(room), client.id(), clock.getZone()));
+                }
+            }
+            case ChatInput.History h -> {
+                HistoryResult page = client.history(HistoryQuery.latest(
+                        currentRoom == null ? Protocol.EVERYONE : currentRoom, h.limit()));
+                print(ChatFormat.history(currentRoom, page.messages(), page.more(), clock.getZone()));
+            }
+            case ChatInput.Invalid i -> print(ChatFormat.error(i.usage()));
             case ChatInput.Msg msg -> sendPrivately(msg.rest());
             case ChatInput.ListClients l -> print(ChatFormat.clients(client.list(), client.id(), clock.getZone()));
             case ChatInput.Time t -> print(ChatFormat.serverTime(client.time()));
@@ -322,6 +365,39 @@ final class TerminalChat implements ChatListener {
             client.chat(to.get().client().id(), to.get().text());
             print(ChatFormat.sentPrivately(now(), to.get().client(), to.get().text()));
         }
+    }
+
+    private void part(String typed) throws IOException {
+        String room = typed.isEmpty() ? currentRoom : typed;
+        if (room == null) {
+            print(ChatFormat.error("Usage: /part [room]; without a room, the current one (you have none)."));
+            return;
+        }
+        client.part(room);
+        if (currentRoom != null && NameRule.standardKey(currentRoom).equals(NameRule.standardKey(room))) {
+            currentRoom = null;
+            print(ChatFormat.info("You left " + ChatFormat.room(room) + ". Plain text now goes to everyone."));
+        } else {
+            print(ChatFormat.info("You left " + ChatFormat.room(room) + "."));
+        }
+    }
+
+    private void switchRoom(String typed) {
+        if (typed.isEmpty()) {
+            currentRoom = null;
+            print(ChatFormat.info("Plain text now goes to everyone."));
+            return;
+        }
+        String key = NameRule.standardKey(typed);
+        Optional<String> joined = client.joinedRooms().stream()
+                .filter(r -> NameRule.standardKey(r).equals(key)).findFirst();
+        if (joined.isEmpty()) {
+            print(ChatFormat.error("You are not in " + ChatFormat.room(typed) + "; /join " + ChatFormat.clean(typed)
+                    + " joins it."));
+            return;
+        }
+        currentRoom = joined.get();
+        print(ChatFormat.info("Plain text now goes to " + ChatFormat.room(currentRoom) + "."));
     }
 
     private List<CommandInfo> serverCommands() throws IOException {
@@ -381,6 +457,21 @@ final class TerminalChat implements ChatListener {
     @Override
     public void onRename(ChatClient c, Peer peer, String previousName) {
         print(ChatFormat.renamed(now(), peer, previousName));
+    }
+
+    @Override
+    public void onRoomJoin(ChatClient c, String room, Peer peer) {
+        print(ChatFormat.roomJoined(now(), room, peer));
+    }
+
+    @Override
+    public void onRoomLeave(ChatClient c, String room, Peer peer, String reason) {
+        print(ChatFormat.roomLeft(now(), room, peer, reason));
+    }
+
+    @Override
+    public void onRoomRename(ChatClient c, String room, Peer peer, String previousName) {
+        print(ChatFormat.roomRenamed(now(), room, peer, previousName));
     }
 
     @Override

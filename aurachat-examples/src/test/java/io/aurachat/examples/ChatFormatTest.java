@@ -11,6 +11,7 @@ import io.aurachat.client.Response;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.LeaveReason;
+import io.aurachat.protocol.RoomInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jline.utils.AttributedString;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +53,56 @@ class ChatFormatTest {
         assertEquals("10:15 *** Luigi (c2) left", text(ChatFormat.left(AT, LUIGI, LeaveReason.EXIT)));
         assertEquals("10:15 *** Luigi (c2) was disconnected for inactivity",
                 text(ChatFormat.left(AT, LUIGI, LeaveReason.IDLE_TIMEOUT)));
+    }
+
+    @Test
+    void roomMessagesAndNoticesShowTheRoom() {
+        ChatMessage inRoom = new ChatMessage(LUIGI, Optional.empty(), "ciao stanza", Optional.of("7"),
+                Optional.empty(), Optional.of("lobby"));
+        assertEquals("10:15 [lobby] Luigi: ciao stanza", text(ChatFormat.message(AT, inRoom)));
+        assertEquals("10:15 *** [lobby] Luigi joined", text(ChatFormat.roomJoined(AT, "lobby", LUIGI)));
+        assertEquals("10:15 *** [lobby] Luigi left (part)", text(ChatFormat.roomLeft(AT, "lobby", LUIGI, "part")));
+        assertEquals("10:15 *** [lobby] Luigi left (disconnected)",
+                text(ChatFormat.roomLeft(AT, "lobby", LUIGI, "disconnected")));
+        assertEquals("10:15 *** [lobby] c2 is now known as Luigi", text(ChatFormat.roomRenamed(AT, "lobby", LUIGI, "c2")));
+        assertEquals("10:15 [bad^[[31m] Luigi: x", text(ChatFormat.message(AT, new ChatMessage(LUIGI, Optional.empty(),
+                "x", Optional.empty(), Optional.empty(), Optional.of("bad\u001b[31m")))), "room names are cleaned too");
+    }
+
+    @Test
+    void roomsListMarksTheCurrentAndTheJoinedOnes() {
+        List<String> lines = ChatFormat.rooms(List.of(new RoomInfo("kitchen", 1), new RoomInfo("Lobby", 3),
+                new RoomInfo("garden", 2)), Set.of("Lobby", "garden"), "Lobby").stream().map(AttributedString::toString).toList();
+        assertEquals(List.of(
+                "*** 3 rooms:",
+                "    [kitchen]  1 member",
+                "    [Lobby]    3 members  (current)",
+                "    [garden]   2 members  (joined)"), lines);
+        assertEquals(List.of("*** No rooms yet; /join <room> makes one."),
+                ChatFormat.rooms(List.of(), Set.of(), null).stream().map(AttributedString::toString).toList());
+        List<String> members = ChatFormat.members("lobby", List.of(
+                new ClientInfo(ClientId.of(1), "Luigi", "127.0.0.1", Instant.parse("2026-11-21T09:01:00Z"))),
+                ClientId.of(1), ZoneId.of("Europe/Rome")).stream().map(AttributedString::toString).toList();
+        assertEquals(List.of("*** 1 member of [lobby]:", "    c1  Luigi (you)  127.0.0.1        since 10:01"), members);
+    }
+
+    @Test
+    void historyShowsEachMessageWithItsOwnTime() {
+        ZoneId rome = ZoneId.of("Europe/Rome");
+        ChatMessage first = new ChatMessage(LUIGI, Optional.empty(), "uno", Optional.of("1"),
+                Optional.of(Instant.parse("2026-11-21T08:01:00Z")), Optional.of("lobby"));
+        ChatMessage second = new ChatMessage(new Peer(ClientId.of(3), "Mario", "10.0.0.3"), Optional.empty(), "due",
+                Optional.of("2"), Optional.of(Instant.parse("2026-11-21T08:02:30Z")), Optional.of("lobby"));
+        assertEquals(List.of(
+                "*** History of [lobby]: 2 messages (older ones: /history with a larger n):",
+                "09:01 [lobby] Luigi: uno",
+                "09:02 [lobby] Mario: due"),
+                ChatFormat.history("lobby", List.of(first, second), true, rome).stream().map(AttributedString::toString).toList());
+        ChatMessage old = new ChatMessage(LUIGI, Optional.empty(), "senza ora");
+        assertEquals(List.of("*** History of everyone: 1 message:", "--:-- Luigi: senza ora"),
+                ChatFormat.history(null, List.of(old), false, rome).stream().map(AttributedString::toString).toList());
+        assertEquals(List.of("*** No messages to everyone in the history."),
+                ChatFormat.history(null, List.of(), false, rome).stream().map(AttributedString::toString).toList());
     }
 
     @Test
@@ -101,6 +153,20 @@ class ChatFormatTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches(" +/roll \\[sides\\] +Roll a die \\(default 6 sides\\)\\.")),
                 lines.toString());
         assertTrue(lines.stream().noneMatch(l -> l.contains("/chat")), "CHAT is /msg: " + lines);
+
+        List<String> withRooms = ChatFormat.help(List.of(
+                new CommandInfo("HISTORY", "HISTORY <target> LATEST [limit]", "Earlier messages."),
+                new CommandInfo("JOIN", "JOIN <room>", "Join a room."),
+                new CommandInfo("MEMBERS", "MEMBERS <room>", "A room's members."),
+                new CommandInfo("PART", "PART <room>", "Leave a room."),
+                new CommandInfo("POST", "POST <room> <text>", "Post to a room."),
+                new CommandInfo("ROOMS", "ROOMS", "The rooms."))).stream().map(AttributedString::toString).toList();
+        assertTrue(withRooms.stream().noneMatch(l -> l.contains("Commands of this server")),
+                "the room and history verbs are the client's own commands: " + withRooms);
+        for (String command : new String[] {"/join <room>", "/part [room]", "/room [room]", "/rooms", "/members [room]",
+                "/history [n]"}) {
+            assertTrue(withRooms.stream().anyMatch(l -> l.startsWith("    " + command + " ")), command + ": " + withRooms);
+        }
     }
 
     @Test

@@ -31,6 +31,32 @@ class ChatInputTest {
         assertEquals(new ChatInput.ServerCommand("PING", ""), ChatInput.parse("/PING"));
     }
 
+    @Test
+    void roomCommandsAreRecognisedAndMistypedOnesGetTheirUsage() {
+        assertEquals(new ChatInput.Join("lobby"), ChatInput.parse("/join  lobby "));
+        assertEquals(new ChatInput.Join("Lobby"), ChatInput.parse("/JOIN Lobby"), "the room as typed");
+        assertEquals(new ChatInput.Invalid("Usage: /join <room>"), ChatInput.parse("/join"));
+        assertEquals(new ChatInput.Invalid("Usage: /join <room>"), ChatInput.parse("/join two words"));
+        assertEquals(new ChatInput.Part(""), ChatInput.parse("/part"), "empty: the current room");
+        assertEquals(new ChatInput.Part("kitchen"), ChatInput.parse("/part kitchen"));
+        assertEquals(new ChatInput.SwitchRoom("lobby"), ChatInput.parse("/room lobby"));
+        assertEquals(new ChatInput.SwitchRoom(""), ChatInput.parse("/room"), "empty: everyone");
+        assertEquals(new ChatInput.SwitchRoom(""), ChatInput.parse("/room *"), "*: everyone");
+        assertTrue(ChatInput.parse("/room a b") instanceof ChatInput.Invalid);
+        assertEquals(new ChatInput.ListRooms(), ChatInput.parse("/rooms"));
+        assertEquals(new ChatInput.Members(""), ChatInput.parse("/members"));
+        assertEquals(new ChatInput.Members("lobby"), ChatInput.parse("/members lobby"));
+        assertEquals(new ChatInput.History(20), ChatInput.parse("/history"), "20 by default");
+        assertEquals(new ChatInput.History(5), ChatInput.parse("/history 5"));
+        for (String wrong : new String[] {"/history 0", "/history -3", "/history many", "/history 99999", "/history 1 2"}) {
+            assertTrue(ChatInput.parse(wrong) instanceof ChatInput.Invalid i && i.usage().startsWith("Usage: /history"),
+                    wrong + " -> " + ChatInput.parse(wrong));
+        }
+        assertEquals(new ChatInput.Say("join me"), ChatInput.parse("join me"), "plain text is text, wherever it goes");
+        assertEquals(new ChatInput.ServerCommand("post", "lobby hi"), ChatInput.parse("/post lobby hi"),
+                "the server's verbs stay reachable as they are");
+    }
+
     private static ClientInfo client(long id, String name) {
         return new ClientInfo(ClientId.of(id), name, "127.0.0.1", Instant.EPOCH);
     }

@@ -111,6 +111,8 @@ class FirstRunTest {
                 "  Listening on:  0.0.0.0:5000 (TCP, every IPv4 interface)",
                 "  Discovery:     on, UDP port 5001: clients on this machine and the local network find it by themselves",
                 "  Audit log:     " + log.toAbsolutePath(),
+                "  History:       " + dir.resolve("util").resolve("history.db").toAbsolutePath()
+                        + " (SQLite; 1000000 messages per target, 30 days)",
                 "  Settings:      the defaults (there is no " + Path.of("util", "config.json") + ")",
                 "  Chat with it:  the terminal client (README.md, Quick start), or  nc 127.0.0.1 5000  (then type HELP)",
                 "  Stop it:       Ctrl+C; every client gets a goodbye, then the audit log is closed."), banner);

@@ -96,8 +96,9 @@ final class Netns {
 
     /** A JVM like this one, on the test class path, running {@code main} with {@code args}. */
     static List<String> java(Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                System.getProperty("java.class.path"), main.getName()));
+        // As the shipped JVM options do (the root pom): sqlite-jdbc's JNI library, without JDK 24+'s warning.
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -171,6 +171,60 @@ class TerminalClientTest {
     }
 
     @Test
+    void aJoinedRoomTakesThePlainTextAndShowsItsHistoryAndNotices() throws Exception {
+        ChatServer server = server(plain());
+        LineClient luigi = person(server, "Luigi"); // c1
+        luigi.send("JOIN lobby");
+        luigi.take("\"command\":\"JOIN\"", "\"members\":1");
+        Tmux chat = client("--port", Integer.toString(server.port()), "--name", "Mario");
+        chat.awaitText("*** You are Mario.");
+
+        chat.type("/join Lobby");
+        chat.press("Enter");
+        chat.awaitText("*** You are in [lobby] (2 members). Plain text now goes to it; /room * sends to everyone.");
+        luigi.take("\"type\":\"join\"", "\"name\":\"Mario\"", "\"room\":\"lobby\"");
+        chat.await("the prompt with the current room", s -> Tmux.lastRow(s).equals("Mario [lobby]>"));
+
+        chat.type("ciao stanza");
+        chat.press("Enter");
+        String posted = luigi.take("\"type\":\"message\"", "\"name\":\"Mario\"", "\"room\":\"lobby\"",
+                "\"message\":\"ciao stanza\"");
+        assertTrue(!posted.contains("\"to\""), "a POST to the room, not a SAY: " + posted);
+        luigi.send("POST lobby ciao Mario");
+        chat.await("the room message", s -> Tmux.row(s, TIME + "\\[lobby\\] Luigi: ciao Mario") >= 0);
+
+        chat.type("/history");
+        chat.press("Enter");
+        List<String> screen = chat.awaitText("*** History of [lobby]: 2 messages:");
+        int header = Tmux.row(screen, "\\*\\*\\* History of \\[lobby\\]: 2 messages:");
+        assertTrue(screen.get(header + 1).matches(TIME + "\\[lobby\\] Mario: ciao stanza"), chat.screenText());
+        assertTrue(screen.get(header + 2).matches(TIME + "\\[lobby\\] Luigi: ciao Mario"), chat.screenText());
+
+        chat.type("/rooms");
+        chat.press("Enter");
+        chat.awaitText("    [lobby]  2 members  (current)");
+
+        luigi.send("PART lobby");
+        chat.await("the part notice", s -> Tmux.row(s, TIME + "\\*\\*\\* \\[lobby\\] Luigi left \\(part\\)") >= 0);
+        chat.type("solo io");
+        chat.press("Enter");
+        chat.awaitText("*** Nobody else is in [lobby] to read that.");
+
+        chat.type("/part");
+        chat.press("Enter");
+        chat.awaitText("*** You left [lobby]. Plain text now goes to everyone.");
+        chat.await("the prompt without a room", s -> Tmux.lastRow(s).equals("Mario>"));
+        chat.type("di nuovo a tutti");
+        chat.press("Enter");
+        luigi.take("\"type\":\"message\"", "\"to\":\"*\"", "\"message\":\"di nuovo a tutti\"");
+
+        chat.type("/quit");
+        chat.press("Enter");
+        chat.awaitText("*** Bye.");
+        assertEquals(0, chat.awaitExit());
+    }
+
+    @Test
     void serverShutdownEndsTheBlockedReadWithAClearMessage() throws Exception {
         ChatServer server = server(plain());
         Tmux chat = client("--port", Integer.toString(server.port()), "--name", "Mario");

@@ -1,0 +1,61 @@
+package io.aurachat.history;
+
+import java.util.Objects;
+
+/**
+ * One page of a target's history, shaped like IRCv3 {@code CHATHISTORY}: the latest messages, those before or
+ * after an id, or those between two ids. The ids named ({@code from}, {@code to}) must be messages of the target
+ * the store still holds; the messages returned never include them (they are bounds, exclusive).
+ *
+ * @param target {@link StoredMessage#EVERYONE} or a room's name
+ * @param kind which page
+ * @param from {@code BEFORE} and {@code AFTER}: the id; {@code BETWEEN}: the lower id; else 0
+ * @param to {@code BETWEEN}: the upper id; else 0
+ * @param limit the most messages in the page, at least 1
+ */
+public record HistoryQuery(String target, Kind kind, long from, long to, int limit) {
+    /** Which page. */
+    public enum Kind {
+        /** The latest {@code limit} messages. */
+        LATEST,
+        /** The {@code limit} messages just before {@code from}. */
+        BEFORE,
+        /** The {@code limit} messages just after {@code from}. */
+        AFTER,
+        /** The first {@code limit} messages after {@code from} and before {@code to}. */
+        BETWEEN
+    }
+
+    /** Checks the combination. */
+    public HistoryQuery {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(kind, "kind");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        boolean needsFrom = kind != Kind.LATEST;
+        if (needsFrom != (from > 0) || (kind == Kind.BETWEEN) != (to > 0)) {
+            throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to);
+        }
+    }
+
+    /** The latest {@code limit} messages of {@code target}. */
+    public static HistoryQuery latest(String target, int limit) {
+        return new HistoryQuery(target, Kind.LATEST, 0, 0, limit);
+    }
+
+    /** The {@code limit} messages of {@code target} before the one with id {@code id}. */
+    public static HistoryQuery before(String target, long id, int limit) {
+        return new HistoryQuery(target, Kind.BEFORE, id, 0, limit);
+    }
+
+    /** The {@code limit} messages of {@code target} after the one with id {@code id}. */
+    public static HistoryQuery after(String target, long id, int limit) {
+        return new HistoryQuery(target, Kind.AFTER, id, 0, limit);
+    }
+
+    /** The first {@code limit} messages of {@code target} strictly between two ids (in either order). */
+    public static HistoryQuery between(String target, long a, long b, int limit) {
+        return new HistoryQuery(target, Kind.BETWEEN, Math.min(a, b), Math.max(a, b), limit);
+    }
+}

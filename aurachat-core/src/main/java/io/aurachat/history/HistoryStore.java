@@ -1,0 +1,68 @@
+package io.aurachat.history;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where a server keeps the messages it routed, so that clients can page back through them ({@code HISTORY}). The
+ * server calls {@link #append} for every message it routes, from its I/O threads, and {@link #query} for every
+ * {@code HISTORY} command. Core has a bounded in-memory store ({@link MemoryHistoryStore}); {@code
+ * aurachat-store-sqlite} keeps history in a file across restarts.
+ *
+ * <p>Rules for an implementation:
+ * <ul>
+ *   <li>{@link #append} never blocks and never throws for a reason of its own: it queues the message (a bounded
+ *       queue) and counts what it had to drop; a failing store logs the failure once per interval with a count.
+ *       Chat must go on whatever the store does.</li>
+ *   <li>{@link #query} may take time; it answers on a thread of its own choosing. It completes exceptionally with
+ *       {@link NoSuchMessageException} for an id it does not hold and {@link HistoryUnavailableException} when it
+ *       cannot answer. A query sees every message appended before it (read your writes).</li>
+ *   <li>Every bound (queue, retained messages, memory) has a documented default.</li>
+ *   <li>Thread-safe.</li>
+ * </ul>
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /** A store that keeps nothing: {@code HISTORY} answers {@code history-unavailable}. For a server without history. */
+    HistoryStore NONE = new HistoryStore() {
+        @Override
+        public long open() {
+            return 0;
+        }
+
+        @Override
+        public void append(StoredMessage message) {}
+
+        @Override
+        public CompletionStage<HistoryPage> query(HistoryQuery query) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new HistoryUnavailableException("this server keeps no history"));
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public String toString() {
+            return "HistoryStore.NONE";
+        }
+    };
+
+    /**
+     * Opens the store and returns the highest message id it holds, or 0 if none: the server's ids continue above
+     * it, so that they never repeat across restarts even if the clock was set back. Called once, before any other
+     * method; may block.
+     *
+     * @throws HistoryUnavailableException if the store cannot be opened; the server does not start
+     */
+    long open();
+
+    /** Keeps {@code message}; never blocks (see the class comment). */
+    void append(StoredMessage message);
+
+    /** Answers a page of history, later, on a thread of the store's (see the class comment). */
+    CompletionStage<HistoryPage> query(HistoryQuery query);
+
+    /** Writes what is queued and releases everything; idempotent. A clean stop loses nothing. */
+    @Override
+    void close();
+}

@@ -1,0 +1,220 @@
+package io.aurachat.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory history store: pages, bounds, retention. */
+class MemoryHistoryStoreTest {
+    private static final Instant T = Instant.parse("2026-12-02T14:00:00Z");
+
+    static final class HandClock extends Clock {
+        long millis = T.toEpochMilli();
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    /** The id of the n-th message (n from 1), one a millisecond from T. */
+    private static long id(long n) {
+        return MessageIds.first(T.toEpochMilli() + n, 0);
+    }
+
+    private static StoredMessage message(String target, long n) {
+        return new StoredMessage(id(n), target, "c1", "ann", "127.0.0.1", null, "text " + n);
+    }
+
+    private static MemoryHistoryStore filled(String target, int n) {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= n; i++) {
+            store.append(message(target, i));
+        }
+        return store;
+    }
+
+    private static List<Long> numbers(HistoryPage page) {
+        return page.messages().stream().map(m -> Long.parseLong(m.text().substring(5))).toList();
+    }
+
+    private static HistoryPage page(HistoryStore store, HistoryQuery q) {
+        return store.query(q).toCompletableFuture().join();
+    }
+
+    private static Throwable failure(HistoryStore store, HistoryQuery q) {
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> store.query(q).toCompletableFuture().join());
+        return e.getCause();
+    }
+
+    @Test
+    void latestIsTheNewestOldestFirstAndSaysWhetherThereIsMore() {
+        MemoryHistoryStore store = filled("*", 10);
+
+        HistoryPage three = page(store, HistoryQuery.latest("*", 3));
+        HistoryPage all = page(store, HistoryQuery.latest("*", 50));
+
+        assertEquals(List.of(8L, 9L, 10L), numbers(three));
+        assertTrue(three.more());
+        assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), numbers(all));
+        assertFalse(all.more());
+    }
+
+    @Test
+    void beforeAndAfterExcludeTheNamedMessage() {
+        MemoryHistoryStore store = filled("*", 10);
+
+        HistoryPage before = page(store, HistoryQuery.before("*", id(5), 2));
+        HistoryPage beforeAll = page(store, HistoryQuery.before("*", id(5), 10));
+        HistoryPage after = page(store, HistoryQuery.after("*", id(5), 2));
+        HistoryPage afterAll = page(store, HistoryQuery.after("*", id(5), 10));
+
+        assertEquals(List.of(3L, 4L), numbers(before));
+        assertTrue(before.more());
+        assertEquals(List.of(1L, 2L, 3L, 4L), numbers(beforeAll));
+        assertFalse(beforeAll.more());
+        assertEquals(List.of(6L, 7L), numbers(after));
+        assertTrue(after.more());
+        assertEquals(List.of(6L, 7L, 8L, 9L, 10L), numbers(afterAll));
+        assertFalse(afterAll.more());
+    }
+
+    @Test
+    void betweenIsStrictlyInsideInEitherOrder() {
+        MemoryHistoryStore store = filled("*", 10);
+
+        HistoryPage some = page(store, HistoryQuery.between("*", id(8), id(2), 3));
+        HistoryPage all = page(store, HistoryQuery.between("*", id(2), id(8), 50));
+
+        assertEquals(List.of(3L, 4L, 5L), numbers(some));
+        assertTrue(some.more());
+        assertEquals(List.of(3L, 4L, 5L, 6L, 7L), numbers(all));
+        assertFalse(all.more());
+    }
+
+    @Test
+    void anIdTheTargetDoesNotHoldIsNoSuchMessage() {
+        MemoryHistoryStore store = filled("*", 3);
+        store.append(message("room", 4));
+
+        assertInstanceOf(NoSuchMessageException.class, failure(store, HistoryQuery.before("*", id(99), 5)));
+        assertInstanceOf(NoSuchMessageException.class, failure(store, HistoryQuery.after("*", id(4), 5)));
+        assertInstanceOf(NoSuchMessageException.class, failure(store, HistoryQuery.after("nowhere", id(1), 5)));
+        assertEquals(List.of(), page(store, HistoryQuery.latest("nowhere", 5)).messages());
+    }
+
+    @Test
+    void eachTargetKeepsItsLatestMessagesUpToItsBound() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxPerTarget(100).maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 1000; i++) {
+            store.append(message(i % 2 == 0 ? "even" : "odd", i));
+        }
+
+        assertEquals(200, store.size());
+        HistoryPage even = page(store, HistoryQuery.latest("even", 200));
+        assertEquals(LongStream.rangeClosed(401, 500).map(n -> 2 * n).boxed().toList(), numbers(even));
+        assertFalse(even.more());
+        assertInstanceOf(NoSuchMessageException.class, failure(store, HistoryQuery.after("even", id(2), 5)));
+    }
+
+    @Test
+    void theByteBoundDropsTheOldestOfAllTargets() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxBytes(64 * 1024).maxAge(Duration.ZERO).build();
+        long each = message("a", 1).approximateBytes();
+        for (int i = 1; i <= 10_000; i++) {
+            store.append(message(i <= 10 ? "old" : "busy", i));
+        }
+
+        assertTrue(store.bytes() <= 64 * 1024, store.bytes() + " bytes kept");
+        assertTrue(store.bytes() > 64 * 1024 - 2 * each, "it dropped more than it had to: " + store.bytes());
+        assertEquals(List.of(), page(store, HistoryQuery.latest("old", 10)).messages());
+        assertEquals(10_000L, numbers(page(store, HistoryQuery.latest("busy", 1))).get(0));
+    }
+
+    @Test
+    void messagesOlderThanTheAgeAreGone() {
+        HandClock clock = new HandClock();
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ofMinutes(10)).clock(clock).build();
+        for (int i = 1; i <= 5; i++) {
+            store.append(message("*", i * 60_000L)); // one a minute, from T + 1 min
+        }
+        clock.millis = T.toEpochMilli() + 12 * 60_000L + 1; // 12 min after T: the first two are over 10 min old
+
+        assertEquals(List.of(180_000L, 240_000L, 300_000L), numbers(page(store, HistoryQuery.latest("*", 10))));
+    }
+
+    @Test
+    void theTargetBoundReplacesTheStalestTarget() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxTargets(2).maxAge(Duration.ZERO).build();
+        store.append(message("a", 1));
+        store.append(message("b", 2));
+        store.append(message("a", 3));
+        store.append(message("c", 4)); // b's latest (2) is the oldest: b goes
+
+        assertEquals(List.of(), page(store, HistoryQuery.latest("b", 10)).messages());
+        assertEquals(List.of(1L, 3L), numbers(page(store, HistoryQuery.latest("a", 10))));
+        assertEquals(3, store.size());
+    }
+
+    @Test
+    void aChurningTargetBehindAnOldMessageDoesNotGrowTheStoreWithoutBound() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxPerTarget(10).maxAge(Duration.ZERO).build();
+        store.append(message("quiet", 1));
+        for (int i = 2; i <= 200_000; i++) {
+            store.append(message("busy", i));
+        }
+        assertEquals(11, store.size());
+        assertEquals(List.of(1L), numbers(page(store, HistoryQuery.latest("quiet", 10))));
+    }
+
+    @Test
+    void aClosedStoreIsUnavailableAndTakesNothing() {
+        MemoryHistoryStore store = filled("*", 3);
+        store.close();
+        store.append(message("*", 4));
+
+        assertInstanceOf(HistoryUnavailableException.class, failure(store, HistoryQuery.latest("*", 5)));
+        assertEquals(0, store.size());
+    }
+
+    @Test
+    void theNoneStoreKeepsNothingAndIsUnavailable() {
+        HistoryStore.NONE.append(message("*", 1));
+        assertEquals(0, HistoryStore.NONE.open());
+        assertInstanceOf(HistoryUnavailableException.class, failure(HistoryStore.NONE, HistoryQuery.latest("*", 5)));
+    }
+
+    @Test
+    void theBuilderRefusesValuesOutOfRange() {
+        assertThrows(IllegalArgumentException.class, () -> MemoryHistoryStore.builder().maxPerTarget(0).build());
+        assertThrows(IllegalArgumentException.class, () -> MemoryHistoryStore.builder().maxBytes(10).build());
+        assertThrows(IllegalArgumentException.class, () -> MemoryHistoryStore.builder().maxTargets(0).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> MemoryHistoryStore.builder().maxAge(Duration.ofSeconds(-1)).build());
+        assertThrows(IllegalArgumentException.class, () -> HistoryQuery.latest("*", 0));
+        assertThrows(IllegalArgumentException.class, () -> new HistoryQuery("*", HistoryQuery.Kind.BEFORE, 0, 0, 5));
+    }
+}

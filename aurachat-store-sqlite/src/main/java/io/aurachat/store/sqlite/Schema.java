@@ -1,0 +1,143 @@
+package io.aurachat.store.sqlite;
+
+import io.aurachat.history.HistoryUnavailableException;
+import io.aurachat.history.StoredMessage;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.sqlite.JDBC;
+
+/**
+ * The file's layout and the connections to it. Plain tables, so that the {@code sqlite3} tool reads them as they are
+ * (docs/store-sqlite.md). All methods run on the caller's thread and block on the file.
+ */
+final class Schema {
+    /** The layout this code reads and writes, kept in {@code meta} under {@code schema_version}. */
+    static final int VERSION = 1;
+
+    static final String CREATE_MESSAGES = "CREATE TABLE IF NOT EXISTS messages("
+            + "id INTEGER PRIMARY KEY, target TEXT NOT NULL, time_ms INTEGER NOT NULL, sender TEXT NOT NULL, "
+            + "sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL)";
+    static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS messages_by_target ON messages(target, id)";
+    static final String CREATE_META = "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)";
+
+    /** The columns {@link #message} reads, in its order. */
+    static final String COLUMNS = "id, target, sender, sender_name, ip, recipient, text";
+
+    static final String INSERT = "INSERT OR IGNORE INTO messages"
+            + "(id, target, time_ms, sender, sender_name, ip, recipient, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** How long a connection waits for another's lock before failing with SQLITE_BUSY. */
+    static final int BUSY_TIMEOUT_MS = 5000;
+
+    private Schema() {}
+
+    /**
+     * A connection to {@code file} (absolute), not yet touched: SQLite reads the file at the first statement, so a
+     * file that is not a database fails there, not here.
+     */
+    static Connection connect(Path file) throws SQLException {
+        // Through the driver class rather than DriverManager: nothing to discover, and it works the same on the
+        // module path and the class path.
+        return JDBC.createConnection(JDBC.PREFIX + file, new Properties());
+    }
+
+    /**
+     * Makes {@code c} the writer: WAL (readers run beside the writer; a commit is an append to the log),
+     * synchronous=NORMAL (no fsync per commit; see docs/store-sqlite.md, "Durability"), creates what is missing and
+     * checks the layout's version. Leaves {@code c} in manual-commit mode.
+     *
+     * @return the journal mode SQLite reports, {@code wal} unless the file system cannot do WAL
+     * @throws HistoryUnavailableException if the file holds a layout of another version
+     */
+    static String prepareWriter(Connection c) throws SQLException {
+        String mode;
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+                mode = rs.next() ? rs.getString(1) : "?";
+            }
+            s.execute("PRAGMA synchronous=NORMAL");
+        }
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute(CREATE_MESSAGES);
+            s.execute(CREATE_INDEX);
+            s.execute(CREATE_META);
+            s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + VERSION + "')");
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+                String version = rs.next() ? rs.getString(1) : null;
+                if (!String.valueOf(VERSION).equals(version)) {
+                    c.rollback();
+                    throw new HistoryUnavailableException("the history file has schema_version " + version
+                            + "; this aurachat-store-sqlite reads version " + VERSION);
+                }
+            }
+        }
+        c.commit();
+        return mode;
+    }
+
+    /** Makes {@code c} a reader: it never writes, and each query runs in a read transaction of its own. */
+    static void prepareReader(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MS);
+            s.execute("PRAGMA query_only=1");
+        }
+        c.setAutoCommit(false);
+    }
+
+    /** The highest id in the file, 0 if none. */
+    static long maxId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM messages")) {
+            return rs.next() ? rs.getLong(1) : 0; // getLong gives 0 for NULL (an empty table)
+        } finally {
+            c.commit();
+        }
+    }
+
+    /** The rows per target in the file: one pass over the index (about 70 ms per million rows). */
+    static Map<String, Long> counts(Connection c) throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT target, count(*) FROM messages GROUP BY target")) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        } finally {
+            c.commit();
+        }
+        return counts;
+    }
+
+    /** The message at the cursor of {@code rs}, selected with {@link #COLUMNS}. */
+    static StoredMessage message(ResultSet rs) throws SQLException {
+        return new StoredMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7));
+    }
+
+    /** Closes quietly: used on paths that are already failing or shutting down. */
+    static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // nothing better to do: the store is failing or closing already
+            }
+        }
+    }
+
+    /** Rolls back quietly, for the same reason. */
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // the next statement reports what is wrong with the connection
+        }
+    }
+}
