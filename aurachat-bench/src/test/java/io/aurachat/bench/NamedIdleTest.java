@@ -78,10 +78,11 @@ class NamedIdleTest {
         Files.writeString(dir.resolve("defaults.json"), "{}");
         Path out = dir.resolve("server.log");
         String javaBinary = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(javaBinary, "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(javaBinary, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"),
                 "io.aurachat.examples.ServerMain", "--config", dir.resolve("defaults.json").toString(),
                 "--bind", "127.0.0.1", "--port", "0", "--idle-timeout", "0", "--no-discovery",
-                "--log-file", dir.resolve("audit.xml").toString())
+                "--log-file", dir.resolve("audit.xml").toString(), "--history-file", dir.resolve("history.db").toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
             Pattern listening = Pattern.compile("(?m)^  Listening on: *\\S*:(\\d+) \\(TCP");

@@ -117,9 +117,24 @@ class ConfigFileTest {
             {"log": {"rolloverBytes": 1000}}         | config.json: log.rolloverBytes: must be 0 (no rollover) or an integer from 1024 to 1099511627776, got 1000
             {"log": {"maxFiles": 0}}                 | config.json: log.maxFiles: must be an integer from 1 to 1000, got 0
             {"log": {"level": "debug"}}              | config.json: log.level: unknown key; the keys here are file, rolloverBytes, maxFiles
+            {"history": {"store": "mysql"}}          | config.json: history.store: must be "sqlite", "memory" or "none", got "mysql"
+            {"history": {"store": "SQLite"}}         | config.json: history.store: must be "sqlite", "memory" or "none", got "SQLite"
+            {"history": {"maxPerTarget": 0}}         | config.json: history.maxPerTarget: must be an integer from 1 to 100000000, got 0
+            {"history": {"maxAgeDays": -1}}          | config.json: history.maxAgeDays: must be an integer from 0 to 36500, got -1
+            {"history": {"file": ""}}                | config.json: history.file: must be a file path such as "util/log.xml", got ""
+            {"history": {"size": 1}}                 | config.json: history.size: unknown key; the keys here are store, file, maxPerTarget, maxAgeDays
             """)
     void eachMistakeHasItsMessage(String json, String expected) throws IOException {
         assertEquals(expected, error(json));
+    }
+
+    @Test
+    void theHistorySectionIsReadAndLeftOutKeysKeepTheirDefaults() throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"history\": {\"store\": \"memory\", \"maxAgeDays\": 0}}");
+        ServerSettings.History h = ConfigFile.read(file).history();
+        assertEquals(new ServerSettings.History(ServerSettings.Store.MEMORY, Path.of("util", "history.db"), 1_000_000, 0), h);
+        assertEquals(ServerSettings.History.DEFAULT, ServerSettings.defaults().history());
     }
 
     @Test

@@ -182,6 +182,33 @@ class ServerMainTest {
     }
 
     @Test
+    void aHistoryFileThatIsNotADatabaseStopsTheServerWithTheWayOut() throws IOException {
+        Path foreign = dir.resolve("notes.db");
+        Files.writeString(foreign, "these are my notes, not a database\n".repeat(200));
+        Run run = run("--port", "0", "--bind", "127.0.0.1", "--no-discovery", "--no-audit-log",
+                "--history-file", foreign.toString());
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("aurachat-server: cannot open the history " + foreign + ": "), run.err());
+        assertTrue(run.err().contains("--history memory"), run.err());
+        assertTrue(Files.readString(foreign).startsWith("these are my notes"), "the file is left alone");
+    }
+
+    @Test
+    void theHistoryOptionsOverrideTheConfigFile() throws Exception {
+        ServerMain cli = new ServerMain();
+        cli.home = dir;
+        new CommandLine(cli).parseArgs("--history", "MEMORY", "--history-file", "h.db");
+        assertEquals(ServerSettings.Store.MEMORY, cli.settings().history().store());
+        assertEquals(Path.of("h.db"), cli.settings().history().file());
+        ServerMain plain = new ServerMain();
+        plain.home = dir;
+        new CommandLine(plain).parseArgs();
+        assertEquals(dir.resolve("util/history.db"), plain.settings().history().file(),
+                "a relative history.file of the config (or the default) is in the home");
+        assertEquals(2, run("--history", "postgres").exitCode());
+    }
+
+    @Test
     void badValuesAreReportedWithoutAStackTrace() {
         Run negative = run("--idle-timeout", "-1");
         assertEquals(2, negative.exitCode());
