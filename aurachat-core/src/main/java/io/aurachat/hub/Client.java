@@ -68,10 +68,11 @@ public final class Client implements Connection {
 
     /**
      * A reply line kept for reuse (see {@code Dispatcher.encode}): the reply of {@code verb} whose one field
-     * {@code name} is {@code value}. Immutable, so a memo that senders on several threads replace is always
+     * {@code name} is {@code value}; with {@code idFollows}, the line up to the digits of a second field, the message
+     * {@code id} ({@code CHAT}'s reply), which each reply then appends. Immutable, so a memo that senders on several threads replace is always
      * whole; a stale one costs only an encoding.
      */
-    record Memo(String verb, String type, String name, Object value, byte[] line) {}
+    record Memo(String verb, String type, String name, Object value, byte[] line, boolean idFollows) {}
 
     /** The last one-field reply line to a command that messaged this client alone. */
     Memo replyMemo;

@@ -10,6 +10,7 @@ import io.aurachat.log.LogEvent;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.ErrorCodes;
+import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.protocol.RoomInfo;
 import io.aurachat.protocol.Verbs;
@@ -176,27 +177,73 @@ final class Dispatcher {
 
     /**
      * A reply's line. A command that messaged exactly one client usually answers its sender with the same
-     * one-field reply every time ({@code CHAT}'s {@code {"type":"ok","to":ID}}), so the last such line is kept
-     * on the recipient and reused while the reply is equal: encoded once per recipient, not per message. The
-     * memo compares the value with the recipient's own id object, which routing has just read.
+     * reply every time but for the message's id ({@code CHAT}'s {@code {"type":"ok","to":ID,"id":N}}), so the line up
+     * to the id's digits is kept on the recipient and reused while the rest of the reply is equal: the fixed part is
+     * encoded once per recipient, not per message. The memo compares the value with the recipient's own id object,
+     * which routing has just read. A one-field reply is kept whole the same way.
      */
     private static byte[] encode(String verb, Reply reply, Client recipient) {
         Map<String, Object> fields = reply.fields();
-        if (recipient == null || fields.size() != 1 || reply.closesConnection()) {
+        int n = fields.size();
+        if (recipient == null || n < 1 || n > 2 || reply.closesConnection()) {
             return Wire.reply(verb, reply);
         }
+        java.util.Iterator<Map.Entry<String, Object>> entries = fields.entrySet().iterator();
+        Map.Entry<String, Object> first = entries.next();
+        String id = null;
+        if (n == 2) {
+            Map.Entry<String, Object> second = entries.next();
+            if (!Fields.ID.equals(second.getKey()) || !(second.getValue() instanceof String digits)
+                    || !isDigits(digits)) {
+                return Wire.reply(verb, reply);
+            }
+            id = digits;
+        }
+        boolean idFollows = id != null;
         Client.Memo memo = recipient.replyMemo;
-        if (memo != null && memo.verb() == verb && reply.type().equals(memo.type())
-                && memo.value().equals(fields.get(memo.name()))) {
-            return memo.line();
+        if (memo != null && memo.idFollows() == idFollows && memo.verb() == verb && reply.type().equals(memo.type())
+                && memo.name().equals(first.getKey()) && memo.value().equals(first.getValue())) {
+            return idFollows ? withId(memo.line(), id) : memo.line();
         }
         byte[] line = Wire.reply(verb, reply);
-        Map.Entry<String, Object> only = fields.entrySet().iterator().next();
-        if (only.getValue() != null) {
+        if (first.getValue() != null) {
+            byte[] kept = line;
+            if (idFollows) {
+                int cut = line.length - id.length() - 3; // the digits, then "}\n
+                if (cut < 0 || !java.util.Arrays.equals(withId(java.util.Arrays.copyOf(line, cut), id), line)) {
+                    return line; // not the shape this memo makes: no memo
+                }
+                kept = java.util.Arrays.copyOf(line, cut);
+            }
             // The recipient's own id object when that is the value (CHAT's "to"): routing has just read it.
-            Object value = only.getValue().equals(recipient.id) ? recipient.id : only.getValue();
-            recipient.replyMemo = new Client.Memo(verb, reply.type(), only.getKey(), value, line);
+            Object value = first.getValue().equals(recipient.id) ? recipient.id : first.getValue();
+            recipient.replyMemo = new Client.Memo(verb, reply.type(), first.getKey(), value, kept, idFollows);
         }
+        return line;
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty() || s.length() > 19) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code prefix}, then the id's digits, then {@code "}} and the line feed. */
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int): a byte per char, exactly right for digits
+    private static byte[] withId(byte[] prefix, String id) {
+        int n = id.length();
+        byte[] line = java.util.Arrays.copyOf(prefix, prefix.length + n + 3);
+        id.getBytes(0, n, line, prefix.length);
+        line[prefix.length + n] = '"';
+        line[prefix.length + n + 1] = '}';
+        line[prefix.length + n + 2] = '\n';
         return line;
     }
 

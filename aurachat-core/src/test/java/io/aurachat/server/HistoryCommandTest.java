@@ -62,6 +62,24 @@ class HistoryCommandTest {
     }
 
     @Test
+    void chatRepliesNameEachMessagesIdWhateverTheRecipientAndOrder() {
+        server.start();
+        List<RawClient> c = server.joinAll(3);
+        String[] targets = {"c2", "c2", "c3", "c2", "c3", "c3"};
+        long last = 0;
+        for (String to : targets) {
+            c.get(0).send("CHAT " + to + " hi " + to);
+            Json ok = c.get(0).takeType("ok");
+            Json got = c.get(to.equals("c2") ? 1 : 2).takeType("message");
+            assertEquals(Map.of("type", "ok", "command", "CHAT", "to", to, "id", got.str("id")), ok.map(), ok.raw());
+            assertTrue(ok.raw().endsWith("\"id\":\"" + got.str("id") + "\"}"), ok.raw());
+            long id = MessageIds.parse(ok.str("id"));
+            assertTrue(id > last, "ids grow: " + id + " after " + last);
+            last = id;
+        }
+    }
+
+    @Test
     void latestGivesTheMessagesToEveryoneOldestFirstExactlyAsDelivered() {
         server.start();
         List<RawClient> c = server.joinAll(2);
