@@ -46,7 +46,8 @@ class BenchmarksTest {
             methodsByClass.computeIfAbsent(e.getUserClassQName(), k -> new ArrayList<>()).add(method);
         }
         assertEquals(new TreeSet<>(List.of("io.aurachat.tcp.LineDecoderBench", "io.aurachat.hub.WireMessageBench",
-                "io.aurachat.hub.WireReplyBench", "io.aurachat.hub.DispatchBench", "io.aurachat.log.XmlLogSinkBench")),
+                "io.aurachat.hub.WireReplyBench", "io.aurachat.hub.DispatchBench", "io.aurachat.log.XmlLogSinkBench",
+                "io.aurachat.store.HistoryQueryBench")),
                 methodsByClass.keySet());
 
         int calls = 0;
@@ -56,8 +57,11 @@ class BenchmarksTest {
                 Object state = type.getDeclaredConstructor().newInstance();
                 for (Map.Entry<Field, String> p : params.entrySet()) {
                     Field f = p.getKey();
-                    f.set(state, f.getType() == int.class ? (Object) Integer.valueOf(p.getValue())
-                            : f.getType() == long.class ? (Object) Long.valueOf(p.getValue()) : p.getValue());
+                    // HistoryQueryBench's million stored messages take seconds to write: a thousand show it runs.
+                    String value = type == io.aurachat.store.HistoryQueryBench.class && f.getName().equals("stored")
+                            ? "1000" : p.getValue();
+                    f.set(state, f.getType() == int.class ? (Object) Integer.valueOf(value)
+                            : f.getType() == long.class ? (Object) Long.valueOf(value) : value);
                 }
                 // Trial set-ups first, then per-iteration and per-invocation ones, as JMH runs them.
                 List<Method> setups = new ArrayList<>();
@@ -95,8 +99,8 @@ class BenchmarksTest {
             }
         }
         // 3 decoder benchmarks, 3 message benchmarks x 2 texts, 4 reply benchmarks, 2 dispatch benchmarks x 2
-        // client counts, the XML log's run x 2 texts x 2 rollover sizes.
-        assertEquals(21, calls);
+        // client counts, the XML log's run x 2 texts x 2 rollover sizes, the history store's two queries.
+        assertEquals(23, calls);
     }
 
     @Test
