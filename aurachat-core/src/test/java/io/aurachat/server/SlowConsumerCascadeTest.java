@@ -32,11 +32,13 @@ class SlowConsumerCascadeTest {
     @Test
     void aCascadeOfSlowConsumersLeavesTheServerHealthy() throws IOException {
         RecordingLogSink sink = new RecordingLogSink();
-        // Notices are skipped for a client whose queue is above the soft limit (256 bytes here), so they no longer
-        // cut anyone: messages do. The deaf clients are cut at the hard limit (1 KiB): 400 KB is sent to each. The soft
-        // timeout is long (2 s) so that the talker, whose replies queue while the I/O thread is busy with 1,500 cuts,
-        // is not cut by it on a loaded machine (it was, once in a full local run: 1,501 cut).
-        server.start(b -> b.maxOutboundBytes(1024).outboundSoftTimeout(Duration.ofSeconds(2))
+        // Notices are skipped for a client whose queue is above the soft limit (1 KiB here), so they no longer cut
+        // anyone: messages do. The deaf clients are cut at the hard limit (16 KiB): 400 KB is sent to each. The hard
+        // limit is above what one read of the talker's pipelined SAYs queues for it in replies before the loop writes
+        // them (about 60 replies of 75 bytes since protocol 2 added the message id: at 1 KiB the talker itself was cut,
+        // 1,501 of 1,500, in CI), and the soft timeout is long (2 s) so that the talker, whose replies also wait while
+        // the I/O thread is busy with 1,500 cuts, is not cut by it on a loaded machine.
+        server.start(b -> b.maxOutboundBytes(16 * 1024).outboundSoftTimeout(Duration.ofSeconds(2))
                 .presenceLimit(1_000_000).maxClients(DEAF + 10).logSink(sink));
         List<Socket> deaf = new ArrayList<>();
         for (int i = 0; i < DEAF; i++) {
