@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.aurachat.testing.HandClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.stream.LongStream;
@@ -19,25 +17,6 @@ import org.junit.jupiter.api.Test;
 /** The in-memory history store: pages, bounds, retention. */
 class MemoryHistoryStoreTest {
     private static final Instant T = Instant.parse("2026-12-02T14:00:00Z");
-
-    static final class HandClock extends Clock {
-        long millis = T.toEpochMilli();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     /** The id of the n-th message (n from 1), one a millisecond from T. */
     private static long id(long n) {
@@ -156,7 +135,7 @@ class MemoryHistoryStoreTest {
 
     @Test
     void messagesOlderThanTheAgeAreGone() {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(T);
         MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ofMinutes(10)).clock(clock).build();
         for (int i = 1; i <= 5; i++) {
             store.append(message("*", i * 60_000L)); // one a minute, from T + 1 min

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.history.MessageIds;
+import io.aurachat.testing.HandClock;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,35 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** The server's message ids: increasing, unique, in the clock's millisecond, above the store's floor. */
 class MessageIdGeneratorTest {
-
-    /** A clock the test moves by hand. */
-    static final class HandClock extends Clock {
-        volatile long millis;
-
-        HandClock(Instant start) {
-            millis = start.toEpochMilli();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-    }
 
     private static final Instant T = Instant.parse("2026-12-02T14:00:00.123Z");
 
