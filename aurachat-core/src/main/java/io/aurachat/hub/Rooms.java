@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Membership changes (join, part, a member's connection ending) take one lock, and the room's presence notices are
  * queued under it, so that every member sees a room's joins and leaves in one order. Routing a message to a room
- * reads the members without the lock. Notices and lines are queued, never written here: nothing under the lock
- * blocks.
+ * reads the members without the lock. Notices go to each member's peer, which queues them and may try a
+ * non-blocking write: nothing under the lock waits.
  */
 final class Rooms {
     /** The most rooms a client can be in at once. */
