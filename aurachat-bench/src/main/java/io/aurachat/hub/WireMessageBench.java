@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: one {@code message} line, the line every delivered message costs, with its id and time, made three ways:
  * {@link Wire#message(ClientInfo, ClientId, String, long)} (the fast writer, prefix encoded every time),
- * {@link Wire#message(byte[], ClientInfo, ClientId, String, long)} with the sender's cached prefix (what
+ * {@link Wire#message(byte[], ClientInfo, ClientId, String, String, long)} with the sender's cached prefix (what
  * {@code Client.messageLine} does) and {@link Wire#messageByJackson} (a Jackson generator, the general path). The
  * id is the same each time, so the time's second comes from the formatter's cache, as it does for most messages of
  * a busy server. Each returns the line, which JMH
@@ -74,7 +74,7 @@ public class WireMessageBench {
     /** The fast writer after the sender's cached prefix: the server's per-message path. */
     @Benchmark
     public byte[] messageCachedPrefix() {
-        return Wire.message(prefix, from, to, message, id);
+        return Wire.message(prefix, from, to, null, message, id);
     }
 
     /** The general path: a Jackson generator (one per thread, reused). */

@@ -12,7 +12,6 @@ import io.aurachat.history.HistoryUnavailableException;
 import io.aurachat.history.MessageIds;
 import io.aurachat.history.NoSuchMessageException;
 import io.aurachat.history.StoredMessage;
-import io.aurachat.protocol.NameRule;
 import io.aurachat.protocol.Protocol;
 import io.aurachat.protocol.RoomInfo;
 import java.time.Duration;
@@ -147,21 +146,19 @@ public final class BuiltinCommands {
         }
         String target = args.get(0);
         String room = null; // the room's name, for its messages' "room"
-        String key = target;
         if (!target.equals(StoredMessage.EVERYONE)) {
             if (target.equals(StoredMessage.PRIVATE)) {
                 throw new CommandException(ErrorCodes.NO_SUCH_ROOM,
                         "private messages are kept but not served: there are no accounts yet to serve them to");
             }
             room = context.room(target).name(); // bad-room-name, not-in-room
-            key = NameRule.standardKey(target);
         }
         String kind = args.get(1).toUpperCase(java.util.Locale.ROOT);
         HistoryQuery query = switch (kind) {
-            case "LATEST" -> HistoryQuery.latest(key, limit(args, 2));
-            case "BEFORE" -> HistoryQuery.before(key, id(args, 2), limit(args, 3));
-            case "AFTER" -> HistoryQuery.after(key, id(args, 2), limit(args, 3));
-            case "BETWEEN" -> HistoryQuery.between(key, id(args, 2), id(args, 3), limit(args, 4));
+            case "LATEST" -> HistoryQuery.latest(target, limit(args, 2));
+            case "BEFORE" -> HistoryQuery.before(target, id(args, 2), limit(args, 3));
+            case "AFTER" -> HistoryQuery.after(target, id(args, 2), limit(args, 3));
+            case "BETWEEN" -> HistoryQuery.between(target, id(args, 2), id(args, 3), limit(args, 4));
             default -> throw usage("'" + args.get(1) + "' is not LATEST, BEFORE, AFTER or BETWEEN; ");
         };
         HistoryPage page;
@@ -272,16 +269,12 @@ public final class BuiltinCommands {
         if (args.size() < 2 || args.get(1).isEmpty()) {
             throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + POST_USAGE);
         }
-        RoomInfo room = context.room(args.get(0));
+        String room = context.room(args.get(0)).name(); // as first made, for the reply; not-in-room
         int recipients = context.post(args.get(0), args.get(1));
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(Fields.ROOM, room.name());
+        fields.put(Fields.ROOM, room);
         fields.put(Fields.RECIPIENTS, recipients);
-        String id = context.lastMessageId();
-        if (id != null) {
-            fields.put(Fields.ID, id);
-        }
-        return Reply.ok(fields);
+        return withId(Reply.ok(fields), context);
     }
 
     private static Reply rooms(CommandContext context) {

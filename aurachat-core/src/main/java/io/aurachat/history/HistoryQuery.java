@@ -7,7 +7,8 @@ import java.util.Objects;
  * after an id, or those between two ids. The ids named ({@code from}, {@code to}) must be messages of the target
  * the store still holds; the messages returned never include them (they are bounds, exclusive).
  *
- * @param target {@link StoredMessage#EVERYONE} or a room's name
+ * @param target {@link StoredMessage#EVERYONE} or a room's name; the server turns a room's name into the key its
+ *     messages are kept under ({@link StoredMessage#target}) before it asks the store
  * @param kind which page
  * @param from {@code BEFORE} and {@code AFTER}: the id; {@code BETWEEN}: the lower id; else 0
  * @param to {@code BETWEEN}: the upper id; else 0

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param id the message's id ({@link MessageIds}); its time is {@link MessageIds#epochMillis}{@code (id)}
  * @param target where it went: {@link #EVERYONE} for a message to everyone, {@link #PRIVATE} for a private one (then
- *     {@code to} says to whom)
+ *     {@code to} says to whom), else a room's key (its name after NFKC and lower case: {@code Lobby} is
+ *     {@code lobby})
  * @param from the sender's client id as it was then (ids are per server run)
  * @param fromName the sender's display name then
  * @param fromIp the sender's address then

@@ -69,8 +69,8 @@ public final class Client implements Connection {
     /**
      * A reply line kept for reuse (see {@code Dispatcher.encode}): the reply of {@code verb} whose one field
      * {@code name} is {@code value}; with {@code idFollows}, the line up to the digits of a second field, the message
-     * {@code id} ({@code CHAT}'s reply), which each reply then appends. Immutable, so a memo that senders on several threads replace is always
-     * whole; a stale one costs only an encoding.
+     * {@code id} ({@code CHAT}'s reply), which each reply then appends. Immutable, so a memo that senders on several
+     * threads replace is always whole; a stale one costs only an encoding.
      */
     record Memo(String verb, String type, String name, Object value, byte[] line, boolean idFollows) {}
 
@@ -241,14 +241,16 @@ public final class Client implements Connection {
      * name, not once per message.
      *
      * @param from this client's info as the message should show it (the current one)
+     * @param to the recipient of a private message, else {@code null}
+     * @param room the room of a message to a room, else {@code null}; both {@code null}: to everyone
      */
-    byte[] messageLine(ClientInfo from, ClientId to, String text, long id) {
+    byte[] messageLine(ClientInfo from, ClientId to, String room, String text, long id) {
         MessagePrefix prefix = messagePrefix;
         if (prefix == null || prefix.from() != from) {
             prefix = new MessagePrefix(from, Wire.messagePrefix(from));
             messagePrefix = prefix;
         }
-        return Wire.message(prefix.bytes(), from, to, text, id);
+        return Wire.message(prefix.bytes(), from, to, room, text, id);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.aurachat.protocol.LeaveReason;
 import io.aurachat.protocol.RoomInfo;
 import io.aurachat.protocol.Verbs;
 import io.aurachat.history.HistoryPage;
+import io.aurachat.history.MessageIds;
 import io.aurachat.history.HistoryQuery;
 import java.time.Clock;
 import java.util.Collections;
@@ -194,7 +195,7 @@ final class Dispatcher {
         if (n == 2) {
             Map.Entry<String, Object> second = entries.next();
             if (!Fields.ID.equals(second.getKey()) || !(second.getValue() instanceof String digits)
-                    || !isDigits(digits)) {
+                    || MessageIds.parse(digits) < 0) {
                 return Wire.reply(verb, reply);
             }
             id = digits;
@@ -220,19 +221,6 @@ final class Dispatcher {
             recipient.replyMemo = new Client.Memo(verb, reply.type(), first.getKey(), value, kept, idFollows);
         }
         return line;
-    }
-
-    private static boolean isDigits(String s) {
-        if (s.isEmpty() || s.length() > 19) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code prefix}, then the id's digits, then {@code "}} and the line feed. */

@@ -340,12 +340,8 @@ public final class Hub {
         }
         ClientInfo sender = from.info();
         long id = messageIds.next();
-        target.send(from.messageLine(sender, to, text, id));
-        from.lastMessageId = id;
-        keep(id, StoredMessage.PRIVATE, sender, to, text);
-        if (logMessages) {
-            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, to, text, 1, id));
-        }
+        target.send(from.messageLine(sender, to, null, text, id));
+        routed(from, sender, id, StoredMessage.PRIVATE, to, null, text, 1);
         return target;
     }
 
@@ -353,13 +349,8 @@ public final class Hub {
     int broadcastMessage(Client from, String text) {
         ClientInfo sender = from.info();
         long id = messageIds.next();
-        int recipients = broadcast(from.messageLine(sender, null, text, id), from);
-        from.lastMessageId = id;
-        keep(id, StoredMessage.EVERYONE, sender, null, text);
-        if (logMessages) {
-            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, null, text,
-                    recipients, id));
-        }
+        int recipients = broadcast(from.messageLine(sender, null, null, text, id), from);
+        routed(from, sender, id, StoredMessage.EVERYONE, null, null, text, recipients);
         return recipients;
     }
 
@@ -388,19 +379,14 @@ public final class Hub {
         Rooms.Room room = rooms.membership(from, name);
         ClientInfo sender = from.info();
         long id = messageIds.next();
-        byte[] line = Wire.roomMessage(sender, room.name, text, id);
+        byte[] line = from.messageLine(sender, null, room.name, text, id);
         int n = 0;
         for (Client c : room.members.values()) {
             if (c != from && c.send(line)) {
                 n++;
             }
         }
-        from.lastMessageId = id;
-        keep(id, room.key, sender, null, text);
-        if (logMessages) {
-            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, null, text, n,
-                    id, room.name));
-        }
+        routed(from, sender, id, room.key, null, room.name, text, n);
         return n;
     }
 
@@ -424,24 +410,37 @@ public final class Hub {
         return new RoomInfo(room.name, room.members.size());
     }
 
-    /** The key a room's history is kept under: its name folded, so that {@code Lobby} and {@code lobby} share it. */
-    static String roomKey(String name) {
-        return Rooms.key(name);
-    }
-
-    private void keep(long id, String target, ClientInfo sender, ClientId to, String text) {
+    /**
+     * What follows the routing of every message: the sender's reply learns its id, the history store keeps it (a
+     * failing store is reported, chat goes on), and the log gets it, timed at the id's millisecond.
+     *
+     * @param target the store's target: everyone, private, or the room's key
+     */
+    private void routed(Client from, ClientInfo sender, long id, String target, ClientId to, String room, String text,
+            int recipients) {
+        from.lastMessageId = id;
         try {
             history.append(new StoredMessage(id, target, sender.id().value(), sender.name(), sender.ip(),
                     to == null ? null : to.value(), text));
         } catch (RuntimeException e) {
             historyFailures.report(e);
         }
+        if (logMessages) {
+            log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, to, text,
+                    recipients, id, room));
+        }
     }
 
-    /** Queries the history store: a command thread calls it (it may wait on the store). */
+    /**
+     * Queries the history store: a command thread calls it (it may wait on the store). A room is named as typed; its
+     * messages are kept under its key (its name folded, so that {@code Lobby} and {@code lobby} share them).
+     */
     CompletionStage<HistoryPage> history(HistoryQuery query) {
         try {
-            return history.query(query);
+            String target = query.target();
+            HistoryQuery stored = target.equals(StoredMessage.EVERYONE) || target.equals(StoredMessage.PRIVATE)
+                    ? query : new HistoryQuery(Rooms.key(target), query.kind(), query.from(), query.to(), query.limit());
+            return history.query(stored);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -134,7 +134,10 @@ final class Rooms {
                 rooms.put(key, room);
             }
             if (!client.isOpen()) {
-                return room; // left meanwhile: nothing to add it to, and nothing to undo if the room is new and empty
+                if (room.members.isEmpty()) {
+                    rooms.remove(key, room); // made for a client that left meanwhile
+                }
+                return room;
             }
             room.members.put(client.id, client);
             client.rooms.put(key, room);
@@ -144,7 +147,6 @@ final class Rooms {
             return room;
         } finally {
             lock.unlock();
-            deleteIfEmpty(key);
         }
     }
 
@@ -181,18 +183,6 @@ final class Rooms {
         }
         for (Room room : List.copyOf(client.rooms.values())) {
             leave(client, room, reason == LeaveReason.SERVER_SHUTDOWN ? null : reason.wireName());
-        }
-    }
-
-    private void deleteIfEmpty(String key) {
-        lock.lock();
-        try {
-            Room room = rooms.get(key);
-            if (room != null && room.members.isEmpty()) {
-                rooms.remove(key, room); // made for a JOIN that then failed or whose client had left
-            }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -235,9 +225,5 @@ final class Rooms {
         }
         list.sort(Comparator.comparing(ClientInfo::id));
         return list;
-    }
-
-    int count() {
-        return rooms.size();
     }
 }

@@ -63,7 +63,9 @@ final class Wire {
             + q(Fields.FROM) + ":{" + q(Fields.ID) + ":";
     private static final String NEXT_NAME = "," + q(Fields.NAME) + ":";
     private static final String NEXT_IP = "," + q(Fields.IP) + ":";
-    private static final String FROM_END_TO = "}," + q(Fields.TO) + ":";
+    private static final String FROM_END = "}";
+    private static final String NEXT_TO = "," + q(Fields.TO) + ":";
+    private static final String NEXT_ROOM = "," + q(Fields.ROOM) + ":";
     private static final String NEXT_MESSAGE = "," + q(Fields.MESSAGE) + ":";
     private static final String NEXT_ID = "," + q(Fields.ID) + ":\"";
     private static final String NEXT_TIME = "\"," + q(Fields.TIME) + ":\"";
@@ -102,12 +104,12 @@ final class Wire {
      * message's id, whose millisecond is its {@code time}.
      */
     static byte[] message(ClientInfo from, ClientId to, String text, long id) {
-        return message(messagePrefix(from), from, to, text, id);
+        return message(messagePrefix(from), from, to, null, text, id);
     }
 
     /**
-     * The start of every {@code message} line from {@code from}, up to the value of {@code "to"}:
-     * {@code {"type":"message","from":{"id":...,"name":...,"ip":...},"to":}. A connection keeps it while
+     * The start of every {@code message} line from {@code from}, up to the end of {@code "from"}:
+     * {@code {"type":"message","from":{"id":...,"name":...,"ip":...}}. A connection keeps it while
      * its name stays the same, so that a message encodes only its recipient and text.
      *
      * @return the prefix, or {@code null} if {@code from} has something only Jackson writes
@@ -118,7 +120,7 @@ final class Wire {
                     .raw(MESSAGE_START).string(from.id().value())
                     .raw(NEXT_NAME).string(from.name())
                     .raw(NEXT_IP).string(from.ip())
-                    .raw(FROM_END_TO).fragment();
+                    .raw(FROM_END).fragment();
         } catch (FastJson.Unsupported e) {
             return null;
         }
@@ -126,13 +128,19 @@ final class Wire {
 
     /**
      * {@code message} from {@code from}, starting with {@code prefix} = {@link #messagePrefix}{@code (from)}
-     * (or {@code null}, which takes the general way).
+     * (or {@code null}, which takes the general way): to {@code to}, to the members of {@code room} ({@code "room"}
+     * in place of {@code "to"}), or, both {@code null}, to everyone.
      */
-    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String text, long id) {
+    static byte[] message(byte[] prefix, ClientInfo from, ClientId to, String room, String text, long id) {
         if (prefix != null) {
             try {
-                return FAST.get().reset().bytes(prefix)
-                        .string(to == null ? Protocol.EVERYONE : to.value())
+                FastJson j = FAST.get().reset().bytes(prefix);
+                if (room != null) {
+                    j.raw(NEXT_ROOM).string(room);
+                } else {
+                    j.raw(NEXT_TO).string(to == null ? Protocol.EVERYONE : to.value());
+                }
+                return j
                         .raw(NEXT_ID).number(id)
                         .raw(NEXT_TIME).bytes(Timestamps.format(MessageIds.epochMillis(id)))
                         .raw(END_TIME)
@@ -142,33 +150,28 @@ final class Wire {
                 // an unpaired surrogate in the text: below
             }
         }
-        return messageByJackson(from, to, text, id);
+        return messageByJackson(from, to, room, text, id);
     }
 
     /** {@link #message} the general way; for tests, and for text the fast writer does not take. */
-    static byte[] messageByJackson(ClientInfo from, ClientId to, String text, long id) {
+    static byte[] messageByJackson(ClientInfo from, ClientId to, String room, String text, long id) {
         return object(LineTypes.MESSAGE, g -> {
             g.writeName(Fields.FROM);
             ReplyValues.client(g, from, false);
-            g.writeStringProperty(Fields.TO, to == null ? Protocol.EVERYONE : to.value());
+            if (room != null) {
+                g.writeStringProperty(Fields.ROOM, room);
+            } else {
+                g.writeStringProperty(Fields.TO, to == null ? Protocol.EVERYONE : to.value());
+            }
             g.writeStringProperty(Fields.ID, Long.toString(id));
             g.writeStringProperty(Fields.TIME, Timestamps.string(MessageIds.epochMillis(id)));
             g.writeStringProperty(Fields.MESSAGE, text);
         });
     }
 
-    /**
-     * {@code message} from {@code from} to the members of {@code room}: {@code "room"} in place of {@code "to"}.
-     */
-    static byte[] roomMessage(ClientInfo from, String room, String text, long id) {
-        return object(LineTypes.MESSAGE, g -> {
-            g.writeName(Fields.FROM);
-            ReplyValues.client(g, from, false);
-            g.writeStringProperty(Fields.ROOM, room);
-            g.writeStringProperty(Fields.ID, Long.toString(id));
-            g.writeStringProperty(Fields.TIME, Timestamps.string(MessageIds.epochMillis(id)));
-            g.writeStringProperty(Fields.MESSAGE, text);
-        });
+    /** {@link #messageByJackson} of a message to one client or to everyone. */
+    static byte[] messageByJackson(ClientInfo from, ClientId to, String text, long id) {
+        return messageByJackson(from, to, null, text, id);
     }
 
     /** {@code join} with {@code room}: a client entered a room this client is in. */

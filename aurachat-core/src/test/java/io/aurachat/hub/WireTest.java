@@ -242,7 +242,11 @@ class WireTest {
                     new String(Wire.message(from, to, text, id), StandardCharsets.UTF_8), () -> "text " + text.codePoints().boxed().toList());
             assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text, id), Wire.message(from, to, text, id)));
             assertTrue(Arrays.equals(Wire.messageByJackson(from, to, text, id),
-                    Wire.message(Wire.messagePrefix(from), from, to, text, id)), "the cached prefix's way too");
+                    Wire.message(Wire.messagePrefix(from), from, to, null, text, id)), "the cached prefix's way too");
+            String room = "Café-" + random.nextInt(100);
+            assertEquals(new String(Wire.messageByJackson(from, null, room, text, id), StandardCharsets.UTF_8),
+                    new String(Wire.message(Wire.messagePrefix(from), from, null, room, text, id), StandardCharsets.UTF_8),
+                    "a room's message, the cached prefix's way and the general way");
             Map<?, ?> parsed = (Map<?, ?>) parse(Wire.message(from, to, text, id));
             assertEquals(Long.toString(id), parsed.get("id"));
             assertEquals(MessageIds.time(id), parsed.get("time"));

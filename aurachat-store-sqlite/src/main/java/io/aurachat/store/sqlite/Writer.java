@@ -197,18 +197,11 @@ final class Writer implements Runnable {
         if (written >= count) {
             return true;
         }
-        long nanos = timeoutNanos;
         lock.lock();
         try {
             flush = true;
             wake.signal();
-            while (written < count) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = progress.awaitNanos(nanos);
-            }
-            return true;
+            return awaitProgress(() -> written >= count, timeoutNanos);
         } finally {
             lock.unlock();
         }
@@ -220,21 +213,27 @@ final class Writer implements Runnable {
      * @return whether the pass ran in time
      */
     boolean runRetention(long timeoutNanos) throws InterruptedException {
-        long nanos = timeoutNanos;
         lock.lock();
         try {
             long ticket = ++retentionRequests;
             wake.signal();
-            while (retentionServed < ticket) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = progress.awaitNanos(nanos);
-            }
-            return true;
+            return awaitProgress(() -> retentionServed >= ticket, timeoutNanos);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Waits on {@link #progress} until {@code done} holds or {@code timeoutNanos} pass; must hold the lock. */
+    private boolean awaitProgress(java.util.function.BooleanSupplier done, long timeoutNanos)
+            throws InterruptedException {
+        long nanos = timeoutNanos;
+        while (!done.getAsBoolean()) {
+            if (nanos <= 0) {
+                return false;
+            }
+            nanos = progress.awaitNanos(nanos);
+        }
+        return true;
     }
 
     /** Holds the writer back (or lets it go): while held it takes nothing from the queue. For tests. */
