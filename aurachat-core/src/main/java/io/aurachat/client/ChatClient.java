@@ -270,6 +270,7 @@ public final class ChatClient implements AutoCloseable {
             case BEFORE -> query.target() + " BEFORE " + query.from() + " " + query.limit();
             case AFTER -> query.target() + " AFTER " + query.from() + " " + query.limit();
             case BETWEEN -> query.target() + " BETWEEN " + query.from() + " " + query.to() + " " + query.limit();
+            case SINCE -> throw new IllegalArgumentException("SINCE is what a resume reads, not a HISTORY page");
         };
         Response r = request("HISTORY", arguments);
         List<ChatMessage> messages = new ArrayList<>();

@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param from {@code BEFORE} and {@code AFTER}: the id; {@code BETWEEN}: the lower id; else 0
  * @param to {@code BETWEEN}: the upper id; else 0
  * @param limit the most messages in the page, at least 1
+ * @param recipient {@code SINCE} only: if not {@code null}, only the messages whose {@link StoredMessage#recipient}
+ *     is this client id (the private messages to one client, for its resume); else {@code null}
  */
-public record HistoryQuery(String target, Kind kind, long from, long to, int limit) {
+public record HistoryQuery(String target, Kind kind, long from, long to, int limit, String recipient) {
     /** Which page. */
     public enum Kind {
         /** The latest {@code limit} messages. */
@@ -24,7 +26,17 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
         /** The {@code limit} messages just after {@code from}. */
         AFTER,
         /** The first {@code limit} messages after {@code from} and before {@code to}. */
-        BETWEEN
+        BETWEEN,
+        /**
+         * The first {@code limit} messages whose id is above {@code from}, which need not be a message of the target
+         * (0: from the oldest). What the server's resume reads; not a {@code HISTORY} page.
+         */
+        SINCE
+    }
+
+    /** A query without a recipient filter. */
+    public HistoryQuery(String target, Kind kind, long from, long to, int limit) {
+        this(target, kind, from, to, limit, null);
     }
 
     /** Checks the combination. */
@@ -34,9 +46,15 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
+        if (kind == Kind.SINCE) {
+            if (from < 0 || to != 0) {
+                throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to);
+            }
+            return;
+        }
         boolean needsFrom = kind != Kind.LATEST;
-        if (needsFrom != (from > 0) || (kind == Kind.BETWEEN) != (to > 0)) {
-            throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to);
+        if (needsFrom != (from > 0) || (kind == Kind.BETWEEN) != (to > 0) || recipient != null) {
+            throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to + ", recipient=" + recipient);
         }
     }
 
@@ -58,5 +76,13 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
     /** The first {@code limit} messages of {@code target} strictly between two ids (in either order). */
     public static HistoryQuery between(String target, long a, long b, int limit) {
         return new HistoryQuery(target, Kind.BETWEEN, Math.min(a, b), Math.max(a, b), limit);
+    }
+
+    /**
+     * The first {@code limit} messages of {@code target} whose id is above {@code id} (which the store need not hold);
+     * with {@code recipient}, only those to that client id.
+     */
+    public static HistoryQuery since(String target, long id, String recipient, int limit) {
+        return new HistoryQuery(target, Kind.SINCE, id, 0, limit, recipient);
     }
 }

@@ -39,6 +39,11 @@ public interface HistoryStore extends AutoCloseable {
         }
 
         @Override
+        public long lostUpTo(String target) {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
         public void close() {}
 
         @Override
@@ -61,6 +66,17 @@ public interface HistoryStore extends AutoCloseable {
 
     /** Answers a page of history, later, on a thread of the store's (see the class comment). */
     CompletionStage<HistoryPage> query(HistoryQuery query);
+
+    /**
+     * The highest id of a message of {@code target} this store has let go of since it was opened: removed by
+     * retention (count, age, memory), dropped from a full queue, or lost in a failed write; 0 if none. A store may
+     * answer higher than the truth (a bound it knows), never lower. The server's resume compares it with the id a
+     * client saw last: a resume is complete only if nothing after that id is gone. Cheap and never blocks (kept in
+     * memory: a resume does not outlive the server). The default, {@link Long#MAX_VALUE}, says nothing is known.
+     */
+    default long lostUpTo(String target) {
+        return Long.MAX_VALUE;
+    }
 
     /** Writes what is queued and releases everything; idempotent. A clean stop loses nothing. */
     @Override

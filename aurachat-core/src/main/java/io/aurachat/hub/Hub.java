@@ -439,7 +439,8 @@ public final class Hub {
         try {
             String target = query.target();
             HistoryQuery stored = target.equals(StoredMessage.EVERYONE) || target.equals(StoredMessage.PRIVATE)
-                    ? query : new HistoryQuery(Rooms.key(target), query.kind(), query.from(), query.to(), query.limit());
+                    ? query : new HistoryQuery(Rooms.key(target), query.kind(), query.from(), query.to(), query.limit(),
+                            query.recipient());
             return history.query(stored);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
