@@ -46,14 +46,14 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
+        boolean valid;
         if (kind == Kind.SINCE) {
-            if (from < 0 || to != 0) {
-                throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to);
-            }
-            return;
+            valid = from >= 0 && to == 0;
+        } else {
+            boolean needsFrom = kind != Kind.LATEST;
+            valid = needsFrom == (from > 0) && (kind == Kind.BETWEEN) == (to > 0) && recipient == null;
         }
-        boolean needsFrom = kind != Kind.LATEST;
-        if (needsFrom != (from > 0) || (kind == Kind.BETWEEN) != (to > 0) || recipient != null) {
+        if (!valid) {
             throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to + ", recipient=" + recipient);
         }
     }
