@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Builder#maxAge} (30 days). {@link Builder#maxTargets} (1,100) bounds how many targets it keeps at once: a
  * new target beyond it replaces the one whose latest message is oldest.
  *
+ * <p>{@link #lostUpTo} is exact as long as no whole target has gone; once one has (replaced by a new target, or
+ * emptied by the byte bound or the age), it answers at least that target's newest id for every target: a bound, higher
+ * than the truth for the others.
+ *
  * <p>{@link #append} takes one short lock (no I/O, no waiting on anything but another append or query of the store);
  * {@link #query} answers at once, on the caller's thread. Thread-safe.
  */
@@ -45,6 +49,8 @@ public final class MemoryHistoryStore implements HistoryStore {
     private long bytes;
     private int count;
     private boolean closed;
+    /** The highest id of the rings no longer in {@link #targets}: what {@link #lostUpTo} adds to a ring's own. */
+    private long lostWithTargets;
 
     private record Entry(Ring ring, long id) {}
 
@@ -89,6 +95,7 @@ public final class MemoryHistoryStore implements HistoryStore {
                 targets.put(message.target(), ring);
             }
             if (ring.size() > 0 && ring.newest().id() >= message.id()) {
+                ring.lost = Math.max(ring.lost, message.id()); // not kept, so let go of
                 return; // ids only grow: an out-of-order append would break the binary searches; never happens
             }
             if (ring.size() == maxPerTarget) {
@@ -125,6 +132,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             remove(ring);
             if (ring.size() == 0) {
                 targets.remove(ring.target, ring);
+                lostWithTargets = Math.max(lostWithTargets, ring.lost);
             }
         }
         // Stale entries behind a live head pile up (one target churning at its bound behind another's old message):
@@ -135,8 +143,11 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     private void remove(Ring ring) {
-        bytes -= ring.removeOldest().approximateBytes();
+        StoredMessage m = ring.removeOldest();
+        bytes -= m.approximateBytes();
         count--;
+        // The oldest goes first, so m's id is the highest gone, unless an ignored out-of-order append was higher.
+        ring.lost = Math.max(ring.lost, m.id());
     }
 
     private void dropStalestTarget() {
@@ -151,6 +162,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             while (stalest.size() > 0) {
                 remove(stalest);
             }
+            lostWithTargets = Math.max(lostWithTargets, stalest.lost);
         }
     }
 
@@ -165,7 +177,8 @@ public final class MemoryHistoryStore implements HistoryStore {
             evict(clock.millis());
             Ring ring = targets.get(query.target());
             if (ring == null) {
-                if (query.kind() != HistoryQuery.Kind.LATEST) {
+                HistoryQuery.Kind kind = query.kind();
+                if (kind != HistoryQuery.Kind.LATEST && kind != HistoryQuery.Kind.SINCE) {
                     return CompletableFuture.failedFuture(new NoSuchMessageException(query.target(), query.from()));
                 }
                 return CompletableFuture.completedFuture(new HistoryPage(List.of(), false));
@@ -173,6 +186,28 @@ public final class MemoryHistoryStore implements HistoryStore {
             return CompletableFuture.completedFuture(ring.page(query));
         } catch (NoSuchMessageException e) {
             return CompletableFuture.failedFuture(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The highest id of {@code target} dropped since the store was built (see the class comment); {@link
+     * Long#MAX_VALUE} once closed, which let go of everything. Takes the store's lock, as an append does.
+     */
+    @Override
+    public long lostUpTo(String target) {
+        Objects.requireNonNull(target, "target");
+        lock.lock();
+        try {
+            if (closed) {
+                return Long.MAX_VALUE;
+            }
+            // Age as a query would: messages past the age are as good as gone, and a query just after must not drop
+            // more than this answer counts.
+            evict(clock.millis());
+            Ring ring = targets.get(target);
+            return Math.max(lostWithTargets, ring == null ? 0 : ring.lost);
         } finally {
             lock.unlock();
         }
@@ -220,6 +255,8 @@ public final class MemoryHistoryStore implements HistoryStore {
     /** One target's messages, oldest first, in a circular array that grows up to the per-target bound. */
     private final class Ring {
         final String target;
+        /** The highest id removed from this ring: the newest it let go of, 0 if none. */
+        long lost;
         private StoredMessage[] slots = new StoredMessage[16];
         private int head;
         private int size;
@@ -280,6 +317,11 @@ public final class MemoryHistoryStore implements HistoryStore {
             return lo;
         }
 
+        /** The index of the first message whose id is above {@code id}: {@code size} if none. */
+        int above(long id) {
+            return id == Long.MAX_VALUE ? size : lowerBound(id + 1); // no id is above the largest long
+        }
+
         boolean contains(long id) {
             int i = lowerBound(id);
             return i < size && get(i).id() == id;
@@ -294,6 +336,9 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         HistoryPage page(HistoryQuery q) {
+            if (q.kind() == HistoryQuery.Kind.SINCE && q.recipient() != null) {
+                return toRecipient(above(q.from()), q.recipient(), q.limit());
+            }
             int from;
             int to; // exclusive
             boolean more;
@@ -319,6 +364,11 @@ public final class MemoryHistoryStore implements HistoryStore {
                     to = Math.min(end, from + q.limit());
                     more = to < end;
                 }
+                case SINCE -> {
+                    from = above(q.from());
+                    to = Math.min(size, from + q.limit());
+                    more = to < size;
+                }
                 default -> throw new IllegalStateException(q.kind().toString());
             }
             List<StoredMessage> page = new ArrayList<>(Math.max(0, to - from));
@@ -326,6 +376,24 @@ public final class MemoryHistoryStore implements HistoryStore {
                 page.add(get(i));
             }
             return new HistoryPage(page, more);
+        }
+
+        /**
+         * The first {@code limit} messages from index {@code from} on whose recipient is {@code recipient}: a scan,
+         * since the ring has no index by recipient; it stops at the first match beyond the page, which says more.
+         */
+        private HistoryPage toRecipient(int from, String recipient, int limit) {
+            List<StoredMessage> page = new ArrayList<>(Math.min(limit, size - from));
+            for (int i = from; i < size; i++) {
+                StoredMessage m = get(i);
+                if (recipient.equals(m.to())) {
+                    if (page.size() == limit) {
+                        return new HistoryPage(page, true);
+                    }
+                    page.add(m);
+                }
+            }
+            return new HistoryPage(page, false);
         }
     }
 

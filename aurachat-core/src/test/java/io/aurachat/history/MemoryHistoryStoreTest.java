@@ -27,6 +27,10 @@ class MemoryHistoryStoreTest {
         return new StoredMessage(id(n), target, "c1", "ann", "127.0.0.1", null, "text " + n);
     }
 
+    private static StoredMessage toClient(long n, String to) {
+        return new StoredMessage(id(n), StoredMessage.PRIVATE, "c1", "ann", "127.0.0.1", to, "text " + n);
+    }
+
     private static MemoryHistoryStore filled(String target, int n) {
         MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ZERO).build();
         for (int i = 1; i <= n; i++) {
@@ -106,6 +110,73 @@ class MemoryHistoryStoreTest {
     }
 
     @Test
+    void sinceIsAboveAnIdTheStoreNeedNotHold() {
+        MemoryHistoryStore store = filled("*", 10);
+
+        HistoryPage all = page(store, HistoryQuery.since("*", 0, null, 50));
+        HistoryPage three = page(store, HistoryQuery.since("*", id(5), null, 3));
+        HistoryPage rest = page(store, HistoryQuery.since("*", id(5), null, 5));
+        HistoryPage between = page(store, HistoryQuery.since("*", id(5) + 1, null, 2));
+        HistoryPage belowTheOldest = page(store, HistoryQuery.since("*", id(1) - 1, null, 2));
+
+        assertEquals(LongStream.rangeClosed(1, 10).boxed().toList(), numbers(all));
+        assertFalse(all.more());
+        assertEquals(List.of(6L, 7L, 8L), numbers(three));
+        assertTrue(three.more());
+        assertEquals(List.of(6L, 7L, 8L, 9L, 10L), numbers(rest));
+        assertFalse(rest.more(), "exactly what is left");
+        assertEquals(List.of(6L, 7L), numbers(between), "an id between two held ones");
+        assertTrue(between.more());
+        assertEquals(List.of(1L, 2L), numbers(belowTheOldest));
+        assertTrue(belowTheOldest.more());
+        for (long above : new long[] {id(10), id(99), Long.MAX_VALUE}) {
+            HistoryPage none = page(store, HistoryQuery.since("*", above, null, 5));
+            assertEquals(List.of(), none.messages());
+            assertFalse(none.more());
+        }
+    }
+
+    @Test
+    void sinceWithARecipientIsOnlyTheMessagesToThatClient() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 12; i++) {
+            store.append(toClient(i, "c" + (i % 3 + 2))); // c3, c4, c2, c3, ...: c2 gets 3, 6, 9, 12
+        }
+        String p = StoredMessage.PRIVATE;
+
+        HistoryPage two = page(store, HistoryQuery.since(p, 0, "c2", 2));
+        HistoryPage all = page(store, HistoryQuery.since(p, 0, "c2", 4));
+        HistoryPage fromBetween = page(store, HistoryQuery.since(p, id(6) + 1, "c2", 1));
+        HistoryPage fromAnother = page(store, HistoryQuery.since(p, id(10), "c2", 5));
+        HistoryPage nobody = page(store, HistoryQuery.since(p, 0, "c9", 5));
+
+        assertEquals(List.of(3L, 6L), numbers(two));
+        assertTrue(two.more());
+        assertEquals(List.of(3L, 6L, 9L, 12L), numbers(all));
+        assertFalse(all.more(), "exactly all of c2's");
+        assertEquals(List.of(9L), numbers(fromBetween));
+        assertTrue(fromBetween.more());
+        assertEquals(List.of(12L), numbers(fromAnother), "from another recipient's message");
+        assertFalse(fromAnother.more());
+        assertEquals(List.of(), nobody.messages());
+        assertFalse(nobody.more());
+        assertEquals(List.of(), page(store, HistoryQuery.since("*", 0, "c2", 5)).messages(),
+                "messages to everyone have no recipient");
+    }
+
+    @Test
+    void sinceOnATargetWithoutMessagesIsAnEmptyPage() {
+        MemoryHistoryStore store = filled("*", 3);
+
+        for (HistoryQuery q : List.of(HistoryQuery.since("nowhere", 0, null, 5),
+                HistoryQuery.since("nowhere", id(2), null, 5), HistoryQuery.since("nowhere", id(2), "c2", 5))) {
+            HistoryPage none = page(store, q);
+            assertEquals(List.of(), none.messages(), q.toString());
+            assertFalse(none.more(), q.toString());
+        }
+    }
+
+    @Test
     void eachTargetKeepsItsLatestMessagesUpToItsBound() {
         MemoryHistoryStore store = MemoryHistoryStore.builder().maxPerTarget(100).maxAge(Duration.ZERO).build();
         for (int i = 1; i <= 1000; i++) {
@@ -170,6 +241,81 @@ class MemoryHistoryStoreTest {
     }
 
     @Test
+    void nothingIsLostWhileNoBoundIsReached() {
+        MemoryHistoryStore store = MemoryHistoryStore.create();
+        assertEquals(0, store.lostUpTo("*"));
+        assertEquals(0, store.lostUpTo("nowhere"));
+
+        MemoryHistoryStore used = filled("*", 10);
+        used.append(message("room", 11));
+        assertEquals(0, used.lostUpTo("*"));
+        assertEquals(0, used.lostUpTo("room"));
+    }
+
+    @Test
+    void lostUpToIsTheNewestMessageTheCountBoundRemoved() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxPerTarget(5).maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 8; i++) {
+            store.append(message("*", i)); // 1 to 3 go
+        }
+        store.append(message("room", 9));
+
+        long lost = store.lostUpTo("*");
+        assertTrue(lost >= id(3) && lost < id(4), "between the newest removed and the oldest kept: " + lost);
+        assertEquals(4L, numbers(page(store, HistoryQuery.latest("*", 10))).get(0));
+        assertEquals(0, store.lostUpTo("room"), "a target under its bound lost nothing");
+    }
+
+    @Test
+    void lostUpToCountsWhatAgedOutWithoutAQuery() {
+        HandClock clock = new HandClock(T);
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ofMinutes(10)).clock(clock).build();
+        for (int i = 1; i <= 5; i++) {
+            store.append(message("*", i * 60_000L)); // one a minute, from T + 1 min
+        }
+        assertEquals(0, store.lostUpTo("*"));
+
+        clock.millis = T.toEpochMilli() + 12 * 60_000L + 1; // the first two are over 10 min old
+        long lost = store.lostUpTo("*");
+        assertTrue(lost >= id(120_000) && lost < id(180_000), "the second gone, the third kept: " + lost);
+
+        clock.millis = T.toEpochMilli() + 60 * 60_000L; // all of them: the target goes
+        assertTrue(store.lostUpTo("*") >= id(300_000));
+        store.append(message("*", 60 * 60_000L));
+        assertTrue(store.lostUpTo("*") >= id(300_000), "the target again, with a new message");
+        assertEquals(List.of(3_600_000L), numbers(page(store, HistoryQuery.latest("*", 10))));
+    }
+
+    @Test
+    void lostUpToCountsWhatTheByteBoundRemoved() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxBytes(64 * 1024).maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 10_000; i++) {
+            store.append(message(i <= 10 ? "old" : "busy", i));
+        }
+
+        long oldestKept = numbers(page(store, HistoryQuery.latest("busy", 10_000))).get(0);
+        long busy = store.lostUpTo("busy");
+        assertTrue(busy >= id(oldestKept - 1) && busy < id(oldestKept),
+                "between the newest removed and the oldest kept (" + oldestKept + "): " + busy);
+        assertTrue(store.lostUpTo("old") >= id(10), "a target the byte bound emptied");
+    }
+
+    @Test
+    void lostUpToCountsATargetReplacedByANewOne() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxTargets(2).maxAge(Duration.ZERO).build();
+        store.append(message("a", 1));
+        store.append(message("b", 2));
+        store.append(message("a", 3));
+        store.append(message("c", 4)); // b goes
+        assertTrue(store.lostUpTo("b") >= id(2));
+
+        store.append(message("b", 5)); // a goes, b is back
+        assertTrue(store.lostUpTo("b") >= id(2), "a target replaced, then back");
+        assertTrue(store.lostUpTo("a") >= id(3));
+        assertEquals(List.of(5L), numbers(page(store, HistoryQuery.latest("b", 10))));
+    }
+
+    @Test
     void aClosedStoreIsUnavailableAndTakesNothing() {
         MemoryHistoryStore store = filled("*", 3);
         store.close();
@@ -177,6 +323,7 @@ class MemoryHistoryStoreTest {
 
         assertInstanceOf(HistoryUnavailableException.class, failure(store, HistoryQuery.latest("*", 5)));
         assertEquals(0, store.size());
+        assertEquals(Long.MAX_VALUE, store.lostUpTo("*"), "closing let go of everything");
     }
 
     @Test
@@ -184,6 +331,7 @@ class MemoryHistoryStoreTest {
         HistoryStore.NONE.append(message("*", 1));
         assertEquals(0, HistoryStore.NONE.open());
         assertInstanceOf(HistoryUnavailableException.class, failure(HistoryStore.NONE, HistoryQuery.latest("*", 5)));
+        assertEquals(Long.MAX_VALUE, HistoryStore.NONE.lostUpTo("*"));
     }
 
     @Test
@@ -195,5 +343,8 @@ class MemoryHistoryStoreTest {
                 () -> MemoryHistoryStore.builder().maxAge(Duration.ofSeconds(-1)).build());
         assertThrows(IllegalArgumentException.class, () -> HistoryQuery.latest("*", 0));
         assertThrows(IllegalArgumentException.class, () -> new HistoryQuery("*", HistoryQuery.Kind.BEFORE, 0, 0, 5));
+        assertThrows(IllegalArgumentException.class, () -> HistoryQuery.since("*", -1, null, 5));
+        assertThrows(IllegalArgumentException.class,
+                () -> new HistoryQuery("*", HistoryQuery.Kind.AFTER, id(1), 0, 5, "c2"));
     }
 }
