@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param messages oldest first
  * @param more whether the target holds more messages beyond the page in the query's direction ({@code LATEST} and
- *     {@code BEFORE}: older ones; {@code AFTER} and {@code BETWEEN}: newer ones, within the bounds)
+ *     {@code BEFORE}: older ones; {@code AFTER}, {@code BETWEEN} and {@code SINCE}: newer ones, within the bounds)
  */
 public record HistoryPage(List<StoredMessage> messages, boolean more) {
     /** Copies the list. */

@@ -5,15 +5,17 @@ import java.util.Objects;
 /**
  * One page of a target's history, shaped like IRCv3 {@code CHATHISTORY}: the latest messages, those before or
  * after an id, or those between two ids. The ids named ({@code from}, {@code to}) must be messages of the target
- * the store still holds; the messages returned never include them (they are bounds, exclusive).
+ * the store still holds, but for {@code SINCE}'s; the messages returned never include them (they are bounds,
+ * exclusive).
  *
  * @param target {@link StoredMessage#EVERYONE} or a room's name; the server turns a room's name into the key its
  *     messages are kept under ({@link StoredMessage#target}) before it asks the store
  * @param kind which page
- * @param from {@code BEFORE} and {@code AFTER}: the id; {@code BETWEEN}: the lower id; else 0
+ * @param from {@code BEFORE} and {@code AFTER}: the id; {@code BETWEEN}: the lower id; {@code SINCE}: the id, or 0;
+ *     else 0
  * @param to {@code BETWEEN}: the upper id; else 0
  * @param limit the most messages in the page, at least 1
- * @param recipient {@code SINCE} only: if not {@code null}, only the messages whose {@link StoredMessage#recipient}
+ * @param recipient {@code SINCE} only: if not {@code null}, only the messages whose {@link StoredMessage#to}
  *     is this client id (the private messages to one client, for its resume); else {@code null}
  */
 public record HistoryQuery(String target, Kind kind, long from, long to, int limit, String recipient) {
