@@ -150,12 +150,16 @@ final class Readers {
     /** One reader connection's statements, prepared on first use. Used by its thread only. */
     private static final class Queries {
         private static final String SELECT = "SELECT " + Schema.COLUMNS + " FROM messages WHERE target = ? ";
+        /** By {@link HistoryQuery.Kind#ordinal}, then {@code SINCE} with a recipient. */
         private static final String[] SQL = {
             SELECT + "ORDER BY id DESC LIMIT ?", // LATEST
             SELECT + "AND id < ? ORDER BY id DESC LIMIT ?", // BEFORE
             SELECT + "AND id > ? ORDER BY id ASC LIMIT ?", // AFTER
             SELECT + "AND id > ? AND id < ? ORDER BY id ASC LIMIT ?", // BETWEEN
+            SELECT + "AND id > ? ORDER BY id ASC LIMIT ?", // SINCE
+            SELECT + "AND id > ? AND recipient = ? ORDER BY id ASC LIMIT ?", // SINCE to one recipient
         };
+        private static final int SINCE_TO_RECIPIENT = HistoryQuery.Kind.values().length;
         private static final String EXISTS = "SELECT 1 FROM messages WHERE id = ? AND target = ?";
 
         private final Connection connection;
@@ -170,13 +174,13 @@ final class Readers {
         HistoryPage run(HistoryQuery q) throws SQLException {
             try {
                 HistoryQuery.Kind kind = q.kind();
-                if (kind != HistoryQuery.Kind.LATEST) {
-                    requireMessage(q.target(), q.from());
+                if (kind != HistoryQuery.Kind.LATEST && kind != HistoryQuery.Kind.SINCE) {
+                    requireMessage(q.target(), q.from()); // SINCE's id need not be held
                 }
                 if (kind == HistoryQuery.Kind.BETWEEN) {
                     requireMessage(q.target(), q.to());
                 }
-                int k = kind.ordinal();
+                int k = q.recipient() != null ? SINCE_TO_RECIPIENT : kind.ordinal();
                 if (pages[k] == null) {
                     pages[k] = connection.prepareStatement(SQL[k]);
                 }
@@ -188,6 +192,9 @@ final class Readers {
                 }
                 if (kind == HistoryQuery.Kind.BETWEEN) {
                     s.setLong(i++, q.to());
+                }
+                if (q.recipient() != null) {
+                    s.setString(i++, q.recipient());
                 }
                 s.setLong(i, q.limit() + 1L); // one more than asked says whether there is more
                 List<StoredMessage> rows = new ArrayList<>(Math.min(q.limit() + 1, 1024));

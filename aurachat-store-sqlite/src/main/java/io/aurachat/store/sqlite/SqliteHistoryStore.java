@@ -219,8 +219,9 @@ public final class SqliteHistoryStore implements HistoryStore {
     /**
      * Answers a page of {@code query.target()}'s history, oldest first, on a reader thread. Any thread; does not
      * block. The answer completes exceptionally with {@link NoSuchMessageException} if an id the query names is not
-     * a message of that target in the file, and with {@link HistoryUnavailableException} if the store is not open,
-     * is closed, has 1,024 queries waiting already, or the read fails.
+     * a message of that target in the file ({@code SINCE}'s need not be), and with {@link
+     * HistoryUnavailableException} if the store is not open, is closed, has 1,024 queries waiting already, or the
+     * read fails.
      *
      * @throws NullPointerException if {@code query} is {@code null}
      */

@@ -156,6 +156,72 @@ class SqliteHistoryStoreTest {
     }
 
     @Test
+    void sinceIsAboveAnIdTheFileNeedNotHold() throws Exception {
+        try (SqliteHistoryStore store = filled()) {
+            HistoryPage all = page(store, HistoryQuery.since("*", 0, null, 50));
+            assertEquals(every(0, 10), ids(all));
+            assertFalse(all.more());
+            HistoryPage three = page(store, HistoryQuery.since("*", every[4], null, 3));
+            assertEquals(every(5, 8), ids(three));
+            assertTrue(three.more());
+            HistoryPage rest = page(store, HistoryQuery.since("*", every[4], null, 5));
+            assertEquals(every(5, 10), ids(rest));
+            assertFalse(rest.more(), "exactly what is left");
+            HistoryPage between = page(store, HistoryQuery.since("*", room[0], null, 2));
+            assertEquals(every(2, 4), ids(between), "from an id between two of the target's: a room's");
+            assertTrue(between.more());
+            HistoryPage below = page(store, HistoryQuery.since("*", every[0] - 1, null, 2));
+            assertEquals(every(0, 2), ids(below));
+            assertTrue(below.more());
+            HistoryPage last = page(store, HistoryQuery.since("*", every[9], null, 5));
+            assertEquals(List.of(), last.messages());
+            assertFalse(last.more());
+            assertEquals(LongStream.of(room).boxed().toList(),
+                    ids(page(store, HistoryQuery.since("room", every[0], null, 10))));
+            for (HistoryQuery q : List.of(HistoryQuery.since("nobody", 0, null, 5),
+                    HistoryQuery.since("nobody", every[3], null, 5), HistoryQuery.since("nobody", 0, "c1", 5))) {
+                HistoryPage none = page(store, q);
+                assertEquals(List.of(), none.messages(), q.toString());
+                assertFalse(none.more(), q.toString());
+            }
+        }
+    }
+
+    @Test
+    void sinceWithARecipientIsOnlyTheMessagesToThatClient() throws Exception {
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
+            store.open();
+            long base = every[0];
+            for (int i = 0; i < 12; i++) { // to c2, c3, c4, c2, ...: c2 gets base + 0, 3, 6, 9
+                store.append(new StoredMessage(base + i, StoredMessage.PRIVATE, "c1", "ann", "127.0.0.1",
+                        "c" + (i % 3 + 2), "psst " + i));
+            }
+            store.append(message(base + 20, "*"));
+            String p = StoredMessage.PRIVATE;
+
+            HistoryPage two = page(store, HistoryQuery.since(p, 0, "c2", 2));
+            assertEquals(List.of(base, base + 3), ids(two));
+            assertTrue(two.more());
+            HistoryPage all = page(store, HistoryQuery.since(p, 0, "c2", 4));
+            assertEquals(List.of(base, base + 3, base + 6, base + 9), ids(all));
+            assertFalse(all.more(), "exactly all of c2's");
+            HistoryPage fromItsOwn = page(store, HistoryQuery.since(p, base + 3, "c2", 1));
+            assertEquals(List.of(base + 6), ids(fromItsOwn));
+            assertTrue(fromItsOwn.more());
+            HistoryPage fromAnother = page(store, HistoryQuery.since(p, base + 4, "c2", 5));
+            assertEquals(List.of(base + 6, base + 9), ids(fromAnother), "from another recipient's message");
+            assertFalse(fromAnother.more());
+            HistoryPage nobody = page(store, HistoryQuery.since(p, 0, "c9", 5));
+            assertEquals(List.of(), nobody.messages());
+            assertFalse(nobody.more());
+            assertEquals(List.of(), page(store, HistoryQuery.since("*", 0, "c2", 5)).messages(),
+                    "messages to everyone have no recipient");
+            assertEquals(List.of(base + 1, base + 4), ids(page(store, HistoryQuery.since(p, 0, "c3", 2))),
+                    "the same query for another recipient, its statement prepared already");
+        }
+    }
+
+    @Test
     void everyFieldComesBackAsAppended() throws Exception {
         try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
             store.open();
