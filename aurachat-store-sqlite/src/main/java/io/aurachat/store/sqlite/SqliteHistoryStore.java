@@ -59,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * maxBatch} messages); a power cut or an OS crash can also lose the last commits before the OS wrote them out, but
  * never corrupts the file. {@link #close()} writes everything queued: a clean stop loses nothing.
  *
+ * <p><b>Lost messages.</b> {@link #lostUpTo} answers from memory: per target, the highest id retention deleted since
+ * {@link #open}; and, for every target alike, the highest id of a message dropped (a full queue, after {@link
+ * #close()}, a failed batch).
+ *
  * <p><b>Failures.</b> If a batch cannot be written (disk full, a locked or damaged file), its messages are counted as
  * dropped, the writer goes on with the next batch (so it recovers by itself once writing works again), and it logs
  * through SLF4J (logger {@code io.aurachat.store.sqlite.SqliteHistoryStore}) at most once every 10 seconds, with the
@@ -237,6 +241,17 @@ public final class SqliteHistoryStore implements HistoryStore {
             r.submit(query, answer);
         }
         return answer;
+    }
+
+    /**
+     * The highest id of a message of {@code target} deleted by retention since {@link #open}, or of any target's
+     * dropped since this store was built (see {@link #dropped()}, but for duplicate ids, whose first message is
+     * kept); 0 if none, {@link Long#MAX_VALUE} once the writer thread has died. Any thread; does not block.
+     */
+    @Override
+    public long lostUpTo(String target) {
+        Objects.requireNonNull(target, "target");
+        return writer.lostUpTo(target);
     }
 
     /**

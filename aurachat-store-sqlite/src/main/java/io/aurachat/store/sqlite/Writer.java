@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * maxPerTarget} plus 1% of it (so a big target is walked once per 1% of new messages, not once a second); the counts
  * are read again from the file after any failure, and trimming itself uses the file, not the counts.
  *
+ * <p>For {@link #lostUpTo} it keeps, in memory, the highest id retention deleted per target, and one highest id,
+ * whatever the target, of the messages it dropped (full queue, closed, a failed batch): drops are rare, and a bound
+ * too high for some targets only makes their resume say it is incomplete.
+ *
  * <p>{@link #offer} is called by any thread and never blocks on I/O (it holds the queue's lock for a few
  * instructions); {@link #run} is the writer thread's body and the only code that touches {@link #connection}.
  */
@@ -48,9 +53,9 @@ final class Writer implements Runnable {
     /** How long the idle writer waits before looking at retention and reports again. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final String DELETE_OLD = "DELETE FROM messages WHERE id < ? RETURNING target";
+    private static final String DELETE_OLD = "DELETE FROM messages WHERE id < ? RETURNING target, id";
     private static final String DELETE_BEYOND = "DELETE FROM messages WHERE target = ? AND id < "
-            + "(SELECT id FROM messages WHERE target = ? ORDER BY id DESC LIMIT 1 OFFSET ?)";
+            + "(SELECT id FROM messages WHERE target = ? ORDER BY id DESC LIMIT 1 OFFSET ?) RETURNING target, id";
 
     private final String name;
     private Connection connection; // set by start, before the thread starts
@@ -82,6 +87,10 @@ final class Writer implements Runnable {
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedFull = new AtomicLong();
+    /** The highest id retention deleted, per target; set by the writer thread, read by any. */
+    private final Map<String, Long> deletedUpTo = new ConcurrentHashMap<>();
+    /** The highest id of a message appended and dropped, whatever its target. */
+    private final AtomicLong droppedUpTo = new AtomicLong();
 
     // Writer thread only.
     private PreparedStatement insert;
@@ -131,6 +140,7 @@ final class Writer implements Runnable {
         try {
             closing = true;
             dropped.addAndGet(queue.size());
+            queue.forEach(m -> lose(m.id()));
             queue.clear();
         } finally {
             lock.unlock();
@@ -143,12 +153,14 @@ final class Writer implements Runnable {
         try {
             if (closing) {
                 dropped.incrementAndGet();
+                lose(m.id());
                 return;
             }
             int size = queue.size();
             if (size >= capacity) {
                 dropped.incrementAndGet();
                 droppedFull.incrementAndGet();
+                lose(m.id());
                 return;
             }
             queue.addLast(m);
@@ -175,6 +187,18 @@ final class Writer implements Runnable {
     /** Every message not stored: full queue, failed batches, duplicate ids, appends after close. */
     long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * The highest id of {@code target} this writer let go of: deleted by retention, or any target's dropped (see the
+     * class comment); 0 if none. Any thread; does not block.
+     */
+    long lostUpTo(String target) {
+        return Math.max(droppedUpTo.get(), deletedUpTo.getOrDefault(target, 0L));
+    }
+
+    private void lose(long id) {
+        droppedUpTo.accumulateAndGet(id, Math::max);
     }
 
     /** Messages waiting in the queue. */
@@ -299,6 +323,7 @@ final class Writer implements Runnable {
             try {
                 closing = true;
                 dropped.addAndGet(queue.size() + batch.size());
+                droppedUpTo.set(Long.MAX_VALUE); // a store that writes nothing any more can vouch for nothing
                 queue.clear();
                 written = accepted;
                 progress.signalAll();
@@ -396,6 +421,11 @@ final class Writer implements Runnable {
             Schema.closeQuietly(insert);
             insert = null;
             dropped.addAndGet(batch.size());
+            long highest = 0;
+            for (StoredMessage m : batch) {
+                highest = Math.max(highest, m.id());
+            }
+            lose(highest);
             recount = true;
             failedWrites++;
             failedMessages += batch.size();
@@ -424,6 +454,7 @@ final class Writer implements Runnable {
                 recount = false;
             }
             Map<String, Long> deleted = new HashMap<>();
+            Map<String, Long> highest = new HashMap<>();
             long cutoff = now - maxAgeMillis;
             if (maxAgeMillis > 0 && cutoff > MessageIds.EPOCH.toEpochMilli()) {
                 // time_ms < cutoff is exactly id < first(cutoff): an id's milliseconds are its top bits. The id is the
@@ -432,11 +463,7 @@ final class Writer implements Runnable {
                     deleteOld = connection.prepareStatement(DELETE_OLD);
                 }
                 deleteOld.setLong(1, MessageIds.first(cutoff, 0));
-                try (ResultSet rs = deleteOld.executeQuery()) {
-                    while (rs.next()) {
-                        deleted.merge(rs.getString(1), 1L, Long::sum);
-                    }
-                }
+                delete(deleteOld, deleted, highest);
             }
             for (String target : over) {
                 if (deleteBeyond == null) {
@@ -445,8 +472,11 @@ final class Writer implements Runnable {
                 deleteBeyond.setString(1, target);
                 deleteBeyond.setString(2, target);
                 deleteBeyond.setLong(3, maxPerTarget - 1L); // the maxPerTarget-th newest is the oldest kept
-                deleted.merge(target, (long) deleteBeyond.executeUpdate(), Long::sum);
+                delete(deleteBeyond, deleted, highest);
             }
+            // Before the commit, so that no query sees a row gone that lostUpTo does not count yet; should the commit
+            // fail, the bound is higher than the truth, which it may be.
+            highest.forEach((target, id) -> deletedUpTo.merge(target, id, Math::max));
             connection.commit();
             deleted.forEach((target, n) -> counts.computeIfPresent(target, (t, c) -> c - n > 0 ? c - n : null));
             for (String target : over) {
@@ -464,6 +494,18 @@ final class Writer implements Runnable {
             recount = true; // and the next pass tries again
             failedPasses++;
             lastError = e;
+        }
+    }
+
+    /** Runs a {@code DELETE ... RETURNING target, id}: adds up the rows and keeps the highest id, per target. */
+    private static void delete(PreparedStatement statement, Map<String, Long> deleted, Map<String, Long> highest)
+            throws SQLException {
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                String target = rs.getString(1);
+                deleted.merge(target, 1L, Long::sum);
+                highest.merge(target, rs.getLong(2), Math::max);
+            }
         }
     }
 

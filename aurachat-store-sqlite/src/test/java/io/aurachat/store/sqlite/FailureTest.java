@@ -85,11 +85,17 @@ class FailureTest {
         try (SqliteHistoryStore store = SqliteHistoryStore.builder(dir.resolve("h.db")).queueCapacity(10).build()) {
             store.open();
             store.pauseWriter();
-            for (int i = 1; i <= 14; i++) {
+            for (int i = 1; i <= 10; i++) {
+                store.append(message(base + i, "*"));
+            }
+            assertEquals(0, store.lostUpTo("*"), "queued, not lost");
+            for (int i = 11; i <= 14; i++) {
                 store.append(message(base + i, "*"));
             }
             assertEquals(10, store.queued());
             assertEquals(4, store.dropped(), "the 4 beyond the capacity");
+            assertTrue(store.lostUpTo("*") >= base + 14, "up to the last dropped");
+            assertTrue(store.lostUpTo("room") >= base + 14, "a drop counts for every target");
             // A query waits a second at most for the held-back writer, then answers from what is committed.
             assertEquals(List.of(), page(store, HistoryQuery.latest("*", 100)).messages());
 
@@ -112,6 +118,7 @@ class FailureTest {
                 store.append(message(base + i, "*"));
             }
             assertEquals(3, page(store, HistoryQuery.latest("*", 100)).messages().size());
+            assertEquals(0, store.lostUpTo("*"));
 
             try (Statement s = other.createStatement()) {
                 s.execute("DROP TABLE messages"); // behind the store's back
@@ -123,6 +130,7 @@ class FailureTest {
             // The query waits until the writer is done with the 4 (it failed them), then fails itself.
             assertInstanceOf(HistoryUnavailableException.class, failure(store, HistoryQuery.latest("*", 100)));
             assertEquals(4, store.dropped());
+            assertTrue(store.lostUpTo("*") >= base + 7, "up to the failed batch's newest");
 
             try (Statement s = other.createStatement()) {
                 s.execute(Schema.CREATE_MESSAGES);

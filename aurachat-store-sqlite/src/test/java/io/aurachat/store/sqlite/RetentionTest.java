@@ -7,6 +7,7 @@ import static io.aurachat.store.sqlite.Fixtures.page;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.history.HistoryQuery;
 import io.aurachat.history.MessageIds;
@@ -59,9 +60,15 @@ class RetentionTest {
                 }
             }
             assertEquals(8, page(store, HistoryQuery.latest("*", 100)).messages().size(), "no pass yet");
+            assertEquals(0, store.lostUpTo("*"));
 
             store.runRetention();
 
+            long lost = store.lostUpTo("*");
+            assertTrue(lost >= every[2] && lost < every[3], "the newest deleted, the oldest kept: " + lost);
+            long lostPrivate = store.lostUpTo(StoredMessage.PRIVATE);
+            assertTrue(lostPrivate >= priv[1] && lostPrivate < priv[2], "per target: " + lostPrivate);
+            assertEquals(0, store.lostUpTo("room"), "a target under the limit lost nothing");
             var kept = page(store, HistoryQuery.latest("*", 100));
             assertEquals(LongStream.of(every).skip(3).boxed().toList(), ids(kept));
             assertFalse(kept.more());
@@ -93,12 +100,16 @@ class RetentionTest {
 
             store.runRetention();
             assertEquals(List.of(edge, recent, now), ids(page(store, HistoryQuery.latest("*", 100))));
+            long lost = store.lostUpTo("*");
+            assertTrue(lost >= old && lost < edge, "the one deleted, not the one kept: " + lost);
 
             // A pass also runs by itself after a commit once the clock says one is due: no runRetention here.
             clock.advance(Duration.ofMinutes(45));
             long later = idAt(NOW.plus(Duration.ofMinutes(45)), 0);
             store.append(message(later, "*"));
             assertEquals(List.of(now, later), ids(page(store, HistoryQuery.latest("*", 100))));
+            lost = store.lostUpTo("*");
+            assertTrue(lost >= recent && lost < now, "after the pass by itself: " + lost);
         }
     }
 

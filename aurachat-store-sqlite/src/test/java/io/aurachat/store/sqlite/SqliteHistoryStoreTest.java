@@ -184,6 +184,8 @@ class SqliteHistoryStoreTest {
                 assertEquals(List.of(), none.messages(), q.toString());
                 assertFalse(none.more(), q.toString());
             }
+            assertEquals(0, store.lostUpTo("*"), "nothing lost");
+            assertEquals(0, store.lostUpTo("nobody"));
         }
     }
 
@@ -347,6 +349,7 @@ class SqliteHistoryStoreTest {
         long dropped = store.dropped();
         store.append(message(every[9] + 1, "*"));
         assertEquals(dropped + 1, store.dropped(), "an append after close is counted, not thrown");
+        assertTrue(store.lostUpTo("*") >= every[9] + 1, "and lost");
         assertThrows(IllegalStateException.class, store::open);
         assertEquals(List.of(), historyThreads(), "close stops every thread the store started");
     }
