@@ -361,6 +361,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     private void resumeAfterDrain() {
         if ((pausedFor & PAUSED_BACKLOG) == 0) {
+            // Not waiting yet: a command run off the loop crowded a queue (its own replies, a resume's replay), which
+            // drained before the command ended. Forget it, or the end of the command would wait for this drain again.
+            causedBacklog = false;
+            blockedBy = null;
             return;
         }
         blockedBy = null;
