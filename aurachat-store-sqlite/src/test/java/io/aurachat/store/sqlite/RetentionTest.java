@@ -40,7 +40,7 @@ class RetentionTest {
 
     @Test
     void keepsTheNewestMaxPerTargetOfEachTarget() throws Exception {
-        try (SqliteHistoryStore store = SqliteHistoryStore.builder(dir.resolve("h.db")).clock(clock).maxPerTarget(5)
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(dir.resolve("h.db")).clock(clock).maxPerTarget(5).privateMessagesInFile(true)
                 .build()) {
             store.open();
             long[] every = new long[8];

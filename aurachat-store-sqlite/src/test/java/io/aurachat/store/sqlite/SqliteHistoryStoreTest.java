@@ -189,9 +189,10 @@ class SqliteHistoryStoreTest {
         }
     }
 
-    @Test
-    void sinceWithARecipientIsOnlyTheMessagesToThatClient() throws Exception {
-        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
+    @org.junit.jupiter.params.ParameterizedTest(name = "private messages in the file: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sinceWithARecipientIsOnlyTheMessagesToThatClient(boolean inFile) throws Exception {
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).privateMessagesInFile(inFile).build()) {
             store.open();
             long base = every[0];
             for (int i = 0; i < 12; i++) { // to c2, c3, c4, c2, ...: c2 gets base + 0, 3, 6, 9
@@ -220,6 +221,43 @@ class SqliteHistoryStoreTest {
                     "messages to everyone have no recipient");
             assertEquals(List.of(base + 1, base + 4), ids(page(store, HistoryQuery.since(p, 0, "c3", 2))),
                     "the same query for another recipient, its statement prepared already");
+        }
+    }
+
+    @Test
+    void privateMessagesStayInMemoryUnlessAskedForInTheFile() throws Exception {
+        StoredMessage pub = message(every[0], "*");
+        StoredMessage priv = message(every[1], StoredMessage.PRIVATE);
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
+            store.open();
+            store.append(pub);
+            store.append(priv);
+            assertEquals(List.of(priv), page(store, HistoryQuery.latest(StoredMessage.PRIVATE, 5)).messages(),
+                    "served from memory (a resume reads them)");
+            assertEquals(List.of(pub), page(store, HistoryQuery.latest("*", 5)).messages());
+        }
+        assertEquals(List.of(0L, 1L), rowsByTarget(file), "the file has the message to everyone only");
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
+            assertEquals(every[0], store.open(), "ids continue above the file's");
+            assertEquals(List.of(), page(store, HistoryQuery.latest(StoredMessage.PRIVATE, 5)).messages(),
+                    "gone after a restart");
+        }
+        Path other = dir.resolve("with-private.db");
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(other).privateMessagesInFile(true).build()) {
+            store.open();
+            store.append(pub);
+            store.append(priv);
+        }
+        assertEquals(List.of(1L, 1L), rowsByTarget(other));
+    }
+
+    /** How many rows the file has for '@' and for '*', read with plain JDBC. */
+    private static List<Long> rowsByTarget(Path f) throws Exception {
+        try (java.sql.Connection c = Fixtures.jdbc(f); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM messages WHERE target = '@'), "
+                        + "(SELECT count(*) FROM messages WHERE target = '*')")) {
+            rs.next();
+            return List.of(rs.getLong(1), rs.getLong(2));
         }
     }
 
