@@ -97,6 +97,15 @@ public final class ChatClient implements AutoCloseable {
      * name is set again. Guarded by {@link #lock}.
      */
     private final Map<String, String> rooms = new LinkedHashMap<>();
+    /**
+     * The current connection's session token when the server made it resumable ({@code SESSION}, or the last
+     * {@code RESUME}): what the next reconnect resumes. Only with a {@link ReconnectPolicy}.
+     */
+    private volatile String resumeToken;
+    /** The highest message id this client has received: a message, or the reply to its own CHAT, SAY or POST. */
+    private final AtomicLong lastMessageId = new AtomicLong();
+    /** During a resume's handshake, how many missed messages this client holds before it hands them on. */
+    static final int MAX_RESUMED_EVENTS = 100_000;
 
     private ChatClient(ClientConfig config, ChatListener listener) {
         this.config = config;
@@ -492,12 +501,27 @@ public final class ChatClient implements AutoCloseable {
             Session s = welcome(target, hello);
             l.session(s);
             List<Link.Event> early = new ArrayList<>();
+            // A resume's missed messages arrive during the handshake: they are held until the listener has been
+            // told onReconnected, up to a bound.
+            int handshakeEvents = first ? config.eventQueueCapacity()
+                    : Math.max(config.eventQueueCapacity(), MAX_RESUMED_EVENTS);
             l.events(event -> {
-                if (early.size() >= config.eventQueueCapacity()) {
+                if (early.size() >= handshakeEvents) {
                     throw new IllegalStateException("too many events during the handshake");
                 }
                 early.add(event);
             });
+            String token = resumeToken;
+            if (!first && token != null) {
+                resumeToken = null; // good for one resume, whatever happens now
+                if (resume(l, s, token, early)) {
+                    socket.setSoTimeout(0);
+                    return new Opened(l, early);
+                }
+                s = l.session();
+            } else if (!first) {
+                early.add(listener -> listener.onResumed(this, false, 0, false)); // the server keeps no sessions
+            }
             String name = desiredName;
             if (name != null && !name.equals(s.name())) {
                 Link.Pending p = l.send("NAME", "NAME " + text(name));
@@ -518,6 +542,7 @@ public final class ChatClient implements AutoCloseable {
             if (!first) {
                 rejoin(l);
             }
+            askForSession(l);
             socket.setSoTimeout(0);
             return new Opened(l, early);
         } catch (SocketTimeoutException e) {
@@ -527,6 +552,78 @@ public final class ChatClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
+        }
+    }
+
+    /**
+     * Sends {@code RESUME} on a new link during its handshake and reads up to its reply: the missed messages land in
+     * {@code early}, then the outcome for {@link ChatListener#onResumed}.
+     *
+     * @return whether the server gave the session back (then the name and rooms are the session's, and the link
+     *     is resumable again); {@code false}: the link is the new client its welcome announced
+     */
+    private boolean resume(Link l, Session fresh, String token, List<Link.Event> early) throws IOException {
+        Link.Pending p = l.send("RESUME", "RESUME " + token + " " + lastMessageId.get());
+        readUntil(l, p, "while the session was resumed");
+        Response r;
+        try {
+            r = Link.await(p, config.callTimeout());
+        } catch (ChatErrorException e) {
+            LOG.info("could not resume the session ({}): messages sent meanwhile are lost", e.getMessage());
+            early.add(listener -> listener.onResumed(this, false, 0, false));
+            return false;
+        }
+        boolean recovered;
+        int missed;
+        try {
+            Session resumed = new Session(fresh.server(), ClientId.parse(string(r, Fields.ID)), string(r, Fields.NAME),
+                    fresh.serverName(), fresh.protocol(), fresh.idleTimeout(), fresh.maxLineLength());
+            List<Object> names = Link.list(r, Fields.ROOMS);
+            lock.lock();
+            try {
+                rooms.clear();
+                for (Object o : names) {
+                    rooms.put(fold((String) o), (String) o);
+                }
+            } finally {
+                lock.unlock();
+            }
+            missed = (int) number(r, Fields.MISSED);
+            recovered = Boolean.TRUE.equals(r.fields().get(Fields.RECOVERED));
+            resumeToken = string(r, Fields.SESSION);
+            l.session(resumed);
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed resumed reply: " + r.json(), e);
+        }
+        early.add(listener -> listener.onResumed(this, true, missed, recovered));
+        return true;
+    }
+
+    /**
+     * With a reconnect policy: makes the new link resumable ({@code SESSION}). The reply is not waited for (the
+     * handshake does not get longer); it sets the token when the reader gets it. A server that keeps no sessions
+     * answers an error, and a reconnect then does not try to resume.
+     */
+    private void askForSession(Link l) throws IOException {
+        if (!config.reconnect().isEnabled()) {
+            return;
+        }
+        Link.Pending p = l.send("SESSION", "SESSION");
+        p.outcome.thenAccept(outcome -> {
+            if (outcome instanceof Response r && r.string(Fields.SESSION).isPresent()) {
+                resumeToken = r.string(Fields.SESSION).get();
+            } else {
+                LOG.debug("the server keeps no sessions ({}): a reconnect will not resume", outcome);
+            }
+        });
+    }
+
+    /** Reads the link during the handshake until {@code p} has its reply. */
+    private static void readUntil(Link l, Link.Pending p, String what) throws IOException {
+        while (!p.outcome.isDone()) {
+            if (!l.readOne()) {
+                throw new EOFException("the server closed the connection " + what);
+            }
         }
     }
 
@@ -799,6 +896,22 @@ public final class ChatClient implements AutoCloseable {
             throw new IllegalArgumentException("not a room name: '" + room + "'");
         }
         return room;
+    }
+
+    /** Called by the link's reader for every message id it sees ({@code message} lines, the client's own sends). */
+    void sawMessageId(String id) {
+        long v = io.aurachat.history.MessageIds.parse(id);
+        if (v > 0) {
+            lastMessageId.accumulateAndGet(v, Math::max);
+        }
+    }
+
+    /**
+     * The id of the newest message this client has received, or of its own newest {@code CHAT}, {@code SAY} or
+     * {@code POST}: what a resume asks the server for the messages after. 0 before any.
+     */
+    public long lastMessageId() {
+        return lastMessageId.get();
     }
 
     /** A room's name as rooms are told apart: ignoring case and compatibility forms (PROTOCOL.md, Rooms). */

@@ -8,7 +8,7 @@ import io.aurachat.protocol.LeaveReason;
  * <pre>
  * onConnected
  * (onMessage | onJoin | onLeave | onRename | onRoomJoin | onRoomLeave | onRoomRename | onPresenceMissed)*
- * (onDisconnected onReconnected (onMessage | onJoin | ... | onPresenceMissed)*)*
+ * (onDisconnected onReconnected onMessage* onResumed (onMessage | onJoin | ... | onPresenceMissed)*)*
  * [onDisconnected]
  * onClosed
  * </pre>
@@ -98,8 +98,25 @@ public interface ChatListener {
      */
     default void onDisconnected(ChatClient client, CloseReason reason, Throwable cause) {}
 
-    /** A new connection is ready after {@link #onDisconnected}, with a new session (and a new id). */
+    /**
+     * A new connection is ready after {@link #onDisconnected}: with the same id, name and rooms if the session was
+     * resumed ({@link #onResumed} follows the missed messages), else with a new session and a new id.
+     */
     default void onReconnected(ChatClient client, Session session) {}
+
+    /**
+     * After every {@link #onReconnected}: whether the client got its session back ({@code RESUME}: a client with a
+     * {@link ReconnectPolicy} asks for a resumable session when it connects, and resumes it by itself).
+     *
+     * @param resumed whether the server gave the session back: the same id, name and rooms. {@code false}: the
+     *     session had expired (the server's resume window passed, or it restarted) or the server keeps no
+     *     sessions; the client is a new one, and whatever was said meanwhile is lost to it
+     * @param missed how many missed messages were delivered, as {@link #onMessage}, just before this call
+     * @param recovered whether those were every message it missed; {@code false} when the server no longer had
+     *     some (its history retention, or no history at all), or when it was not resumed.
+     *     {@link ChatClient#history} can page back for what is still kept
+     */
+    default void onResumed(ChatClient client, boolean resumed, int missed, boolean recovered) {}
 
     /**
      * The client is closed for good; nothing follows. After a reconnect policy gave up, {@code reason} and

@@ -24,6 +24,11 @@ public enum CloseReason {
     TOO_MANY_ERRORS(LeaveReason.TOO_MANY_ERRORS, false),
     /** The server already had as many clients as it accepts. */
     SERVER_FULL(LeaveReason.SERVER_FULL, true),
+    /**
+     * Another connection took this client's session with {@code RESUME} (this program, or another that had its
+     * session token); reconnecting would only take it back.
+     */
+    RESUMED(LeaveReason.RESUMED, false),
     /** The server closed the connection with a reason this client does not know. */
     OTHER(null, true),
     /** The connection broke, or the server closed it without saying why. */

@@ -9,6 +9,7 @@ import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.protocol.LineTypes;
+import io.aurachat.protocol.Verbs;
 import io.aurachat.protocol.Protocol;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -300,6 +301,7 @@ final class Link {
                 case LineTypes.ERROR -> reply(t, null, obj);
                 case LineTypes.MESSAGE -> {
                     ChatMessage m = message(obj);
+                    m.id().ifPresent(client::sawMessageId);
                     post(l -> l.onMessage(client, m));
                 }
                 case LineTypes.JOIN -> {
@@ -363,6 +365,10 @@ final class Link {
         }
         if (LineTypes.BYE.equals(type)) {
             byeReason = CloseReason.fromBye(text(obj, Fields.REASON));
+        }
+        if (obj.get(Fields.ID) instanceof String id && (Verbs.CHAT.equals(verb) || Verbs.SAY.equals(verb)
+                || Verbs.POST.equals(verb))) {
+            client.sawMessageId(id); // its own message: a resume need not send it back
         }
         Map<String, Object> fields = new LinkedHashMap<>(obj);
         fields.remove(Fields.TYPE);

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * One connection of a {@link ChatClient} to a server, as its {@code welcome} described it. A client that
- * reconnects gets a new session with a new id.
+ * reconnects gets a new session with a new id, unless it resumed the old one (then the id and name are the old
+ * session's; see {@link ChatListener#onResumed}).
  *
  * @param server the address the client connected to
  * @param id this client's id on that server

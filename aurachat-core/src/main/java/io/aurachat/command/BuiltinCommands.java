@@ -95,8 +95,22 @@ public final class BuiltinCommands {
     public static final Command MEMBERS = new Command(Verbs.MEMBERS, Verbs.MEMBERS + " <room>",
             "List a room's members.", BuiltinCommands::members);
 
+    /** {@code SESSION}: make this connection resumable and learn its session token. */
+    public static final Command SESSION = new Command(Verbs.SESSION, Verbs.SESSION,
+            "Make this connection resumable: if it breaks, RESUME with the token given takes it back, with what it "
+                    + "missed, within the resume window.", BuiltinCommands::session);
+    private static final String RESUME_USAGE = Verbs.RESUME + " <session> <last-id>";
+    /**
+     * {@code RESUME <session> <last-id>}: take back a session whose connection broke, and get every message it missed
+     * after {@code last-id} (0: every one kept) before the reply. It waits for the history store and for the client
+     * to read, so it never runs on an I/O thread.
+     */
+    public static final Command RESUME = new Command(Verbs.RESUME, RESUME_USAGE,
+            "Take back a broken connection's session (first thing on a new connection): its id, name, rooms, and the "
+                    + "messages it missed after last-id (0 for all that are kept).", BuiltinCommands::resume);
+
     private static final List<Command> ALL = List.of(TIME, EXIT, CHAT, SAY, NAME, LIST, HELP, PING, HISTORY, JOIN,
-            PART, POST, ROOMS, MEMBERS);
+            PART, POST, ROOMS, MEMBERS, SESSION, RESUME);
 
     private BuiltinCommands() {}
 
@@ -207,6 +221,50 @@ public final class BuiltinCommands {
         line.put(Fields.TIME, MessageIds.time(m.id()));
         line.put(Fields.MESSAGE, m.text());
         return line;
+    }
+
+    private static Reply session(CommandContext context) throws CommandException {
+        if (!context.arguments().isEmpty()) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + Verbs.SESSION);
+        }
+        String token = context.session();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.SESSION, token);
+        fields.put(Fields.RESUME_WINDOW_SECONDS, context.resumeWindowSeconds());
+        return Reply.of(LineTypes.SESSION, fields);
+    }
+
+    private static Reply resume(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(3);
+        if (args.size() != 2) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + RESUME_USAGE);
+        }
+        String token = args.get(0);
+        if (token.length() != 22 || !token.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+                || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS,
+                    "usage: " + RESUME_USAGE + "; '" + shorten(token) + "' is not a session token (SESSION gives one)");
+        }
+        long lastId = args.get(1).equals("0") ? 0 : MessageIds.parse(args.get(1));
+        if (lastId < 0) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS,
+                    "usage: " + RESUME_USAGE + "; '" + shorten(args.get(1)) + "' is not a message id (or 0)");
+        }
+        ResumeResult r = context.resume(token, lastId);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.ID, r.client().id());
+        fields.put(Fields.NAME, r.client().name());
+        fields.put(Fields.ROOMS, r.rooms());
+        fields.put(Fields.SESSION, r.session());
+        fields.put(Fields.RESUME_WINDOW_SECONDS, context.resumeWindowSeconds());
+        fields.put(Fields.MISSED, r.missed());
+        fields.put(Fields.RECOVERED, r.recovered());
+        return Reply.of(LineTypes.RESUMED, fields);
+    }
+
+    /** An argument as an error repeats it: at most 40 characters. */
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static CommandException usage(String problem) {

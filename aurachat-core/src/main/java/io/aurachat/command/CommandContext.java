@@ -155,4 +155,35 @@ public interface CommandContext {
 
     /** The server's name, as announced in {@code welcome}. */
     String serverName();
+
+    /**
+     * Makes the sender resumable ({@code SESSION}): if its connection breaks, its session waits for a
+     * {@code RESUME} for the {@linkplain #resumeWindowSeconds() resume window}.
+     *
+     * @return the session token, the same one if asked again
+     * @throws CommandException {@code resume-disabled} if the server keeps no sessions (the default, for contexts
+     *     made elsewhere)
+     */
+    default String session() throws CommandException {
+        throw new CommandException(ErrorCodes.RESUME_DISABLED, "this server keeps no sessions");
+    }
+
+    /** How long a broken connection's session waits for a resume, in seconds; 0 if the server keeps none. */
+    default long resumeWindowSeconds() {
+        return 0;
+    }
+
+    /**
+     * Takes back a session ({@code RESUME}): the sender's connection becomes that session's client, and every
+     * message the session missed after {@code lastId} is sent to it before this returns. It may wait (for the
+     * history store and for the client to read), so only a command that may block calls it.
+     *
+     * @param session the token {@link #session()} gave
+     * @param lastId the id of the last message the client saw, 0 if none
+     * @throws CommandException {@code no-such-session}, {@code resume-refused} (the connection has done something of
+     *     its own already), {@code resume-disabled}
+     */
+    default ResumeResult resume(String session, long lastId) throws CommandException {
+        throw new CommandException(ErrorCodes.RESUME_DISABLED, "this server keeps no sessions");
+    }
 }

@@ -39,10 +39,33 @@ public final class Client implements Connection {
         }
     }
 
-    final ClientId id;
+    /**
+     * Its id: the one its welcome announced, or, once it has resumed a session, that session's. Changed only by the
+     * resume, on this client's command thread, before the client is registered under the new id.
+     */
+    ClientId id;
     private final Hub hub;
-    /** The transport side; the hub keeps a registry of joined clients' peers too. */
-    final Peer peer;
+    /**
+     * The transport side; the hub keeps a registry of joined clients' peers too. While a resume replays what the
+     * session missed, a {@link HoldingPeer} in front of it keeps the live lines until the replay is out.
+     */
+    volatile Peer peer;
+
+    // Sessions (see Hub.session and Hub.resume); changed under this object's monitor.
+    /** Its session token once it asked for one ({@code SESSION}) or resumed; {@code null} if it is not resumable. */
+    volatile String sessionToken;
+    /** By the server clock, when its connection broke and its session started waiting for a resume; 0 if it has not. */
+    volatile long detachedAtMillis;
+    /** A resume took its session: its connection's end changes nothing of the identity, which lives on elsewhere. */
+    volatile boolean takenOver;
+    /**
+     * The last message id given when this client was registered for messages to everyone: every such message with a
+     * higher id reached it (the generator's {@code mark}). A resume on this connection replays messages to everyone
+     * only up to here; those after, it had already.
+     */
+    volatile long joinedAfterId;
+    /** Set by a resume while it paces its replay: counted down when the peer's queue has drained. */
+    volatile java.util.concurrent.CountDownLatch drainLatch;
     private volatile ClientInfo info;
     private volatile int state = PENDING;
     /** Why it left; set once, before the state becomes LEFT. */
@@ -65,6 +88,16 @@ public final class Client implements Connection {
 
     /** Written by whichever thread routes a message after a rename; an immutable value, so races are benign. */
     private MessagePrefix messagePrefix;
+
+    /** Whether a line of its own has already made it a client of its own: a name, a room, a message. */
+    boolean hasActed() {
+        return lastMessageId != 0 || !rooms.isEmpty() || !info.name().equals(id.value()) || sessionToken != null;
+    }
+
+    /** Forgets the reply kept for reuse: after a resume it names the old id. */
+    void forgetReplyMemo() {
+        replyMemo = null;
+    }
 
     /**
      * A reply line kept for reuse (see {@code Dispatcher.encode}): the reply of {@code verb} whose one field
@@ -172,6 +205,10 @@ public final class Client implements Connection {
 
     @Override
     public void drained() {
+        java.util.concurrent.CountDownLatch latch = drainLatch;
+        if (latch != null) {
+            latch.countDown();
+        }
         if (presenceSkipped.get() == 0) {
             return;
         }

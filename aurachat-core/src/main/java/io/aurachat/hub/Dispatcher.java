@@ -427,6 +427,21 @@ final class Dispatcher {
         }
 
         @Override
+        public String session() throws CommandException {
+            return hub.session(client);
+        }
+
+        @Override
+        public long resumeWindowSeconds() {
+            return hub.resumeWindowSeconds();
+        }
+
+        @Override
+        public io.aurachat.command.ResumeResult resume(String session, long lastId) throws CommandException {
+            return hub.resume(client, session, lastId);
+        }
+
+        @Override
         public Optional<ClientInfo> client(ClientId id) {
             return hub.client(id);
         }

@@ -99,10 +99,14 @@ public final class Hub {
      * @param nameRule the server's own name rule, after the built-in ones
      * @param history where routed messages are kept for {@code HISTORY}; the hub opens it in {@link #start} and
      *     does not close it (its owner does, after the transports have stopped)
+     * @param resumeWindow how long the session of a resumable client whose connection broke waits for a
+     *     {@code RESUME}; zero turns sessions off
+     * @param maxResumeMessages the most missed messages one {@code RESUME} replays
      */
     public record Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
             int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
-            int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history) {
+            int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history, Duration resumeWindow,
+            int maxResumeMessages) {
 
         /** Copies the collections. */
         public Settings {
@@ -111,8 +115,17 @@ public final class Hub {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(nameRule, "nameRule");
             Objects.requireNonNull(history, "history");
+            Objects.requireNonNull(resumeWindow, "resumeWindow");
             commands = Map.copyOf(commands);
             logSinks = List.copyOf(logSinks);
+        }
+
+        /** Settings with sessions off. */
+        public Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
+                int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
+                int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history) {
+            this(serverName, idleTimeout, maxLineLength, maxClients, presenceLimit, maxConsecutiveErrors, commands,
+                    logSinks, logQueueCapacity, clock, nameRule, history, Duration.ZERO, 0);
         }
     }
 
@@ -134,6 +147,7 @@ public final class Hub {
         Set<Command> builtin = Collections.newSetFromMap(new IdentityHashMap<>());
         builtin.addAll(BuiltinCommands.all());
         builtin.remove(BuiltinCommands.HISTORY); // it waits for the history store
+        builtin.remove(BuiltinCommands.RESUME); // so does it, and for the client to read what it missed
         Set<Command> onLoop = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Command c : registered) {
             if (builtin.contains(c)) {
@@ -250,6 +264,7 @@ public final class Hub {
             client.welcomed = true;
         }
         peers.put(info.id(), client.peer);
+        client.joinedAfterId = messageIds.mark();
         if (!client.finishJoining()) {
             // It left while joining (cut as a slow consumer by a storm of notices, or by the shutdown), and
             // its leaving found it not yet joined: undo the registration here. Nobody saw its join.
@@ -265,12 +280,38 @@ public final class Hub {
         return true;
     }
 
-    /** Called once per client when its connection ends, with how far it had got. */
+    /**
+     * Called once per client when its connection ends, with how far it had got. A resumable client whose connection
+     * broke is not forgotten: its session waits for a {@code RESUME} (see {@link #resume}).
+     */
     void left(Client client, LeaveReason reason, boolean wasJoined) {
         attached.remove(client);
-        permits.release();
-        if (!wasJoined || !clients.remove(client.id, client)) {
-            return; // never joined, or joining: join() finishes the job
+        // Under the client's monitor, like a resume's claim of its session: one of the two decides what happens.
+        synchronized (client) {
+            if (client.takenOver) {
+                permits.release(); // a resume took its identity, which lives on in the resuming connection
+                return;
+            }
+            if (wasJoined && reason == LeaveReason.DISCONNECTED && client.sessionToken != null && !closing
+                    && !settings.resumeWindow().isZero() && clients.get(client.id) == client) {
+                detach(client);
+                return; // it keeps its permit, id, name and rooms until it is resumed or its window passes
+            }
+            String token = client.sessionToken;
+            if (token != null) {
+                sessions.remove(token, client);
+            }
+            permits.release();
+            if (wasJoined) {
+                forget(client, reason); // never joined, or joining: join() finishes the job
+            }
+        }
+    }
+
+    /** A joined client is gone for good: out of the registry, its rooms and its name; the others are told. */
+    private void forget(Client client, LeaveReason reason) {
+        if (!clients.remove(client.id, client)) {
+            return;
         }
         peers.remove(client.id, client.peer);
         rooms.left(client, reason);
@@ -448,6 +489,7 @@ public final class Hub {
     }
 
     private final FailureReport historyFailures = new FailureReport("the history store failed to take a message");
+    private final FailureReport resumeFailures = new FailureReport("the history store failed a resume's query");
 
     /** Queues one encoded line to every joined client but {@code except}. */
     private int broadcast(byte[] line, Client except) {
@@ -512,18 +554,359 @@ public final class Hub {
         return after;
     }
 
+    // ---------------------------------------------------------------- sessions and resume
+
+    /** Resumable clients by session token: joined ones and detached ones (their connection broke). */
+    private final ConcurrentHashMap<String, Client> sessions = new ConcurrentHashMap<>();
+    /** The clients whose connection broke and whose session waits for a resume, until its window passes. */
+    private final Set<Client> detached = ConcurrentHashMap.newKeySet();
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private final byte[] resumedBye = Wire.bye(LeaveReason.RESUMED);
+    /** How many stored messages a resume reads from the store at a time, per target. */
+    private static final int RESUME_PAGE = 500;
+    /** How long a resume waits for one page from the store, or for the client to read what it was sent. */
+    static final Duration RESUME_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * {@code SESSION}: makes the client resumable and returns its session token (the same one if asked again). If its
+     * connection then breaks ({@code disconnected}: not {@code EXIT}, not a cut by the server), its session waits for
+     * a {@code RESUME} for the resume window.
+     */
+    String session(Client client) throws CommandException {
+        requireSessions();
+        synchronized (client) {
+            String token = client.sessionToken;
+            if (token == null && client.isOpen()) {
+                token = newToken();
+                client.sessionToken = token;
+                sessions.put(token, client);
+            }
+            return token;
+        }
+    }
+
+    /** The resume window in whole seconds, as {@code session} and {@code resumed} tell it. */
+    long resumeWindowSeconds() {
+        return (settings.resumeWindow().toMillis() + 999) / 1000;
+    }
+
+    private void requireSessions() throws CommandException {
+        if (settings.resumeWindow().isZero()) {
+            throw new CommandException(ErrorCodes.RESUME_DISABLED, "this server keeps no sessions (resume window 0)");
+        }
+    }
+
+    /** 128 random bits, base64url without padding: 22 characters. */
+    private String newToken() {
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    }
+
+    /** Must hold the client's monitor. Its connection broke: its session waits, and nobody is told yet. */
+    private void detach(Client client) {
+        client.detachedAtMillis = Math.max(1, clock.millis());
+        detached.add(client);
+        peers.remove(client.id, client.peer);
+        if (log.wants(LogEvent.SessionDetached.class)) {
+            log.emit(new LogEvent.SessionDetached(clock.instant(), client.info()));
+        }
+    }
+
+    /** Ends the sessions whose window has passed: their clients leave ({@code disconnected}) as if just now. */
+    private void expireSessions(long nowMillis) {
+        if (detached.isEmpty()) {
+            return;
+        }
+        long window = settings.resumeWindow().toMillis();
+        for (Client c : detached) {
+            if (nowMillis - c.detachedAtMillis >= window) {
+                endSession(c, LeaveReason.DISCONNECTED);
+            }
+        }
+    }
+
+    private void endSession(Client client, LeaveReason reason) {
+        synchronized (client) {
+            if (client.takenOver || !detached.remove(client)) {
+                return; // resumed meanwhile
+            }
+            sessions.remove(client.sessionToken, client);
+            permits.release();
+            forget(client, reason);
+        }
+    }
+
+    /** How many sessions wait for a resume now. */
+    public int detachedCount() {
+        return detached.size();
+    }
+
+    /**
+     * {@code RESUME}: the connection of {@code client} (new, and with nothing done of its own yet) takes back the
+     * session {@code token} names: that session's id, name and rooms, and every message it missed after {@code lastId},
+     * in order, sent before this returns. On a command thread: it waits for the store and for the client to read.
+     *
+     * <p>The live messages to the resumed client go to a {@link HoldingPeer} from the moment it has its identity back,
+     * and reach it after the replay; a stored message whose live copy is held is not replayed. The recovery is
+     * complete unless the store let go of something after {@code lastId} ({@link HistoryStore#lostUpTo}), failed or was
+     * too slow, or the replay reached {@link Settings#maxResumeMessages}.
+     *
+     * @param lastId the id of the last message the client saw (0 if none)
+     * @throws CommandException {@code resume-disabled}, {@code resume-refused}, {@code no-such-session}
+     */
+    io.aurachat.command.ResumeResult resume(Client client, String token, long lastId) throws CommandException {
+        requireSessions();
+        if (client.hasActed()) {
+            throw new CommandException(ErrorCodes.RESUME_REFUSED,
+                    "RESUME must come before anything else on a connection (a name, a room, a message, SESSION)");
+        }
+        Client old = sessions.get(token);
+        if (old == null || old == client) {
+            throw noSuchSession(client);
+        }
+        HoldingPeer hold;
+        List<Rooms.Room> moved;
+        String renewed;
+        long joinedAfter;
+        ClientId connection = client.id;
+        synchronized (client) {
+            if (!client.isJoined()) {
+                throw new CommandException(ErrorCodes.RESUME_REFUSED, "this connection is ending");
+            }
+            boolean wasDetached;
+            synchronized (old) {
+                if (old.takenOver || !sessions.remove(token, old)) {
+                    throw noSuchSession(client);
+                }
+                old.takenOver = true;
+                wasDetached = detached.remove(old);
+            }
+            if (wasDetached) {
+                permits.release(); // the session's; the connection holds its own
+            } else {
+                old.close(LeaveReason.RESUMED, resumedBye); // a connection the server still thought open
+            }
+            // From here on every line to this connection is held until the replay is out, whichever registry entry
+            // (its fresh id's or the session's) a sender finds: none is missed, and one sent through both is held once.
+            ClientInfo fresh = client.info();
+            Peer real = client.peer;
+            hold = new HoldingPeer(real);
+            client.peer = hold;
+            peers.replace(fresh.id(), real, hold);
+            joinedAfter = client.joinedAfterId;
+            // Take the session's identity, under which the others still know it: no notice.
+            ClientInfo was = old.info();
+            client.id = was.id();
+            client.info(new ClientInfo(was.id(), was.name(), real.address(), was.connectedSince()));
+            client.forgetReplyMemo();
+            moved = rooms.transfer(old, client);
+            clients.put(client.id, client);
+            peers.put(client.id, hold);
+            // Give up the id the welcome announced: nobody can have messaged it but by LIST, and it did nothing.
+            clients.remove(fresh.id(), client);
+            peers.remove(fresh.id(), hold);
+            logDisconnected(fresh, LeaveReason.RESUMED);
+            if (clients.size() < settings.presenceLimit()) {
+                presence(Wire.leave(fresh, LeaveReason.RESUMED), client);
+            }
+            renewed = newToken();
+            client.sessionToken = renewed;
+            sessions.put(renewed, client);
+        }
+        int[] missed = {0};
+        boolean[] recovered = {replay(client, hold, moved, lastId, joinedAfter, missed)};
+        synchronized (client) {
+            hold.release();
+            if (client.peer == hold) {
+                client.peer = hold.real();
+                peers.replace(client.id, hold, hold.real());
+            }
+        }
+        List<String> names = new ArrayList<>(moved.size());
+        for (Rooms.Room r : moved) {
+            names.add(r.name);
+        }
+        if (log.wants(LogEvent.SessionResumed.class)) {
+            log.emit(new LogEvent.SessionResumed(clock.instant(), client.info(), connection, missed[0], recovered[0]));
+        }
+        return new io.aurachat.command.ResumeResult(client.info(), names, renewed, missed[0], recovered[0]);
+    }
+
+
+    private CommandException noSuchSession(Client client) {
+        return new CommandException(ErrorCodes.NO_SUCH_SESSION, "no session with that token: it was never given, was "
+                + "resumed already, or its window (" + resumeWindowSeconds() + " s) passed; you go on as "
+                + client.id + ", and what the old session missed is lost");
+    }
+
+    /** One target's stored messages above an id, read a page at a time. */
+    private final class Cursor {
+        final String target;
+        final String recipient;
+        /** The room's name for a room's messages, else {@code null}. */
+        final String room;
+        private List<StoredMessage> page = List.of();
+        private int next;
+        private boolean more = true;
+        private long after;
+        /** The highest id to replay: the messages above it reached the connection live. */
+        private final long upTo;
+
+        Cursor(String target, String recipient, String room, long after, long upTo) {
+            this.target = target;
+            this.recipient = recipient;
+            this.room = room;
+            this.after = after;
+            this.upTo = upTo;
+        }
+
+        /** The next message, or {@code null} when there is none. */
+        StoredMessage peek() throws Exception {
+            if (next == page.size()) {
+                if (!more) {
+                    return null;
+                }
+                HistoryPage p = history.query(HistoryQuery.since(target, after, recipient, RESUME_PAGE))
+                        .toCompletableFuture().get(RESUME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                page = p.messages();
+                next = 0;
+                more = p.more() && !page.isEmpty();
+                if (page.isEmpty()) {
+                    return null;
+                }
+                after = page.get(page.size() - 1).id();
+            }
+            StoredMessage m = page.get(next);
+            if (m.id() > upTo) {
+                next = page.size();
+                more = false;
+                return null;
+            }
+            return m;
+        }
+
+        void skip() {
+            next++;
+        }
+
+        /** Asks the store again from the last message read: for what was appended while the replay ran. */
+        void again() {
+            if (after < upTo) {
+                more = true;
+            }
+        }
+    }
+
+    /**
+     * Sends {@code client} the stored messages after {@code lastId} of everyone, of each of its rooms, and the private
+     * ones to it, merged in id order, leaving out its own, those {@code hold} has the live copy of, and the messages to
+ * everyone after {@code joinedAfter}, which the connection got live before it resumed.
+     *
+     * @param missed set to how many it sent
+     * @return whether that was all of them
+     */
+    private boolean replay(Client client, HoldingPeer hold, List<Rooms.Room> roomList, long lastId, long joinedAfter,
+            int[] missed) {
+        String self = client.id.value();
+        List<Cursor> cursors = new ArrayList<>(roomList.size() + 2);
+        // Messages to everyone after the connection's own join reached it under the id its welcome announced.
+        cursors.add(new Cursor(StoredMessage.EVERYONE, null, null, lastId, joinedAfter));
+        for (Rooms.Room r : roomList) {
+            cursors.add(new Cursor(r.key, null, r.name, lastId, Long.MAX_VALUE));
+        }
+        cursors.add(new Cursor(StoredMessage.PRIVATE, self, null, lastId, Long.MAX_VALUE));
+        Peer real = hold.real();
+        int max = settings.maxResumeMessages();
+        boolean lastPass = false;
+        try {
+            while (true) {
+                Cursor first = null;
+                StoredMessage m = null;
+                for (Cursor c : cursors) {
+                    StoredMessage head = c.peek();
+                    if (head != null && (m == null || head.id() < m.id())) {
+                        first = c;
+                        m = head;
+                    }
+                }
+                if (first == null && !lastPass) {
+                    // A sender that found the old client registered just before the resume took its place sent to the
+                    // old connection, and appends to the store a moment later: read every target once more.
+                    lastPass = true;
+                    cursors.forEach(Cursor::again);
+                    continue;
+                }
+                if (first == null) {
+                    // Asked after the reads: retention that ran between the two is caught.
+                    for (Cursor c : cursors) {
+                        if (history.lostUpTo(c.target) > lastId) {
+                            return false; // retention, a full queue or a failure took something after what it saw
+                        }
+                    }
+                    return true;
+                }
+                first.skip();
+                if ((first.recipient == null && m.from().equals(self)) || hold.holds(m.id())) {
+                    continue; // its own (it sent it), or live and held: it comes after the replay
+                }
+                if (missed[0] >= max || !paced(client, real)) {
+                    return false;
+                }
+                if (!real.send(replayLine(m, first.room))) {
+                    return false;
+                }
+                missed[0]++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null
+                    ? ee.getCause() : e;
+            if (!(cause instanceof io.aurachat.history.HistoryUnavailableException)) {
+                resumeFailures.report(cause); // a store that keeps nothing (or is closing) is no failure to report
+            }
+            return false;
+        }
+    }
+
+    /** A stored message as its recipient first got it. */
+    private static byte[] replayLine(StoredMessage m, String room) {
+        ClientInfo from = new ClientInfo(new ClientId(m.from()), m.fromName(), m.fromIp(), Instant.EPOCH);
+        ClientId to = room != null || m.to() == null ? null : new ClientId(m.to());
+        return Wire.message(Wire.messagePrefix(from), from, to, room, m.text(), m.id());
+    }
+
+    /** Waits while the client's queue is above its soft limit: a replay must not overflow it. */
+    private static boolean paced(Client client, Peer real) throws InterruptedException {
+        while (real.congested()) {
+            java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+            client.drainLatch = drained;
+            if (real.congested() && !drained.await(RESUME_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            if (!client.isOpen()) {
+                return false;
+            }
+        }
+        client.drainLatch = null;
+        return true;
+    }
+
     // ---------------------------------------------------------------- time and shutdown
 
     /**
-     * Closes every client that has sent no command for the idle timeout ({@code bye idle-timeout}).
-     * Called by the server's timer.
+     * Closes every client that has sent no command for the idle timeout ({@code bye idle-timeout}), and ends the
+     * sessions whose resume window has passed. Called by the server's timer.
      */
     public void closeIdle() {
+        long now = clock.millis();
+        expireSessions(now);
         long idleMillis = settings.idleTimeout().toMillis();
         if (idleMillis <= 0) {
             return;
         }
-        long now = clock.millis();
         for (Client c : attached) {
             if (now - c.lastActivityMillis >= idleMillis) {
                 c.close(LeaveReason.IDLE_TIMEOUT, idleBye);
@@ -545,6 +928,9 @@ public final class Hub {
         closing = true;
         for (Client c : attached) {
             c.close(LeaveReason.SERVER_SHUTDOWN, shutdownBye);
+        }
+        for (Client c : detached) {
+            endSession(c, LeaveReason.SERVER_SHUTDOWN);
         }
     }
 

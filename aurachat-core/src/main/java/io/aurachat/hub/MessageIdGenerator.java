@@ -27,6 +27,14 @@ final class MessageIdGenerator {
         this.last = new AtomicLong(Math.max(floor, 0));
     }
 
+    /**
+     * The last id given so far, read with a write: a {@link #next} that returns a higher id comes after this call, so
+     * it sees whatever the caller did before it (the resume's join cut relies on that).
+     */
+    long mark() {
+        return last.getAndAdd(0);
+    }
+
     long next() {
         long earliest = MessageIds.first(clock.millis(), node);
         while (true) {

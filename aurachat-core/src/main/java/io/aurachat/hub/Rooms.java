@@ -186,6 +186,27 @@ final class Rooms {
         }
     }
 
+    /**
+     * A resume: {@code to} takes {@code from}'s place in every room {@code from} is in, under the same id, with no
+     * notice (the members never saw it leave). {@code to} is in no room yet.
+     *
+     * @return the rooms, now {@code to}'s
+     */
+    List<Room> transfer(Client from, Client to) {
+        lock.lock();
+        try {
+            List<Room> moved = List.copyOf(from.rooms.values());
+            for (Room room : moved) {
+                room.members.replace(from.id, from, to);
+                to.rooms.put(room.key, room);
+            }
+            from.rooms.clear();
+            return moved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A rename, to the members of each of the client's rooms (when the server-wide one did not go out). */
     void renamed(Client client, ClientInfo after, String previous) {
         lock.lock();

@@ -235,6 +235,48 @@ final class Wire {
     }
 
     /** {@code bye}: the server is closing the connection. */
+    private static final byte[] MESSAGE_TYPE = ("{" + q(Fields.TYPE) + ":" + q(LineTypes.MESSAGE) + ",")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ID_VALUE = (q(Fields.ID) + ":\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The id of the {@code message} line {@code line} (as this class writes them: {@code "type"} first), or -1 if it
+     * is another line. The message's id is the first {@code "id"} whose value starts with a digit: the sender's client
+     * id, before it, starts with {@code c}, and inside a string a quote is always escaped, so no text can imitate it.
+     */
+    static long messageId(byte[] line) {
+        if (!startsWith(line, MESSAGE_TYPE)) {
+            return -1;
+        }
+        int n = line.length - ID_VALUE.length;
+        for (int i = MESSAGE_TYPE.length; i < n; i++) {
+            if (line[i] == '"' && regionMatches(line, i, ID_VALUE) && isDigit(line[i + ID_VALUE.length])) {
+                long id = 0;
+                for (int k = i + ID_VALUE.length; k < line.length && isDigit(line[k]); k++) {
+                    int d = line[k] - '0';
+                    if (id > (Long.MAX_VALUE - d) / 10) {
+                        return -1;
+                    }
+                    id = id * 10 + d;
+                }
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] line, byte[] prefix) {
+        return line.length >= prefix.length && regionMatches(line, 0, prefix);
+    }
+
+    private static boolean regionMatches(byte[] line, int at, byte[] part) {
+        return java.util.Arrays.equals(line, at, at + part.length, part, 0, part.length);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
     static byte[] bye(LeaveReason reason) {
         return object(LineTypes.BYE, g -> g.writeStringProperty(Fields.REASON, reason.wireName()));
     }

@@ -176,6 +176,42 @@ public sealed interface LogEvent {
     }
 
     /**
+     * A resumable client's connection broke: its session waits for a {@code RESUME} for the resume window, with its
+     * id, name and rooms kept (others see no {@code leave} yet). If the window passes, its
+     * {@link ClientDisconnected} follows.
+     *
+     * @param time when
+     * @param client who
+     */
+    record SessionDetached(Instant time, ClientInfo client) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public SessionDetached {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+        }
+    }
+
+    /**
+     * A connection took back a session with {@code RESUME}: the id its welcome announced is given up (its
+     * {@link ClientDisconnected} says {@code resumed}), and it goes on as {@code client}.
+     *
+     * @param time when the missed messages had been delivered
+     * @param client the resumed client, with its address now
+     * @param connection the id the new connection's welcome announced
+     * @param missed how many missed messages it was sent
+     * @param recovered whether that was every message it missed
+     */
+    record SessionResumed(Instant time, ClientInfo client, ClientId connection, int missed, boolean recovered)
+            implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public SessionResumed {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(connection, "connection");
+        }
+    }
+
+    /**
      * A client's command line was handled by a registered command.
      *
      * <p>One exception: a built-in {@code CHAT} or {@code SAY} that succeeds is logged as its {@link MessageSent}

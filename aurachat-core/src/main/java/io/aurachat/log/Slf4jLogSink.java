@@ -71,6 +71,9 @@ public final class Slf4jLogSink implements LogSink {
             }
             case LogEvent.RoomJoined e -> logger.debug("{} joined room {}", e.client().id(), e.room());
             case LogEvent.RoomLeft e -> logger.debug("{} left room {}", e.client().id(), e.room());
+            case LogEvent.SessionDetached e -> logger.debug("{} lost its connection; its session waits", e.client().id());
+            case LogEvent.SessionResumed e -> logger.debug("{} resumed on connection {}: {} missed, recovered {}",
+                    e.client().id(), e.connection(), e.missed(), e.recovered());
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
             case LogEvent.DiscoveryAnswered e ->

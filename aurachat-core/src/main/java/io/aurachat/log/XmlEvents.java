@@ -166,6 +166,21 @@ final class XmlEvents {
                 ascii("reason", e.reason());
                 endEmpty();
             }
+            case LogEvent.SessionDetached e -> {
+                boolean esc = needed(e.client(), null);
+                start("session-detached", e.time(), esc);
+                client(e.client(), esc);
+                endEmpty();
+            }
+            case LogEvent.SessionResumed e -> {
+                boolean esc = needed(e.client(), null);
+                start("session-resumed", e.time(), esc);
+                client(e.client(), esc);
+                ascii("connection", e.connection().value());
+                number("missed", e.missed());
+                ascii("recovered", Boolean.toString(e.recovered()));
+                endEmpty();
+            }
             case LogEvent.EventsDropped e -> {
                 start("events-dropped", e.time(), false);
                 number("count", e.count());

@@ -37,6 +37,18 @@ public final class ErrorCodes {
     public static final String TOO_MANY_ROOMS = "too-many-rooms";
     /** The history store cannot answer now (it failed, or this server keeps no history); chat goes on. */
     public static final String HISTORY_UNAVAILABLE = "history-unavailable";
+    /**
+     * {@code RESUME} named a session the server does not hold: never given, already resumed, or its resume window
+     * passed. The connection goes on as the new client its {@code welcome} announced; what the old one missed is lost.
+     */
+    public static final String NO_SUCH_SESSION = "no-such-session";
+    /**
+     * {@code RESUME} on a connection that has already acted as a client of its own (named itself, joined a room,
+     * sent a message, or resumed): a resume must come first.
+     */
+    public static final String RESUME_REFUSED = "resume-refused";
+    /** {@code SESSION} or {@code RESUME} on a server whose resume window is zero. */
+    public static final String RESUME_DISABLED = "resume-disabled";
     /** A command handler failed unexpectedly; the server logged the cause. */
     public static final String INTERNAL_ERROR = "internal-error";
 

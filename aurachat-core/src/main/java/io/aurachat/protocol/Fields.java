@@ -79,6 +79,14 @@ public final class Fields {
     public static final String MESSAGES = "messages";
     /** {@code history}: whether there are more messages beyond the page in the query's direction. */
     public static final String MORE = "more";
+    /** {@code session} and {@code resumed}: the token that {@code RESUME} names. */
+    public static final String SESSION = "session";
+    /** {@code session} and {@code resumed}: how long the server keeps the session after the connection breaks. */
+    public static final String RESUME_WINDOW_SECONDS = "resumeWindowSeconds";
+    /** {@code resumed}: whether every message the session missed was delivered before the reply. */
+    public static final String RECOVERED = "recovered";
+    /** {@code resumed}: how many missed messages were delivered before the reply. */
+    public static final String MISSED = "missed";
 
     private Fields() {}
 }

@@ -17,7 +17,12 @@ public enum LeaveReason {
     /** The client sent too many bad lines in a row. */
     TOO_MANY_ERRORS("too-many-errors"),
     /** The server was at its client limit when the connection arrived; the client never joined. */
-    SERVER_FULL("server-full");
+    SERVER_FULL("server-full"),
+    /**
+     * The connection took back an earlier session with {@code RESUME}: the id its {@code welcome} announced is given
+     * up (a {@code leave} for that id), and the connection goes on as the resumed client.
+     */
+    RESUMED("resumed");
 
     private final String wireName;
 

@@ -39,6 +39,10 @@ public final class LineTypes {
     public static final String MEMBERS = "members";
     /** {@code HISTORY}'s reply: a page of messages. */
     public static final String HISTORY = "history";
+    /** {@code SESSION}'s reply: the session token and the resume window. */
+    public static final String SESSION = "session";
+    /** {@code RESUME}'s reply, after the missed messages: who the client is again and whether it got everything. */
+    public static final String RESUMED = "resumed";
 
     /** The types no command's reply may take: the events, and {@code error}. */
     public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME,

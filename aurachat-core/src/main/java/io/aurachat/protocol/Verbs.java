@@ -37,6 +37,10 @@ public final class Verbs {
     public static final String MEMBERS = "MEMBERS";
     /** {@code HISTORY <target> LATEST|BEFORE|AFTER|BETWEEN ...}: a page of earlier messages. */
     public static final String HISTORY = "HISTORY";
+    /** {@code SESSION}: make this connection resumable and learn its session token. */
+    public static final String SESSION = "SESSION";
+    /** {@code RESUME <session> <last-id>}: take back a session whose connection broke, with what it missed. */
+    public static final String RESUME = "RESUME";
 
     private Verbs() {}
 

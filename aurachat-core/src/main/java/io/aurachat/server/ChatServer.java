@@ -148,7 +148,8 @@ public final class ChatServer implements AutoCloseable {
     private static Hub.Settings hubSettings(ServerConfig config, HistoryStore store) {
         return new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
-                config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule(), store);
+                config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule(), store,
+                config.resumeWindow(), config.maxResumeMessages());
     }
 
     private static void closeQuietly(HistoryStore store) {
@@ -288,6 +289,14 @@ public final class ChatServer implements AutoCloseable {
      */
     public List<ClientInfo> clients() {
         return startedHub().clients();
+    }
+
+    /**
+     * How many sessions wait for a {@code RESUME} now: resumable clients whose connection broke less than the resume
+     * window ago. They are still among {@link #clients()}.
+     */
+    public int detachedSessions() {
+        return startedHub().detachedCount();
     }
 
     /**

@@ -52,6 +52,10 @@ public final class ServerConfig {
     public static final int DEFAULT_LOG_QUEUE_CAPACITY = 262_144;
     /** The default time {@link ChatServer#close()} gives clients to receive their goodbye: 5 seconds. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    /** The default time a resumable client's session waits for a {@code RESUME} after its connection broke: 2 minutes. */
+    public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
+    /** The default most missed messages one {@code RESUME} replays, {@value}. */
+    public static final int DEFAULT_MAX_RESUME_MESSAGES = 50_000;
 
     private final InetAddress bindAddress;
     private final int port;
@@ -76,6 +80,8 @@ public final class ServerConfig {
     private final boolean tcpEnabled;
     private final NameRule nameRule;
     private final HistoryStore historyStore;
+    private final Duration resumeWindow;
+    private final int maxResumeMessages;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -100,6 +106,8 @@ public final class ServerConfig {
         this.tcpEnabled = b.tcpEnabled;
         this.nameRule = b.nameRule;
         this.historyStore = b.historyStore;
+        this.resumeWindow = b.resumeWindow;
+        this.maxResumeMessages = b.maxResumeMessages;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -132,7 +140,23 @@ public final class ServerConfig {
         b.tcpEnabled = tcpEnabled;
         b.nameRule = nameRule;
         b.historyStore = historyStore;
+        b.resumeWindow = resumeWindow;
+        b.maxResumeMessages = maxResumeMessages;
         return b;
+    }
+
+    /**
+     * How long the session of a resumable client ({@code SESSION}) whose connection broke waits for a
+     * {@code RESUME}: its id, name and rooms are kept meanwhile, and others see it leave only when the window passes.
+     * {@link Duration#ZERO}: no sessions.
+     */
+    public Duration resumeWindow() {
+        return resumeWindow;
+    }
+
+    /** The most missed messages one {@code RESUME} replays; beyond, the resume says it did not recover everything. */
+    public int maxResumeMessages() {
+        return maxResumeMessages;
     }
 
     /**
@@ -305,7 +329,8 @@ public final class ServerConfig {
                 + ", outboundSoftTimeout=" + outboundSoftTimeout + ", maxConsecutiveErrors=" + maxConsecutiveErrors + ", ioThreads=" + ioThreads + ", presenceLimit=" + presenceLimit
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
-                + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule + "]";
+                + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule
+                + ", resumeWindow=" + resumeWindow + ", maxResumeMessages=" + maxResumeMessages + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -326,6 +351,8 @@ public final class ServerConfig {
         private final List<LogSink> logSinks = new ArrayList<>();
         private int logQueueCapacity = DEFAULT_LOG_QUEUE_CAPACITY;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
+        private int maxResumeMessages = DEFAULT_MAX_RESUME_MESSAGES;
         private Clock clock = Clock.systemDefaultZone();
         private DiscoveryConfig discovery = DiscoveryConfig.disabled();
         private boolean tcpEnabled = true;
@@ -461,6 +488,21 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * How long a resumable client's session waits for a {@code RESUME} after its connection broke, 0 (no
+         * sessions: {@code SESSION} answers {@code resume-disabled}) to 1 day. Default 2 minutes.
+         */
+        public Builder resumeWindow(Duration window) {
+            this.resumeWindow = window;
+            return this;
+        }
+
+        /** The most missed messages one {@code RESUME} replays, 1 to 10,000,000. Default 50,000. */
+        public Builder maxResumeMessages(int messages) {
+            this.maxResumeMessages = messages;
+            return this;
+        }
+
         /** How long close() waits for goodbyes to be written, 0 to 10 minutes. Default 5 s. */
         public Builder shutdownTimeout(Duration timeout) {
             this.shutdownTimeout = timeout;
@@ -548,6 +590,10 @@ public final class ServerConfig {
                             && shutdownTimeout.compareTo(Duration.ofMinutes(10)) <= 0,
                     "shutdownTimeout must be 0 to 10 minutes: " + shutdownTimeout);
             check(clock != null, "clock must not be null");
+            check(resumeWindow != null && !resumeWindow.isNegative() && resumeWindow.compareTo(Duration.ofDays(1)) <= 0,
+                    "resumeWindow must be 0 to 1 day: " + resumeWindow);
+            check(maxResumeMessages >= 1 && maxResumeMessages <= 10_000_000,
+                    "maxResumeMessages must be 1 to 10000000: " + maxResumeMessages);
             check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
             check(tcpEnabled || !discovery.enabled(), "discovery announces the TCP port: it needs tcpEnabled");
             return new ServerConfig(this);

@@ -97,7 +97,10 @@ class ChatClientReconnectTest {
         assertEquals(CloseReason.EXIT, closed.reason());
         List<Class<?>> kinds = hears.events().stream().filter(e -> !(e instanceof RecordingListener.Message)
                 && !(e instanceof Join) && !(e instanceof Rename)).<Class<?>>map(Event::getClass).toList();
-        assertEquals(List.of(Connected.class, Disconnected.class, Reconnected.class, Closed.class), kinds);
+        // A restarted server has no sessions: the client tried to resume (onResumed says it could not) and is new.
+        assertEquals(List.of(Connected.class, Disconnected.class, Reconnected.class, RecordingListener.Resumed.class,
+                Closed.class), kinds);
+        assertFalse(hears.events(RecordingListener.Resumed.class).get(0).resumed());
     }
 
     @Test

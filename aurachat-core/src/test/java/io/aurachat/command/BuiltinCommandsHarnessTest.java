@@ -69,7 +69,8 @@ class BuiltinCommandsHarnessTest {
         int to = lines.indexOf("### Names");
         assertTrue(from >= 0 && to > from, "PROTOCOL.md lost its command section");
         // The first cell is one usage, or the forms of one command (`HISTORY <target> LATEST [limit]`, `HISTORY ...`).
-        Pattern row = Pattern.compile("^\\| (`([A-Z]+)[^`]*`(?:, `[^`]*`)*) \\| `([^`]*)`.*\\|.*\\|$");
+        // The reply cell starts with the reply, or with words about what comes before it (RESUME's missed messages).
+        Pattern row = Pattern.compile("^\\| (`([A-Z]+)[^`]*`(?:, `[^`]*`)*) \\| [^`|]*`([^`]*)`.*\\|.*\\|$");
         table = new LinkedHashMap<>();
         for (String line : lines.subList(from, to)) {
             Matcher m = row.matcher(line);
@@ -77,7 +78,8 @@ class BuiltinCommandsHarnessTest {
                 table.put(m.group(2), new Row(usage(m.group(2), m.group(1)), m.group(3)));
             }
         }
-        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"),
+        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
+                        "SESSION", "RESUME"),
                 List.copyOf(table.keySet()), "PROTOCOL.md's command table");
         int fence = lines.indexOf("$ nc 127.0.0.1 5000");
         assertTrue(fence >= 0, "PROTOCOL.md lost its opening example");
@@ -453,8 +455,70 @@ class BuiltinCommandsHarnessTest {
                 me.take());
     }
 
+    /** A session token: 128 bits in base64url without padding. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
+
+    /** A line with its {@code "session"} value put back to {@code documented}'s; the live value must be a token. */
+    private static String withDocumentedSession(String documented, String live) {
+        Matcher d = Pattern.compile("\"session\":\"([^\"]*)\"").matcher(documented);
+        assertTrue(d.find(), () -> "no session in " + documented);
+        Matcher l = Pattern.compile("\"session\":\"([^\"]*)\"").matcher(live);
+        assertTrue(l.find(), () -> "no session in " + live);
+        assertTrue(TOKEN.matcher(l.group(1)).matches(), () -> "not a session token: " + live);
+        return live.substring(0, l.start(1)) + d.group(1) + live.substring(l.end(1));
+    }
+
     @Test
-    void builtinCommandsAreTheDocumentedFourteen() {
+    void sessionRepliesAsDocumented() {
+        start(ServerConfig.builder().build());
+        HarnessClient me = joined();
+
+        me.send("SESSION");
+
+        assertEquals(documented("SESSION"), withDocumentedSession(documented("SESSION"), me.take()));
+    }
+
+    @Test
+    void resumeRepliesAsDocumentedAfterTheMessagesMissed() {
+        start(ServerConfig.builder().build());
+        List<HarnessClient> before = new ArrayList<>();
+        for (int i = 1; i <= 11; i++) {
+            before.add(joined()); // c1 to c11, so that Mario is c12 as in the example
+        }
+        HarnessClient other = before.get(0);
+        HarnessClient mario = joined();
+        mario.send("NAME Mario");
+        mario.takeType("ok");
+        mario.send("JOIN lobby");
+        mario.takeType("ok");
+        other.send("JOIN lobby");
+        other.takeType("ok");
+        mario.send("SESSION");
+        String token = (String) mario.takeType("session").get("session");
+        mario.disconnect();
+        other.drain();
+
+        other.send("SAY one");
+        other.takeType("ok");
+        other.send("POST lobby two");
+        other.takeType("ok");
+        other.send("CHAT c12 three");
+        other.takeType("ok");
+        HarnessClient again = joined();
+        assertEquals("c13", again.id().value());
+        again.send("RESUME " + token + " 0");
+
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            texts.add((String) again.takeType("message").get("message"));
+        }
+        assertEquals(List.of("one", "two", "three"), texts);
+        assertEquals(documented("RESUME"), withDocumentedSession(documented("RESUME"), again.take()),
+                "the documented reply, but for its token");
+    }
+
+    @Test
+    void builtinCommandsAreTheDocumentedSixteen() {
         assertEquals(List.copyOf(table.keySet()), BuiltinCommands.all().stream().map(Command::verb).toList());
         for (Command command : BuiltinCommands.all()) {
             assertEquals(table.get(command.verb()).usage(), command.usage());

@@ -34,13 +34,15 @@ class BuiltinCommandsTest {
     private static final ClientInfo CAROL = new ClientInfo(ClientId.of(3), "c3", "::1", CONNECTED.plusSeconds(9));
 
     @Test
-    void allHoldsTheFourteenProtocolCommandsWithTheUsagesOfProtocolMd() {
+    void allHoldsTheSixteenProtocolCommandsWithTheUsagesOfProtocolMd() {
         List<Command> all = BuiltinCommands.all();
-        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"),
+        assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
+                        "SESSION", "RESUME"),
                 all.stream().map(Command::verb).toList());
         assertEquals(List.of("TIME", "EXIT", "CHAT <id> <text>", "SAY <text>", "NAME <name>", "LIST", "HELP", "PING",
                         "HISTORY <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]",
-                        "JOIN <room>", "PART <room>", "POST <room> <text>", "ROOMS", "MEMBERS <room>"),
+                        "JOIN <room>", "PART <room>", "POST <room> <text>", "ROOMS", "MEMBERS <room>",
+                        "SESSION", "RESUME <session> <last-id>"),
                 all.stream().map(Command::usage).toList());
         assertEquals("Show earlier messages: target * is everyone; limit 50 by default, at most 200.",
                 BuiltinCommands.HISTORY.description());

@@ -69,7 +69,12 @@ class XmlLogSinkTest {
                 new LogEvent.MessageSent(T0.plusMillis(12), mario, null, "in the room", 2, 121611328413499393L, "Café"),
                 new LogEvent.RoomLeft(T0.plusMillis(12), mario, "Café", "part"),
                 new LogEvent.ClientDisconnected(T0.plusMillis(12), mario.withName("Luigi"), LeaveReason.IDLE_TIMEOUT),
-                new LogEvent.ServerStopped(T0.plusMillis(13)));
+                new LogEvent.SessionDetached(T0.plusMillis(13), mario),
+                new LogEvent.ClientDisconnected(T0.plusMillis(14), client(2, "c2"), LeaveReason.RESUMED),
+                new LogEvent.SessionResumed(T0.plusMillis(14), new ClientInfo(ClientId.of(1), "Mario", "127.0.0.2", T0),
+                        ClientId.of(2), 3, true),
+                new LogEvent.SessionResumed(T0.plusMillis(14), mario, ClientId.of(3), 0, false),
+                new LogEvent.ServerStopped(T0.plusMillis(15)));
     }
 
     XmlLogSink.Builder sink(Path file) {
@@ -92,7 +97,8 @@ class XmlLogSinkTest {
         }
         assertEquals(List.of("server-started", "client-connected", "connection-rejected", "message", "message",
                 "command", "command", "command", "protocol-error", "discovery-answered", "discovery-ignored",
-                "events-dropped", "room-joined", "message", "room-left", "client-disconnected", "server-stopped"),
+                "events-dropped", "room-joined", "message", "room-left", "client-disconnected", "session-detached",
+                "client-disconnected", "session-resumed", "session-resumed", "server-stopped"),
                 XmlLogs.kinds(file));
         // Every record LogEvent permits has an element.
         assertEquals(LogEvent.class.getPermittedSubclasses().length,
@@ -132,7 +138,15 @@ class XmlLogSinkTest {
         assertEquals("Café", e.get(14).getAttribute("room"));
         assertEquals("Luigi", e.get(15).getAttribute("name"));
         assertEquals("idle-timeout", e.get(15).getAttribute("reason"));
-        assertEquals(Map.of("time", "2026-11-21T08:15:02.331+00:00"), attributes(e.get(16)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.331+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.1"), attributes(e.get(16)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c2", "name", "c2",
+                "ip", "127.0.0.2", "reason", "resumed"), attributes(e.get(17)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.2", "connection", "c2", "missed", "3", "recovered", "true"), attributes(e.get(18)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.1", "connection", "c3", "missed", "0", "recovered", "false"), attributes(e.get(19)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00"), attributes(e.get(20)));
     }
 
     @Test

@@ -21,7 +21,8 @@ class LeaveReasonTest {
             "slow-consumer", LeaveReason.SLOW_CONSUMER,
             "server-shutdown", LeaveReason.SERVER_SHUTDOWN,
             "too-many-errors", LeaveReason.TOO_MANY_ERRORS,
-            "server-full", LeaveReason.SERVER_FULL);
+            "server-full", LeaveReason.SERVER_FULL,
+            "resumed", LeaveReason.RESUMED);
 
     @Test
     void wireNamesAreExactlyThoseOfTheProtocolTable() {

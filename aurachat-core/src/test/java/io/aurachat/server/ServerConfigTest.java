@@ -34,7 +34,8 @@ class ServerConfigTest {
 
     private static final CommandHandler ROLL = context -> Reply.of("roll", Map.of("value", 4));
     private static final Set<String> BUILTIN_VERBS =
-            Set.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS");
+            Set.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
+                    "SESSION", "RESUME");
 
     @Test
     void defaultsMatchTheDocumentation() {
@@ -62,6 +63,10 @@ class ServerConfigTest {
         assertEquals(ZoneId.systemDefault(), config.clock().getZone());
         assertEquals(List.of(), config.logSinks());
         assertNull(config.historyStore(), "the default: an in-memory store made when the server starts");
+        assertEquals(Duration.ofMinutes(2), config.resumeWindow());
+        assertEquals(ServerConfig.DEFAULT_RESUME_WINDOW, config.resumeWindow());
+        assertEquals(50_000, config.maxResumeMessages());
+        assertEquals(ServerConfig.DEFAULT_MAX_RESUME_MESSAGES, config.maxResumeMessages());
     }
 
     @Test
@@ -96,6 +101,8 @@ class ServerConfigTest {
                 .logSink(first)
                 .logSink(second)
                 .historyStore(HistoryStore.NONE)
+                .resumeWindow(Duration.ofSeconds(7))
+                .maxResumeMessages(9)
                 .build();
 
         assertSame(loopback, config.bindAddress());
@@ -111,6 +118,8 @@ class ServerConfigTest {
         assertSame(clock, config.clock());
         assertEquals(List.of(first, second), config.logSinks());
         assertSame(HistoryStore.NONE, config.historyStore());
+        assertEquals(Duration.ofSeconds(7), config.resumeWindow());
+        assertEquals(9, config.maxResumeMessages());
     }
 
     /** One out-of-range value per case, with the setting's name that the message must contain. */
@@ -149,7 +158,12 @@ class ServerConfigTest {
                 invalid("shutdownTimeout", b -> b.shutdownTimeout(null)),
                 invalid("shutdownTimeout", b -> b.shutdownTimeout(Duration.ofNanos(-1))),
                 invalid("shutdownTimeout", b -> b.shutdownTimeout(Duration.ofMinutes(10).plusNanos(1))),
-                invalid("clock", b -> b.clock(null)));
+                invalid("clock", b -> b.clock(null)),
+                invalid("resumeWindow", b -> b.resumeWindow(null)),
+                invalid("resumeWindow", b -> b.resumeWindow(Duration.ofNanos(-1))),
+                invalid("resumeWindow", b -> b.resumeWindow(Duration.ofDays(1).plusNanos(1))),
+                invalid("maxResumeMessages", b -> b.maxResumeMessages(0)),
+                invalid("maxResumeMessages", b -> b.maxResumeMessages(10_000_001)));
     }
 
     private static Arguments invalid(String setting, UnaryOperator<ServerConfig.Builder> change) {
@@ -195,7 +209,13 @@ class ServerConfigTest {
                         c -> c.logQueueCapacity() == 1 << 24),
                 valid("shutdownTimeout 0", b -> b.shutdownTimeout(Duration.ZERO), c -> c.shutdownTimeout().isZero()),
                 valid("shutdownTimeout 10 min", b -> b.shutdownTimeout(Duration.ofMinutes(10)),
-                        c -> c.shutdownTimeout().equals(Duration.ofMinutes(10))));
+                        c -> c.shutdownTimeout().equals(Duration.ofMinutes(10))),
+                valid("resumeWindow 0", b -> b.resumeWindow(Duration.ZERO), c -> c.resumeWindow().isZero()),
+                valid("resumeWindow 1 day", b -> b.resumeWindow(Duration.ofDays(1)),
+                        c -> c.resumeWindow().equals(Duration.ofDays(1))),
+                valid("maxResumeMessages 1", b -> b.maxResumeMessages(1), c -> c.maxResumeMessages() == 1),
+                valid("maxResumeMessages 10000000", b -> b.maxResumeMessages(10_000_000),
+                        c -> c.maxResumeMessages() == 10_000_000));
     }
 
     private static Arguments valid(String name, UnaryOperator<ServerConfig.Builder> change,
@@ -256,7 +276,8 @@ class ServerConfigTest {
     void removeCommandRemovesTheVerbInAnyCase() {
         ServerConfig config = ServerConfig.builder().removeCommand("exit").removeCommand("Chat").build();
 
-        assertEquals(Set.of("TIME", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS"), config.commands().keySet());
+        assertEquals(Set.of("TIME", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
+                "SESSION", "RESUME"), config.commands().keySet());
     }
 
     @Test
@@ -304,6 +325,8 @@ class ServerConfigTest {
                 .removeCommand("SAY")
                 .command(roll)
                 .historyStore(history)
+                .resumeWindow(Duration.ofSeconds(45))
+                .maxResumeMessages(123)
                 .build();
 
         ServerConfig copy = original.toBuilder().build();
@@ -324,6 +347,8 @@ class ServerConfigTest {
         assertFalse(copy.commands().containsKey("SAY"));
         assertSame(roll, copy.commands().get("ROLL"));
         assertSame(history, copy.historyStore());
+        assertEquals(Duration.ofSeconds(45), copy.resumeWindow());
+        assertEquals(123, copy.maxResumeMessages());
     }
 
     @Test

@@ -131,6 +131,8 @@ class XmlLogServerTest {
             case LogEvent.EventsDropped e -> "events-dropped";
             case LogEvent.RoomJoined e -> "room-joined";
             case LogEvent.RoomLeft e -> "room-left";
+            case LogEvent.SessionDetached e -> "session-detached";
+            case LogEvent.SessionResumed e -> "session-resumed";
         };
     }
 

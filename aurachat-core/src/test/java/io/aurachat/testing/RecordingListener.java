@@ -73,6 +73,9 @@ public final class RecordingListener implements ChatListener {
     /** {@code onReconnected}. */
     public record Reconnected(Session session) implements Event {}
 
+    /** {@code onResumed}. */
+    public record Resumed(boolean resumed, int missed, boolean recovered) implements Event {}
+
     /** {@code onClosed}. */
     public record Closed(CloseReason reason, Throwable cause) implements Event {}
 
@@ -156,6 +159,11 @@ public final class RecordingListener implements ChatListener {
     @Override
     public void onReconnected(ChatClient client, Session session) {
         record(client, new Reconnected(session));
+    }
+
+    @Override
+    public void onResumed(ChatClient client, boolean resumed, int missed, boolean recovered) {
+        record(client, new Resumed(resumed, missed, recovered));
     }
 
     @Override
@@ -326,7 +334,7 @@ public final class RecordingListener implements ChatListener {
      */
     public void assertGrammar(boolean complete) {
         List<Event> all = events();
-        int state = 0; // 0 start, 1 connected, 2 disconnected, 3 closed
+        int state = 0; // 0 start, 1 connected, 2 disconnected, 3 closed, 4 reconnected (until onResumed)
         for (int i = 0; i < all.size(); i++) {
             Event e = all.get(i);
             int at = i;
@@ -346,9 +354,14 @@ public final class RecordingListener implements ChatListener {
                     default -> fail("callback " + at + " out of order: " + all);
                 };
                 case 2 -> switch (e) {
-                    case Reconnected r -> 1;
+                    case Reconnected r -> 4;
                     case Closed c -> 3;
                     default -> fail("callback " + at + " out of order after onDisconnected: " + all);
+                };
+                case 4 -> switch (e) {
+                    case Message m -> 4; // what a resume replays
+                    case Resumed r -> 1;
+                    default -> fail("callback " + at + " out of order after onReconnected (onResumed first): " + all);
                 };
                 default -> fail("callback " + at + " after onClosed: " + all);
             };

@@ -137,6 +137,8 @@ final class ChatFormat {
             case TOO_MANY_ERRORS -> "was disconnected: too many bad commands";
             case SERVER_SHUTDOWN -> "left: the server is shutting down";
             case SERVER_FULL -> "could not join: the server is full";
+            // The id a reconnecting client's welcome announced, given up when it took back its earlier session.
+            case RESUMED -> "left: it was a returning client, back under its earlier id";
         };
         return notice(at, label(peer.id(), peer.name()) + " " + why);
     }
@@ -321,6 +323,8 @@ final class ChatFormat {
             case SLOW_CONSUMER -> "The server disconnected you: this client read too slowly.";
             case TOO_MANY_ERRORS -> "The server disconnected you: too many bad commands in a row.";
             case SERVER_FULL -> "The server is full.";
+            case RESUMED -> "Another connection took over this session (this client, reconnecting elsewhere?). "
+                    + "You have been disconnected.";
             case NETWORK_FAILURE -> "Lost the connection to the server"
                     + (cause == null ? "." : ": " + clean(String.valueOf(cause.getMessage())) + ".");
             case PROTOCOL_ERROR -> "The server sent something this client does not understand; disconnected"

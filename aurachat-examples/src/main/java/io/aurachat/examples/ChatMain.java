@@ -98,13 +98,22 @@ public final class ChatMain implements Callable<Integer> {
     }
 
     /**
+     * How the terminal client takes up a lost connection: after 0.5 s, then up to 5 s apart, 15 times (about a
+     * minute), resuming its session each time it gets through.
+     */
+    static final ReconnectPolicy RECONNECT =
+            ReconnectPolicy.backoff(Duration.ofMillis(500), Duration.ofSeconds(5)).maxAttempts(15);
+
+    /**
      * The client configuration these options ask for (no name: the chat sets it after connecting, so that
      * a name the server refuses can be asked for again on the same connection).
      *
      * @throws UsageException if an option is out of range or options contradict each other
      */
     ClientConfig config() throws UsageException {
-        ClientConfig.Builder b = ClientConfig.builder().reconnect(ReconnectPolicy.none());
+        // A lost connection (Wi-Fi, a sleeping laptop) is taken up again for about a minute, and the session resumed
+        // with what was missed; the chat ends at once when the server stops or refuses it (TerminalChat).
+        ClientConfig.Builder b = ClientConfig.builder().reconnect(RECONNECT);
         if (port != null && (port < 1 || port > 65_535)) {
             throw new UsageException("--port must be 1 to 65535: " + port);
         }

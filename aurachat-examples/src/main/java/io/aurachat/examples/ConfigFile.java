@@ -35,7 +35,7 @@ final class ConfigFile {
     private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
             "maxClients", "maxLineLength", "maxOutboundBytes", "outboundSoftLimit", "outboundSoftTimeoutSeconds",
-            "presenceLimit", "ioThreads");
+            "presenceLimit", "ioThreads", "resumeWindowSeconds", "maxResumeMessages");
     private static final List<String> DISCOVERY_KEYS = List.of("enabled", "port", "multicastGroupV4", "multicastGroupV6");
     private static final List<String> LOG_KEYS = List.of("file", "rolloverBytes", "maxFiles");
     private static final List<String> HISTORY_KEYS = List.of("store", "file", "maxPerTarget", "maxAgeDays");
@@ -120,7 +120,9 @@ final class ConfigFile {
                 (int) integer(s, "server.outboundSoftLimit", 0, 1 << 30, d.server().outboundSoftLimit()),
                 (int) integer(s, "server.outboundSoftTimeoutSeconds", 0, 600, d.server().outboundSoftTimeoutSeconds()),
                 (int) integer(s, "server.presenceLimit", 0, 1_000_000, d.server().presenceLimit()),
-                (int) integer(s, "server.ioThreads", 0, 256, d.server().ioThreads()));
+                (int) integer(s, "server.ioThreads", 0, 256, d.server().ioThreads()),
+                (int) integer(s, "server.resumeWindowSeconds", 0, 24 * 3600, d.server().resumeWindowSeconds()),
+                (int) integer(s, "server.maxResumeMessages", 1, 10_000_000, d.server().maxResumeMessages()));
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(
                 bool(ds, "discovery.enabled", d.discovery().enabled()),
                 (int) integer(ds, "discovery.port", 0, 65535, d.discovery().port()),

@@ -84,6 +84,12 @@ public final class ServerMain implements Callable<Integer> {
                     + "Default: from the config file, else 0.")
     Integer ioThreads;
 
+    @Option(names = "--resume-window", paramLabel = "SECONDS",
+            description = "How long the session of a client whose connection broke waits for it to come back "
+                    + "(RESUME: same id, name and rooms, and the missed messages); 0 turns sessions off. "
+                    + "Default: from the config file, else 120.")
+    Long resumeWindowSeconds;
+
     @Option(names = "--log-file", paramLabel = "PATH",
             description = "The XML audit log. Default: from the config file, else util/log.xml.")
     Path logFile;
@@ -154,6 +160,9 @@ public final class ServerMain implements Callable<Integer> {
         if (idleTimeoutSeconds != null && (idleTimeoutSeconds < 0 || idleTimeoutSeconds > 30L * 24 * 3600)) {
             throw new UsageException("--idle-timeout must be 0 to 2592000 seconds: " + idleTimeoutSeconds);
         }
+        if (resumeWindowSeconds != null && (resumeWindowSeconds < 0 || resumeWindowSeconds > 24 * 3600)) {
+            throw new UsageException("--resume-window must be 0 (no sessions) to 86400 seconds: " + resumeWindowSeconds);
+        }
         InetAddress bindAddress = fromFile.server().bindAddress();
         if (bind != null) {
             try {
@@ -174,7 +183,9 @@ public final class ServerMain implements Callable<Integer> {
                 s.outboundSoftLimit(),
                 s.outboundSoftTimeoutSeconds(),
                 s.presenceLimit(),
-                ioThreads != null ? ioThreads : s.ioThreads());
+                ioThreads != null ? ioThreads : s.ioThreads(),
+                resumeWindowSeconds != null ? resumeWindowSeconds.intValue() : s.resumeWindowSeconds(),
+                s.maxResumeMessages());
         ServerSettings.Log log = new ServerSettings.Log(logFile != null ? logFile : inHome(fromFile.log().file()),
                 fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
@@ -415,6 +426,8 @@ public final class ServerMain implements Callable<Integer> {
                 .outboundSoftLimit(s.outboundSoftLimit())
                 .outboundSoftTimeout(Duration.ofSeconds(s.outboundSoftTimeoutSeconds()))
                 .presenceLimit(s.presenceLimit())
+                .resumeWindow(Duration.ofSeconds(s.resumeWindowSeconds()))
+                .maxResumeMessages(s.maxResumeMessages())
                 .ioThreads(s.ioThreads() == 0 ? ServerConfig.defaultIoThreads(Runtime.getRuntime().availableProcessors())
                         : s.ioThreads())
                 .logSink(consoleEvents())

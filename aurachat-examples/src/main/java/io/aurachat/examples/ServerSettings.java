@@ -39,7 +39,8 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
                         ServerConfig.DEFAULT_MAX_LINE_LENGTH, ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES,
                         ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES / 16,
                         (int) ServerConfig.DEFAULT_OUTBOUND_SOFT_TIMEOUT.toSeconds(),
-                        ServerConfig.DEFAULT_PRESENCE_LIMIT, 0),
+                        ServerConfig.DEFAULT_PRESENCE_LIMIT, 0,
+                        (int) ServerConfig.DEFAULT_RESUME_WINDOW.toSeconds(), ServerConfig.DEFAULT_MAX_RESUME_MESSAGES),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES),
                 History.DEFAULT);
@@ -60,10 +61,13 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
      * @param outboundSoftTimeoutSeconds how long a client's queue may stay above the soft limit
      * @param presenceLimit most clients for which join and leave notices are sent; 0 for none
      * @param ioThreads I/O threads; 0 for the default (half the processors, at least one)
+     * @param resumeWindowSeconds how long a resumable client's session waits for a {@code RESUME} after its
+     *     connection broke (PROTOCOL.md, Resume); 0 turns sessions off
+     * @param maxResumeMessages the most missed messages one {@code RESUME} replays
      */
     record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
             int maxLineLength, int maxOutboundBytes, int outboundSoftLimit, int outboundSoftTimeoutSeconds,
-            int presenceLimit, int ioThreads) {}
+            int presenceLimit, int ioThreads, int resumeWindowSeconds, int maxResumeMessages) {}
 
     /**
      * The {@code discovery} section.

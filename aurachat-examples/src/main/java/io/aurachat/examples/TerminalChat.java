@@ -244,7 +244,11 @@ final class TerminalChat implements ChatListener {
             } catch (ChatErrorException e) {
                 print(ChatFormat.error(e.serverMessage()));
             } catch (ConnectionClosedException e) {
-                // The connection is gone: onClosed follows and says why (there is no reconnection).
+                if (state.get() == State.RUNNING && !client.isClosed()) {
+                    // Reconnecting (onDisconnected said so): nothing is sent meanwhile.
+                    print(ChatFormat.error("Not sent: " + e.getMessage()));
+                }
+                // Otherwise the connection is gone for good: onClosed follows and says why.
             } catch (IOException | IllegalStateException e) {
                 if (state.get() == State.ENDED) {
                     return;
@@ -441,7 +445,18 @@ final class TerminalChat implements ChatListener {
 
     @Override
     public void onMessage(ChatClient c, ChatMessage message) {
-        print(ChatFormat.message(now(), message));
+        // A message a resume replays was sent a while ago: it shows when (live ones arrive as they are sent).
+        LocalTime at = catchingUp && message.time().isPresent()
+                ? LocalTime.ofInstant(message.time().get(), clock.getZone()) : now();
+        print(ChatFormat.message(at, message));
+    }
+
+    /** Between onReconnected and onResumed: the messages that come are what the session missed. Event thread only. */
+    private boolean catchingUp;
+
+    @Override
+    public void onReconnected(ChatClient c, Session session) {
+        catchingUp = true;
     }
 
     @Override
@@ -477,6 +492,33 @@ final class TerminalChat implements ChatListener {
     @Override
     public void onPresenceMissed(ChatClient c, long skipped) {
         print(ChatFormat.notice(now(), "missed " + skipped + " join/leave notices while catching up; /list shows who is here"));
+    }
+
+    @Override
+    public void onDisconnected(ChatClient c, CloseReason reason, Throwable cause) {
+        if (reason != CloseReason.NETWORK_FAILURE && reason != CloseReason.SLOW_CONSUMER
+                && reason != CloseReason.OTHER) {
+            // The server stopped or refused this client: no point trying again; onClosed tells why.
+            c.close();
+            return;
+        }
+        print(ChatFormat.notice(now(), "Connection lost; reconnecting..."));
+    }
+
+    @Override
+    public void onResumed(ChatClient c, boolean resumed, int missed, boolean recovered) {
+        catchingUp = false;
+        String caughtUp = missed == 0 ? "nothing was missed" : missed == 1 ? "caught up on 1 message (above)"
+                : "caught up on " + missed + " messages (above)";
+        if (!resumed) {
+            print(ChatFormat.notice(now(), "Reconnected as a new client (" + c.id() + "): messages sent while you "
+                    + "were away are lost; /history shows what the server kept."));
+        } else if (recovered) {
+            print(ChatFormat.notice(now(), "Reconnected: " + caughtUp + "."));
+        } else {
+            print(ChatFormat.notice(now(), "Reconnected: " + caughtUp + ", but some were no longer kept; "
+                    + "/history shows what the server kept."));
+        }
     }
 
     @Override

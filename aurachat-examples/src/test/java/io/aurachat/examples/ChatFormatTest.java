@@ -53,6 +53,8 @@ class ChatFormatTest {
         assertEquals("10:15 *** Luigi (c2) left", text(ChatFormat.left(AT, LUIGI, LeaveReason.EXIT)));
         assertEquals("10:15 *** Luigi (c2) was disconnected for inactivity",
                 text(ChatFormat.left(AT, LUIGI, LeaveReason.IDLE_TIMEOUT)));
+        assertEquals("10:15 *** c7 left: it was a returning client, back under its earlier id",
+                text(ChatFormat.left(AT, new Peer(ClientId.of(7), "c7", "192.168.1.20"), LeaveReason.RESUMED)));
     }
 
     @Test
@@ -179,5 +181,7 @@ class ChatFormatTest {
                 ChatFormat.closed(CloseReason.IDLE_TIMEOUT, null, Duration.ofSeconds(90)));
         assertEquals("Lost the connection to the server: Connection reset.",
                 ChatFormat.closed(CloseReason.NETWORK_FAILURE, new java.io.IOException("Connection reset"), Duration.ZERO));
+        assertEquals("Another connection took over this session (this client, reconnecting elsewhere?). "
+                + "You have been disconnected.", ChatFormat.closed(CloseReason.RESUMED, null, Duration.ZERO));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.client.ClientConfig;
+import io.aurachat.client.ReconnectPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -48,6 +49,15 @@ class ChatMainTest {
         assertEquals(InetSocketAddress.createUnresolved("127.0.0.1", 6000), config("--port", "6000").server().orElseThrow());
         assertTrue(config().server().isEmpty(), "no options: discovery");
         assertEquals(Duration.ofMillis(500), config("--discovery-timeout", "0.5").discoveryTimeout());
+    }
+
+    @Test
+    void aLostConnectionIsTakenUpAgainForAboutAMinute() throws Exception {
+        ReconnectPolicy p = config("--port", "6000").reconnect();
+        assertTrue(p.isEnabled(), "the terminal client reconnects and resumes its session");
+        assertEquals(Duration.ofMillis(500), p.initialDelay());
+        assertEquals(Duration.ofSeconds(5), p.maxDelay());
+        assertEquals(15, p.maxAttempts());
     }
 
     @Test

@@ -51,6 +51,8 @@ class ConfigFileTest {
         assertEquals(Path.of("util", "log.xml"), d.log().file());
         assertEquals(64L << 20, d.log().rolloverBytes(), "the log's disk use is bounded by default");
         assertEquals(10, d.log().maxFiles());
+        assertEquals(120, d.server().resumeWindowSeconds());
+        assertEquals(50_000, d.server().maxResumeMessages());
     }
 
     @Test
@@ -73,13 +75,14 @@ class ConfigFileTest {
                 {
                   "server": {"bindAddress": "::1", "port": 0, "name": "Büro 😀", "idleTimeoutSeconds": 0,
                              "maxClients": 1, "maxLineLength": 64, "maxOutboundBytes": 1024, "presenceLimit": 0,
-                             "outboundSoftLimit": 512, "outboundSoftTimeoutSeconds": 7, "ioThreads": 3},
+                             "outboundSoftLimit": 512, "outboundSoftTimeoutSeconds": 7, "ioThreads": 3,
+                             "resumeWindowSeconds": 0, "maxResumeMessages": 1},
                   "discovery": {"enabled": false, "port": 6001, "multicastGroupV4": "224.0.0.251",
                                 "multicastGroupV6": "ff05::1"},
                   "log": {"file": "/var/log/aurachat.xml", "rolloverBytes": 1024, "maxFiles": 1000}
                 }"""));
         assertEquals(new ServerSettings(
-                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 512, 7, 0, 3),
+                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 512, 7, 0, 3, 0, 1),
                 new ServerSettings.Discovery(false, 6001, InetAddress.getByName("224.0.0.251"),
                         InetAddress.getByName("ff05::1")),
                 new ServerSettings.Log(Path.of("/var/log/aurachat.xml"), 1024, 1000)), s);
@@ -94,7 +97,7 @@ class ConfigFileTest {
             {"server": {"port": 99999999999999999999}} | config.json: server.port: must be an integer from 0 to 65535, got 99999999999999999999
             {"server": {"port": null}}               | config.json: server.port: must be an integer from 0 to 65535, got null
             {"server": {"port": [5000]}}             | config.json: server.port: must be an integer from 0 to 65535, got an array
-            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads
+            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads, resumeWindowSeconds, maxResumeMessages
             {"servers": {}}                          | config.json: servers: unknown key; the sections are server, discovery, log, history
             {"server": 5000}                         | config.json: server: must be an object { ... }, got 5000
             {"server": {"port": 1, "port": 2}}       | config.json: server.port: given twice
@@ -108,6 +111,11 @@ class ConfigFileTest {
             {"server": {"maxOutboundBytes": true}}   | config.json: server.maxOutboundBytes: must be an integer from 1024 to 1073741824, got true
             {"server": {"presenceLimit": -1}}        | config.json: server.presenceLimit: must be an integer from 0 to 1000000, got -1
             {"server": {"ioThreads": 257}}           | config.json: server.ioThreads: must be an integer from 0 to 256, got 257
+            {"server": {"resumeWindowSeconds": -1}}  | config.json: server.resumeWindowSeconds: must be an integer from 0 to 86400, got -1
+            {"server": {"resumeWindowSeconds": 86401}} | config.json: server.resumeWindowSeconds: must be an integer from 0 to 86400, got 86401
+            {"server": {"resumeWindowSeconds": "2m"}} | config.json: server.resumeWindowSeconds: must be an integer from 0 to 86400, got "2m"
+            {"server": {"maxResumeMessages": 0}}     | config.json: server.maxResumeMessages: must be an integer from 1 to 10000000, got 0
+            {"server": {"maxResumeMessages": 10000001}} | config.json: server.maxResumeMessages: must be an integer from 1 to 10000000, got 10000001
             {"discovery": {"enabled": "yes"}}        | config.json: discovery.enabled: must be true or false, got "yes"
             {"discovery": {"port": 70000}}           | config.json: discovery.port: must be an integer from 0 to 65535, got 70000
             {"discovery": {"multicastGroupV4": "10.0.0.1"}} | config.json: discovery.multicastGroupV4: must be an IPv4 multicast address (224.0.0.0 to 239.255.255.255), got "10.0.0.1"

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.log.LogEvent;
 import io.aurachat.log.LogSink;
+import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class ServerMainTest {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
         for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients", "--config",
-                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads"}) {
+                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads", "--resume-window"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
@@ -98,6 +100,30 @@ class ServerMainTest {
         assertEquals(60, s.server().maxClients());
         assertEquals("127.0.0.1", s.server().bindAddress().getHostAddress());
         assertEquals(new ServerSettings.Log(Path.of("from-cli.xml"), 4096, 3), s.log());
+    }
+
+    @Test
+    void theResumeSettingsReachTheServerConfigAndTheOptionOverridesTheFile() throws Exception {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"server\": {\"resumeWindowSeconds\": 30, \"maxResumeMessages\": 100}}");
+        ServerMain fromFile = new ServerMain();
+        new CommandLine(fromFile).parseArgs("--config", config.toString());
+        ServerConfig file = ServerMain.serverConfig(fromFile.settings()).build();
+        assertEquals(Duration.ofSeconds(30), file.resumeWindow());
+        assertEquals(100, file.maxResumeMessages());
+
+        ServerMain off = new ServerMain();
+        new CommandLine(off).parseArgs("--config", config.toString(), "--resume-window", "0");
+        ServerSettings s = off.settings();
+        assertEquals(0, s.server().resumeWindowSeconds());
+        assertEquals(100, s.server().maxResumeMessages(), "the file's, which has no option");
+        assertEquals(Duration.ZERO, ServerMain.serverConfig(s).build().resumeWindow(), "0 turns sessions off");
+
+        ServerMain defaults = new ServerMain();
+        new CommandLine(defaults).parseArgs();
+        ServerConfig d = ServerMain.serverConfig(defaults.settings()).build();
+        assertEquals(ServerConfig.DEFAULT_RESUME_WINDOW, d.resumeWindow());
+        assertEquals(ServerConfig.DEFAULT_MAX_RESUME_MESSAGES, d.maxResumeMessages());
     }
 
     private static InetSocketAddress at(String ip, int port) throws Exception {
@@ -230,7 +256,11 @@ class ServerMainTest {
         assertEquals(2, threads.exitCode());
         assertTrue(threads.err().contains("--io-threads must be 0 (the default: half the processors) to 256: 257"), threads.err());
 
-        for (Run run : new Run[] {negative, port, notANumber, udp, threads}) {
+        Run resume = run("--resume-window", "86401");
+        assertEquals(2, resume.exitCode());
+        assertTrue(resume.err().contains("--resume-window must be 0 (no sessions) to 86400 seconds: 86401"), resume.err());
+
+        for (Run run : new Run[] {negative, port, notANumber, udp, threads, resume}) {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
         }
     }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,6 +226,59 @@ class TerminalClientTest {
     }
 
     @Test
+    void aBrokenConnectionIsResumedWithTheMissedMessagesAndTheRoomKept() throws Exception {
+        ChatServer server = server(plain());
+        TcpProxy network = new TcpProxy(server.address());
+        open.add(network);
+        LineClient luigi = person(server, "Luigi"); // c1
+        luigi.send("JOIN lobby");
+        luigi.take("\"command\":\"JOIN\"", "\"members\":1");
+        Tmux chat = client("--host", "127.0.0.1", "--port", Integer.toString(network.port()), "--name", "Mario");
+        chat.awaitText("*** You are Mario.");
+        // The JOIN's reply comes after the SESSION's, which the client sent while connecting: it is resumable now.
+        chat.type("/join lobby");
+        chat.press("Enter");
+        chat.awaitText("*** You are in [lobby] (2 members).");
+        luigi.take("\"type\":\"join\"", "\"name\":\"Mario\"", "\"room\":\"lobby\"");
+        luigi.send("SAY seen before");
+        chat.await("a message it saw", s -> Tmux.row(s, TIME + "Luigi: seen before") >= 0);
+
+        network.cut();
+        chat.await("the lost connection", s -> Tmux.row(s, TIME + "\\*\\*\\* Connection lost; reconnecting\\.\\.\\.") >= 0);
+        Awaitility.await("the server holds the session").atMost(Tmux.TIMEOUT)
+                .until(() -> server.detachedSessions() == 1);
+        luigi.send("SAY to everyone meanwhile");
+        luigi.take("\"command\":\"SAY\"");
+        luigi.send("POST lobby to the room meanwhile");
+        luigi.take("\"command\":\"POST\"");
+        network.restore();
+
+        List<String> screen = chat.awaitText("*** Reconnected: caught up on 2 messages (above).");
+        int lost = Tmux.row(screen, TIME + "\\*\\*\\* Connection lost; reconnecting\\.\\.\\.");
+        int everyone = Tmux.row(screen, TIME + "Luigi: to everyone meanwhile");
+        int room = Tmux.row(screen, TIME + "\\[lobby\\] Luigi: to the room meanwhile");
+        int back = Tmux.row(screen, TIME + "\\*\\*\\* Reconnected: caught up on 2 messages \\(above\\)\\.");
+        assertTrue(Tmux.row(screen, TIME + "Luigi: seen before") < lost && lost < everyone && everyone < room
+                && room < back, "lost, the missed messages in order, then caught up:\n" + String.join("\n", screen));
+        assertEquals(1, screen.stream().filter(l -> l.contains("seen before")).count(),
+                "what it had seen is not sent again:\n" + String.join("\n", screen));
+        chat.await("the prompt still in the room", s -> Tmux.lastRow(s).equals("Mario [lobby]>"));
+
+        // Live again in the room, under the same id: the others never saw it leave.
+        chat.type("back again");
+        chat.press("Enter");
+        String posted = luigi.take("\"type\":\"message\"", "\"message\":\"back again\"");
+        assertTrue(posted.contains("\"from\":{\"id\":\"c2\",\"name\":\"Mario\"")
+                && posted.contains("\"room\":\"lobby\""), posted);
+
+        chat.type("/quit");
+        chat.press("Enter");
+        chat.awaitText("*** Bye.");
+        assertEquals(0, chat.awaitExit());
+        luigi.take("\"type\":\"leave\"", "\"id\":\"c2\"", "\"reason\":\"exit\"");
+    }
+
+    @Test
     void serverShutdownEndsTheBlockedReadWithAClearMessage() throws Exception {
         ChatServer server = server(plain());
         Tmux chat = client("--port", Integer.toString(server.port()), "--name", "Mario");
@@ -237,6 +291,8 @@ class TerminalClientTest {
         List<String> screen = chat.awaitText("*** The server is shutting down. You have been disconnected.");
         assertEquals(1, chat.awaitExit());
         assertTrue(Tmux.row(screen, "Mario> never sent") < Tmux.row(screen, ".*server is shutting down.*"));
+        assertEquals(-1, Tmux.row(screen, ".*reconnecting.*"), "a shutdown is not a lost connection:\n"
+                + String.join("\n", screen));
     }
 
     @Test
