@@ -58,27 +58,7 @@ public class HistoryQueryBench {
         try (SqliteHistoryStore schema = SqliteHistoryStore.builder(file).maxAge(Duration.ZERO).build()) {
             schema.open(); // makes the schema
         }
-        firstId = MessageIds.first(System.currentTimeMillis() - 2L * stored, 0);
-        String text = "x".repeat(40) + " a message of sixty-four bytes";
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-            c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages(id, target, time_ms, sender, "
-                    + "sender_name, ip, recipient, text) VALUES (?, ?, ?, 'c1', 'bench', '127.0.0.1', NULL, ?)")) {
-                for (int i = 0; i < 2 * stored; i++) {
-                    long id = firstId + ((long) i << MessageIds.TIME_SHIFT); // one a millisecond
-                    insert.setLong(1, id);
-                    insert.setString(2, i % 2 == 0 ? "lobby" : "*");
-                    insert.setLong(3, MessageIds.epochMillis(id));
-                    insert.setString(4, text);
-                    insert.addBatch();
-                    if (i % 10_000 == 9_999) {
-                        insert.executeBatch();
-                    }
-                }
-                insert.executeBatch();
-            }
-            c.commit();
-        }
+        firstId = fill(file, stored);
         store = SqliteHistoryStore.builder(file).maxAge(Duration.ZERO).maxPerTarget(2 * stored).build();
         long highest = store.open();
         HistoryPage latest = latest100();
@@ -103,6 +83,37 @@ public class HistoryQueryBench {
         long i = 2L * ThreadLocalRandom.current().nextInt(100, stored);
         return store.query(HistoryQuery.before("lobby", firstId + (i << MessageIds.TIME_SHIFT), 100))
                 .toCompletableFuture().join();
+    }
+
+    /**
+     * Writes {@code stored} messages to the room {@code lobby} and as many to everyone, alternating, one a
+     * millisecond, into a store file that exists (its schema made), with plain JDBC in one transaction.
+     *
+     * @return the id of the first
+     */
+    static long fill(Path file, int stored) throws Exception {
+        long firstId = MessageIds.first(System.currentTimeMillis() - 2L * stored, 0);
+        String text = "x".repeat(40) + " a message of sixty-four bytes";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO messages(id, target, time_ms, sender, "
+                    + "sender_name, ip, recipient, text) VALUES (?, ?, ?, 'c1', 'bench', '127.0.0.1', NULL, ?)")) {
+                for (int i = 0; i < 2 * stored; i++) {
+                    long id = firstId + ((long) i << MessageIds.TIME_SHIFT); // one a millisecond
+                    insert.setLong(1, id);
+                    insert.setString(2, i % 2 == 0 ? "lobby" : "*");
+                    insert.setLong(3, MessageIds.epochMillis(id));
+                    insert.setString(4, text);
+                    insert.addBatch();
+                    if (i % 10_000 == 9_999) {
+                        insert.executeBatch();
+                    }
+                }
+                insert.executeBatch();
+            }
+            c.commit();
+        }
+        return firstId;
     }
 
     /** Closes the store and deletes the file. */

@@ -47,7 +47,8 @@ class BenchmarksTest {
         }
         assertEquals(new TreeSet<>(List.of("io.aurachat.tcp.LineDecoderBench", "io.aurachat.hub.WireMessageBench",
                 "io.aurachat.hub.WireReplyBench", "io.aurachat.hub.DispatchBench", "io.aurachat.log.XmlLogSinkBench",
-                "io.aurachat.store.HistoryQueryBench")),
+                "io.aurachat.store.HistoryQueryBench", "io.aurachat.store.ResumeBench",
+                "io.aurachat.store.HistoryRoundTripBench")),
                 methodsByClass.keySet());
 
         int calls = 0;
@@ -58,8 +59,12 @@ class BenchmarksTest {
                 for (Map.Entry<Field, String> p : params.entrySet()) {
                     Field f = p.getKey();
                     // HistoryQueryBench's million stored messages take seconds to write: a thousand show it runs.
-                    String value = type == io.aurachat.store.HistoryQueryBench.class && f.getName().equals("stored")
-                            ? "1000" : p.getValue();
+                    String value = (type == io.aurachat.store.HistoryQueryBench.class
+                            || type == io.aurachat.store.HistoryRoundTripBench.class) && f.getName().equals("stored")
+                            ? "1000"
+                            // ResumeBench's ten thousand missed messages: a hundred show it runs.
+                            : type == io.aurachat.store.ResumeBench.class && f.getName().equals("missed")
+                            ? "100" : p.getValue();
                     f.set(state, f.getType() == int.class ? (Object) Integer.valueOf(value)
                             : f.getType() == long.class ? (Object) Long.valueOf(value) : value);
                 }
@@ -99,8 +104,9 @@ class BenchmarksTest {
             }
         }
         // 3 decoder benchmarks, 3 message benchmarks x 2 texts, 4 reply benchmarks, 2 dispatch benchmarks x 2
-        // client counts, the XML log's run x 2 texts x 2 rollover sizes, the history store's two queries.
-        assertEquals(23, calls);
+        // client counts, the XML log's run x 2 texts x 2 rollover sizes, the history store's two queries, the resume
+        // and its peer x 2 stores, the query through the server.
+        assertEquals(28, calls);
     }
 
     @Test
