@@ -4,7 +4,6 @@ import io.aurachat.history.HistoryPage;
 import io.aurachat.history.HistoryQuery;
 import io.aurachat.history.HistoryStore;
 import io.aurachat.history.HistoryUnavailableException;
-import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.history.NoSuchMessageException;
 import io.aurachat.history.StoredMessage;
 import java.io.IOException;
@@ -83,7 +82,7 @@ public final class SqliteHistoryStore implements HistoryStore {
 
     /** Default of {@link Builder#maxPrivateInMemory}: the newest 100,000 private messages. */
     public static final int DEFAULT_MAX_PRIVATE_IN_MEMORY = 100_000;
-    /** The most heap the private messages kept in memory take: 32 MiB (the oldest go first beyond it). */
+    /** The most heap the private messages kept in memory take: 32 MiB of encoded records (the oldest go first). */
     public static final long DEFAULT_PRIVATE_MEMORY_BYTES = 32L * 1024 * 1024;
     /** Default of {@link Builder#maxPerTarget}: a million messages per target. */
     public static final int DEFAULT_MAX_PER_TARGET = 1_000_000;
@@ -120,7 +119,7 @@ public final class SqliteHistoryStore implements HistoryStore {
      * The private messages ({@link StoredMessage#PRIVATE}) when they are kept in memory rather than in the file (the
      * default: see {@link Builder#privateMessagesInFile}); {@code null} when the file has them.
      */
-    private final MemoryHistoryStore privates;
+    private final PrivateRing privates;
     private final ReentrantLock stateLock = new ReentrantLock();
     private volatile State state = State.NEW;
     private final Writer writer;
@@ -140,13 +139,8 @@ public final class SqliteHistoryStore implements HistoryStore {
         this.readerCount = b.readers;
         this.writer = new Writer(name, clock, queueCapacity, maxBatch, commitInterval.toNanos(), maxAgeMillis,
                 maxPerTarget);
-        this.privates = b.privateInFile ? null : MemoryHistoryStore.builder()
-                .maxPerTarget(b.maxPrivateInMemory)
-                .maxBytes(DEFAULT_PRIVATE_MEMORY_BYTES)
-                .maxAge(b.maxAge)
-                .maxTargets(1)
-                .clock(b.clock)
-                .build();
+        this.privates = b.privateInFile ? null
+                : new PrivateRing(b.maxPrivateInMemory, DEFAULT_PRIVATE_MEMORY_BYTES, maxAgeMillis, b.clock);
     }
 
     /** Whether {@code message} goes to the in-memory private messages rather than to the file. */
@@ -214,9 +208,6 @@ public final class SqliteHistoryStore implements HistoryStore {
                 t.start();
                 writerThread = t;
                 readers = new Readers(name, writer, reading);
-                if (privates != null) {
-                    privates.open();
-                }
                 state = State.OPEN;
                 LOG.debug("History {} open: highest id {}, {} targets", name, maxId, counts.size());
                 return maxId;
@@ -265,7 +256,14 @@ public final class SqliteHistoryStore implements HistoryStore {
     public CompletionStage<HistoryPage> query(HistoryQuery query) {
         Objects.requireNonNull(query, "query");
         if (inMemory(query.target())) {
-            return state == State.OPEN ? privates.query(query) : CompletableFuture.failedFuture(
+            if (state == State.OPEN) {
+                try {
+                    return CompletableFuture.completedFuture(privates.query(query));
+                } catch (NoSuchMessageException e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+            return CompletableFuture.failedFuture(
                     new HistoryUnavailableException("history " + name + (state == State.NEW ? " is not open" : " is closed")));
         }
         CompletableFuture<HistoryPage> answer = new CompletableFuture<>();
@@ -287,7 +285,7 @@ public final class SqliteHistoryStore implements HistoryStore {
     @Override
     public long lostUpTo(String target) {
         Objects.requireNonNull(target, "target");
-        return inMemory(target) ? privates.lostUpTo(target) : writer.lostUpTo(target);
+        return inMemory(target) ? privates.lostUpTo() : writer.lostUpTo(target);
     }
 
     /**

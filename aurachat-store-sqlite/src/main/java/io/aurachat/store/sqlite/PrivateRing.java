@@ -1,0 +1,358 @@
+package io.aurachat.store.sqlite;
+
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.MessageIds;
+import io.aurachat.history.NoSuchMessageException;
+import io.aurachat.history.StoredMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The private messages ({@code @}) a {@link SqliteHistoryStore} keeps in memory rather than in its file: the newest that
+ * fit in {@code maxMessages} and {@code maxBytes}, no older than {@code maxAgeMillis}, as encoded records in one
+ * circular byte array, with their ids and places in three primitive arrays.
+ *
+ * <p>Why not objects: a kept message as a {@code StoredMessage} with its strings is four objects that live for
+ * seconds, and at a few hundred thousand messages a second the collector copies every one of them out of the young
+ * generation (measured: 3.3 s of pauses in 14 s for 100,000 kept, against 0.4 s keeping nothing). Here a kept message
+ * is bytes in an array that lives in the old generation: appending allocates only what its encoding needs for a
+ * moment. Both arrays grow by doubling up to their bounds, so an idle server holds little.
+ *
+ * <p>Thread-safe: one lock; an append encodes under it (a few hundred nanoseconds).
+ */
+final class PrivateRing {
+    private static final int NO_RECIPIENT = 0xFFFF;
+
+    private final int maxMessages;
+    private final int maxBytes;
+    private final long maxAgeMillis;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // Slots, a circular array in id order: the oldest at head.
+    private long[] ids = new long[1024];
+    private int[] starts = new int[1024];
+    private int[] lengths = new int[1024];
+    private int head;
+    private int count;
+    /** The records: each at its slot's start, the newest ending where the next one goes. */
+    private byte[] data = new byte[64 * 1024];
+    private long lost;
+    private boolean closed;
+
+    PrivateRing(int maxMessages, long maxBytes, long maxAgeMillis, Clock clock) {
+        this.maxMessages = maxMessages;
+        this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, maxBytes));
+        this.maxAgeMillis = maxAgeMillis;
+        this.clock = clock;
+        if (data.length > this.maxBytes) {
+            data = new byte[this.maxBytes];
+        }
+    }
+
+    void append(StoredMessage m) {
+        byte[] from = utf8(m.from());
+        byte[] name = utf8(m.fromName());
+        byte[] ip = utf8(m.fromIp());
+        byte[] to = m.to() == null ? null : utf8(m.to());
+        byte[] text = utf8(m.text());
+        int length = 2 + from.length + 2 + name.length + 2 + ip.length + 2 + (to == null ? 0 : to.length) + 4
+                + text.length;
+        lock.lock();
+        try {
+            if (closed || from.length > 0xFFFE || name.length > 0xFFFE || ip.length > 0xFFFE
+                    || (to != null && to.length > 0xFFFE) || length > maxBytes / 2
+                    || (count > 0 && ids[slot(count - 1)] >= m.id())) {
+                lost = Math.max(lost, m.id()); // cannot be kept (too large, or out of order): let go of
+                return;
+            }
+            evictOld(clock.millis());
+            if (count == maxMessages) {
+                evictOldest();
+            }
+            int at = place(length);
+            int p = at;
+            p = putShort(p, from.length);
+            p = put(p, from);
+            p = putShort(p, name.length);
+            p = put(p, name);
+            p = putShort(p, ip.length);
+            p = put(p, ip);
+            p = putShort(p, to == null ? NO_RECIPIENT : to.length);
+            if (to != null) {
+                p = put(p, to);
+            }
+            p = putInt(p, text.length);
+            put(p, text);
+            if (count == ids.length) {
+                growSlots();
+            }
+            int s = slot(count);
+            ids[s] = m.id();
+            starts[s] = at;
+            lengths[s] = length;
+            count++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Where a record of {@code length} bytes goes: after the newest, or at 0; frees (or grows) room for it. */
+    private int place(int length) {
+        while (true) {
+            if (count == 0) {
+                if (data.length < length) {
+                    data = new byte[Math.min(maxBytes, Math.max(length, 2 * data.length))];
+                }
+                return 0;
+            }
+            int newest = slot(count - 1);
+            int end = starts[newest] + lengths[newest];
+            int oldest = starts[head];
+            if (oldest <= starts[newest]) {
+                // In order: the records fill [oldest, end); free are [end, data.length) and [0, oldest).
+                if (end + length <= data.length) {
+                    return end;
+                }
+                if (length <= oldest) {
+                    return 0; // what is left at the end stays unused this lap
+                }
+            } else if (end + length <= oldest) {
+                return end; // wrapped: the newest run from 0 to end, the oldest from oldest up; free is between
+            }
+            if (data.length < maxBytes) {
+                growData();
+            } else {
+                evictOldest();
+            }
+        }
+    }
+
+    private void evictOldest() {
+        lost = Math.max(lost, ids[head]);
+        head = (head + 1) % ids.length;
+        count--;
+        if (count == 0) {
+            head = 0;
+        }
+    }
+
+    private void evictOld(long nowMillis) {
+        while (maxAgeMillis > 0 && count > 0 && nowMillis - MessageIds.epochMillis(ids[head]) > maxAgeMillis) {
+            evictOldest();
+        }
+    }
+
+    /** The records in order at the start of an array twice as large (at most maxBytes). */
+    private void growData() {
+        byte[] bigger = new byte[(int) Math.min(maxBytes, 2L * data.length)];
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            int s = slot(i);
+            System.arraycopy(data, starts[s], bigger, p, lengths[s]);
+            starts[s] = p;
+            p += lengths[s];
+        }
+        data = bigger;
+    }
+
+    private void growSlots() {
+        int n = (int) Math.min(maxMessages, 2L * ids.length);
+        long[] i2 = new long[n];
+        int[] s2 = new int[n];
+        int[] l2 = new int[n];
+        for (int i = 0; i < count; i++) {
+            int s = slot(i);
+            i2[i] = ids[s];
+            s2[i] = starts[s];
+            l2[i] = lengths[s];
+        }
+        ids = i2;
+        starts = s2;
+        lengths = l2;
+        head = 0;
+    }
+
+    private int slot(int i) {
+        return (head + i) % ids.length;
+    }
+
+    HistoryPage query(HistoryQuery q) {
+        lock.lock();
+        try {
+            evictOld(clock.millis());
+            int from;
+            int to;
+            boolean more;
+            switch (q.kind()) {
+                case LATEST -> {
+                    to = count;
+                    from = Math.max(0, to - q.limit());
+                    more = from > 0;
+                }
+                case BEFORE -> {
+                    to = indexOf(q.target(), q.from());
+                    from = Math.max(0, to - q.limit());
+                    more = from > 0;
+                }
+                case AFTER -> {
+                    from = indexOf(q.target(), q.from()) + 1;
+                    to = Math.min(count, from + q.limit());
+                    more = to < count;
+                }
+                case BETWEEN -> {
+                    from = indexOf(q.target(), q.from()) + 1;
+                    int end = indexOf(q.target(), q.to());
+                    to = Math.min(end, from + q.limit());
+                    more = to < end;
+                }
+                case SINCE -> {
+                    return since(q);
+                }
+                default -> throw new IllegalStateException(q.kind().toString());
+            }
+            List<StoredMessage> page = new ArrayList<>(Math.max(0, to - from));
+            for (int i = from; i < to; i++) {
+                page.add(decode(slot(i)));
+            }
+            return new HistoryPage(page, more);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private HistoryPage since(HistoryQuery q) {
+        byte[] recipient = q.recipient() == null ? null : utf8(q.recipient());
+        List<StoredMessage> page = new ArrayList<>();
+        int i = q.from() == Long.MAX_VALUE ? count : lowerBound(q.from() + 1);
+        for (; i < count; i++) {
+            int s = slot(i);
+            if (recipient != null && !recipientIs(s, recipient)) {
+                continue;
+            }
+            if (page.size() == q.limit()) {
+                return new HistoryPage(page, true);
+            }
+            page.add(decode(s));
+        }
+        return new HistoryPage(page, false);
+    }
+
+    long lostUpTo() {
+        lock.lock();
+        try {
+            evictOld(clock.millis());
+            return closed ? Long.MAX_VALUE : lost;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            count = 0;
+            head = 0;
+            data = new byte[0];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many it keeps now. */
+    int size() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int lowerBound(long id) {
+        int lo = 0;
+        int hi = count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ids[slot(mid)] < id) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private int indexOf(String target, long id) {
+        int i = lowerBound(id);
+        if (i == count || ids[slot(i)] != id) {
+            throw new NoSuchMessageException(target, id);
+        }
+        return i;
+    }
+
+    private boolean recipientIs(int s, byte[] recipient) {
+        int p = starts[s];
+        for (int field = 0; field < 3; field++) {
+            p += 2 + getShort(p);
+        }
+        int n = getShort(p);
+        return n == recipient.length
+                && java.util.Arrays.equals(data, p + 2, p + 2 + n, recipient, 0, recipient.length);
+    }
+
+    private StoredMessage decode(int s) {
+        int p = starts[s];
+        int n = getShort(p);
+        String from = new String(data, p + 2, n, StandardCharsets.UTF_8);
+        p += 2 + n;
+        n = getShort(p);
+        String name = new String(data, p + 2, n, StandardCharsets.UTF_8);
+        p += 2 + n;
+        n = getShort(p);
+        String ip = new String(data, p + 2, n, StandardCharsets.UTF_8);
+        p += 2 + n;
+        n = getShort(p);
+        String to = null;
+        p += 2;
+        if (n != NO_RECIPIENT) {
+            to = new String(data, p, n, StandardCharsets.UTF_8);
+            p += n;
+        }
+        n = (data[p] & 0xFF) << 24 | (data[p + 1] & 0xFF) << 16 | (data[p + 2] & 0xFF) << 8 | (data[p + 3] & 0xFF);
+        String text = new String(data, p + 4, n, StandardCharsets.UTF_8);
+        return new StoredMessage(ids[s], StoredMessage.PRIVATE, from, name, ip, to, text);
+    }
+
+    private int getShort(int p) {
+        return (data[p] & 0xFF) << 8 | (data[p + 1] & 0xFF);
+    }
+
+    private int putShort(int p, int v) {
+        data[p] = (byte) (v >>> 8);
+        data[p + 1] = (byte) v;
+        return p + 2;
+    }
+
+    private int putInt(int p, int v) {
+        data[p] = (byte) (v >>> 24);
+        data[p + 1] = (byte) (v >>> 16);
+        data[p + 2] = (byte) (v >>> 8);
+        data[p + 3] = (byte) v;
+        return p + 4;
+    }
+
+    private int put(int p, byte[] b) {
+        System.arraycopy(b, 0, data, p, b.length);
+        return p + b.length;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,116 @@
+package io.aurachat.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aurachat.history.HistoryPage;
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.MessageIds;
+import io.aurachat.history.NoSuchMessageException;
+import io.aurachat.history.StoredMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory private messages of the SQLite store: every kind of query, and each of its bounds. */
+class PrivateRingTest {
+    private static final long NOW = 1_800_000_000_000L;
+    private final Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.ofEpochMilli(NOW));
+
+    private static long id(int i) {
+        return MessageIds.first(NOW, 0) + i;
+    }
+
+    private static StoredMessage message(long id, String to, String text) {
+        return new StoredMessage(id, StoredMessage.PRIVATE, "c1", "Zoë", "::1", to, text);
+    }
+
+    private static List<Long> ids(HistoryPage p) {
+        return p.messages().stream().map(StoredMessage::id).toList();
+    }
+
+    @Test
+    void everyQueryKindAnswersAsTheOtherStoresDo() {
+        PrivateRing ring = new PrivateRing(100, 1 << 20, 0, clock);
+        for (int i = 0; i < 10; i++) {
+            ring.append(message(id(i), "c" + (2 + i % 2), "text " + i + " \u00e9\ud83d\ude00"));
+        }
+        String p = StoredMessage.PRIVATE;
+        assertEquals(List.of(id(7), id(8), id(9)), ids(ring.query(HistoryQuery.latest(p, 3))));
+        assertTrue(ring.query(HistoryQuery.latest(p, 3)).more());
+        assertEquals(List.of(id(3), id(4)), ids(ring.query(HistoryQuery.before(p, id(5), 2))));
+        assertEquals(List.of(id(6), id(7)), ids(ring.query(HistoryQuery.after(p, id(5), 2))));
+        assertEquals(List.of(id(2), id(3), id(4)), ids(ring.query(HistoryQuery.between(p, id(1), id(5), 10))));
+        assertThrows(NoSuchMessageException.class, () -> ring.query(HistoryQuery.after(p, id(50), 2)));
+        HistoryPage toC3 = ring.query(HistoryQuery.since(p, id(2), "c3", 2));
+        assertEquals(List.of(id(3), id(5)), ids(toC3));
+        assertTrue(toC3.more());
+        assertEquals(List.of(id(1), id(3), id(5), id(7), id(9)), ids(ring.query(HistoryQuery.since(p, 0, "c3", 10))));
+        assertEquals(List.of(), ids(ring.query(HistoryQuery.since(p, 0, "c9", 10))));
+        assertEquals(10, ids(ring.query(HistoryQuery.since(p, 0, null, 10))).size());
+        StoredMessage back = ring.query(HistoryQuery.after(p, id(0), 1)).messages().get(0);
+        assertEquals(message(id(1), "c3", "text 1 \u00e9\ud83d\ude00"), back, "every field as appended");
+        assertEquals(0, ring.lostUpTo());
+    }
+
+    @Test
+    void theCountBoundKeepsTheNewest() {
+        PrivateRing ring = new PrivateRing(5, 1 << 20, 0, clock);
+        for (int i = 0; i < 12; i++) {
+            ring.append(message(id(i), "c2", "m" + i));
+        }
+        assertEquals(5, ring.size());
+        assertEquals(List.of(id(7), id(8), id(9), id(10), id(11)),
+                ids(ring.query(HistoryQuery.since(StoredMessage.PRIVATE, 0, null, 100))));
+        assertEquals(id(6), ring.lostUpTo());
+    }
+
+    @Test
+    void theByteBoundKeepsTheNewestThroughEveryWrapAround() {
+        // Records of random sizes through a small array: whatever is kept is exactly the newest, in order and whole.
+        PrivateRing ring = new PrivateRing(1_000_000, 4096, 0, clock);
+        SplittableRandom random = new SplittableRandom(7);
+        List<StoredMessage> all = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            StoredMessage m = message(id(i), random.nextBoolean() ? null : "c" + random.nextInt(100),
+                    "x".repeat(random.nextInt(1, 900)));
+            all.add(m);
+            ring.append(m);
+            if (i % 97 == 0 || i == 4_999) {
+                List<StoredMessage> kept = ring.query(HistoryQuery.since(StoredMessage.PRIVATE, 0, null, 1_000_000))
+                        .messages();
+                assertFalse(kept.isEmpty());
+                assertEquals(all.subList(all.size() - kept.size(), all.size()), kept, "the newest, whole, at " + i);
+                assertEquals(kept.size() == all.size() ? 0 : kept.get(0).id() - 1, ring.lostUpTo(),
+                        "lost up to just below the oldest kept");
+                long bytes = kept.stream().mapToLong(k -> 21 + k.text().length()
+                        + (k.to() == null ? 0 : k.to().length())).sum();
+                assertTrue(bytes <= 4096, "within the bound: " + bytes);
+            }
+        }
+    }
+
+    @Test
+    void tooOldMessagesGoAndARecordTooLargeIsLetGo() {
+        PrivateRing ring = new PrivateRing(100, 4096, 60_000, clock);
+        ring.append(message(id(0), "c2", "old"));
+        clock.advance(java.time.Duration.ofMillis(1));
+        ring.append(message(MessageIds.first(NOW + 30_000, 0), "c2", "newer"));
+        clock.advance(java.time.Duration.ofSeconds(61));
+        assertEquals(List.of(MessageIds.first(NOW + 30_000, 0)),
+                ids(ring.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10))));
+        assertEquals(id(0), ring.lostUpTo());
+        long big = MessageIds.first(NOW + 61_000, 0);
+        ring.append(message(big, "c2", "y".repeat(3000)));
+        assertEquals(big, ring.lostUpTo(), "more than half the bytes: not kept, and counted");
+        ring.close();
+        assertEquals(Long.MAX_VALUE, ring.lostUpTo());
+        assertEquals(0, ring.size());
+    }
+}
