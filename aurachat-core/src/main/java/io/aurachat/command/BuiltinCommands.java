@@ -102,12 +102,12 @@ public final class BuiltinCommands {
     private static final String RESUME_USAGE = Verbs.RESUME + " <session> <last-id>";
     /**
      * {@code RESUME <session> <last-id>}: take back a session whose connection broke, and get every message it missed
-     * after {@code last-id} (0: every one kept) before the reply. It waits for the history store and for the client
+     * after {@code last-id} (0 if it got none: everything since the session began) before the reply. It waits for the history store and for the client
      * to read, so it never runs on an I/O thread.
      */
     public static final Command RESUME = new Command(Verbs.RESUME, RESUME_USAGE,
             "Take back a broken connection's session (first thing on a new connection): its id, name, rooms, and the "
-                    + "messages it missed after last-id (0 for all that are kept).", BuiltinCommands::resume);
+                    + "messages it missed after last-id (0 if it got none).", BuiltinCommands::resume);
 
     private static final List<Command> ALL = List.of(TIME, EXIT, CHAT, SAY, NAME, LIST, HELP, PING, HISTORY, JOIN,
             PART, POST, ROOMS, MEMBERS, SESSION, RESUME);

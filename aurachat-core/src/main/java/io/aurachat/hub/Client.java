@@ -64,6 +64,11 @@ public final class Client implements Connection {
      * only up to here; those after, it had already.
      */
     volatile long joinedAfterId;
+    /**
+     * The same mark for the session this connection is: its own join's, or, once it resumed one, that session's first
+     * connection's. Nothing before it is the session's to miss: a resume starts no earlier, whatever id it names.
+     */
+    volatile long sessionStartId;
     /** Set by a resume while it paces its replay: counted down when the peer's queue has drained. */
     volatile java.util.concurrent.CountDownLatch drainLatch;
     private volatile ClientInfo info;

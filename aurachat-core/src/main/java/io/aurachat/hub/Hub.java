@@ -264,7 +264,9 @@ public final class Hub {
             client.welcomed = true;
         }
         peers.put(info.id(), client.peer);
-        client.joinedAfterId = messageIds.mark();
+        long mark = messageIds.mark();
+        client.joinedAfterId = mark;
+        client.sessionStartId = mark;
         if (!client.finishJoining()) {
             // It left while joining (cut as a slow consumer by a storm of notices, or by the shutdown), and
             // its leaving found it not yet joined: undo the registration here. Nobody saw its join.
@@ -669,6 +671,7 @@ public final class Hub {
         List<Rooms.Room> moved;
         String renewed;
         long joinedAfter;
+        long from;
         ClientId connection = client.id;
         synchronized (client) {
             if (!client.isJoined()) {
@@ -695,6 +698,9 @@ public final class Hub {
             client.peer = hold;
             peers.replace(fresh.id(), real, hold);
             joinedAfter = client.joinedAfterId;
+            // Nothing before the session began was missed (a client that saw nothing sends 0).
+            from = Math.max(lastId, old.sessionStartId);
+            client.sessionStartId = old.sessionStartId;
             // Take the session's identity, under which the others still know it: no notice.
             ClientInfo was = old.info();
             client.id = was.id();
@@ -715,7 +721,7 @@ public final class Hub {
             sessions.put(renewed, client);
         }
         int[] missed = {0};
-        boolean[] recovered = {replay(client, hold, moved, lastId, joinedAfter, missed)};
+        boolean[] recovered = {replay(client, hold, moved, from, joinedAfter, missed)};
         synchronized (client) {
             hold.release();
             if (client.peer == hold) {

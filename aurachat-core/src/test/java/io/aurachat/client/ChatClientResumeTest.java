@@ -79,6 +79,7 @@ class ChatClientResumeTest {
         other.say("one");
         other.post("lobby", "two");
         other.chat(id, "three");
+        proxy.restore();
 
         Resumed resumed = hears.await(Resumed.class);
         assertTrue(resumed.resumed());
@@ -117,9 +118,8 @@ class ChatClientResumeTest {
         ChatServer s = server.start(b -> b.resumeWindow(Duration.ofMillis(1)));
         proxy = new Proxy(s.address());
         RecordingListener hears = new RecordingListener();
-        // Waits long enough before reconnecting that the 1 ms window has passed and the sweep has ended it.
-        ReconnectPolicy slow = ReconnectPolicy.backoff(Duration.ofMillis(600), Duration.ofMillis(600));
-        ChatClient me = clients.connect(clients.config().server(proxy.address()).name("Mario").reconnect(slow).build(),
+        // The proxy refuses the reconnects until the 1 ms window has passed and the sweep has ended the session.
+        ChatClient me = clients.connect(clients.config().server(proxy.address()).name("Mario").reconnect(QUICK).build(),
                 hears);
         me.join("lobby");
         me.ping();
@@ -130,6 +130,7 @@ class ChatClientResumeTest {
         proxy.cut();
         Leave gone = otherHears.await(Leave.class, l -> l.peer().id().equals(id));
         assertEquals(LeaveReason.DISCONNECTED, gone.reason(), "the window passed: it left");
+        proxy.restore();
 
         Resumed resumed = hears.await(Resumed.class);
         assertFalse(resumed.resumed());
@@ -149,6 +150,8 @@ class ChatClientResumeTest {
         me.ping();
         ClientId id = me.id();
         proxy.cut();
+        hears.await(Disconnected.class);
+        proxy.restore();
         Resumed resumed = hears.await(Resumed.class);
         assertFalse(resumed.resumed());
         assertNotEquals(id, me.id());
@@ -168,12 +171,16 @@ class ChatClientResumeTest {
         throw new AssertionError("no " + kind.getSimpleName() + " in " + events);
     }
 
-    /** Relays TCP connections to the server on loopback; {@link #cut} breaks every relayed one at once. */
+    /**
+     * Relays TCP connections to the server on loopback; {@link #cut} breaks every relayed one at once and refuses new
+     * ones (closed as they arrive) until {@link #restore}: the network is down, then back.
+     */
     static final class Proxy implements AutoCloseable {
         private final ServerSocket listener = new ServerSocket(0, 50, TestServer.LOOPBACK);
         private final InetSocketAddress target;
         private final List<Socket> open = new CopyOnWriteArrayList<>();
         private final Thread acceptor;
+        private volatile boolean down;
 
         Proxy(InetSocketAddress target) throws IOException {
             this.target = target;
@@ -188,6 +195,10 @@ class ChatClientResumeTest {
             try {
                 while (true) {
                     Socket in = listener.accept();
+                    if (down) {
+                        closeQuietly(in);
+                        continue;
+                    }
                     Socket out = new Socket(target.getAddress(), target.getPort());
                     open.add(in);
                     open.add(out);
@@ -216,10 +227,16 @@ class ChatClientResumeTest {
 
         /** Breaks every relayed connection: both ends see it end without a goodbye. */
         void cut() {
+            down = true;
             for (Socket s : open) {
                 closeQuietly(s);
             }
             open.clear();
+        }
+
+        /** Relays new connections again. */
+        void restore() {
+            down = false;
         }
 
         @Override

@@ -359,6 +359,28 @@ class ResumeTest {
         assertTrue(resumed.bool("recovered"), resumed.raw());
     }
 
+    @Test
+    void whatWasSaidBeforeTheSessionBeganIsNotMissedEvenWithLastIdZero() {
+        server.start(b -> b.logSink(log));
+        RawClient early = server.join(); // c1
+        early.send("SAY before the session");
+        assertEquals("ok", takeReply(early).type());
+        RawClient a = server.join(); // c2
+        String token = session(a);
+        drop(a, "c2");
+        early.send("SAY while it was away");
+        String away = takeReply(early).str("id");
+
+        RawClient x = server.join();
+        x.send("RESUME " + token + " 0");
+        List<Json> missed = new ArrayList<>();
+        Json resumed = takeResumed(x, missed);
+
+        assertEquals(List.of(away), missed.stream().map(m -> m.str("id")).toList(),
+                "the session began after the first SAY: only the second was missed");
+        assertTrue(resumed.bool("recovered"), resumed.raw());
+    }
+
     // ---------------------------------------------------------------- incomplete recovery
 
     @Test
