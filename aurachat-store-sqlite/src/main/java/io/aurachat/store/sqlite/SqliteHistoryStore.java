@@ -4,6 +4,7 @@ import io.aurachat.history.HistoryPage;
 import io.aurachat.history.HistoryQuery;
 import io.aurachat.history.HistoryStore;
 import io.aurachat.history.HistoryUnavailableException;
+import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.history.NoSuchMessageException;
 import io.aurachat.history.StoredMessage;
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class SqliteHistoryStore implements HistoryStore {
      * The private messages ({@link StoredMessage#PRIVATE}) when they are kept in memory rather than in the file (the
      * default: see {@link Builder#privateMessagesInFile}); {@code null} when the file has them.
      */
-    private final PrivateRing privates;
+    private final MemoryHistoryStore privates;
     private final ReentrantLock stateLock = new ReentrantLock();
     private volatile State state = State.NEW;
     private final Writer writer;
@@ -139,8 +140,13 @@ public final class SqliteHistoryStore implements HistoryStore {
         this.readerCount = b.readers;
         this.writer = new Writer(name, clock, queueCapacity, maxBatch, commitInterval.toNanos(), maxAgeMillis,
                 maxPerTarget);
-        this.privates = b.privateInFile ? null
-                : new PrivateRing(b.maxPrivateInMemory, DEFAULT_PRIVATE_MEMORY_BYTES, maxAgeMillis, b.clock);
+        this.privates = b.privateInFile ? null : MemoryHistoryStore.builder()
+                .maxPerTarget(b.maxPrivateInMemory)
+                .maxBytes(DEFAULT_PRIVATE_MEMORY_BYTES)
+                .maxAge(b.maxAge)
+                .maxTargets(1)
+                .clock(b.clock)
+                .build();
     }
 
     /** Whether {@code message} goes to the in-memory private messages rather than to the file. */
@@ -257,11 +263,7 @@ public final class SqliteHistoryStore implements HistoryStore {
         Objects.requireNonNull(query, "query");
         if (inMemory(query.target())) {
             if (state == State.OPEN) {
-                try {
-                    return CompletableFuture.completedFuture(privates.query(query));
-                } catch (NoSuchMessageException e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+                return privates.query(query);
             }
             return CompletableFuture.failedFuture(
                     new HistoryUnavailableException("history " + name + (state == State.NEW ? " is not open" : " is closed")));
@@ -285,7 +287,7 @@ public final class SqliteHistoryStore implements HistoryStore {
     @Override
     public long lostUpTo(String target) {
         Objects.requireNonNull(target, "target");
-        return inMemory(target) ? privates.lostUpTo() : writer.lostUpTo(target);
+        return inMemory(target) ? privates.lostUpTo(target) : writer.lostUpTo(target);
     }
 
     /**

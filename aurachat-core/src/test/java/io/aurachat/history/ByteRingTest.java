@@ -1,27 +1,18 @@
-package io.aurachat.store.sqlite;
+package io.aurachat.history;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.aurachat.history.HistoryPage;
-import io.aurachat.history.HistoryQuery;
-import io.aurachat.history.MessageIds;
-import io.aurachat.history.NoSuchMessageException;
-import io.aurachat.history.StoredMessage;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory private messages of the SQLite store: every kind of query, and each of its bounds. */
-class PrivateRingTest {
+/** One target of the memory store, encoded in a byte array: every kind of query, its bounds, its wrap-around. */
+class ByteRingTest {
     private static final long NOW = 1_800_000_000_000L;
-    private final Fixtures.MutableClock clock = new Fixtures.MutableClock(Instant.ofEpochMilli(NOW));
 
     private static long id(int i) {
         return MessageIds.first(NOW, 0) + i;
@@ -37,7 +28,7 @@ class PrivateRingTest {
 
     @Test
     void everyQueryKindAnswersAsTheOtherStoresDo() {
-        PrivateRing ring = new PrivateRing(100, 1 << 20, 0, clock);
+        ByteRing ring = new ByteRing(StoredMessage.PRIVATE, 100, 1 << 20);
         for (int i = 0; i < 10; i++) {
             ring.append(message(id(i), "c" + (2 + i % 2), "text " + i + " \u00e9\ud83d\ude00"));
         }
@@ -56,25 +47,25 @@ class PrivateRingTest {
         assertEquals(10, ids(ring.query(HistoryQuery.since(p, 0, null, 10))).size());
         StoredMessage back = ring.query(HistoryQuery.after(p, id(0), 1)).messages().get(0);
         assertEquals(message(id(1), "c3", "text 1 \u00e9\ud83d\ude00"), back, "every field as appended");
-        assertEquals(0, ring.lostUpTo());
+        assertEquals(0, ring.lost);
     }
 
     @Test
     void theCountBoundKeepsTheNewest() {
-        PrivateRing ring = new PrivateRing(5, 1 << 20, 0, clock);
+        ByteRing ring = new ByteRing(StoredMessage.PRIVATE, 5, 1 << 20);
         for (int i = 0; i < 12; i++) {
             ring.append(message(id(i), "c2", "m" + i));
         }
         assertEquals(5, ring.size());
         assertEquals(List.of(id(7), id(8), id(9), id(10), id(11)),
                 ids(ring.query(HistoryQuery.since(StoredMessage.PRIVATE, 0, null, 100))));
-        assertEquals(id(6), ring.lostUpTo());
+        assertEquals(id(6), ring.lost);
     }
 
     @Test
     void theByteBoundKeepsTheNewestThroughEveryWrapAround() {
         // Records of random sizes through a small array: whatever is kept is exactly the newest, in order and whole.
-        PrivateRing ring = new PrivateRing(1_000_000, 4096, 0, clock);
+        ByteRing ring = new ByteRing(StoredMessage.PRIVATE, 1_000_000, 4096);
         SplittableRandom random = new SplittableRandom(7);
         List<StoredMessage> all = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
@@ -87,7 +78,7 @@ class PrivateRingTest {
                         .messages();
                 assertFalse(kept.isEmpty());
                 assertEquals(all.subList(all.size() - kept.size(), all.size()), kept, "the newest, whole, at " + i);
-                assertEquals(kept.size() == all.size() ? 0 : kept.get(0).id() - 1, ring.lostUpTo(),
+                assertEquals(kept.size() == all.size() ? 0 : kept.get(0).id() - 1, ring.lost,
                         "lost up to just below the oldest kept");
                 long bytes = kept.stream().mapToLong(k -> 21 + k.text().length()
                         + (k.to() == null ? 0 : k.to().length())).sum();
@@ -97,20 +88,21 @@ class PrivateRingTest {
     }
 
     @Test
-    void tooOldMessagesGoAndARecordTooLargeIsLetGo() {
-        PrivateRing ring = new PrivateRing(100, 4096, 60_000, clock);
-        ring.append(message(id(0), "c2", "old"));
-        clock.advance(java.time.Duration.ofMillis(1));
-        ring.append(message(MessageIds.first(NOW + 30_000, 0), "c2", "newer"));
-        clock.advance(java.time.Duration.ofSeconds(61));
-        assertEquals(List.of(MessageIds.first(NOW + 30_000, 0)),
-                ids(ring.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10))));
-        assertEquals(id(0), ring.lostUpTo());
-        long big = MessageIds.first(NOW + 61_000, 0);
-        ring.append(message(big, "c2", "y".repeat(3000)));
-        assertEquals(big, ring.lostUpTo(), "more than half the bytes: not kept, and counted");
-        ring.close();
-        assertEquals(Long.MAX_VALUE, ring.lostUpTo());
-        assertEquals(0, ring.size());
+    void aRecordTooLargeOrOutOfOrderIsLetGoAndAnEmptiedArrayShrinks() {
+        ByteRing ring = new ByteRing(StoredMessage.PRIVATE, 100_000, 1 << 20);
+        assertFalse(ring.append(message(id(5), "c2", "y".repeat((1 << 19) + 1))), "more than half the bytes");
+        assertEquals(id(5), ring.lost);
+        assertTrue(ring.append(message(id(6), "c2", "kept")));
+        assertFalse(ring.append(message(id(6), "c2", "again")), "not newer than the newest");
+        for (int i = 7; i < 5_000; i++) {
+            assertTrue(ring.append(message(id(i), "c2", "z".repeat(100))));
+        }
+        long full = ring.bytes();
+        while (ring.size() > 1) {
+            ring.evictOldest();
+        }
+        assertEquals(List.of(id(4_999)), ids(ring.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10))));
+        assertTrue(ring.bytes() < full / 100, "what it keeps: " + ring.bytes());
+        assertEquals(ByteRing.encodedBytes(message(id(4_999), "c2", "z".repeat(100))), ring.bytes());
     }
 }

@@ -1,60 +1,76 @@
-package io.aurachat.store.sqlite;
+package io.aurachat.history;
 
-import io.aurachat.history.HistoryPage;
-import io.aurachat.history.HistoryQuery;
-import io.aurachat.history.MessageIds;
-import io.aurachat.history.NoSuchMessageException;
-import io.aurachat.history.StoredMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The private messages ({@code @}) a {@link SqliteHistoryStore} keeps in memory rather than in its file: the newest that
- * fit in {@code maxMessages} and {@code maxBytes}, no older than {@code maxAgeMillis}, as encoded records in one
- * circular byte array, with their ids and places in three primitive arrays.
+ * One target's kept messages for {@link MemoryHistoryStore}: the newest that fit in {@code maxMessages} and {@code
+ * maxBytes}, as encoded records in one circular byte array, with their ids and places in three primitive arrays.
  *
  * <p>Why not objects: a kept message as a {@code StoredMessage} with its strings is four objects that live for
  * seconds, and at a few hundred thousand messages a second the collector copies every one of them out of the young
- * generation (measured: 3.3 s of pauses in 14 s for 100,000 kept, against 0.4 s keeping nothing). Here a kept message
- * is bytes in an array that lives in the old generation: appending allocates only what its encoding needs for a
- * moment. Both arrays grow by doubling up to their bounds, so an idle server holds little.
+ * generation (measured on the SQLite store's private messages: 3.3 s of pauses in 14 s for 100,000 kept, against
+ * 0.4 s keeping nothing; docs/performance.md). Here a kept message is bytes in an array that lives in the old
+ * generation: appending allocates only what its encoding needs for a moment. The arrays grow by doubling up to their
+ * bounds and shrink when mostly empty, so an idle target holds little.
  *
- * <p>Thread-safe: one lock; an append encodes under it (a few hundred nanoseconds).
+ * <p>Not thread-safe: the store's lock guards it. The age bound is the store's ({@link #evictOldest}).
  */
-final class PrivateRing {
+final class ByteRing {
     private static final int NO_RECIPIENT = 0xFFFF;
 
+    /** The smallest data array, and the one a new target starts with. */
+    private static final int MIN_DATA = 4096;
+    private static final int MIN_SLOTS = 64;
+
+    final String target;
     private final int maxMessages;
     private final int maxBytes;
-    private final long maxAgeMillis;
-    private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
 
     // Slots, a circular array in id order: the oldest at head.
-    private long[] ids = new long[1024];
-    private int[] starts = new int[1024];
-    private int[] lengths = new int[1024];
+    private long[] ids = new long[MIN_SLOTS];
+    private int[] starts = new int[MIN_SLOTS];
+    private int[] lengths = new int[MIN_SLOTS];
     private int head;
     private int count;
     /** The records: each at its slot's start, the newest ending where the next one goes. */
-    private byte[] data = new byte[64 * 1024];
-    private long lost;
-    private boolean closed;
+    private byte[] data = new byte[MIN_DATA];
+    /** The bytes of the records kept. */
+    private long live;
+    /** The highest id removed, or refused. */
+    long lost;
 
-    PrivateRing(int maxMessages, long maxBytes, long maxAgeMillis, Clock clock) {
+    ByteRing(String target, int maxMessages, long maxBytes) {
+        this.target = target;
         this.maxMessages = maxMessages;
-        this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1024, maxBytes));
-        this.maxAgeMillis = maxAgeMillis;
-        this.clock = clock;
-        if (data.length > this.maxBytes) {
-            data = new byte[this.maxBytes];
-        }
+        this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_DATA, maxBytes));
     }
 
-    void append(StoredMessage m) {
+    /** The encoded size of {@code m} here. */
+    static int encodedBytes(StoredMessage m) {
+        return 2 + utf8Length(m.from()) + 2 + utf8Length(m.fromName()) + 2 + utf8Length(m.fromIp()) + 2
+                + (m.to() == null ? 0 : utf8Length(m.to())) + 4 + utf8Length(m.text());
+    }
+
+    private static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1; // a surrogate pair: 4 bytes for 2 chars
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Keeps {@code m}, removing the oldest if the count or the array's size needs it (counted in {@link #lost}).
+     *
+     * @return {@code false} if it was refused: too large for the bounds, or not newer than the newest kept
+     */
+    boolean append(StoredMessage m) {
         byte[] from = utf8(m.from());
         byte[] name = utf8(m.fromName());
         byte[] ip = utf8(m.fromIp());
@@ -62,43 +78,39 @@ final class PrivateRing {
         byte[] text = utf8(m.text());
         int length = 2 + from.length + 2 + name.length + 2 + ip.length + 2 + (to == null ? 0 : to.length) + 4
                 + text.length;
-        lock.lock();
-        try {
-            if (closed || from.length > 0xFFFE || name.length > 0xFFFE || ip.length > 0xFFFE
-                    || (to != null && to.length > 0xFFFE) || length > maxBytes / 2
-                    || (count > 0 && ids[slot(count - 1)] >= m.id())) {
-                lost = Math.max(lost, m.id()); // cannot be kept (too large, or out of order): let go of
-                return;
-            }
-            evictOld(clock.millis());
-            if (count == maxMessages) {
-                evictOldest();
-            }
-            int at = place(length);
-            int p = at;
-            p = putShort(p, from.length);
-            p = put(p, from);
-            p = putShort(p, name.length);
-            p = put(p, name);
-            p = putShort(p, ip.length);
-            p = put(p, ip);
-            p = putShort(p, to == null ? NO_RECIPIENT : to.length);
-            if (to != null) {
-                p = put(p, to);
-            }
-            p = putInt(p, text.length);
-            put(p, text);
-            if (count == ids.length) {
-                growSlots();
-            }
-            int s = slot(count);
-            ids[s] = m.id();
-            starts[s] = at;
-            lengths[s] = length;
-            count++;
-        } finally {
-            lock.unlock();
+        if (from.length > 0xFFFE || name.length > 0xFFFE || ip.length > 0xFFFE
+                || (to != null && to.length > 0xFFFE) || length > maxBytes / 2
+                || (count > 0 && ids[slot(count - 1)] >= m.id())) {
+            lost = Math.max(lost, m.id()); // cannot be kept (too large, or out of order): let go of
+            return false;
         }
+        if (count == maxMessages) {
+            removeOldest();
+        }
+        int at = place(length);
+        int p = at;
+        p = putShort(p, from.length);
+        p = put(p, from);
+        p = putShort(p, name.length);
+        p = put(p, name);
+        p = putShort(p, ip.length);
+        p = put(p, ip);
+        p = putShort(p, to == null ? NO_RECIPIENT : to.length);
+        if (to != null) {
+            p = put(p, to);
+        }
+        p = putInt(p, text.length);
+        put(p, text);
+        if (count == ids.length) {
+            growSlots();
+        }
+        int s = slot(count);
+        ids[s] = m.id();
+        starts[s] = at;
+        lengths[s] = length;
+        count++;
+        live += length;
+        return true;
     }
 
     /** Where a record of {@code length} bytes goes: after the newest, or at 0; frees (or grows) room for it. */
@@ -127,13 +139,22 @@ final class PrivateRing {
             if (data.length < maxBytes) {
                 growData();
             } else {
-                evictOldest();
+                removeOldest();
             }
         }
     }
 
-    private void evictOldest() {
+    /** The store's bounds (bytes, age) remove the oldest (there must be one); a mostly empty array is halved. */
+    void evictOldest() {
+        removeOldest();
+        if (data.length > MIN_DATA && live < data.length / 4) {
+            relayout(Math.max(MIN_DATA, data.length / 2));
+        }
+    }
+
+    private void removeOldest() {
         lost = Math.max(lost, ids[head]);
+        live -= lengths[head];
         head = (head + 1) % ids.length;
         count--;
         if (count == 0) {
@@ -141,23 +162,22 @@ final class PrivateRing {
         }
     }
 
-    private void evictOld(long nowMillis) {
-        while (maxAgeMillis > 0 && count > 0 && nowMillis - MessageIds.epochMillis(ids[head]) > maxAgeMillis) {
-            evictOldest();
-        }
-    }
-
     /** The records in order at the start of an array twice as large (at most maxBytes). */
     private void growData() {
-        byte[] bigger = new byte[(int) Math.min(maxBytes, 2L * data.length)];
+        relayout((int) Math.min(maxBytes, 2L * data.length));
+    }
+
+    /** The records in order at the start of a new array of {@code size} bytes (at least what they take). */
+    private void relayout(int size) {
+        byte[] other = new byte[size];
         int p = 0;
         for (int i = 0; i < count; i++) {
             int s = slot(i);
-            System.arraycopy(data, starts[s], bigger, p, lengths[s]);
+            System.arraycopy(data, starts[s], other, p, lengths[s]);
             starts[s] = p;
             p += lengths[s];
         }
-        data = bigger;
+        data = other;
     }
 
     private void growSlots() {
@@ -182,47 +202,41 @@ final class PrivateRing {
     }
 
     HistoryPage query(HistoryQuery q) {
-        lock.lock();
-        try {
-            evictOld(clock.millis());
-            int from;
-            int to;
-            boolean more;
-            switch (q.kind()) {
-                case LATEST -> {
-                    to = count;
-                    from = Math.max(0, to - q.limit());
-                    more = from > 0;
-                }
-                case BEFORE -> {
-                    to = indexOf(q.target(), q.from());
-                    from = Math.max(0, to - q.limit());
-                    more = from > 0;
-                }
-                case AFTER -> {
-                    from = indexOf(q.target(), q.from()) + 1;
-                    to = Math.min(count, from + q.limit());
-                    more = to < count;
-                }
-                case BETWEEN -> {
-                    from = indexOf(q.target(), q.from()) + 1;
-                    int end = indexOf(q.target(), q.to());
-                    to = Math.min(end, from + q.limit());
-                    more = to < end;
-                }
-                case SINCE -> {
-                    return since(q);
-                }
-                default -> throw new IllegalStateException(q.kind().toString());
+        int from;
+        int to;
+        boolean more;
+        switch (q.kind()) {
+            case LATEST -> {
+                to = count;
+                from = Math.max(0, to - q.limit());
+                more = from > 0;
             }
-            List<StoredMessage> page = new ArrayList<>(Math.max(0, to - from));
-            for (int i = from; i < to; i++) {
-                page.add(decode(slot(i)));
+            case BEFORE -> {
+                to = indexOf(q.target(), q.from());
+                from = Math.max(0, to - q.limit());
+                more = from > 0;
             }
-            return new HistoryPage(page, more);
-        } finally {
-            lock.unlock();
+            case AFTER -> {
+                from = indexOf(q.target(), q.from()) + 1;
+                to = Math.min(count, from + q.limit());
+                more = to < count;
+            }
+            case BETWEEN -> {
+                from = indexOf(q.target(), q.from()) + 1;
+                int end = indexOf(q.target(), q.to());
+                to = Math.min(end, from + q.limit());
+                more = to < end;
+            }
+            case SINCE -> {
+                return since(q);
+            }
+            default -> throw new IllegalStateException(q.kind().toString());
         }
+        List<StoredMessage> page = new ArrayList<>(Math.max(0, to - from));
+        for (int i = from; i < to; i++) {
+            page.add(decode(slot(i)));
+        }
+        return new HistoryPage(page, more);
     }
 
     private HistoryPage since(HistoryQuery q) {
@@ -242,36 +256,24 @@ final class PrivateRing {
         return new HistoryPage(page, false);
     }
 
-    long lostUpTo() {
-        lock.lock();
-        try {
-            evictOld(clock.millis());
-            return closed ? Long.MAX_VALUE : lost;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void close() {
-        lock.lock();
-        try {
-            closed = true;
-            count = 0;
-            head = 0;
-            data = new byte[0];
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** How many it keeps now. */
+    /** How many it keeps. */
     int size() {
-        lock.lock();
-        try {
-            return count;
-        } finally {
-            lock.unlock();
-        }
+        return count;
+    }
+
+    /** The bytes of the records it keeps. */
+    long bytes() {
+        return live;
+    }
+
+    /** The oldest id kept; there must be one. */
+    long oldestId() {
+        return ids[head];
+    }
+
+    /** The newest id kept; there must be one. */
+    long newestId() {
+        return ids[slot(count - 1)];
     }
 
     private int lowerBound(long id) {
@@ -326,7 +328,7 @@ final class PrivateRing {
         }
         n = (data[p] & 0xFF) << 24 | (data[p + 1] & 0xFF) << 16 | (data[p + 2] & 0xFF) << 8 | (data[p + 3] & 0xFF);
         String text = new String(data, p + 4, n, StandardCharsets.UTF_8);
-        return new StoredMessage(ids[s], StoredMessage.PRIVATE, from, name, ip, to, text);
+        return new StoredMessage(ids[s], target, from, name, ip, to, text);
     }
 
     private int getShort(int p) {
