@@ -51,7 +51,14 @@ public final class Client implements Connection {
      */
     volatile Peer peer;
 
-    // Sessions (see Hub.session and Hub.resume); changed under this object's monitor.
+    /**
+     * Orders what happens to this client's session: its leaving, a resume's claim of it, its expiry (Hub). A lock, not
+     * a monitor: a resume holds it on a virtual thread while it takes the rooms' lock, which on Java 21 would pin the
+     * carrier under {@code synchronized}.
+     */
+    final java.util.concurrent.locks.ReentrantLock sessionLock = new java.util.concurrent.locks.ReentrantLock();
+
+    // Sessions (see Hub.session and Hub.resume); changed under sessionLock.
     /** Its session token once it asked for one ({@code SESSION}) or resumed; {@code null} if it is not resumable. */
     volatile String sessionToken;
     /** By the server clock, when its connection broke and its session started waiting for a resume; 0 if it has not. */

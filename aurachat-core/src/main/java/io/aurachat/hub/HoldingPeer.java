@@ -32,6 +32,8 @@ final class HoldingPeer implements Peer {
     private long heldBytes;
     private boolean released;
     private boolean cut;
+    /** Guards the held lines; a lock rather than a monitor: release runs on a virtual thread (pinning on Java 21). */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     HoldingPeer(Peer real) {
         this.real = real;
@@ -48,47 +50,62 @@ final class HoldingPeer implements Peer {
     }
 
     @Override
-    public synchronized boolean send(byte[] line) {
-        if (released) {
-            return real.send(line);
+    public boolean send(byte[] line) {
+        lock.lock();
+        try {
+            if (released) {
+                return real.send(line);
+            }
+            if (cut) {
+                return false;
+            }
+            long id = Wire.messageId(line);
+            if (id > 0 && heldIds.contains(id)) {
+                return true; // the same message through the connection's other registry entry (see Hub.resume)
+            }
+            if (held.size() >= MAX_LINES || heldBytes + line.length > MAX_BYTES) {
+                cut = true;
+                held.clear();
+                heldIds.clear();
+                real.close(LeaveReason.SLOW_CONSUMER, null);
+                return false;
+            }
+            held.add(line);
+            heldBytes += line.length;
+            if (id > 0) {
+                heldIds.add(id);
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
-        if (cut) {
-            return false;
-        }
-        long id = Wire.messageId(line);
-        if (id > 0 && heldIds.contains(id)) {
-            return true; // the same message through the connection's other registry entry (see Hub.resume)
-        }
-        if (held.size() >= MAX_LINES || heldBytes + line.length > MAX_BYTES) {
-            cut = true;
-            held.clear();
-            heldIds.clear();
-            real.close(LeaveReason.SLOW_CONSUMER, null);
-            return false;
-        }
-        held.add(line);
-        heldBytes += line.length;
-        if (id > 0) {
-            heldIds.add(id);
-        }
-        return true;
     }
 
     /** Whether the live copy of the message with this id is held (the replay then leaves it out). */
-    synchronized boolean holds(long id) {
-        return heldIds.contains(id);
+    boolean holds(long id) {
+        lock.lock();
+        try {
+            return heldIds.contains(id);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Hands on what is held, in order; from now on every line passes straight through. */
-    synchronized void release() {
-        for (byte[] line : held) {
-            if (!real.send(line)) {
-                break; // the peer is closing or cut it: the rest would not be taken either
+    void release() {
+        lock.lock();
+        try {
+            for (byte[] line : held) {
+                if (!real.send(line)) {
+                    break; // the peer is closing or cut it: the rest would not be taken either
+                }
             }
+            held.clear();
+            heldIds.clear();
+            released = true;
+        } finally {
+            lock.unlock();
         }
-        held.clear();
-        heldIds.clear();
-        released = true;
     }
 
     @Override

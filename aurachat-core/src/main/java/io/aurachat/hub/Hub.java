@@ -288,8 +288,9 @@ public final class Hub {
      */
     void left(Client client, LeaveReason reason, boolean wasJoined) {
         attached.remove(client);
-        // Under the client's monitor, like a resume's claim of its session: one of the two decides what happens.
-        synchronized (client) {
+        // Under the client's session lock, like a resume's claim of its session: one of the two decides what happens.
+        client.sessionLock.lock();
+        try {
             if (client.takenOver) {
                 permits.release(); // a resume took its identity, which lives on in the resuming connection
                 return;
@@ -307,6 +308,8 @@ public final class Hub {
             if (wasJoined) {
                 forget(client, reason); // never joined, or joining: join() finishes the job
             }
+        } finally {
+            client.sessionLock.unlock();
         }
     }
 
@@ -576,7 +579,8 @@ public final class Hub {
      */
     String session(Client client) throws CommandException {
         requireSessions();
-        synchronized (client) {
+        client.sessionLock.lock();
+        try {
             String token = client.sessionToken;
             if (token == null && client.isOpen()) {
                 token = newToken();
@@ -584,6 +588,8 @@ public final class Hub {
                 sessions.put(token, client);
             }
             return token;
+        } finally {
+            client.sessionLock.unlock();
         }
     }
 
@@ -605,7 +611,7 @@ public final class Hub {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
-    /** Must hold the client's monitor. Its connection broke: its session waits, and nobody is told yet. */
+    /** Must hold the client's session lock. Its connection broke: its session waits, and nobody is told yet. */
     private void detach(Client client) {
         client.detachedAtMillis = Math.max(1, clock.millis());
         detached.add(client);
@@ -629,13 +635,16 @@ public final class Hub {
     }
 
     private void endSession(Client client, LeaveReason reason) {
-        synchronized (client) {
+        client.sessionLock.lock();
+        try {
             if (client.takenOver || !detached.remove(client)) {
                 return; // resumed meanwhile
             }
             sessions.remove(client.sessionToken, client);
             permits.release();
             forget(client, reason);
+        } finally {
+            client.sessionLock.unlock();
         }
     }
 
@@ -673,17 +682,21 @@ public final class Hub {
         long joinedAfter;
         long from;
         ClientId connection = client.id;
-        synchronized (client) {
+        client.sessionLock.lock();
+        try {
             if (!client.isJoined()) {
                 throw new CommandException(ErrorCodes.RESUME_REFUSED, "this connection is ending");
             }
             boolean wasDetached;
-            synchronized (old) {
+            old.sessionLock.lock();
+            try {
                 if (old.takenOver || !sessions.remove(token, old)) {
                     throw noSuchSession(client);
                 }
                 old.takenOver = true;
                 wasDetached = detached.remove(old);
+            } finally {
+                old.sessionLock.unlock();
             }
             if (wasDetached) {
                 permits.release(); // the session's; the connection holds its own
@@ -719,24 +732,29 @@ public final class Hub {
             renewed = newToken();
             client.sessionToken = renewed;
             sessions.put(renewed, client);
+        } finally {
+            client.sessionLock.unlock();
         }
         int[] missed = {0};
-        boolean[] recovered = {replay(client, hold, moved, from, joinedAfter, missed)};
-        synchronized (client) {
+        boolean recovered = replay(client, hold, moved, from, joinedAfter, missed);
+        client.sessionLock.lock();
+        try {
             hold.release();
             if (client.peer == hold) {
                 client.peer = hold.real();
                 peers.replace(client.id, hold, hold.real());
             }
+        } finally {
+            client.sessionLock.unlock();
         }
         List<String> names = new ArrayList<>(moved.size());
         for (Rooms.Room r : moved) {
             names.add(r.name);
         }
         if (log.wants(LogEvent.SessionResumed.class)) {
-            log.emit(new LogEvent.SessionResumed(clock.instant(), client.info(), connection, missed[0], recovered[0]));
+            log.emit(new LogEvent.SessionResumed(clock.instant(), client.info(), connection, missed[0], recovered));
         }
-        return new io.aurachat.command.ResumeResult(client.info(), names, renewed, missed[0], recovered[0]);
+        return new io.aurachat.command.ResumeResult(client.info(), names, renewed, missed[0], recovered);
     }
 
 
