@@ -6,6 +6,7 @@ import io.aurachat.discovery.DiscoveryUnavailableException;
 import io.aurachat.discovery.ServerInfo;
 import io.aurachat.internal.Threads;
 import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.MessageIds;
 import io.aurachat.protocol.ClientId;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LineTypes;
@@ -525,11 +526,7 @@ public final class ChatClient implements AutoCloseable {
             String name = desiredName;
             if (name != null && !name.equals(s.name())) {
                 Link.Pending p = l.send("NAME", "NAME " + text(name));
-                while (!p.outcome.isDone()) {
-                    if (!l.readOne()) {
-                        throw new EOFException("the server closed the connection while the name was set");
-                    }
-                }
+                readUntil(l, p, "while the name was set");
                 try {
                     l.session(s.withName(string(Link.await(p, config.callTimeout()), Fields.NAME)));
                 } catch (ChatErrorException e) {
@@ -640,12 +637,7 @@ public final class ChatClient implements AutoCloseable {
         for (String name : names) {
             calls.add(l.send("JOIN", "JOIN " + name));
         }
-        Link.Pending last = calls.get(calls.size() - 1);
-        while (!last.outcome.isDone()) {
-            if (!l.readOne()) {
-                throw new EOFException("the server closed the connection while the rooms were joined again");
-            }
-        }
+        readUntil(l, calls.get(calls.size() - 1), "while the rooms were joined again");
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             try {
@@ -900,7 +892,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Called by the link's reader for every message id it sees ({@code message} lines, the client's own sends). */
     void sawMessageId(String id) {
-        long v = io.aurachat.history.MessageIds.parse(id);
+        long v = MessageIds.parse(id);
         if (v > 0) {
             lastMessageId.accumulateAndGet(v, Math::max);
         }

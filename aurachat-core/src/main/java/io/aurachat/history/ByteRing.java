@@ -47,24 +47,6 @@ final class ByteRing {
         this.maxBytes = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_DATA, maxBytes));
     }
 
-    /** The encoded size of {@code m} here. */
-    static int encodedBytes(StoredMessage m) {
-        return 2 + utf8Length(m.from()) + 2 + utf8Length(m.fromName()) + 2 + utf8Length(m.fromIp()) + 2
-                + (m.to() == null ? 0 : utf8Length(m.to())) + 4 + utf8Length(m.text());
-    }
-
-    private static int utf8Length(String s) {
-        int n = s.length();
-        int bytes = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1; // a surrogate pair: 4 bytes for 2 chars
-            }
-        }
-        return bytes;
-    }
-
     /**
      * Keeps {@code m}, removing the oldest if the count or the array's size needs it (counted in {@link #lost}).
      *

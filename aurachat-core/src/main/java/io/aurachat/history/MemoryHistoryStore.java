@@ -2,12 +2,11 @@ package io.aurachat.history;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,10 +40,6 @@ public final class MemoryHistoryStore implements HistoryStore {
     /** The default of {@link Builder#maxTargets}: the everyone target, private messages and 1,000 rooms, and spare. */
     public static final int DEFAULT_MAX_TARGETS = 1_100;
 
-    /** The targets with messages, oldest first by their oldest message: where the byte and age bounds take from. */
-    private static final Comparator<ByteRing> BY_OLDEST =
-            Comparator.comparingLong(ByteRing::oldestId).thenComparing(r -> r.target);
-
     private final int maxPerTarget;
     private final long maxBytes;
     private final long maxAgeMillis;
@@ -53,8 +48,11 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}, as is everything below. Every ring in it keeps at least one message. */
     private final Map<String, ByteRing> targets = new HashMap<>();
-    /** The same rings, by their oldest message; a ring's key changes only while it is out of the set. */
-    private final TreeSet<ByteRing> byOldest = new TreeSet<>(BY_OLDEST);
+    /**
+     * The same rings by the id of their oldest message (ids are unique across targets), oldest first: where the byte
+     * and age bounds take from. A ring's entry changes only when its oldest message does.
+     */
+    private final TreeMap<Long, ByteRing> byOldest = new TreeMap<>();
     private long bytes;
     private int count;
     private boolean closed;
@@ -99,49 +97,55 @@ public final class MemoryHistoryStore implements HistoryStore {
                     dropStalestTarget();
                 }
                 ring = new ByteRing(message.target(), maxPerTarget, maxBytes);
-            } else {
-                byOldest.remove(ring); // its oldest may change
+                targets.put(ring.target, ring);
             }
+            long oldestBefore = ring.size() > 0 ? ring.oldestId() : -1;
             long bytesBefore = ring.bytes();
             int countBefore = ring.size();
             ring.append(message);
             bytes += ring.bytes() - bytesBefore;
             count += ring.size() - countBefore;
-            settle(ring);
+            reindex(ring, oldestBefore);
             evict(clock.millis());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Puts a ring back after a change: in both indexes if it keeps anything, else gone (its losses remembered). */
-    private void settle(ByteRing ring) {
-        if (ring.size() > 0) {
-            targets.put(ring.target, ring);
-            byOldest.add(ring);
-        } else {
-            if (targets.remove(ring.target, ring)) {
-                lostWithTargets = Math.max(lostWithTargets, ring.lost);
-            } else if (ring.lost > 0) {
-                lostWithTargets = Math.max(lostWithTargets, ring.lost); // refused before it kept anything
+    /**
+     * After a change to {@code ring}, whose oldest message had id {@code oldestBefore} (-1: it had none): its entry in
+     * {@link #byOldest} follows its oldest message, and a ring left empty is gone (its losses remembered).
+     */
+    private void reindex(ByteRing ring, long oldestBefore) {
+        long oldest = ring.size() > 0 ? ring.oldestId() : -1;
+        if (oldest != oldestBefore) {
+            if (oldestBefore >= 0) {
+                byOldest.remove(oldestBefore);
             }
+            if (oldest >= 0) {
+                byOldest.put(oldest, ring);
+            }
+        }
+        if (oldest < 0) { // emptied, or a new target whose first message was refused
+            targets.remove(ring.target, ring);
+            lostWithTargets = Math.max(lostWithTargets, ring.lost);
         }
     }
 
     /** Drops the oldest messages of all targets while over the byte bound or past the age. */
     private void evict(long nowMillis) {
         while (!byOldest.isEmpty()) {
-            ByteRing ring = byOldest.first();
-            boolean tooOld = maxAgeMillis > 0 && nowMillis - MessageIds.epochMillis(ring.oldestId()) > maxAgeMillis;
+            long oldest = byOldest.firstKey(); // not firstEntry, which makes an entry object per append
+            boolean tooOld = maxAgeMillis > 0 && nowMillis - MessageIds.epochMillis(oldest) > maxAgeMillis;
             if (bytes <= maxBytes && !tooOld) {
                 break;
             }
-            byOldest.pollFirst();
+            ByteRing ring = byOldest.get(oldest);
             long before = ring.bytes();
             ring.evictOldest();
             bytes -= before - ring.bytes();
             count--;
-            settle(ring);
+            reindex(ring, oldest);
         }
     }
 
@@ -153,7 +157,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
         }
         if (stalest != null) {
-            byOldest.remove(stalest);
+            byOldest.remove(stalest.oldestId());
             targets.remove(stalest.target);
             bytes -= stalest.bytes();
             count -= stalest.size();

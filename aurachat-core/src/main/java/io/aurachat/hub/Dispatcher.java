@@ -5,6 +5,7 @@ import io.aurachat.command.Command;
 import io.aurachat.command.CommandContext;
 import io.aurachat.command.CommandException;
 import io.aurachat.command.Reply;
+import io.aurachat.command.ResumeResult;
 import io.aurachat.internal.CommandLine;
 import io.aurachat.log.LogEvent;
 import io.aurachat.protocol.ClientId;
@@ -437,7 +438,7 @@ final class Dispatcher {
         }
 
         @Override
-        public io.aurachat.command.ResumeResult resume(String session, long lastId) throws CommandException {
+        public ResumeResult resume(String session, long lastId) throws CommandException {
             return hub.resume(client, session, lastId);
         }
 

@@ -3,9 +3,11 @@ package io.aurachat.hub;
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandException;
+import io.aurachat.command.ResumeResult;
 import io.aurachat.history.HistoryPage;
 import io.aurachat.history.HistoryQuery;
 import io.aurachat.history.HistoryStore;
+import io.aurachat.history.HistoryUnavailableException;
 import io.aurachat.history.MessageIds;
 import io.aurachat.history.StoredMessage;
 import io.aurachat.log.LogEvent;
@@ -305,8 +307,8 @@ public final class Hub {
                 sessions.remove(token, client);
             }
             permits.release();
-            if (wasJoined) {
-                forget(client, reason); // never joined, or joining: join() finishes the job
+            if (wasJoined) { // never joined, or joining (forget finds it unregistered): join() finishes the job
+                forget(client, reason);
             }
         } finally {
             client.sessionLock.unlock();
@@ -666,7 +668,7 @@ public final class Hub {
      * @param lastId the id of the last message the client saw (0 if none)
      * @throws CommandException {@code resume-disabled}, {@code resume-refused}, {@code no-such-session}
      */
-    io.aurachat.command.ResumeResult resume(Client client, String token, long lastId) throws CommandException {
+    ResumeResult resume(Client client, String token, long lastId) throws CommandException {
         requireSessions();
         if (client.hasActed()) {
             throw new CommandException(ErrorCodes.RESUME_REFUSED,
@@ -735,8 +737,7 @@ public final class Hub {
         } finally {
             client.sessionLock.unlock();
         }
-        int[] missed = {0};
-        boolean recovered = replay(client, hold, moved, from, joinedAfter, missed);
+        Replayed replayed = replay(client, hold, moved, from, joinedAfter);
         client.sessionLock.lock();
         try {
             hold.release();
@@ -752,11 +753,11 @@ public final class Hub {
             names.add(r.name);
         }
         if (log.wants(LogEvent.SessionResumed.class)) {
-            log.emit(new LogEvent.SessionResumed(clock.instant(), client.info(), connection, missed[0], recovered));
+            log.emit(new LogEvent.SessionResumed(clock.instant(), client.info(), connection, replayed.missed(),
+                    replayed.recovered()));
         }
-        return new io.aurachat.command.ResumeResult(client.info(), names, renewed, missed[0], recovered);
+        return new ResumeResult(client.info(), names, renewed, replayed.missed(), replayed.recovered());
     }
-
 
     private CommandException noSuchSession(Client client) {
         return new CommandException(ErrorCodes.NO_SUCH_SESSION, "no session with that token: it was never given, was "
@@ -822,16 +823,15 @@ public final class Hub {
         }
     }
 
+    /** What a replay sent: how many missed messages, and whether that was all of them. */
+    private record Replayed(int missed, boolean recovered) {}
+
     /**
      * Sends {@code client} the stored messages after {@code lastId} of everyone, of each of its rooms, and the private
      * ones to it, merged in id order, leaving out its own, those {@code hold} has the live copy of, and the messages to
- * everyone after {@code joinedAfter}, which the connection got live before it resumed.
-     *
-     * @param missed set to how many it sent
-     * @return whether that was all of them
+     * everyone after {@code joinedAfter}, which the connection got live before it resumed.
      */
-    private boolean replay(Client client, HoldingPeer hold, List<Rooms.Room> roomList, long lastId, long joinedAfter,
-            int[] missed) {
+    private Replayed replay(Client client, HoldingPeer hold, List<Rooms.Room> roomList, long lastId, long joinedAfter) {
         String self = client.id.value();
         List<Cursor> cursors = new ArrayList<>(roomList.size() + 2);
         // Messages to everyone after the connection's own join reached it under the id its welcome announced.
@@ -843,6 +843,7 @@ public final class Hub {
         Peer real = hold.real();
         int max = settings.maxResumeMessages();
         boolean lastPass = false;
+        int missed = 0;
         try {
             while (true) {
                 Cursor first = null;
@@ -865,33 +866,31 @@ public final class Hub {
                     // Asked after the reads: retention that ran between the two is caught.
                     for (Cursor c : cursors) {
                         if (history.lostUpTo(c.target) > lastId) {
-                            return false; // retention, a full queue or a failure took something after what it saw
+                            // retention, a full queue or a failure took something after what it saw
+                            return new Replayed(missed, false);
                         }
                     }
-                    return true;
+                    return new Replayed(missed, true);
                 }
                 first.skip();
                 if ((first.recipient == null && m.from().equals(self)) || hold.holds(m.id())) {
                     continue; // its own (it sent it), or live and held: it comes after the replay
                 }
-                if (missed[0] >= max || !paced(client, real)) {
-                    return false;
+                if (missed >= max || !paced(client, real) || !real.send(replayLine(m, first.room))) {
+                    return new Replayed(missed, false);
                 }
-                if (!real.send(replayLine(m, first.room))) {
-                    return false;
-                }
-                missed[0]++;
+                missed++;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return new Replayed(missed, false);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ee && ee.getCause() != null
                     ? ee.getCause() : e;
-            if (!(cause instanceof io.aurachat.history.HistoryUnavailableException)) {
+            if (!(cause instanceof HistoryUnavailableException)) {
                 resumeFailures.report(cause); // a store that keeps nothing (or is closing) is no failure to report
             }
-            return false;
+            return new Replayed(missed, false);
         }
     }
 

@@ -476,8 +476,9 @@ public final class SqliteHistoryStore implements HistoryStore {
          * they are kept in memory only (the newest {@link #maxPrivateInMemory}, at most 32 MiB, no older than {@link
          * #maxAge}), where a resume finds them, and are gone after a restart. Until accounts exist nobody can be served
          * a private history (a client id lasts one connection), so on disk they would only be a record of private
-         * talk that nobody can read through the server; and every message written costs the writer about 2.5 µs of
-         * CPU, which on a small machine is a third of what routing private messages can do (docs/store-sqlite.md).
+         * talk that nobody can read through the server; and a row costs the writer 2.5 to 3.5 µs of CPU, more than
+         * routing the message: writing every private message halved direct throughput on a 2-core machine
+         * (docs/store-sqlite.md, docs/performance.md).
          */
         public Builder privateMessagesInFile(boolean inFile) {
             this.privateInFile = inFile;
