@@ -40,6 +40,8 @@ final class ByteRing {
     private long live;
     /** The highest id removed, or refused. */
     long lost;
+    /** The store's: the key it is indexed under, at or below {@link #oldestId()} (MemoryHistoryStore). */
+    long indexKey;
 
     ByteRing(String target, int maxMessages, long maxBytes) {
         this.target = target;

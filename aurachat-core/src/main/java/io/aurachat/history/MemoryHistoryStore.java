@@ -49,8 +49,10 @@ public final class MemoryHistoryStore implements HistoryStore {
     /** Guarded by {@link #lock}, as is everything below. Every ring in it keeps at least one message. */
     private final Map<String, ByteRing> targets = new HashMap<>();
     /**
-     * The same rings by the id of their oldest message (ids are unique across targets), oldest first: where the byte
-     * and age bounds take from. A ring's entry changes only when its oldest message does.
+     * The same rings, oldest first, each under a key at or below the id of its oldest message ({@code
+     * ByteRing.indexKey}; ids are unique across targets): where the byte and age bounds take from. An append that
+     * makes a ring drop its own oldest (its count bound) leaves the key as it is, so that appending does no tree work;
+     * {@link #evict} moves a ring whose key has gone stale when it comes first.
      */
     private final TreeMap<Long, ByteRing> byOldest = new TreeMap<>();
     private long bytes;
@@ -99,34 +101,26 @@ public final class MemoryHistoryStore implements HistoryStore {
                 ring = new ByteRing(message.target(), maxPerTarget, maxBytes);
                 targets.put(ring.target, ring);
             }
-            long oldestBefore = ring.size() > 0 ? ring.oldestId() : -1;
             long bytesBefore = ring.bytes();
             int countBefore = ring.size();
             ring.append(message);
             bytes += ring.bytes() - bytesBefore;
             count += ring.size() - countBefore;
-            reindex(ring, oldestBefore);
+            if (countBefore == 0) {
+                index(ring); // new: into the index, or gone if its first message was refused
+            }
             evict(clock.millis());
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * After a change to {@code ring}, whose oldest message had id {@code oldestBefore} (-1: it had none): its entry in
-     * {@link #byOldest} follows its oldest message, and a ring left empty is gone (its losses remembered).
-     */
-    private void reindex(ByteRing ring, long oldestBefore) {
-        long oldest = ring.size() > 0 ? ring.oldestId() : -1;
-        if (oldest != oldestBefore) {
-            if (oldestBefore >= 0) {
-                byOldest.remove(oldestBefore);
-            }
-            if (oldest >= 0) {
-                byOldest.put(oldest, ring);
-            }
-        }
-        if (oldest < 0) { // emptied, or a new target whose first message was refused
+    /** Puts {@code ring} into the index under its oldest id, or, empty, forgets it (its losses remembered). */
+    private void index(ByteRing ring) {
+        if (ring.size() > 0) {
+            ring.indexKey = ring.oldestId();
+            byOldest.put(ring.indexKey, ring);
+        } else {
             targets.remove(ring.target, ring);
             lostWithTargets = Math.max(lostWithTargets, ring.lost);
         }
@@ -135,17 +129,20 @@ public final class MemoryHistoryStore implements HistoryStore {
     /** Drops the oldest messages of all targets while over the byte bound or past the age. */
     private void evict(long nowMillis) {
         while (!byOldest.isEmpty()) {
-            long oldest = byOldest.firstKey(); // not firstEntry, which makes an entry object per append
-            boolean tooOld = maxAgeMillis > 0 && nowMillis - MessageIds.epochMillis(oldest) > maxAgeMillis;
+            // The first key is at or below every ring's oldest id: if it is not too old, no message is.
+            long key = byOldest.firstKey();
+            boolean tooOld = maxAgeMillis > 0 && nowMillis - MessageIds.epochMillis(key) > maxAgeMillis;
             if (bytes <= maxBytes && !tooOld) {
                 break;
             }
-            ByteRing ring = byOldest.get(oldest);
-            long before = ring.bytes();
-            ring.evictOldest();
-            bytes -= before - ring.bytes();
-            count--;
-            reindex(ring, oldest);
+            ByteRing ring = byOldest.remove(key);
+            if (ring.oldestId() == key) {
+                long before = ring.bytes();
+                ring.evictOldest();
+                bytes -= before - ring.bytes();
+                count--;
+            }
+            index(ring); // under its oldest now: after an eviction, or a key gone stale
         }
     }
 
@@ -157,7 +154,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
         }
         if (stalest != null) {
-            byOldest.remove(stalest.oldestId());
+            byOldest.remove(stalest.indexKey);
             targets.remove(stalest.target);
             bytes -= stalest.bytes();
             count -= stalest.size();
