@@ -1,7 +1,7 @@
 /**
  * AuraChat: an embeddable chat server for local networks, with pluggable commands, log sinks and transports.
  *
- * <p>Exported (the API): {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
+ * <p>Exported (the API): {@code io.aurachat.accounts} (password hashing and, later, account stores), {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J and XML
  * sinks), {@code io.aurachat.protocol} (the wire vocabulary: ids, client descriptions, line types, field
  * names, leave reasons, error codes), {@code io.aurachat.discovery} (LAN discovery over UDP), {@code io.aurachat.history} (message ids and the
@@ -19,6 +19,7 @@ module io.aurachat.core {
     requires org.slf4j;
     requires tools.jackson.core;
 
+    exports io.aurachat.accounts;
     exports io.aurachat.client;
     exports io.aurachat.command;
     exports io.aurachat.discovery;

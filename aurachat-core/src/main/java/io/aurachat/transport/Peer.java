@@ -38,6 +38,15 @@ public interface Peer {
     }
 
     /**
+     * Whether the client's bytes travel encrypted and authenticated (TLS, or a WebSocket over HTTPS): a server
+     * refuses password logins over a connection that is not, unless its owner allows them. Constant for the life
+     * of the peer.
+     */
+    default boolean secure() {
+        return false;
+    }
+
+    /**
      * Ends the connection: takes no more lines, writes {@code lastLine} (if not {@code null}) after what is
      * queued, then closes. The peer reports the end to its {@link Connection} with {@link
      * Connection#closed} (at once or when it happens), with this reason unless another ended it first.
