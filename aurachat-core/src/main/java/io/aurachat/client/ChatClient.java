@@ -20,6 +20,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import io.aurachat.protocol.Fingerprint;
+import io.aurachat.server.TlsConfig;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +111,8 @@ public final class ChatClient implements AutoCloseable {
      * {@code RESUME}): what the next reconnect resumes. Only with a {@link ReconnectPolicy}.
      */
     private volatile String resumeToken;
+    /** The current connection's TLS facts, or {@code null} for plain TCP. */
+    private volatile TlsInfo tlsInfo;
     /** The highest message id this client has received: a message, or the reply to its own CHAT, SAY or POST. */
     private final AtomicLong lastMessageId = new AtomicLong();
     /** During a resume's handshake, how many missed messages this client holds before it hands them on. */
@@ -484,7 +494,8 @@ public final class ChatClient implements AutoCloseable {
 
     /** Finds the server, connects, reads the welcome and sets the name. Throws with nothing left open. */
     private Opened open(boolean first) throws IOException {
-        InetSocketAddress target = target();
+        Target t = target();
+        InetSocketAddress target = t.address();
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -492,6 +503,11 @@ public final class ChatClient implements AutoCloseable {
             int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis()));
             socket.connect(target, timeout);
             socket.setSoTimeout(timeout);
+            if (t.trust() != null) {
+                socket = handshake(socket, t, timeout);
+            } else {
+                tlsInfo = null;
+            }
             Link l = new Link(this, socket, config.maxLineLength());
             Map<String, Object> hello = l.readFirst();
             if (LineTypes.BYE.equals(hello.get(Fields.TYPE))) {
@@ -649,7 +665,60 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private InetSocketAddress target() throws IOException {
+    /**
+     * Where to connect and how.
+     *
+     * @param trust how to trust its certificate, or {@code null} for plain TCP
+     * @param name the server as the known-servers file names it ({@code host:port})
+     * @param announced the fingerprint discovery announced, or {@code null}
+     */
+    private record Target(InetSocketAddress address, TlsTrust trust, String name, Fingerprint announced) {}
+
+    /**
+     * Turns a connected socket into a TLS one and runs the handshake, trusting the server as configured.
+     *
+     * @throws UntrustedServerException if its certificate is not the one trusted
+     */
+    private Socket handshake(Socket plain, Target t, int timeout) throws IOException {
+        FingerprintTrustManager trust = new FingerprintTrustManager(t.name(), t.trust(), t.announced());
+        SSLSocket tls;
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trust}, null);
+            tls = (SSLSocket) context.getSocketFactory().createSocket(plain, t.address().getHostString(),
+                    t.address().getPort(), true);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS is not available in this JVM", e);
+        }
+        tls.setEnabledProtocols(TlsConfig.DEFAULT_PROTOCOLS.stream()
+                .filter(List.of(tls.getSupportedProtocols())::contains).toArray(String[]::new));
+        tls.setSoTimeout(timeout);
+        try {
+            tls.startHandshake();
+        } catch (SSLException e) {
+            closeQuietly(tls);
+            if (trust.refusal != null) {
+                throw trust.refusal;
+            }
+            throw new SSLException("TLS handshake with " + t.name() + " failed (is it the server's TLS port?): "
+                    + e.getMessage(), e);
+        }
+        SSLSession session = tls.getSession();
+        tlsInfo = new TlsInfo(trust.presented, trust.firstContact, session.getProtocol(), session.getCipherSuite());
+        return tls;
+    }
+
+    /**
+     * What this client's current connection knows of the server's TLS certificate and session.
+     *
+     * @return empty while not connected over TLS
+     */
+    public Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tlsInfo);
+    }
+
+    private Target target() throws IOException {
+        TlsTrust trust = config.tls().orElse(null);
         Optional<InetSocketAddress> configured = config.server();
         if (configured.isPresent()) {
             InetSocketAddress a = configured.get();
@@ -659,7 +728,7 @@ public final class ChatClient implements AutoCloseable {
                     throw new UnknownHostException(configured.get().getHostString());
                 }
             }
-            return a;
+            return new Target(a, trust, KnownServers.key(configured.get().getHostString(), a.getPort()), null);
         }
         try (DiscoveryClient discovery = config.discovery().get()) {
             Optional<ServerInfo> found = discovery.discoverFirst(config.discoveryTimeout());
@@ -667,7 +736,21 @@ public final class ChatClient implements AutoCloseable {
                 throw new ServerNotFoundException("no AuraChat server answered discovery within "
                         + config.discoveryTimeout() + " (" + discovery + ")");
             }
-            return found.get().socketAddress();
+            ServerInfo server = found.get();
+            String host = server.address().getHostAddress();
+            if (trust != null && server.hasTls()) {
+                return new Target(server.tlsSocketAddress(), trust, KnownServers.key(host, server.tlsPort()),
+                        Fingerprint.parse(server.fingerprint()));
+            }
+            if (server.tcpPort() == 0) {
+                throw new ServerNotFoundException("the server " + server.name() + " at " + host
+                        + " takes TLS connections only, and this client has no TLS trust configured");
+            }
+            if (trust != null && config.requireTls()) {
+                throw new ServerNotFoundException("the server " + server.name() + " at " + host
+                        + " offers no TLS, and this client requires it");
+            }
+            return new Target(server.socketAddress(), null, KnownServers.key(host, server.tcpPort()), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while discovering a server");
@@ -755,6 +838,16 @@ public final class ChatClient implements AutoCloseable {
             Opened opened;
             try {
                 opened = open(false);
+            } catch (UntrustedServerException e) {
+                // Only the user can decide whether the new certificate is the server's: never retry it.
+                LOG.warn("reconnect refused: {}", e.getMessage());
+                lock.lock();
+                try {
+                    finish(CloseReason.UNTRUSTED_SERVER, e);
+                } finally {
+                    lock.unlock();
+                }
+                return;
             } catch (IOException | RuntimeException e) {
                 LOG.info("reconnect attempt {} failed: {}", attempt, e.toString());
                 continue;

@@ -41,6 +41,8 @@ public final class ClientConfig {
     private final int eventQueueCapacity;
     private final int maxLineLength;
     private final RandomGenerator random;
+    private final TlsTrust tls;
+    private final boolean requireTls;
 
     private ClientConfig(Builder b) {
         this.server = b.server;
@@ -53,6 +55,8 @@ public final class ClientConfig {
         this.eventQueueCapacity = b.eventQueueCapacity;
         this.maxLineLength = b.maxLineLength;
         this.random = b.random;
+        this.tls = b.tls;
+        this.requireTls = b.requireTls;
     }
 
     /** A builder with the defaults: discovery, no name, no reconnection. */
@@ -73,6 +77,8 @@ public final class ClientConfig {
         b.eventQueueCapacity = eventQueueCapacity;
         b.maxLineLength = maxLineLength;
         b.random = random;
+        b.tls = tls;
+        b.requireTls = requireTls;
         return b;
     }
 
@@ -129,6 +135,16 @@ public final class ClientConfig {
         return random;
     }
 
+    /** How the server's TLS certificate is trusted; empty for plain TCP (the default). */
+    public Optional<TlsTrust> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** Whether a discovered server that offers no TLS is refused rather than connected to in plain text. */
+    public boolean requireTls() {
+        return requireTls;
+    }
+
     @Override
     public String toString() {
         return "ClientConfig[server=" + (server == null ? "discover within " + discoveryTimeout : server)
@@ -147,8 +163,26 @@ public final class ClientConfig {
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
         private RandomGenerator random = RandomGenerator.getDefault();
+        private TlsTrust tls;
+        private boolean requireTls;
 
         private Builder() {}
+
+        /**
+         * Connects over TLS, trusting the server as {@code trust} says; {@code null} (the default) for plain TCP. With
+         * {@link #server} the given port must be the server's TLS port. With discovery the client takes the TLS port a
+         * server announces, and connects in plain text to one that offers no TLS unless {@link #requireTls} is set.
+         */
+        public Builder tls(TlsTrust trust) {
+            this.tls = trust;
+            return this;
+        }
+
+        /** With {@link #tls} and discovery: refuse a server that offers no TLS (default: connect in plain text). */
+        public Builder requireTls(boolean require) {
+            this.requireTls = require;
+            return this;
+        }
 
         /** Connects to this address (resolved now if it was given resolved, else at each attempt). */
         public Builder server(InetSocketAddress address) {

@@ -24,11 +24,18 @@ public enum CloseReason {
     TOO_MANY_ERRORS(LeaveReason.TOO_MANY_ERRORS, false),
     /** The server already had as many clients as it accepts. */
     SERVER_FULL(LeaveReason.SERVER_FULL, true),
+    /** The server already had as many connections from this client's IP address as it accepts from one. */
+    TOO_MANY_CONNECTIONS(LeaveReason.TOO_MANY_CONNECTIONS, true),
     /**
      * Another connection took this client's session with {@code RESUME} (this program, or another that had its
      * session token); reconnecting would only take it back.
      */
     RESUMED(LeaveReason.RESUMED, false),
+    /**
+     * On a reconnect the server presented a TLS certificate other than the one trusted for it ({@link
+     * UntrustedServerException} is the cause); the client does not try again.
+     */
+    UNTRUSTED_SERVER(null, false),
     /** The server closed the connection with a reason this client does not know. */
     OTHER(null, true),
     /** The connection broke, or the server closed it without saying why. */

@@ -74,8 +74,21 @@ public final class DiscoveryResponder implements AutoCloseable {
         /** The server name, as in {@code welcome}. */
         String serverName();
 
-        /** The TCP port chat clients connect to. */
+        /** The plain TCP port chat clients connect to; 0 if the server has none (TLS only). */
         int tcpPort();
+
+        /** The TLS port, or 0 (the default) if the server has none. */
+        default int tlsPort() {
+            return 0;
+        }
+
+        /**
+         * The SHA-256 fingerprint of the TLS certificate, 64 lower-case hex digits, or {@code null} (the default) if
+         * the server has no TLS port.
+         */
+        default String fingerprint() {
+            return null;
+        }
 
         /** How many clients are connected now. */
         int clients();
@@ -107,7 +120,7 @@ public final class DiscoveryResponder implements AutoCloseable {
         SourceRateLimiter limiter =
                 new SourceRateLimiter(config.ratePerSecond(), config.rateBurst(), MAX_TRACKED_SOURCES, nanoTime);
         this.policy = new ProbePolicy(limiter, () -> DiscoveryWire.reply(instanceId, announcement.serverName(),
-                announcement.tcpPort(), announcement.clients()));
+                announcement.tcpPort(), announcement.clients(), announcement.tlsPort(), announcement.fingerprint()));
         this.budget = new EventBudget(config.maxLogEventsPerSecond(), nanoTime);
         this.lastSuppressedReport = new AtomicLong(nanoTime.getAsLong());
     }

@@ -139,6 +139,22 @@ final class DiscoveryWire {
      * @return the UTF-8 JSON reply
      */
     public static byte[] reply(String instanceId, String name, int tcpPort, int clients) {
+        return reply(instanceId, name, tcpPort, clients, 0, null);
+    }
+
+    /**
+     * A reply datagram of a server that may have a TLS port. The caller must not send it to a probe smaller than it.
+     *
+     * @param instanceId the server's instance id
+     * @param name the server's name
+     * @param tcpPort the server's plain TCP port, 0 for none
+     * @param clients how many clients are connected
+     * @param tlsPort the server's TLS port, 0 for none (then no {@code tlsPort} or {@code fingerprint} field)
+     * @param fingerprint the TLS certificate's SHA-256 fingerprint (64 lower-case hex digits), with a TLS port
+     * @return the UTF-8 JSON reply
+     */
+    public static byte[] reply(String instanceId, String name, int tcpPort, int clients, int tlsPort,
+            String fingerprint) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
             g.writeStartObject();
@@ -148,6 +164,10 @@ final class DiscoveryWire {
             g.writeStringProperty("name", name);
             g.writeNumberProperty("port", tcpPort);
             g.writeNumberProperty("clients", clients);
+            if (tlsPort > 0 && fingerprint != null) {
+                g.writeNumberProperty("tlsPort", tlsPort);
+                g.writeStringProperty("fingerprint", fingerprint);
+            }
             g.writeEndObject();
         }
         return out.toByteArray();
@@ -171,6 +191,8 @@ final class DiscoveryWire {
         long version = -1;
         long port = -1;
         long clients = -1;
+        long tlsPort = 0;
+        String fingerprint = null;
         try (JsonParser p = JSON.createParser(ObjectReadContext.empty(), data, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -186,6 +208,8 @@ final class DiscoveryWire {
                     case "version" -> version = integer(p, value);
                     case "port" -> port = integer(p, value);
                     case "clients" -> clients = integer(p, value);
+                    case "tlsPort" -> tlsPort = integer(p, value);
+                    case "fingerprint" -> fingerprint = string(p, value);
                     default -> p.skipChildren();
                 }
             }
@@ -197,10 +221,20 @@ final class DiscoveryWire {
         }
         if (!REPLY_TYPE.equals(type) || instance == null || instance.isEmpty() || instance.length() > MAX_TEXT
                 || name == null || name.length() > MAX_TEXT || version < 1 || version > Integer.MAX_VALUE
-                || port < 1 || port > 65535 || clients < 0 || clients > Integer.MAX_VALUE) {
+                || port < 0 || port > 65535 || clients < 0 || clients > Integer.MAX_VALUE) {
             return null;
         }
-        return new ServerInfo(source, (int) port, name, instance, (int) clients, (int) version);
+        // A TLS port without a well-formed fingerprint cannot be trusted on first use: such a reply offers no TLS.
+        boolean tls = tlsPort >= 1 && tlsPort <= 65535 && fingerprint != null && isFingerprint(fingerprint);
+        if (port == 0 && !tls) {
+            return null;
+        }
+        return new ServerInfo(source, (int) port, name, instance, (int) clients, (int) version, tls ? (int) tlsPort : 0,
+                tls ? fingerprint : null);
+    }
+
+    private static boolean isFingerprint(String s) {
+        return s.length() == 64 && s.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     private static String string(JsonParser p, JsonToken value) {

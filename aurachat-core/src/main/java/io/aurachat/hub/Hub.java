@@ -243,6 +243,19 @@ public final class Hub {
         return client;
     }
 
+    /**
+     * A transport refused a connection before attaching it (for {@code reason}, e.g. {@link
+     * LeaveReason#TOO_MANY_CONNECTIONS}): logs a {@link LogEvent.ConnectionRejected}.
+     *
+     * @return the {@code bye} line to tell the client, if the transport can
+     */
+    public byte[] refused(String address, LeaveReason reason) {
+        if (log.wants(LogEvent.ConnectionRejected.class)) {
+            log.emit(new LogEvent.ConnectionRejected(clock.instant(), address, reason));
+        }
+        return Wire.bye(reason);
+    }
+
     /** {@link Client#join()}: welcome, register, tell the others. */
     boolean join(Client client) {
         if (!client.startJoining()) {

@@ -19,6 +19,11 @@ public enum LeaveReason {
     /** The server was at its client limit when the connection arrived; the client never joined. */
     SERVER_FULL("server-full"),
     /**
+     * The connection's IP address already had as many open connections as the server allows one address; the client
+     * never joined.
+     */
+    TOO_MANY_CONNECTIONS("too-many-connections"),
+    /**
      * The connection took back an earlier session with {@code RESUME}: the id its {@code welcome} announced is given
      * up (a {@code leave} for that id), and the connection goes on as the resumed client.
      */

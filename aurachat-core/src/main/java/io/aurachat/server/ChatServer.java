@@ -97,12 +97,15 @@ public final class ChatServer implements AutoCloseable {
             Hub started = new Hub(hubSettings(config, store));
             TcpTransport transport = null;
             if (config.tcpEnabled()) {
+                TlsConfig t = config.tls();
                 transport = TcpTransport.bind(started, new TcpTransport.Settings(config.bindAddress(), config.port(),
                         config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
-                        config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout()));
+                        config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout(),
+                        config.plainPort(), t == null ? null : new TcpTransport.Tls(t.context(), t.port(),
+                                t.handshakeTimeout(), t.protocols()), config.maxConnectionsPerAddress()));
             }
             try {
-                started.start(transport == null ? null : transport.address());
+                started.start(transport == null ? null : primary(transport));
             } catch (RuntimeException e) {
                 // The history store could not be opened: nothing has run yet.
                 if (transport != null) {
@@ -116,7 +119,7 @@ public final class ChatServer implements AutoCloseable {
             history = store;
             hub = started;
             tcp = transport;
-            timer = Threads.timer(transport == null ? "aurachat-timer" : "aurachat-timer-" + transport.address().getPort());
+            timer = Threads.timer(transport == null ? "aurachat-timer" : "aurachat-timer-" + primary(transport).getPort());
             long period = sweepPeriodMillis(config.idleTimeout());
             timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
             if (transport != null) {
@@ -125,7 +128,7 @@ public final class ChatServer implements AutoCloseable {
             state = State.RUNNING;
             if (config.discovery().enabled()) {
                 try {
-                    InetAddress listening = transport.address().getAddress();
+                    InetAddress listening = primary(transport).getAddress();
                     discovery = DiscoveryResponder.start(discoveryFor(config.discovery(), listening),
                             announcement(listening), config.clock(), started.events());
                 } catch (IOException | RuntimeException e) {
@@ -188,7 +191,9 @@ public final class ChatServer implements AutoCloseable {
     /** What discovery replies say: asked for every reply, so the client count is current. */
     private DiscoveryResponder.Announcement announcement(InetAddress listening) {
         Hub h = hub;
-        int tcpPort = tcp.address().getPort();
+        int tcpPort = tcp.address() == null ? 0 : tcp.address().getPort();
+        int tlsPort = tcp.tlsAddress() == null ? 0 : tcp.tlsAddress().getPort();
+        String fingerprint = config.tls() == null ? null : config.tls().fingerprint().hex();
         return new DiscoveryResponder.Announcement() {
             @Override
             public boolean reachableFrom(InetAddress source) {
@@ -203,6 +208,16 @@ public final class ChatServer implements AutoCloseable {
             @Override
             public int tcpPort() {
                 return tcpPort;
+            }
+
+            @Override
+            public int tlsPort() {
+                return tlsPort;
+            }
+
+            @Override
+            public String fingerprint() {
+                return fingerprint;
             }
 
             @Override
@@ -227,31 +242,62 @@ public final class ChatServer implements AutoCloseable {
         }
     }
 
+    /** The plain port's address where there is one, else the TLS port's. */
+    private static InetSocketAddress primary(TcpTransport transport) {
+        return transport.address() != null ? transport.address() : transport.tlsAddress();
+    }
+
     /**
-     * The bound TCP port, the real one when the configuration asked for port 0.
+     * The bound plain TCP port, the real one when the configuration asked for port 0.
      *
-     * @throws IllegalStateException if the server has not been started, or has no TCP listener
+     * @throws IllegalStateException if the server has not been started, or has no plain TCP listener
      */
     public int port() {
         return address().getPort();
     }
 
     /**
-     * The bound address and port.
+     * The bound address and port of the plain TCP listener.
      *
-     * @throws IllegalStateException if the server has not been started, or has no TCP listener
+     * @throws IllegalStateException if the server has not been started, or has no plain TCP listener
      */
     public InetSocketAddress address() {
         lock.lock();
         try {
             started();
-            if (tcp == null) {
-                throw new IllegalStateException("the server has no TCP listener (tcpEnabled is false)");
+            if (tcp == null || tcp.address() == null) {
+                throw new IllegalStateException(tcp == null ? "the server has no TCP listener (tcpEnabled is false)"
+                        : "the plain port is switched off (plainPort is false)");
             }
             return tcp.address();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The bound address and port of the TLS listener.
+     *
+     * @return the address, or empty if the server has no TLS port
+     * @throws IllegalStateException if the server has not been started
+     */
+    public Optional<InetSocketAddress> tlsAddress() {
+        lock.lock();
+        try {
+            started();
+            return Optional.ofNullable(tcp).map(TcpTransport::tlsAddress);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The bound TLS port.
+     *
+     * @throws IllegalStateException if the server has not been started or has no TLS port
+     */
+    public int tlsPort() {
+        return tlsAddress().orElseThrow(() -> new IllegalStateException("the server has no TLS port")).getPort();
     }
 
     /**
@@ -408,7 +454,7 @@ public final class ChatServer implements AutoCloseable {
     public String toString() {
         lock.lock();
         try {
-            return "ChatServer[" + state + (tcp != null ? " " + tcp.address() : "") + "]";
+            return "ChatServer[" + state + (tcp != null ? " " + tcp : "") + "]";
         } finally {
             lock.unlock();
         }

@@ -56,6 +56,11 @@ public final class ServerConfig {
     public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofMinutes(2);
     /** The default most missed messages one {@code RESUME} replays, {@value}. */
     public static final int DEFAULT_MAX_RESUME_MESSAGES = 50_000;
+    /**
+     * The most open connections from one IP address by default: far above what one machine of a LAN opens (a
+     * person's clients, a bot or two), far below what a flood from one machine wants.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
     private final InetAddress bindAddress;
     private final int port;
@@ -82,6 +87,9 @@ public final class ServerConfig {
     private final HistoryStore historyStore;
     private final Duration resumeWindow;
     private final int maxResumeMessages;
+    private final TlsConfig tls;
+    private final boolean plainPort;
+    private final int maxConnectionsPerAddress;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -108,6 +116,9 @@ public final class ServerConfig {
         this.historyStore = b.historyStore;
         this.resumeWindow = b.resumeWindow;
         this.maxResumeMessages = b.maxResumeMessages;
+        this.tls = b.tls;
+        this.plainPort = b.plainPort;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -142,6 +153,9 @@ public final class ServerConfig {
         b.historyStore = historyStore;
         b.resumeWindow = resumeWindow;
         b.maxResumeMessages = maxResumeMessages;
+        b.tls = tls;
+        b.plainPort = plainPort;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
         return b;
     }
 
@@ -312,6 +326,25 @@ public final class ServerConfig {
         return tcpEnabled;
     }
 
+    /** The TLS port's configuration, or {@code null} (the default) for no TLS port. */
+    public TlsConfig tls() {
+        return tls;
+    }
+
+    /** Whether the plain (unencrypted) port {@link #port()} listens; {@code true} by default. */
+    public boolean plainPort() {
+        return plainPort;
+    }
+
+    /**
+     * The most open connections from one IP address, on both ports together, the TLS handshakes under way included;
+     * a further one gets {@code bye too-many-connections} (on the plain port; on the TLS port it is closed before the
+     * handshake). 0 for no limit. Default {@link #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     /**
      * The server's own rule for display names, applied after the built-in ones (PROTOCOL.md, <em>Names</em>);
      * {@link NameRule#standard()} by default.
@@ -330,7 +363,8 @@ public final class ServerConfig {
                 + ", commands=" + commands.keySet() + ", logSinks=" + logSinks
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
                 + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule
-                + ", resumeWindow=" + resumeWindow + ", maxResumeMessages=" + maxResumeMessages + "]";
+                + ", resumeWindow=" + resumeWindow + ", maxResumeMessages=" + maxResumeMessages + ", tls=" + tls
+                + ", plainPort=" + plainPort + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -358,6 +392,9 @@ public final class ServerConfig {
         private boolean tcpEnabled = true;
         private NameRule nameRule = NameRule.standard();
         private HistoryStore historyStore;
+        private TlsConfig tls;
+        private boolean plainPort = true;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -536,6 +573,30 @@ public final class ServerConfig {
         }
 
         /**
+         * A TLS port beside the plain one (see {@link #plainPort(boolean)} to switch that off); {@code null} (the
+         * default) for none. See {@link TlsConfig}.
+         */
+        public Builder tls(TlsConfig tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Whether the plain (unencrypted) port listens; {@code true} by default. A server with a {@link #tls TLS
+         * port} can switch it off, so that every client connects encrypted.
+         */
+        public Builder plainPort(boolean listens) {
+            this.plainPort = listens;
+            return this;
+        }
+
+        /** See {@link ServerConfig#maxConnectionsPerAddress()}: 0 to 1,000,000, 0 for no limit. */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = connections;
+            return this;
+        }
+
+        /**
          * The server's own rule for display names, on top of the built-in ones: which names it refuses
          * and which names count as the same. See {@link NameRule}.
          */
@@ -596,6 +657,9 @@ public final class ServerConfig {
                     "maxResumeMessages must be 1 to 10000000: " + maxResumeMessages);
             check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
             check(tcpEnabled || !discovery.enabled(), "discovery announces the TCP port: it needs tcpEnabled");
+            check(!tcpEnabled || plainPort || tls != null, "with the plain port off, a TLS port is needed");
+            check(maxConnectionsPerAddress >= 0 && maxConnectionsPerAddress <= 1_000_000,
+                    "maxConnectionsPerAddress must be 0 (no limit) to 1000000: " + maxConnectionsPerAddress);
             return new ServerConfig(this);
         }
     }

@@ -59,6 +59,10 @@ final class EventLoop implements Runnable {
     final ByteBuffer readBuffer = ByteBuffer.allocate(IO_BUFFER_SIZE);
     /** Where queued lines are gathered for one socket write. */
     final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+    /** Encrypted input of TLS connections, before decryption into {@link #readBuffer}; made on first use. */
+    private ByteBuffer tlsIn;
+    /** The encrypted form of {@link #writeBuffer}, for TLS connections; made on first use. */
+    private ByteBuffer tlsOut;
 
     EventLoop(int port, int index, java.time.Clock clock) throws IOException {
         this.clock = clock;
@@ -68,6 +72,24 @@ final class EventLoop implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** Where a TLS connection's encrypted input lands: a read and the start of a record kept from before. */
+    ByteBuffer tlsIn() {
+        ByteBuffer b = tlsIn;
+        if (b == null) {
+            b = tlsIn = ByteBuffer.allocate(IO_BUFFER_SIZE + 2 * TlsLayer.MAX_RECORD);
+        }
+        return b;
+    }
+
+    /** Where a TLS connection's gathered lines are encrypted to: room for a full write buffer's records. */
+    ByteBuffer tlsOut() {
+        ByteBuffer b = tlsOut;
+        if (b == null) {
+            b = tlsOut = ByteBuffer.allocateDirect(IO_BUFFER_SIZE + 8 * TlsLayer.RECORD_OVERHEAD + TlsLayer.MAX_RECORD);
+        }
+        return b;
     }
 
     /** Whether the caller is this loop's thread. */

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import io.aurachat.internal.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * and shuts down output; the socket is closed once the client has closed its side too, or when the
  * linger deadline passes ({@link TcpTransport}'s linger check enforces it). {@link #abort} closes at once.
  * Either way the client hears of it once, through {@link Client#closed}.
+ *
+ * <p>TLS (a connection of the transport's TLS port, {@link TlsLayer}): the handshake runs on the loop as the client's
+ * bytes arrive, its CPU-heavy steps (the engine's delegated tasks) on a virtual thread, and the hub hears of the
+ * connection only once it has ended ({@link TcpTransport#handshaken}); one that does not end within the handshake
+ * timeout is closed. Afterwards reading decrypts into the loop's read buffer and writing encrypts the gathered lines
+ * into the loop's TLS buffer: the queue, its limits and the back-pressure work on the plaintext lines as without TLS,
+ * and the backlog holds encrypted bytes.
  */
 final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
@@ -104,6 +114,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private final EventLoop loop;
     private final String address;
     private final LineDecoder decoder;
+    /** The TLS state, or {@code null} for a plain connection. */
+    private final TlsLayer tls;
+    /** The client sent close_notify: its input ends once what came before it has been run; loop thread only. */
+    private boolean peerClosedTls;
     /** The hub's side; {@code null} until the hub has attached this connection. */
     private volatile Client client;
 
@@ -166,12 +180,18 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     /** The backlog that paused reading is the log sinks' (not only a recipient's). */
     private boolean waitsForLog;
 
-    TcpConnection(TcpTransport transport, SocketChannel channel, EventLoop loop, String address) {
+    TcpConnection(TcpTransport transport, SocketChannel channel, EventLoop loop, String address, TlsLayer tls) {
         this.transport = transport;
         this.channel = channel;
         this.loop = loop;
         this.address = address;
         this.decoder = new LineDecoder(transport.maxLineLength());
+        this.tls = tls;
+    }
+
+    @Override
+    public boolean secure() {
+        return tls != null;
     }
 
     SocketChannel channel() {
@@ -210,6 +230,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     // ---------------------------------------------------------------- reading (loop thread)
 
     void onReadable(EventLoop via) {
+        if (tls != null) {
+            tlsReadable(via);
+            return;
+        }
         ByteBuffer buffer = via.readBuffer;
         buffer.clear();
         int n;
@@ -235,6 +259,251 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         }
         // While closing, input is read and dropped until the client closes: closing a socket with
         // unread input would reset the connection and destroy the goodbye.
+    }
+
+    // ---------------------------------------------------------------- TLS (loop thread)
+
+    /** A TLS connection, before the hub knows of it: registers for reading; the handshake runs as bytes arrive. */
+    void startHandshake() {
+        loop.execute(() -> {
+            if (channelClosed) {
+                return;
+            }
+            try {
+                key = loop.register(this, SelectionKey.OP_READ);
+            } catch (RuntimeException e) {
+                LOG.debug("could not register {}", this, e);
+                closeChannel();
+            }
+        });
+    }
+
+    private void tlsReadable(EventLoop via) {
+        ByteBuffer net = via.tlsIn();
+        net.clear();
+        boolean backlogged = tls.pendingBytes() > TlsLayer.MAX_RECORD; // whole records wait: run them before reading
+        tls.takePending(net);
+        int n = 0;
+        if (!backlogged) {
+            net.limit(Math.min(net.capacity(), net.position() + EventLoop.IO_BUFFER_SIZE));
+            try {
+                n = channel.read(net);
+            } catch (IOException e) {
+                abort(LeaveReason.DISCONNECTED);
+                return;
+            }
+        }
+        net.flip();
+        if (n < 0) {
+            if (tls.handshaking) {
+                closeChannel(); // gave up during the handshake: nobody ever saw it
+            } else {
+                endOfInput();
+            }
+            return;
+        }
+        if (tls.handshaking) {
+            handshake(via, net);
+        } else if (isOpen()) {
+            linesThisTurn = 0;
+            decrypt(via, net);
+        }
+        // While closing, input is read and dropped until the client closes (see onReadable).
+    }
+
+    /** Decrypts {@code net} (flipped) and runs its lines, until it is used up or reading pauses. */
+    private void decrypt(EventLoop via, ByteBuffer net) {
+        ByteBuffer app = via.readBuffer;
+        while (true) {
+            app.clear();
+            TlsLayer.Unwrapped u;
+            try {
+                u = tls.unwrap(net, app);
+            } catch (SSLException e) {
+                LOG.debug("{} sent bad TLS records: {}", this, e.toString());
+                abort(LeaveReason.DISCONNECTED);
+                return;
+            }
+            if (tls.needsWrap) {
+                scheduleFlush(); // a post-handshake message of ours is due (a key update)
+            }
+            if (u == TlsLayer.Unwrapped.CLOSED) {
+                peerClosedTls = true;
+            }
+            boolean done = true;
+            int n = app.position();
+            if (n > 0) {
+                via.reading = this;
+                try {
+                    done = decoder.process(app.array(), 0, n, this);
+                } finally {
+                    via.reading = null;
+                }
+            }
+            if (!done || u != TlsLayer.Unwrapped.MORE) {
+                tls.keepPending(net);
+                if (!done) {
+                    afterTurn(false);
+                } else if (peerClosedTls) {
+                    endOfInput();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Goes on with the handshake on the bytes in {@code net} (flipped); what it does not use is kept. */
+    private void handshake(EventLoop via, ByteBuffer net) {
+        try {
+            while (true) {
+                SSLEngineResult.HandshakeStatus status = tls.engine.getHandshakeStatus();
+                switch (status) {
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        ByteBuffer app = via.readBuffer;
+                        app.clear();
+                        SSLEngineResult r = tls.engine.unwrap(net, app);
+                        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            closeChannel();
+                            return;
+                        }
+                        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                            tls.keepPending(net); // the rest of the record has not arrived
+                            return;
+                        }
+                        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+                            handshaken(via, net);
+                            return;
+                        }
+                    }
+                    case NEED_WRAP -> {
+                        ByteBuffer out = via.tlsOut();
+                        out.clear();
+                        ByteBuffer data = tls.handshakeWrap(out);
+                        channel.write(data);
+                        if (data.hasRemaining()) {
+                            backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
+                            tls.keepPending(net);
+                            wantWrite = true;
+                            updateInterest();
+                            return; // goes on in handshakeWritable
+                        }
+                        if (tls.engine.isOutboundDone()) {
+                            closeChannel(); // the engine sent an alert: the handshake failed
+                            return;
+                        }
+                        if (tls.finished) {
+                            handshaken(via, net);
+                            return;
+                        }
+                    }
+                    case NEED_TASK -> {
+                        tls.keepPending(net);
+                        runHandshakeTasks();
+                        return;
+                    }
+                    default -> { // FINISHED, NOT_HANDSHAKING
+                        handshaken(via, net);
+                        return;
+                    }
+                }
+            }
+        } catch (SSLException e) {
+            // Not TLS, or TLS we do not speak: the engine has an alert for the client (openssl shows it); then close.
+            LOG.debug("TLS handshake with {} failed: {}", address, e.toString());
+            try {
+                ByteBuffer out = via.tlsOut();
+                out.clear();
+                channel.write(tls.handshakeWrap(out));
+            } catch (IOException | RuntimeException ignored) {
+                // the alert is a courtesy
+            }
+            closeChannel();
+        } catch (IOException e) {
+            closeChannel();
+        }
+    }
+
+    /** The engine's CPU-heavy handshake steps (signing, key agreement) run on a virtual thread, not on the loop. */
+    private void runHandshakeTasks() {
+        tls.taskRunning = true;
+        updateInterest();
+        try {
+            Threads.virtual("aurachat-tls-" + address, () -> {
+                try {
+                    Runnable task;
+                    while ((task = tls.engine.getDelegatedTask()) != null) {
+                        task.run();
+                    }
+                } finally {
+                    loop.execute(this::handshakeTasksDone);
+                }
+            }).start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.warn("could not start a TLS task for {}", address, e);
+            closeChannel();
+        }
+    }
+
+    private void handshakeTasksDone() {
+        tls.taskRunning = false;
+        if (channelClosed) {
+            return;
+        }
+        updateInterest();
+        ByteBuffer net = loop.tlsIn();
+        net.clear();
+        tls.takePending(net);
+        handshake(loop, net.flip());
+    }
+
+    /** OP_WRITE during the handshake: the rest of our handshake message, then the handshake goes on. */
+    private void handshakeWritable() {
+        ByteBuffer left = backlog;
+        if (left != null) {
+            try {
+                channel.write(left);
+            } catch (IOException e) {
+                closeChannel();
+                return;
+            }
+            if (left.hasRemaining()) {
+                wantWrite = true;
+                updateInterest();
+                return;
+            }
+            backlog = null;
+        }
+        ByteBuffer net = loop.tlsIn();
+        net.clear();
+        tls.takePending(net);
+        handshake(loop, net.flip());
+    }
+
+    /** The handshake has ended: the hub gets the connection; lines that came with the client's Finished run. */
+    private void handshaken(EventLoop via, ByteBuffer net) {
+        tls.handshaking = false;
+        tls.keepPending(net);
+        if (!transport.handshaken(this) || !isOpen()) {
+            return;
+        }
+        if (tls.hasPending()) {
+            runStash(via);
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** Called by the transport's timer: a handshake past its deadline is closed. */
+    void checkHandshake(long nowNanos) {
+        if (tls != null && tls.handshaking && !channelClosed && nowNanos - tls.handshakeDeadlineNanos > 0) {
+            LOG.debug("TLS handshake with {} timed out", address);
+            closeChannel();
+        }
+    }
+
+    /** Whether the TLS handshake is still under way (the hub does not know this connection yet). */
+    boolean isHandshaking() {
+        return tls != null && tls.handshaking;
     }
 
     @Override
@@ -300,6 +569,12 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             via.reading = null;
         }
         afterTurn(done);
+        if (done && pausedFor == 0 && tls != null && (tls.hasPending() || peerClosedTls) && isOpen()) {
+            ByteBuffer net = via.tlsIn();
+            net.clear();
+            tls.takePending(net);
+            decrypt(via, net.flip());
+        }
         updateInterest();
     }
 
@@ -423,6 +698,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 pausedFor &= ~PAUSED_OFFLOADED;
                 if (causedBacklog) {
                     waitForDrain();
+                } else if (tls != null && (tls.hasPending() || peerClosedTls)) {
+                    runStash(loop); // input decrypted before the pause is still to be run
                 } else {
                     updateInterest();
                 }
@@ -431,7 +708,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     }
 
     private int interest() {
-        return (pausedFor != 0 || inputDone ? 0 : SelectionKey.OP_READ) | (wantWrite ? SelectionKey.OP_WRITE : 0);
+        boolean read = pausedFor == 0 && !inputDone && (tls == null || !tls.taskRunning);
+        return (read ? SelectionKey.OP_READ : 0) | (wantWrite ? SelectionKey.OP_WRITE : 0);
     }
 
     /** Applies the current interest set; on the loop thread. */
@@ -622,7 +900,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             boolean more;
             via.writing = true;
             try {
-                more = writeOut(via.writeBuffer);
+                more = writeOut(via);
             } catch (IOException e) {
                 abort(LeaveReason.DISCONNECTED);
                 return;
@@ -646,6 +924,10 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     void onWritable() {
         wantWrite = false;
         updateInterest();
+        if (tls != null && tls.handshaking) {
+            handshakeWritable();
+            return;
+        }
         flush(loop);
     }
 
@@ -654,7 +936,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
      *
      * @return whether lines remain that the socket did not block on (the caller loops)
      */
-    private boolean writeOut(ByteBuffer buffer) throws IOException {
+    private boolean writeOut(EventLoop via) throws IOException {
+        ByteBuffer buffer = via.writeBuffer;
         ByteBuffer left = backlog;
         if (left != null) {
             long before = left.remaining();
@@ -674,7 +957,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 if (line.length > buffer.remaining()) {
                     if (buffer.position() == 0) {
                         outbound.poll();
-                        return writeHuge(line);
+                        return writeHuge(line, via);
                     }
                     break;
                 }
@@ -683,34 +966,52 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 }
                 buffer.put(line);
             }
-            if (buffer.position() == 0) {
+            if (buffer.position() == 0 && (tls == null || !tls.needsWrap)) {
                 break;
             }
             buffer.flip();
             int taken = buffer.remaining();
-            channel.write(buffer);
-            QUEUED_BYTES.getAndAdd(this, (long) (buffer.remaining() - taken));
-            written += taken - buffer.remaining();
-            if (buffer.hasRemaining()) {
-                backlog = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
+            ByteBuffer data = buffer;
+            if (tls != null) {
+                ByteBuffer out = via.tlsOut();
+                out.clear();
+                data = tls.wrap(buffer, out);
+                // The plaintext has left the queue; what is queued now is its encrypted form.
+                QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
+                taken = data.remaining();
+            }
+            channel.write(data);
+            QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
+            written += taken - data.remaining();
+            if (data.hasRemaining()) {
+                backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
                 blocked();
                 return false;
             }
         }
         if (flushThenClose && !outputDone && outbound.isEmpty()) {
-            finishOutput();
+            finishOutput(via);
         }
         return false;
     }
 
     /** A line bigger than the write buffer (a long LIST): written from its own array. */
-    private boolean writeHuge(byte[] line) throws IOException {
+    private boolean writeHuge(byte[] line, EventLoop via) throws IOException {
         ByteBuffer data = ByteBuffer.wrap(line);
+        int taken = line.length;
+        ByteBuffer shared = null;
+        if (tls != null) {
+            shared = via.tlsOut();
+            shared.clear();
+            data = tls.wrap(data, shared);
+            QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
+            taken = data.remaining();
+        }
         channel.write(data);
-        QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - line.length));
-        written += line.length - data.remaining();
+        QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
+        written += taken - data.remaining();
         if (data.hasRemaining()) {
-            backlog = data;
+            backlog = data == shared ? ByteBuffer.allocate(data.remaining()).put(data).flip() : data;
             blocked();
             return false;
         }
@@ -728,9 +1029,21 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         }
     }
 
-    private void finishOutput() throws IOException {
+    private void finishOutput(EventLoop via) throws IOException {
         if (channelClosed) {
             return;
+        }
+        if (tls != null && !tls.closeSent) {
+            ByteBuffer out = via.tlsOut();
+            out.clear();
+            ByteBuffer data = tls.closeNotify(out);
+            channel.write(data);
+            if (data.hasRemaining()) {
+                QUEUED_BYTES.getAndAdd(this, (long) data.remaining());
+                backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
+                blocked();
+                return; // the next write sends the rest, then comes back here
+            }
         }
         channel.shutdownOutput();
         outputDone = true;
@@ -770,7 +1083,14 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private void refuse(byte[] lastLine) {
         if (lastLine != null) {
             try {
-                channel.write(ByteBuffer.wrap(lastLine));
+                if (tls != null) {
+                    ByteBuffer data = tls.wrap(ByteBuffer.wrap(lastLine), ByteBuffer.allocate(lastLine.length
+                            + TlsLayer.RECORD_OVERHEAD * 2 + tls.engine.getSession().getPacketBufferSize()));
+                    channel.write(data);
+                    channel.write(tls.closeNotify(ByteBuffer.allocate(TlsLayer.RECORD_OVERHEAD)));
+                } else {
+                    channel.write(ByteBuffer.wrap(lastLine));
+                }
             } catch (IOException e) {
                 LOG.debug("could not tell {} why it is refused", address, e);
             }

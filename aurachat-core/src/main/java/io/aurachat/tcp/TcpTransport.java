@@ -10,6 +10,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
@@ -17,12 +18,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,15 +61,43 @@ public final class TcpTransport {
      *     above it for {@code outboundSoftTimeout} is cut as a slow consumer
      * @param outboundSoftTimeout see {@code outboundSoftLimit}
      * @param shutdownTimeout how long a shutdown waits for goodbyes to be written
+     * @param plain whether the plain port listens ({@code port})
+     * @param tls the TLS port's settings, or {@code null} for none
+     * @param maxConnectionsPerAddress the most open connections from one IP address (0: no limit); further ones get
+     *     {@code bye too-many-connections} (plain) or are closed (TLS, before the handshake)
      */
     public record Settings(InetAddress bindAddress, int port, int ioThreads, int maxLineLength,
-            int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout) {}
+            int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout,
+            boolean plain, Tls tls, int maxConnectionsPerAddress) {}
+
+    /**
+     * The TLS port.
+     *
+     * @param context makes each connection's engine (server mode)
+     * @param port the port; 0 for any free one
+     * @param handshakeTimeout a connection whose handshake has not ended by then is closed
+     * @param protocols the protocol versions enabled, e.g. {@code TLSv1.3}, {@code TLSv1.2}
+     */
+    public record Tls(SSLContext context, int port, Duration handshakeTimeout, List<String> protocols) {}
 
     private final Hub hub;
     private final Settings settings;
+    /** The plain port's listener, or {@code null}. */
     private final ServerSocketChannel acceptor;
     private final InetSocketAddress address;
+    /** The TLS port's listener, or {@code null}. */
+    private final ServerSocketChannel tlsAcceptor;
+    private final InetSocketAddress tlsAddress;
     private final Thread acceptThread;
+    private final Thread tlsAcceptThread;
+    private final String[] tlsProtocols;
+    /** Open connections per IP address; only while a limit is set. */
+    private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /**
+     * Held from a connection's attach to the end of its join, by the accept threads and by loops ending TLS
+     * handshakes: join order stays id order, so every client sees the join of every client that came after it.
+     */
+    private final ReentrantLock joinLock = new ReentrantLock();
     private final EventLoop[] loops;
     private int nextLoop;
     /** Every connection whose socket is still open, joined or not. */
@@ -74,16 +106,24 @@ public final class TcpTransport {
     private final ReentrantLock closeLock = new ReentrantLock();
     private final Condition allClosed = closeLock.newCondition();
 
-    private TcpTransport(Hub hub, Settings settings, ServerSocketChannel acceptor) throws IOException {
+    private TcpTransport(Hub hub, Settings settings, ServerSocketChannel acceptor, ServerSocketChannel tlsAcceptor)
+            throws IOException {
         this.hub = hub;
         this.settings = settings;
         this.acceptor = acceptor;
-        this.address = (InetSocketAddress) acceptor.getLocalAddress();
+        this.address = acceptor == null ? null : (InetSocketAddress) acceptor.getLocalAddress();
+        this.tlsAcceptor = tlsAcceptor;
+        this.tlsAddress = tlsAcceptor == null ? null : (InetSocketAddress) tlsAcceptor.getLocalAddress();
+        int port = address != null ? address.getPort() : tlsAddress.getPort();
         this.loops = new EventLoop[settings.ioThreads()];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(address.getPort(), i, hub.clock());
+            loops[i] = new EventLoop(port, i, hub.clock());
         }
-        this.acceptThread = Threads.service("aurachat-accept-" + address.getPort(), this::acceptLoop);
+        this.acceptThread = acceptor == null ? null
+                : Threads.service("aurachat-accept-" + address.getPort(), () -> acceptLoop(acceptor, null));
+        this.tlsAcceptThread = tlsAcceptor == null ? null
+                : Threads.service("aurachat-accept-tls-" + tlsAddress.getPort(), () -> acceptLoop(tlsAcceptor, settings.tls()));
+        this.tlsProtocols = settings.tls() == null ? null : settings.tls().protocols().toArray(String[]::new);
     }
 
     /**
@@ -100,13 +140,35 @@ public final class TcpTransport {
      * @throws IOException if the address cannot be bound, or is IPv6 and this host or JVM has no IPv6
      */
     public static TcpTransport bind(Hub hub, Settings settings) throws IOException {
-        ServerSocketChannel acceptor = open(settings.bindAddress());
+        ServerSocketChannel acceptor = null;
+        ServerSocketChannel tlsAcceptor = null;
         try {
-            acceptor.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            acceptor.bind(new InetSocketAddress(settings.bindAddress(), settings.port()), BACKLOG);
-            return new TcpTransport(hub, settings, acceptor);
+            if (settings.plain()) {
+                acceptor = listen(settings.bindAddress(), settings.port());
+            }
+            if (settings.tls() != null) {
+                tlsAcceptor = listen(settings.bindAddress(), settings.tls().port());
+            }
+            return new TcpTransport(hub, settings, acceptor, tlsAcceptor);
         } catch (IOException | RuntimeException e) {
-            acceptor.close();
+            if (acceptor != null) {
+                acceptor.close();
+            }
+            if (tlsAcceptor != null) {
+                tlsAcceptor.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ServerSocketChannel listen(InetAddress bindAddress, int port) throws IOException {
+        ServerSocketChannel channel = open(bindAddress);
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(bindAddress, port), BACKLOG);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
     }
@@ -131,12 +193,22 @@ public final class TcpTransport {
         for (EventLoop loop : loops) {
             loop.start();
         }
-        acceptThread.start();
+        if (acceptThread != null) {
+            acceptThread.start();
+        }
+        if (tlsAcceptThread != null) {
+            tlsAcceptThread.start();
+        }
     }
 
-    /** The bound address. */
+    /** The plain port's bound address, or {@code null} if it is switched off. */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The TLS port's bound address, or {@code null} if there is none. */
+    public InetSocketAddress tlsAddress() {
+        return tlsAddress;
     }
 
     int maxLineLength() {
@@ -170,7 +242,7 @@ public final class TcpTransport {
 
     // ---------------------------------------------------------------- accepting
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel acceptor, Tls tls) {
         long failures = 0;
         long lastWarning = 0;
         while (!closing) {
@@ -196,7 +268,7 @@ public final class TcpTransport {
                 continue;
             }
             try {
-                accepted(channel);
+                accepted(channel, tls);
             } catch (IOException | RuntimeException e) {
                 LOG.debug("could not set up a new connection", e);
                 closeQuietly(channel);
@@ -208,36 +280,104 @@ public final class TcpTransport {
         }
     }
 
-    private void accepted(SocketChannel channel) throws IOException {
+    private void accepted(SocketChannel channel, Tls tls) throws IOException {
         channel.configureBlocking(false);
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
-        String ip = ((InetSocketAddress) channel.getRemoteAddress()).getAddress().getHostAddress();
+        InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+        String ip = remote.getAddress().getHostAddress();
+        if (!admit(ip)) {
+            byte[] bye = hub.refused(ip, LeaveReason.TOO_MANY_CONNECTIONS);
+            if (tls == null) {
+                channel.write(ByteBuffer.wrap(bye)); // a courtesy: the socket buffer is empty, so it never waits
+            }
+            closeQuietly(channel);
+            return;
+        }
         EventLoop loop = loops[nextLoop];
-        TcpConnection connection = new TcpConnection(this, channel, loop, ip);
-        live.add(connection);
-        Client client = hub.attach(connection);
-        if (client == null) {
-            return; // refused (server full): the connection has written its goodbye and closed
-        }
-        connection.attached(client);
         nextLoop = (nextLoop + 1) % loops.length;
-        // Nothing is written until the hub has registered the client for broadcasts: the loop could otherwise
-        // write the welcome first, and a client that had read its welcome could miss a SAY sent after it.
-        connection.holdOutput();
-        try {
-            client.join();
-            connection.releaseOutput();
-            connection.start();
-        } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.warn("could not start connection {}", client.id(), e);
-            connection.abort(LeaveReason.DISCONNECTED);
+        TlsLayer layer = null;
+        if (tls != null) {
+            SSLEngine engine = tls.context().createSSLEngine(ip, remote.getPort());
+            engine.setUseClientMode(false);
+            engine.setEnabledProtocols(tlsProtocols);
+            engine.beginHandshake();
+            layer = new TlsLayer(engine, System.nanoTime() + tls.handshakeTimeout().toNanos());
         }
+        TcpConnection connection = new TcpConnection(this, channel, loop, ip, layer);
+        live.add(connection);
+        if (closing) {
+            connection.closeChannel(); // stopAccepting went through the live connections before this one
+            return;
+        }
+        if (layer != null) {
+            connection.startHandshake(); // the hub hears of it once the handshake has ended
+            return;
+        }
+        if (join(connection)) {
+            connection.start();
+        }
+    }
+
+    /**
+     * A TLS connection's handshake has ended (on its loop): the hub attaches and joins it.
+     *
+     * @return whether it joined
+     */
+    boolean handshaken(TcpConnection connection) {
+        return !closing && join(connection);
+    }
+
+    /** Attaches a connection to the hub and joins it; {@code false} if refused (it has closed) or it failed. */
+    private boolean join(TcpConnection connection) {
+        joinLock.lock();
+        try {
+            Client client = hub.attach(connection);
+            if (client == null) {
+                return false; // refused (server full): the connection has written its goodbye and closed
+            }
+            connection.attached(client);
+            // Nothing is written until the hub has registered the client for broadcasts: the loop could otherwise
+            // write the welcome first, and a client that had read its welcome could miss a SAY sent after it.
+            connection.holdOutput();
+            try {
+                client.join();
+                connection.releaseOutput();
+                return true;
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.warn("could not start connection {}", client.id(), e);
+                connection.abort(LeaveReason.DISCONNECTED);
+                return false;
+            }
+        } finally {
+            joinLock.unlock();
+        }
+    }
+
+    /** Counts a new connection from {@code ip}; {@code false} (not counted) if that address is at its limit. */
+    private boolean admit(String ip) {
+        int limit = settings.maxConnectionsPerAddress();
+        if (limit <= 0) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perAddress.compute(ip, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= limit) {
+                return n;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        return admitted[0];
     }
 
     /** Called once per connection when its socket is closed. */
     void closed(TcpConnection connection) {
+        if (settings.maxConnectionsPerAddress() > 0) {
+            perAddress.computeIfPresent(connection.address(), (k, n) -> n <= 1 ? null : n - 1);
+        }
         if (live.remove(connection) && closing && live.isEmpty()) {
             closeLock.lock();
             try {
@@ -258,6 +398,8 @@ public final class TcpTransport {
         for (TcpConnection c : live) {
             if (!c.isOpen()) {
                 c.checkLinger(now);
+            } else if (c.isHandshaking()) {
+                c.checkHandshake(now);
             } else {
                 c.checkSoftLimit(now, softNanos);
             }
@@ -269,10 +411,16 @@ public final class TcpTransport {
     /** Stops accepting; connections already attached stay until {@link #close}. */
     public void stopAccepting() {
         closing = true;
-        closeQuietly(acceptor);
+        for (ServerSocketChannel a : new ServerSocketChannel[] {acceptor, tlsAcceptor}) {
+            if (a != null) {
+                closeQuietly(a);
+            }
+        }
         try {
-            if (acceptThread.isAlive()) {
-                acceptThread.join(TimeUnit.SECONDS.toMillis(5));
+            for (Thread t : new Thread[] {acceptThread, tlsAcceptThread}) {
+                if (t != null && t.isAlive()) {
+                    t.join(TimeUnit.SECONDS.toMillis(5));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -287,7 +435,7 @@ public final class TcpTransport {
         closing = true;
         for (TcpConnection c : live) {
             if (c.isOpen()) {
-                // Not attached yet when the hub said goodbye: nothing to flush.
+                // Not attached yet when the hub said goodbye (or still in its TLS handshake): nothing to flush.
                 c.abort(LeaveReason.SERVER_SHUTDOWN);
             } else if (c.isOutputDone()) {
                 c.closeChannel(); // already said goodbye and lingering: no need to wait for the client
@@ -326,7 +474,8 @@ public final class TcpTransport {
 
     @Override
     public String toString() {
-        return "TcpTransport[" + address + ", " + live.size() + " connections]";
+        return "TcpTransport[" + (address != null ? address : "no plain port") + (tlsAddress != null ? ", TLS "
+                + tlsAddress : "") + ", " + live.size() + " connections]";
     }
 
     /** Each live connection's write and read state, one per line: for diagnostics when a test hangs. */

@@ -176,7 +176,7 @@ class ManyClientsTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aThousandClientsChatWithoutLosingAMessage() throws Exception {
-        ChatServer s = server.start(b -> b.presenceLimit(0).maxClients(CLIENTS + 10));
+        ChatServer s = server.start(b -> b.presenceLimit(0).maxClients(CLIENTS + 10).maxConnectionsPerAddress(0));
         ClientConfig config = clients.config().connectTimeout(PHASE).callTimeout(PHASE).build();
         Queue<String> problems = new ConcurrentLinkedQueue<>();
         CountDownLatch endsSeen = new CountDownLatch(CLIENTS);

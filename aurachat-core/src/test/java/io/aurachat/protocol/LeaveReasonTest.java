@@ -22,6 +22,7 @@ class LeaveReasonTest {
             "server-shutdown", LeaveReason.SERVER_SHUTDOWN,
             "too-many-errors", LeaveReason.TOO_MANY_ERRORS,
             "server-full", LeaveReason.SERVER_FULL,
+            "too-many-connections", LeaveReason.TOO_MANY_CONNECTIONS,
             "resumed", LeaveReason.RESUMED);
 
     @Test

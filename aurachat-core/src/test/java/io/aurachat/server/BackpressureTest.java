@@ -213,7 +213,7 @@ class BackpressureTest {
 
     @Test
     void churnFromOneAddressCutsNoReader() throws Exception {
-        server.start(b -> b.maxClients(20_000));
+        server.start(b -> b.maxClients(20_000).maxConnectionsPerAddress(0)); // the churn is the test: no per-address limit
         List<Counter> readers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Counter r = new Counter(server.socket(s -> s.setReceiveBufferSize(16 << 20)));

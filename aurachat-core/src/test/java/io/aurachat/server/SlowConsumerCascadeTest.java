@@ -38,7 +38,7 @@ class SlowConsumerCascadeTest {
         // them (about 60 replies of 75 bytes since protocol 2 added the message id: at 1 KiB the talker itself was cut,
         // 1,501 of 1,500, in CI), and the soft timeout is long (2 s) so that the talker, whose replies also wait while
         // the I/O thread is busy with 1,500 cuts, is not cut by it on a loaded machine.
-        server.start(b -> b.maxOutboundBytes(16 * 1024).outboundSoftTimeout(Duration.ofSeconds(2))
+        server.start(b -> b.maxConnectionsPerAddress(0).maxOutboundBytes(16 * 1024).outboundSoftTimeout(Duration.ofSeconds(2))
                 .presenceLimit(1_000_000).maxClients(DEAF + 10).logSink(sink));
         List<Socket> deaf = new ArrayList<>();
         for (int i = 0; i < DEAF; i++) {

@@ -74,6 +74,16 @@ public final class RawClient implements AutoCloseable {
         void configure(Socket socket) throws IOException;
     }
 
+    /** A client over a socket already connected (a TLS socket, say); nothing is read yet. */
+    public static RawClient over(Socket connected) {
+        try {
+            connected.setTcpNoDelay(true);
+            return new RawClient(connected);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use " + connected, e);
+        }
+    }
+
     /** Connects to {@code address}; nothing is read yet. */
     public static RawClient connect(InetSocketAddress address) {
         return connect(address, socket -> {});
