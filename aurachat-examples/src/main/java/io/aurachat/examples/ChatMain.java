@@ -34,17 +34,36 @@ import picocli.CommandLine.Option;
         sortOptions = false)
 public final class ChatMain implements Callable<Integer> {
 
-    /** The server port when only {@code --host} is given. */
+    /** The server's plain port when {@code --no-tls} is given or its TLS port does not answer. */
     static final int DEFAULT_PORT = 5000;
+    /** The server's TLS port by default. */
+    static final int DEFAULT_TLS_PORT = io.aurachat.server.TlsConfig.DEFAULT_PORT;
 
     @Option(names = "--host", paramLabel = "HOST",
             description = "Connect to this server (name or address) instead of finding one with LAN discovery.")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT",
-            description = "The server's TCP port. Default: " + DEFAULT_PORT + ". Given without --host, the server "
-                    + "is on this machine (127.0.0.1).")
+            description = "The server's port: its TLS port with --tls or --fingerprint, else its plain port. Default: "
+                    + "the TLS port " + DEFAULT_TLS_PORT + " if it answers, else the plain port " + DEFAULT_PORT
+                    + ". Given without --host, the server is on this machine (127.0.0.1).")
     Integer port;
+
+    @Option(names = "--tls", description = "Connect over TLS only (with --port: that port is the TLS port).")
+    boolean tls;
+
+    @Option(names = "--no-tls", description = "Connect in plain text, even to a server that offers TLS.")
+    boolean noTls;
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256",
+            description = "Trust only the server whose certificate has this SHA-256 fingerprint (as the server "
+                    + "prints it at its start; colons optional). Implies --tls.")
+    String fingerprint;
+
+    @Option(names = "--known-servers", paramLabel = "PATH",
+            description = "Where the fingerprints of servers met before are remembered (trust on first use, like "
+                    + "SSH's known_hosts). Default: ~/.aurachat/known_servers.")
+    java.nio.file.Path knownServers;
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "Your display name. Default: asked for at the start (on a terminal).")
@@ -131,9 +150,33 @@ public final class ChatMain implements Callable<Integer> {
         if (name != null && name.isBlank()) {
             throw new UsageException("--name must not be blank");
         }
-        if (direct) {
-            return b.server(host != null ? host : "127.0.0.1", port != null ? port : DEFAULT_PORT).build();
+        if (noTls && (tls || fingerprint != null || knownServers != null)) {
+            throw new UsageException("--no-tls contradicts --tls, --fingerprint and --known-servers");
         }
+        io.aurachat.client.TlsTrust trust = null;
+        if (fingerprint != null) {
+            try {
+                trust = io.aurachat.client.TlsTrust.pinned(io.aurachat.protocol.Fingerprint.parse(fingerprint));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--fingerprint must be a SHA-256 fingerprint (64 hex digits): " + fingerprint);
+            }
+        } else if (!noTls) {
+            trust = io.aurachat.client.TlsTrust.knownServers(knownServers != null ? knownServers
+                    : io.aurachat.client.KnownServers.defaultFile());
+        }
+        boolean tlsOnly = tls || fingerprint != null;
+        if (direct) {
+            String h = host != null ? host : "127.0.0.1";
+            if (noTls) {
+                return b.server(h, port != null ? port : DEFAULT_PORT).build();
+            }
+            if (tlsOnly || port == null && (answers(h, DEFAULT_TLS_PORT) || known(trust, h, DEFAULT_TLS_PORT))) {
+                // A server remembered with TLS is never reached in plain text because its TLS port did not answer.
+                return b.server(h, port != null ? port : DEFAULT_TLS_PORT).tls(trust).build();
+            }
+            return b.server(h, port != null ? port : DEFAULT_PORT).build();
+        }
+        b.tls(trust).requireTls(tlsOnly);
         List<InetAddress> unicast = new ArrayList<>();
         List<InetAddress> groups = new ArrayList<>();
         for (String target : discoveryTargets) {
@@ -147,6 +190,25 @@ public final class ChatMain implements Callable<Integer> {
         Duration timeout = discoveryTimeoutSeconds == null ? DiscoveryClient.DEFAULT_TIMEOUT
                 : Duration.ofNanos(Math.round(discoveryTimeoutSeconds * 1e9));
         return b.discover(discovery).discoveryTimeout(timeout).build();
+    }
+
+    /** Whether something accepts TCP connections at {@code host:port} within a second. */
+    static boolean answers(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean known(io.aurachat.client.TlsTrust trust, String host, int port) {
+        try {
+            return trust != null && trust.knownServersFile() != null
+                    && trust.knownServersFile().lookup(io.aurachat.client.KnownServers.key(host, port)).isPresent();
+        } catch (java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static InetAddress literal(String address) throws UsageException {

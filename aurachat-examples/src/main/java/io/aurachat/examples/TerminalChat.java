@@ -158,6 +158,9 @@ final class TerminalChat implements ChatListener {
                 print(ChatFormat.error("Cannot look for a server: no discovery probe could be sent (" + why
                         + "). Is this machine on a network? Give the server's address with --host HOST --port PORT."));
                 return FAILED;
+            } catch (io.aurachat.client.UntrustedServerException e) {
+                print(ChatFormat.error(e.getMessage()));
+                return FAILED;
             } catch (ConnectionClosedException e) {
                 print(ChatFormat.error("The server refused the connection: "
                         + ChatFormat.closed(e.reason(), e.getCause(), Duration.ZERO)));
@@ -175,6 +178,7 @@ final class TerminalChat implements ChatListener {
             print(ChatFormat.info("Connected to '" + ChatFormat.clean(s.serverName()) + "' at "
                     + Addresses.hostPort(s.server()) + " as " + s.id()
                     + ". Type /help for the commands, /quit to leave."));
+            print(ChatFormat.info(security(client)));
             if (chooseName(name)) {
                 chat();
             }
@@ -597,5 +601,15 @@ final class TerminalChat implements ChatListener {
             length = 0;
             reader.printAbove(ChatFormat.clean(line));
         }
+    }
+
+    /** One line on how the connection is protected: the TLS facts, or a warning that it is not. */
+    static String security(ChatClient client) {
+        return client.tls().map(t -> t.firstContact()
+                ? "Encrypted (" + t.protocol() + "). First connection to this server: its certificate fingerprint SHA256 "
+                        + t.fingerprint().display() + " is remembered now; compare it with the one the server printed "
+                        + "at its start."
+                : "Encrypted (" + t.protocol() + "); the server's certificate is the one remembered.")
+                .orElse("Not encrypted: anyone on the network can read this chat (the server offers no TLS, or --no-tls).");
     }
 }
