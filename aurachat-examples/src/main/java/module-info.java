@@ -3,6 +3,7 @@ module io.aurachat.examples {
     requires io.aurachat.core;
     requires io.aurachat.names.icu;
     requires io.aurachat.store.sqlite;
+    requires io.aurachat.bouncycastle;
     requires info.picocli;
     requires org.jline.reader;
     requires org.jline.terminal;

@@ -105,7 +105,7 @@ public final class ServerIdentity {
         PemFiles.writeAtomically(keyFile, PemFiles.privateKeyPem(pair.keys().getPrivate()), true);
         PemFiles.writeAtomically(certFile, PemFiles.certificatePem(pair.certificate()), false);
         ServerIdentity identity = new ServerIdentity(chain, pair.keys().getPrivate(), context);
-        LOG.info("Created a self-signed certificate for CN={} in {} (SHA-256 fingerprint {}) and its key in {}",
+        LOG.debug("Created a self-signed certificate for CN={} in {} (SHA-256 fingerprint {}) and its key in {}",
                 commonName, certFile, identity.fingerprint, keyFile);
         return identity;
     }

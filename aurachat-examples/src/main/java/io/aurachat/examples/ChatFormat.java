@@ -137,6 +137,7 @@ final class ChatFormat {
             case TOO_MANY_ERRORS -> "was disconnected: too many bad commands";
             case SERVER_SHUTDOWN -> "left: the server is shutting down";
             case SERVER_FULL -> "could not join: the server is full";
+            case TOO_MANY_CONNECTIONS -> "could not join: too many connections from its address";
             // The id a reconnecting client's welcome announced, given up when it took back its earlier session.
             case RESUMED -> "left: it was a returning client, back under its earlier id";
         };
@@ -323,6 +324,10 @@ final class ChatFormat {
             case SLOW_CONSUMER -> "The server disconnected you: this client read too slowly.";
             case TOO_MANY_ERRORS -> "The server disconnected you: too many bad commands in a row.";
             case SERVER_FULL -> "The server is full.";
+            case TOO_MANY_CONNECTIONS -> "The server already has as many connections from this machine's address as it "
+                    + "takes from one.";
+            case UNTRUSTED_SERVER -> "The server's TLS certificate is not the one remembered; not reconnecting"
+                    + (cause == null ? "." : ":\n" + clean(String.valueOf(cause.getMessage())));
             case RESUMED -> "Another connection took over this session (this client, reconnecting elsewhere?). "
                     + "You have been disconnected.";
             case NETWORK_FAILURE -> "Lost the connection to the server"

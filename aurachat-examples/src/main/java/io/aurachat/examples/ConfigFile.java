@@ -32,7 +32,10 @@ final class ConfigFile {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final long MAX_BYTES = 1 << 20;
-    private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history");
+    private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history", "tls", "limits");
+    private static final List<String> TLS_KEYS = List.of("enabled", "port", "certificate", "key",
+            "handshakeTimeoutSeconds", "plainPort");
+    private static final List<String> LIMITS_KEYS = List.of("maxConnectionsPerAddress");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
             "maxClients", "maxLineLength", "maxOutboundBytes", "outboundSoftLimit", "outboundSoftTimeoutSeconds",
             "presenceLimit", "ioThreads", "resumeWindowSeconds", "maxResumeMessages");
@@ -108,6 +111,10 @@ final class ConfigFile {
         unknownKeys(ls, "log.", LOG_KEYS);
         Map<String, Object> hs = section(root, "history");
         unknownKeys(hs, "history.", HISTORY_KEYS);
+        Map<String, Object> ts = section(root, "tls");
+        unknownKeys(ts, "tls.", TLS_KEYS);
+        Map<String, Object> lims = section(root, "limits");
+        unknownKeys(lims, "limits.", LIMITS_KEYS);
 
         ServerSettings.Server server = new ServerSettings.Server(
                 address(s, "server.bindAddress", d.server().bindAddress()),
@@ -137,7 +144,20 @@ final class ConfigFile {
                 path(hs, "history.file", d.history().file()),
                 (int) integer(hs, "history.maxPerTarget", 1, 100_000_000, d.history().maxPerTarget()),
                 (int) integer(hs, "history.maxAgeDays", 0, 36_500, d.history().maxAgeDays()));
-        return new ServerSettings(server, discovery, log, history);
+        ServerSettings.Tls tls = new ServerSettings.Tls(
+                bool(ts, "tls.enabled", d.tls().enabled()),
+                (int) integer(ts, "tls.port", 0, 65535, d.tls().port()),
+                path(ts, "tls.certificate", d.tls().certificate()),
+                path(ts, "tls.key", d.tls().key()),
+                (int) integer(ts, "tls.handshakeTimeoutSeconds", 1, 600, d.tls().handshakeTimeoutSeconds()),
+                bool(ts, "tls.plainPort", d.tls().plainPort()));
+        if (!tls.enabled() && !tls.plainPort()) {
+            throw new ConfigException(name + ": tls.plainPort: false needs tls.enabled: true, or no port would listen");
+        }
+        ServerSettings.Limits limits = new ServerSettings.Limits(
+                (int) integer(lims, "limits.maxConnectionsPerAddress", 0, 1_000_000,
+                        d.limits().maxConnectionsPerAddress()));
+        return new ServerSettings(server, discovery, log, history, tls, limits);
     }
 
     private ServerSettings.Store store(Map<String, Object> m, String key, ServerSettings.Store fallback)

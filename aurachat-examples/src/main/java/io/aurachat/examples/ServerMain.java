@@ -25,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.aurachat.bouncycastle.ServerIdentity;
+import io.aurachat.server.TlsConfig;
 
 /**
  * The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}.
@@ -110,6 +112,29 @@ public final class ServerMain implements Callable<Integer> {
             description = "UDP port that answers LAN discovery probes; 0 picks a free one. "
                     + "Default: from the config file, else " + DiscoveryConfig.DEFAULT_PORT + ".")
     Integer discoveryPort;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "The TLS port (0: any free one). Default: from the config file, else 5443.")
+    Integer tlsPort;
+
+    @Option(names = "--no-tls", description = "No TLS port: clients connect in plain text only.")
+    boolean noTls;
+
+    @Option(names = "--no-plain", description = "No plain-text port: clients connect over TLS only.")
+    boolean noPlain;
+
+    @Option(names = "--tls-certificate", paramLabel = "PATH",
+            description = "The PEM certificate (chain, leaf first) for the TLS port. Default: util/server.crt, made "
+                    + "with util/server.key on the first start if neither exists.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "PATH", description = "The PEM private key of --tls-certificate.")
+    Path tlsKey;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "The most connections from one IP address (0: no limit). Default: from the config file, "
+                    + "else 64.")
+    Integer maxConnectionsPerAddress;
 
     @Option(names = "--no-discovery", description = "Do not answer LAN discovery probes (opens no UDP port).")
     boolean noDiscovery;
@@ -208,7 +233,29 @@ public final class ServerMain implements Callable<Integer> {
         }
         ServerSettings.History history = new ServerSettings.History(store,
                 historyFile != null ? historyFile : inHome(h.file()), h.maxPerTarget(), h.maxAgeDays());
-        return new ServerSettings(server, discovery, log, history);
+        ServerSettings.Tls t = fromFile.tls();
+        if (tlsPort != null && (tlsPort < 0 || tlsPort > 65_535)) {
+            throw new UsageException("--tls-port must be 0 to 65535: " + tlsPort);
+        }
+        if (noTls && noPlain) {
+            throw new UsageException("--no-tls and --no-plain together leave no port to listen on");
+        }
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new UsageException("--tls-certificate and --tls-key go together");
+        }
+        ServerSettings.Tls tls = new ServerSettings.Tls(t.enabled() && !noTls, tlsPort != null ? tlsPort : t.port(),
+                tlsCertificate != null ? tlsCertificate : inHome(t.certificate()),
+                tlsKey != null ? tlsKey : inHome(t.key()), t.handshakeTimeoutSeconds(), t.plainPort() && !noPlain);
+        if (!tls.enabled() && !tls.plainPort()) {
+            throw new UsageException("--no-plain needs the TLS port, which the config file switches off");
+        }
+        if (maxConnectionsPerAddress != null && (maxConnectionsPerAddress < 0 || maxConnectionsPerAddress > 1_000_000)) {
+            throw new UsageException("--max-connections-per-address must be 0 (no limit) to 1000000: "
+                    + maxConnectionsPerAddress);
+        }
+        ServerSettings.Limits limits = new ServerSettings.Limits(maxConnectionsPerAddress != null
+                ? maxConnectionsPerAddress : fromFile.limits().maxConnectionsPerAddress());
+        return new ServerSettings(server, discovery, log, history, tls, limits);
     }
 
     private static Path home(String property) {
@@ -233,6 +280,23 @@ public final class ServerMain implements Callable<Integer> {
         } catch (ConfigException | UsageException | IllegalArgumentException e) {
             err.println("aurachat-server: " + e.getMessage());
             return 2;
+        }
+        ServerIdentity identity = null;
+        boolean made = false;
+        if (settings.tls().enabled()) {
+            made = !Files.exists(settings.tls().certificate(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && !Files.exists(settings.tls().key(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            try {
+                identity = identity(settings.tls());
+            } catch (IOException | RuntimeException e) {
+                err.println("aurachat-server: cannot use the TLS certificate: " + e.getMessage()
+                        + " (fix or move the files, or start with --no-tls)");
+                return 1;
+            }
+            builder.tls(TlsConfig.builder(identity.sslContext(), identity.certificateChain().get(0))
+                    .port(settings.tls().port())
+                    .handshakeTimeout(Duration.ofSeconds(settings.tls().handshakeTimeoutSeconds()))
+                    .build());
         }
 
         XmlLogSink xmlLog = null;
@@ -268,9 +332,11 @@ public final class ServerMain implements Callable<Integer> {
                 xmlLog.close();
             }
             ServerSettings.Discovery d = settings.discovery();
-            err.println("aurachat-server: cannot listen on " + settings.server().bindAddress().getHostAddress() + ":"
-                    + settings.server().port() + (d.enabled() ? " (and UDP " + d.port() + " for discovery)" : "")
-                    + ": " + e.getMessage());
+            ServerSettings.Tls t = settings.tls();
+            String ports = (t.plainPort() ? String.valueOf(settings.server().port()) : "")
+                    + (t.plainPort() && t.enabled() ? " and " : "") + (t.enabled() ? t.port() + " (TLS)" : "");
+            err.println("aurachat-server: cannot listen on " + settings.server().bindAddress().getHostAddress() + ", TCP "
+                    + ports + (d.enabled() ? " (and UDP " + d.port() + " for discovery)" : "") + ": " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -287,8 +353,14 @@ public final class ServerMain implements Callable<Integer> {
         }, "aurachat-shutdown"));
 
         // One write, after the start: nothing the server logs while starting ends up inside it.
-        out.print(banner(settings.server().name(), settingsFrom, server.address(), server.discoveryAddress(),
-                auditLog == null ? null : settings.log().file().toAbsolutePath(), describe(history)));
+        InetSocketAddress tcp = settings.tls().plainPort() ? server.address() : server.tlsAddress().orElseThrow();
+        String tlsLine = identity == null ? "off (--no-tls): connections are not encrypted"
+                : Addresses.hostPort(server.tlsAddress().orElseThrow()) + (settings.tls().plainPort() ? "" : " only")
+                        + ", certificate SHA256 " + io.aurachat.protocol.Fingerprint.parse(identity.fingerprintSha256())
+                        .display() + " (" + settings.tls().certificate() + (made ? ", made now" : "") + ")";
+        out.print(banner(settings.server().name(), settingsFrom, tcp, server.discoveryAddress(),
+                auditLog == null ? null : settings.log().file().toAbsolutePath(), describe(history), tlsLine,
+                settings.tls().plainPort()));
         out.flush();
         try {
             stopped.await();
@@ -342,6 +414,18 @@ public final class ServerMain implements Callable<Integer> {
      */
     static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
             Path auditLog, String history) {
+        return banner(name, settingsFrom, tcp, discovery, auditLog, history, null, true);
+    }
+
+    /**
+     * The banner, with lines for the history store and the TLS port.
+     *
+     * @param tcp the plain port's address, or the TLS port's when there is no plain port
+     * @param tls the TLS line (address and fingerprint), or {@code null} for none
+     * @param plain whether {@code tcp} is the plain port
+     */
+    static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
+            Path auditLog, String history, String tls, boolean plain) {
         InetAddress ip = tcp.getAddress();
         String reach;
         if (ip.isAnyLocalAddress()) {
@@ -367,7 +451,12 @@ public final class ServerMain implements Callable<Integer> {
         }
         StringBuilder b = new StringBuilder();
         b.append(String.format("AuraChat server '%s' is running.%n", name));
-        b.append(String.format("  Listening on:  %s (TCP, %s)%n", Addresses.hostPort(tcp), reach));
+        if (plain) {
+            b.append(String.format("  Listening on:  %s (TCP, %s)%n", Addresses.hostPort(tcp), reach));
+        }
+        if (tls != null) {
+            b.append(String.format("  TLS:           %s%n", tls));
+        }
         b.append(discovery.map(d -> String.format("  Discovery:     on, UDP port %d: %s%n", d.getPort(), who))
                 .orElse(ip.isAnyLocalAddress()
                         ? String.format("  Discovery:     off: clients need --host and --port %d (--host 127.0.0.1 on this "
@@ -378,8 +467,10 @@ public final class ServerMain implements Callable<Integer> {
             b.append(String.format("  History:       %s%n", history));
         }
         b.append(String.format("  Settings:      %s%n", settingsFrom));
-        b.append(String.format("  Chat with it:  the terminal client (README.md, Quick start), or  nc %s %d  (then type "
-                + "HELP)%n", nc, tcp.getPort()));
+        b.append(plain ? String.format("  Chat with it:  the terminal client (README.md, Quick start), or  nc %s %d  (then "
+                + "type HELP)%n", nc, tcp.getPort())
+                : String.format("  Chat with it:  the terminal client (README.md, Quick start), or  openssl s_client "
+                        + "-quiet -connect %s:%d%n", nc, tcp.getPort()));
         b.append(String.format("  Stop it:       Ctrl+C; every client gets a goodbye%s.%n",
                 auditLog == null ? "" : ", then the audit log is closed"));
         return b.toString();
@@ -432,7 +523,23 @@ public final class ServerMain implements Callable<Integer> {
                         : s.ioThreads())
                 .logSink(consoleEvents())
                 .nameRule(new ConfusableNameRule())
+                .plainPort(settings.tls().plainPort())
+                .maxConnectionsPerAddress(settings.limits().maxConnectionsPerAddress())
                 .discovery(discoveryConfig(settings.discovery()));
+    }
+
+    /**
+     * The TLS port's certificate and key: the files given, or, where neither exists, a self-signed pair made now
+     * and kept there (the key readable by its owner only) for the next starts.
+     */
+    static ServerIdentity identity(ServerSettings.Tls tls) throws IOException {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "aurachat-server";
+        }
+        return ServerIdentity.loadOrCreate(tls.certificate(), tls.key(), host);
     }
 
     private static DiscoveryConfig discoveryConfig(ServerSettings.Discovery d) {

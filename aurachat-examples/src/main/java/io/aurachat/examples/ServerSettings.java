@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param discovery the LAN discovery responder
  * @param log the XML audit log
  */
-record ServerSettings(Server server, Discovery discovery, Log log, History history) {
+record ServerSettings(Server server, Discovery discovery, Log log, History history, Tls tls, Limits limits) {
 
     /** The file the server reads when {@code --config} is not given, relative to the working directory. */
     static final Path DEFAULT_FILE = Path.of("util", "config.json");
@@ -24,6 +24,13 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The settings with the default TLS and limits sections. */
+    ServerSettings(Server server, Discovery discovery, Log log, History history) {
+        this(server, discovery, log, history, Tls.DEFAULT, Limits.DEFAULT);
     }
 
     /** The settings with the history section the old three-section callers leave out: the defaults. */
@@ -43,7 +50,35 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
                         (int) ServerConfig.DEFAULT_RESUME_WINDOW.toSeconds(), ServerConfig.DEFAULT_MAX_RESUME_MESSAGES),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES),
-                History.DEFAULT);
+                History.DEFAULT, Tls.DEFAULT, Limits.DEFAULT);
+    }
+
+    /**
+     * The {@code tls} section.
+     *
+     * @param enabled whether the server has a TLS port
+     * @param port the TLS port, 0 for any free one
+     * @param certificate the PEM certificate (chain, leaf first); made, with the key, on the first start if neither
+     *     file exists
+     * @param key the PEM private key, readable by its owner only
+     * @param handshakeTimeoutSeconds how long a TLS handshake may take
+     * @param plainPort whether the plain port ({@code server.port}) listens too
+     */
+    record Tls(boolean enabled, int port, Path certificate, Path key, int handshakeTimeoutSeconds, boolean plainPort) {
+        /** What the shipped {@code util/config.json} says. */
+        static final Tls DEFAULT = new Tls(true, io.aurachat.server.TlsConfig.DEFAULT_PORT, Path.of("util", "server.crt"),
+                Path.of("util", "server.key"), (int) io.aurachat.server.TlsConfig.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds(),
+                true);
+    }
+
+    /**
+     * The {@code limits} section: bounds against abuse, each with a default a normal LAN never meets.
+     *
+     * @param maxConnectionsPerAddress the most open connections from one IP address; 0 for no limit
+     */
+    record Limits(int maxConnectionsPerAddress) {
+        /** What the shipped {@code util/config.json} says. */
+        static final Limits DEFAULT = new Limits(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /**

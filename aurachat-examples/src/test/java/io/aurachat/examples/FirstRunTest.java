@@ -105,10 +105,15 @@ class FirstRunTest {
         while (!next(serverOut, banner).startsWith("  Stop it:")) {
             // The banner ends with how to stop the server.
         }
-        // One block, the bound addresses as bound, and nothing logged in or before it.
+        // One block, the bound addresses as bound, and nothing logged in or before it. The TLS certificate was made
+        // at this first start, under util/ beside the history.
+        String fingerprint = io.aurachat.protocol.Fingerprint.parse(io.aurachat.bouncycastle.ServerIdentity.load(
+                dir.resolve("util/server.crt"), dir.resolve("util/server.key")).fingerprintSha256()).display();
         assertEquals(List.of(
                 "AuraChat server 'AuraChat' is running.",
                 "  Listening on:  0.0.0.0:5000 (TCP, every IPv4 interface)",
+                "  TLS:           0.0.0.0:5443, certificate SHA256 " + fingerprint + " ("
+                        + Path.of("util", "server.crt") + ", made now)",
                 "  Discovery:     on, UDP port 5001: clients on this machine and the local network find it by themselves",
                 "  Audit log:     " + log.toAbsolutePath(),
                 "  History:       " + dir.resolve("util").resolve("history.db").toAbsolutePath()
@@ -121,11 +126,16 @@ class FirstRunTest {
         // The README's client command: no --host, so discovery with its defaults.
         Path out = dir.resolve("client.out");
         Path err = dir.resolve("client.err");
-        int status = client(Netns.in(NS, Netns.java(ChatMain.class, "--name", "Bot")), "/list\n", out, err);
+        List<String> command = new ArrayList<>(Netns.java(ChatMain.class, "--name", "Bot"));
+        command.add(1, "-Duser.home=" + dir); // its known_servers goes there, not into the home of whoever runs the tests
+        int status = client(Netns.in(NS, command), "/list\n", out, err);
         String shown = Files.readString(out);
         assertEquals(0, status, shown + Files.readString(err));
         assertTrue(shown.startsWith("*** Looking for an AuraChat server on the local network (UDP port 5001)...\n"
-                + "*** Connected to 'AuraChat' at 127.0.0.1:5000 as c1."), shown);
+                + "*** Connected to 'AuraChat' at 127.0.0.1:5443 as c1."), shown);
+        assertTrue(shown.contains("*** Encrypted (TLSv1.3). First connection to this server: its certificate fingerprint "
+                + "SHA256 " + fingerprint + " is remembered now"), shown);
+        assertTrue(Files.readString(dir.resolve(".aurachat/known_servers")).startsWith("127.0.0.1:5443 "));
         assertTrue(shown.contains("*** You are Bot.\n*** 1 client connected (you):\n"), shown);
         assertEquals("", Files.readString(err), "no warnings");
 
