@@ -324,6 +324,11 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 abort(LeaveReason.DISCONNECTED);
                 return;
             }
+            if (u == TlsLayer.Unwrapped.RENEGOTIATION) {
+                LOG.debug("{} asked for a TLS renegotiation: refused, closing", this);
+                abort(LeaveReason.DISCONNECTED);
+                return;
+            }
             if (tls.needsWrap) {
                 scheduleFlush(); // a post-handshake message of ours is due (a key update)
             }

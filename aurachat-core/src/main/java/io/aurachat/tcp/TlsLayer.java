@@ -70,19 +70,23 @@ final class TlsLayer {
         return p == null ? 0 : p.remaining();
     }
 
-    enum Unwrapped { MORE, DRAINED, CLOSED }
+    enum Unwrapped { MORE, DRAINED, CLOSED, RENEGOTIATION }
 
     /**
      * Decrypts as many whole records of {@code net} as fit into {@code app}.
      *
      * @return what stopped it: {@link Unwrapped#MORE} if {@code app} is full and records are left, {@link
-     *     Unwrapped#DRAINED} if no whole record is left, {@link Unwrapped#CLOSED} if the peer sent close_notify
+     *     Unwrapped#DRAINED} if no whole record is left, {@link Unwrapped#CLOSED} if the peer sent close_notify, {@link
+     *     Unwrapped#RENEGOTIATION} if a TLS 1.2 client asked for a new handshake (refused: the connection is to end)
      */
     Unwrapped unwrap(ByteBuffer net, ByteBuffer app) throws SSLException {
         while (net.hasRemaining()) {
             SSLEngineResult r = engine.unwrap(net, app);
             switch (r.getStatus()) {
                 case OK -> {
+                    if (renegotiating(r.getHandshakeStatus())) {
+                        return Unwrapped.RENEGOTIATION;
+                    }
                     noteHandshake(r.getHandshakeStatus());
                     if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
                         return Unwrapped.DRAINED;
@@ -101,6 +105,17 @@ final class TlsLayer {
             }
         }
         return Unwrapped.DRAINED;
+    }
+
+    /**
+     * Whether the client started a new handshake on a TLS 1.2 connection. Client-initiated renegotiation is refused, as
+     * nginx and most servers do: it costs the server a handshake for every request a client makes, and application
+     * data wrapped while it runs could not be sent. TLS 1.3 has no renegotiation; its key updates are served.
+     */
+    private boolean renegotiating(SSLEngineResult.HandshakeStatus status) {
+        return status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && status != SSLEngineResult.HandshakeStatus.FINISHED
+                && !"TLSv1.3".equals(engine.getSession().getProtocol());
     }
 
     /** After the handshake, the peer can still ask for messages of ours (a TLS 1.3 key update); tasks run here. */

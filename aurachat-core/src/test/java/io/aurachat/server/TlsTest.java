@@ -319,4 +319,84 @@ class TlsTest {
             return false;
         });
     }
+    /**
+     * openssl s_client's interactive commands (not with -quiet or -ign_eof, which turn them off): K sends a TLS 1.3
+     * key update and asks for the server's, R starts a TLS 1.2 renegotiation. s_client reads what it is given as
+     * commands only at the start of a read, so the command goes alone and the lines after it are written until one
+     * gets its answer.
+     *
+     * @return the JSON lines the server sent after the welcome, until it closed or the client said EXIT
+     */
+    private static List<String> afterOpensslCommand(ChatServer s, String version, String command) throws Exception {
+        Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + s.tlsPort(), version)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            java.util.concurrent.LinkedBlockingQueue<String> json = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(openssl.getInputStream(), UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.startsWith("{")) {
+                            json.add(line);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // ended
+                } finally {
+                    ended.countDown();
+                }
+            });
+            assertTrue(json.poll(Awaits.TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains("\"welcome\""));
+            OutputStream out = openssl.getOutputStream();
+            out.write((command + "\n").getBytes(UTF_8));
+            out.flush();
+            List<String> got = new ArrayList<>();
+            Awaits.await("an answer to PING, or the end of the connection").until(() -> {
+                if (ended.getCount() == 0) {
+                    json.drainTo(got);
+                    return true;
+                }
+                try {
+                    out.write("PING\n".getBytes(UTF_8));
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    // s_client ended
+                }
+                String line = json.poll(100, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    got.add(line);
+                }
+                return line != null && line.contains("\"pong\"");
+            });
+            if (ended.getCount() > 0) {
+                out.write("EXIT\n".getBytes(UTF_8));
+                out.flush();
+                assertTrue(ended.await(Awaits.TIMEOUT.toSeconds(), TimeUnit.SECONDS), "the server closes after EXIT");
+                json.drainTo(got);
+            }
+            return got;
+        } finally {
+            openssl.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTls13KeyUpdateFromTheClientKeepsTheConnectionWorking() throws Exception {
+        List<String> lines = afterOpensslCommand(startTls(), "-tls1_3", "K");
+        assertTrue(lines.stream().noneMatch(l -> l.contains("unknown-command")), "K was a command, not a line: " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"pong\"")), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).contains("\"bye\""), lines.toString());
+    }
+
+    @Test
+    void aTls12RenegotiationIsRefusedByClosingTheConnection() throws Exception {
+        ChatServer s = startTls();
+        RawClient watcher = server.join();
+        List<String> lines = afterOpensslCommand(s, "-tls1_2", "R");
+        assertTrue(lines.stream().noneMatch(l -> l.contains("\"pong\"") || l.contains("unknown-command")),
+                "nothing after the renegotiation: " + lines);
+        watcher.takeType("join");
+        assertEquals("disconnected", watcher.takeType("leave").str("reason"));
+    }
 }
