@@ -399,4 +399,33 @@ class TlsTest {
         watcher.takeType("join");
         assertEquals("disconnected", watcher.takeType("leave").str("reason"));
     }
+    @Test
+    void aTlsClientThatDoesNotReadIsCutAsASlowConsumerAndTheSenderGoesOn() throws Exception {
+        ChatServer s = server.start(b -> b.maxOutboundBytes(64 * 1024).outboundSoftTimeout(java.time.Duration.ofMillis(200))
+                .tls(SERVER.config().build()));
+        RawClient flooder = server.join();
+        SSLSocket deaf = TestTls.connect(TestTls.tlsAddress(s), List.of("TLSv1.3"));
+        server.track(deaf);
+        deaf.setReceiveBufferSize(4096);
+        String deafId = flooder.takeType("join").obj("client").str("id");
+        String payload = "z".repeat(1000);
+        String reason = null;
+        for (int round = 0; reason == null && round < 2_000; round++) {
+            flooder.sendAll(java.util.Collections.nCopies(50, "CHAT " + deafId + " " + payload));
+            for (int replies = 0; replies < 50 && reason == null; ) {
+                Json j = flooder.take();
+                switch (j.type()) {
+                    case "ok" -> replies++;
+                    case "error" -> replies++; // no-such-client once it is gone
+                    case "leave" -> reason = j.str("reason");
+                    default -> { }
+                }
+            }
+        }
+        assertEquals("slow-consumer", reason, "the deaf TLS client was cut");
+        flooder.send("PING");
+        while (!"pong".equals(flooder.take().type())) {
+            // the rest of the last batch's replies
+        }
+    }
 }
