@@ -99,7 +99,8 @@ public final class ChatServer implements AutoCloseable {
             if (config.tcpEnabled()) {
                 transport = TcpTransport.bind(started, new TcpTransport.Settings(config.bindAddress(), config.port(),
                         config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
-                        config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout()));
+                        config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout(),
+                        config.rateLimit().perSecond(), config.rateLimit().burst()));
             }
             try {
                 started.start(transport == null ? null : transport.address());

@@ -57,9 +57,13 @@ public final class TcpTransport {
      *     above it for {@code outboundSoftTimeout} is cut as a slow consumer
      * @param outboundSoftTimeout see {@code outboundSoftLimit}
      * @param shutdownTimeout how long a shutdown waits for goodbyes to be written
+     * @param ratePerSecond how many lines a second each connection is read at, sustained; 0 for no rate limit
+     * @param rateBurst how many lines a connection may send at once after a quiet spell (the token bucket's size); 0
+     *     for no rate limit
      */
     public record Settings(InetAddress bindAddress, int port, int ioThreads, int maxLineLength,
-            int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout) {}
+            int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout,
+            double ratePerSecond, int rateBurst) {}
 
     private final Hub hub;
     private final Settings settings;
@@ -153,6 +157,16 @@ public final class TcpTransport {
 
     Clock clock() {
         return hub.clock();
+    }
+
+    /** Lines per millisecond of the rate limit; 0 without one. */
+    double ratePerMilli() {
+        return settings.rateBurst() == 0 ? 0 : settings.ratePerSecond() / 1000;
+    }
+
+    /** The rate limit's bucket size in lines; 0 without one. */
+    int rateBurst() {
+        return settings.rateBurst();
     }
 
     boolean isClosing() {
