@@ -81,7 +81,7 @@ class NamedIdleTest {
         Process p = new ProcessBuilder(javaBinary, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"),
                 "io.aurachat.examples.ServerMain", "--config", dir.resolve("defaults.json").toString(),
-                "--bind", "127.0.0.1", "--port", "0", "--idle-timeout", "0", "--no-discovery",
+                "--bind", "127.0.0.1", "--port", "0", "--idle-timeout", "0", "--no-discovery", "--rate-limit", "off",
                 "--log-file", dir.resolve("audit.xml").toString(), "--history-file", dir.resolve("history.db").toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
