@@ -66,7 +66,7 @@ public class HistoryRoundTripBench {
         HistoryQueryBench.fill(file, stored);
         store = SqliteHistoryStore.builder(file).maxAge(Duration.ZERO).maxPerTarget(2 * stored).build();
         server = ChatServer.create(ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
-                .historyStore(store).presenceLimit(0).build()).start();
+                .historyStore(store).presenceLimit(0).rateLimit(io.aurachat.server.RateLimit.NONE).build()).start();
         socket = new Socket(server.address().getAddress(), server.address().getPort());
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(30_000);

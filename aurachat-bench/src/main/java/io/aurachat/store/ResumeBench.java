@@ -80,7 +80,7 @@ public class ResumeBench {
                 // Room for this invocation's messages and the one seen before them, whatever came before.
                 : MemoryHistoryStore.builder().maxPerTarget(2 * missed + 2).build();
         server = ChatServer.create(ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
-                .historyStore(history).presenceLimit(0).build()).start();
+                .historyStore(history).presenceLimit(0).rateLimit(io.aurachat.server.RateLimit.NONE).build()).start();
         address = server.address();
         talker = connect();
         talkerIn = reader(talker);

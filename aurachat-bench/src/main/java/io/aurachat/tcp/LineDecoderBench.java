@@ -140,12 +140,14 @@ public class LineDecoderBench implements LineDecoder.Handler {
     }
 
     @Override
-    public void onLineTooLong() {
+    public boolean onLineTooLong() {
         rejected++;
+        return true;
     }
 
     @Override
-    public void onBadEncoding() {
+    public boolean onBadEncoding() {
         rejected++;
+        return true;
     }
 }

@@ -23,7 +23,8 @@ class BrokenServerTest {
 
     private static Result runAgainst(Workload workload, CommandHandler chat) throws Exception {
         ServerConfig config = ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
-                .idleTimeout(Duration.ZERO).command("CHAT", "CHAT <id> <text>", "broken on purpose", chat).build();
+                .idleTimeout(Duration.ZERO).rateLimit(io.aurachat.server.RateLimit.NONE)
+                .command("CHAT", "CHAT <id> <text>", "broken on purpose", chat).build();
         try (ChatServer server = ChatServer.create(config).start()) {
             Result r = Driver.run(SmokeTest.tiny(Target.AURACHAT, workload,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 0)
@@ -46,7 +47,7 @@ class BrokenServerTest {
     @Test
     void aFullServerFailsTheRunAtOnce() throws Exception {
         ServerConfig config = ServerConfig.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
-                .idleTimeout(Duration.ZERO).maxClients(5).build();
+                .idleTimeout(Duration.ZERO).rateLimit(io.aurachat.server.RateLimit.NONE).maxClients(5).build();
         try (ChatServer server = ChatServer.create(config).start()) {
             Result r = Driver.run(SmokeTest.tiny(Target.AURACHAT, Workload.IDLE,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 0)

@@ -123,7 +123,8 @@ class SmokeTest {
         @BeforeAll
         void start() throws IOException {
             server = ChatServer.create(ServerConfig.builder()
-                    .bindAddress(InetAddress.getLoopbackAddress()).port(0).idleTimeout(Duration.ZERO).build()).start();
+                    .bindAddress(InetAddress.getLoopbackAddress()).port(0).idleTimeout(Duration.ZERO)
+                    .rateLimit(io.aurachat.server.RateLimit.NONE).build()).start(); // a load generator, as run-bench.sh
         }
 
         @AfterAll

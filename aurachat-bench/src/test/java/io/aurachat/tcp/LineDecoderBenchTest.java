@@ -65,12 +65,12 @@ class LineDecoderBenchTest {
             }
 
             @Override
-            public void onLineTooLong() {
+            public boolean onLineTooLong() {
                 throw new AssertionError("line too long");
             }
 
             @Override
-            public void onBadEncoding() {
+            public boolean onBadEncoding() {
                 throw new AssertionError("bad encoding");
             }
         };

@@ -238,6 +238,22 @@ public final class Client implements Connection {
         return hub.log().backlogged();
     }
 
+    /**
+     * Its transport stopped reading it for the rate limit, for about {@code pauseMillis} (PROTOCOL.md, <em>Rate
+     * limit</em>). Its idle clock stops meanwhile: it is waiting for the server, not idle. {@code episodeStarts}: the
+     * first pause since its token bucket was last full, reported to the log sinks ({@code ClientThrottled}), so a
+     * flood costs one event. On the transport's thread that runs its lines.
+     */
+    public void throttled(long pauseMillis, boolean episodeStarts) {
+        lastActivityMillis += pauseMillis; // only this client's line thread writes it
+        if (episodeStarts) {
+            LogBus log = hub.log();
+            if (log.wants(io.aurachat.log.LogEvent.ClientThrottled.class)) {
+                log.emit(new io.aurachat.log.LogEvent.ClientThrottled(hub.clock().instant(), info));
+            }
+        }
+    }
+
     /** Runs {@code wake} once the log sinks' queues have drained (at once, on this thread, if they have). */
     public void awaitLog(Runnable wake) {
         hub.log().await(wake);

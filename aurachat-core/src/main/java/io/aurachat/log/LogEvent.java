@@ -265,6 +265,22 @@ public sealed interface LogEvent {
     }
 
     /**
+     * The server stopped reading a client for a while because it sent lines faster than the rate limit allows
+     * (PROTOCOL.md, <em>Rate limit</em>): its lines wait, none is lost, and it is not cut. One event per episode: the
+     * first pause since the client's token bucket was last full, so a flood costs one event, not one per line.
+     *
+     * @param time when reading paused
+     * @param client the client held back
+     */
+    record ClientThrottled(Instant time, ClientInfo client) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public ClientThrottled {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+        }
+    }
+
+    /**
      * The discovery responder answered a probe.
      *
      * @param time when it answered

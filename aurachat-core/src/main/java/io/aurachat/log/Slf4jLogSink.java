@@ -74,6 +74,8 @@ public final class Slf4jLogSink implements LogSink {
             case LogEvent.SessionDetached e -> logger.debug("{} lost its connection; its session waits", e.client().id());
             case LogEvent.SessionResumed e -> logger.debug("{} resumed on connection {}: {} missed, recovered {}",
                     e.client().id(), e.connection(), e.missed(), e.recovered());
+            case LogEvent.ClientThrottled e -> logger.info("{} ({}) sends faster than the rate limit: reading it more slowly",
+                    e.client().id(), e.client().name());
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
             case LogEvent.DiscoveryAnswered e ->

@@ -28,7 +28,7 @@ final class XmlEvents {
     /** The local names of every event element, for the crash repair. */
     static final Set<String> ELEMENTS = Set.of("server-started", "server-stopped", "client-connected",
             "client-disconnected", "connection-rejected", "message", "command", "protocol-error",
-            "discovery-answered", "discovery-ignored", "events-dropped", "room-joined", "room-left");
+            "discovery-answered", "discovery-ignored", "events-dropped", "room-joined", "room-left", "client-throttled");
 
     /** The {@code to} of a message to everyone; no client id looks like it. */
     static final String EVERYONE = "everyone";
@@ -130,6 +130,12 @@ final class XmlEvents {
                 out.write('>');
                 text("detail", e.detail(), esc);
                 end("protocol-error");
+            }
+            case LogEvent.ClientThrottled e -> {
+                boolean esc = needed(e.client(), null);
+                start("client-throttled", e.time(), esc);
+                client(e.client(), esc);
+                endEmpty();
             }
             case LogEvent.DiscoveryAnswered e -> {
                 String host = host(e.source());

@@ -102,7 +102,8 @@ public final class ChatServer implements AutoCloseable {
                         config.ioThreads(), config.maxLineLength(), config.maxOutboundBytes(),
                         config.outboundSoftLimit(), config.outboundSoftTimeout(), config.shutdownTimeout(),
                         config.plainPort(), t == null ? null : new TcpTransport.Tls(t.context(), t.port(),
-                                t.handshakeTimeout(), t.protocols()), config.maxConnectionsPerAddress()));
+                                t.handshakeTimeout(), t.protocols()), config.maxConnectionsPerAddress(),
+                        config.rateLimit().perSecond(), config.rateLimit().burst()));
             }
             try {
                 started.start(transport == null ? null : primary(transport));

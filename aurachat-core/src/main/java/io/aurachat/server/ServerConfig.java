@@ -61,6 +61,11 @@ public final class ServerConfig {
      * person's clients, a bot or two), far below what a flood from one machine wants.
      */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /**
+     * The default rate limit of each client: 100 lines a second, in bursts of up to 500. A person, a pasted page of
+     * text, a bot or a script that waits for its replies stays below it; a flood does not (docs/decisions.md).
+     */
+    public static final RateLimit DEFAULT_RATE_LIMIT = RateLimit.of(100, 500);
 
     private final InetAddress bindAddress;
     private final int port;
@@ -90,6 +95,7 @@ public final class ServerConfig {
     private final TlsConfig tls;
     private final boolean plainPort;
     private final int maxConnectionsPerAddress;
+    private final RateLimit rateLimit;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -119,6 +125,7 @@ public final class ServerConfig {
         this.tls = b.tls;
         this.plainPort = b.plainPort;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+        this.rateLimit = b.rateLimit;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -156,6 +163,7 @@ public final class ServerConfig {
         b.tls = tls;
         b.plainPort = plainPort;
         b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        b.rateLimit = rateLimit;
         return b;
     }
 
@@ -171,6 +179,15 @@ public final class ServerConfig {
     /** The most missed messages one {@code RESUME} replays; beyond, the resume says it did not recover everything. */
     public int maxResumeMessages() {
         return maxResumeMessages;
+    }
+
+    /**
+     * How fast each TCP client's lines are read ({@link #DEFAULT_RATE_LIMIT} unless set): beyond it, the server reads
+     * that client more slowly instead of cutting it. {@link RateLimit#NONE} for no limit. See PROTOCOL.md,
+     * <em>Rate limit</em>.
+     */
+    public RateLimit rateLimit() {
+        return rateLimit;
     }
 
     /**
@@ -364,7 +381,8 @@ public final class ServerConfig {
                 + ", logQueueCapacity=" + logQueueCapacity + ", shutdownTimeout=" + shutdownTimeout
                 + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule
                 + ", resumeWindow=" + resumeWindow + ", maxResumeMessages=" + maxResumeMessages + ", tls=" + tls
-                + ", plainPort=" + plainPort + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "]";
+                + ", plainPort=" + plainPort + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+                + ", rateLimit=" + rateLimit + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -387,6 +405,7 @@ public final class ServerConfig {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration resumeWindow = DEFAULT_RESUME_WINDOW;
         private int maxResumeMessages = DEFAULT_MAX_RESUME_MESSAGES;
+        private RateLimit rateLimit = DEFAULT_RATE_LIMIT;
         private Clock clock = Clock.systemDefaultZone();
         private DiscoveryConfig discovery = DiscoveryConfig.disabled();
         private boolean tcpEnabled = true;
@@ -540,6 +559,16 @@ public final class ServerConfig {
             return this;
         }
 
+        /**
+         * How fast each client's lines are read: {@code RateLimit.of(perSecond, burst)}, or {@link RateLimit#NONE} for
+         * no limit (benchmarks, load generators). Default {@link #DEFAULT_RATE_LIMIT}: 100 lines a second in bursts of
+         * up to 500. A client beyond it is read more slowly, never cut. See {@link ServerConfig#rateLimit()}.
+         */
+        public Builder rateLimit(RateLimit limit) {
+            this.rateLimit = limit;
+            return this;
+        }
+
         /** How long close() waits for goodbyes to be written, 0 to 10 minutes. Default 5 s. */
         public Builder shutdownTimeout(Duration timeout) {
             this.shutdownTimeout = timeout;
@@ -655,6 +684,7 @@ public final class ServerConfig {
                     "resumeWindow must be 0 to 1 day: " + resumeWindow);
             check(maxResumeMessages >= 1 && maxResumeMessages <= 10_000_000,
                     "maxResumeMessages must be 1 to 10000000: " + maxResumeMessages);
+            check(rateLimit != null, "rateLimit must not be null (use RateLimit.NONE)");
             check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
             check(tcpEnabled || !discovery.enabled(), "discovery announces the TCP port: it needs tcpEnabled");
             check(!tcpEnabled || plainPort || tls != null, "with the plain port off, a TLS port is needed");

@@ -31,6 +31,11 @@ final class EventLoop implements Runnable {
     static final int IO_BUFFER_SIZE = 64 * 1024;
     /** How often connections waiting for a crowded recipient are checked for a stalled one. */
     private static final long BLOCKED_CHECK_MILLIS = 10;
+    /**
+     * How long, at most, a loop with connections paused for the rate limit sleeps before it looks at the server
+     * clock again for their tokens: the clock may be moved by other means than time passing (a test's hand clock).
+     */
+    private static final long RATE_CHECK_MILLIS = 10;
 
     private final Selector selector;
     private final Thread thread;
@@ -43,6 +48,13 @@ final class EventLoop implements Runnable {
     private ArrayList<TcpConnection> continuingNow = new ArrayList<>();
     /** Connections paused for a crowded recipient, checked for a stalled one every few ms; loop thread only. */
     private final ArrayList<TcpConnection> blocked = new ArrayList<>();
+    /**
+     * Connections paused for the rate limit, soonest first by when their bucket has a token again (server clock):
+     * at most one entry per connection, since a paused connection runs no line that could pause it again.
+     * Loop thread only.
+     */
+    private final java.util.PriorityQueue<TcpConnection> throttled =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(TcpConnection::rateDeadline));
     /** The connection whose lines this loop is running now, or {@code null}; loop thread only. */
     TcpConnection reading;
     /** Whether {@link #writeBuffer} is in use (a write is under way on this thread); loop thread only. */
@@ -162,6 +174,14 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * {@code connection} stopped reading for the rate limit: it is resumed ({@link TcpConnection#tokensDue}) once the
+     * server clock has reached its {@link TcpConnection#rateDeadline}. Loop thread only.
+     */
+    void throttle(TcpConnection connection) {
+        throttled.add(connection);
+    }
+
     @Override
     public void run() {
         while (running) {
@@ -172,7 +192,7 @@ final class EventLoop implements Runnable {
                 // The Consumer forms hand each ready key over as epoll reports it, without the
                 // selected-key set (a HashSet insert and removal per ready key per select).
                 if (tasks.isEmpty() && continuing.isEmpty()) {
-                    selector.select(handler, blocked.isEmpty() ? TimeUnit.SECONDS.toMillis(1) : BLOCKED_CHECK_MILLIS);
+                    selector.select(handler, selectTimeout());
                 } else {
                     selector.selectNow(handler);
                 }
@@ -181,6 +201,7 @@ final class EventLoop implements Runnable {
                 runTasks();
                 continueReaders();
                 checkBlocked();
+                checkThrottled();
             } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
                 // A dead I/O thread would silently hang every connection on it: log and go on.
                 LOG.error("I/O loop {} failed; it goes on", thread.getName(), e);
@@ -218,6 +239,43 @@ final class EventLoop implements Runnable {
             LOG.error("connection {} failed", connection, e);
             connection.abort(LeaveReason.DISCONNECTED);
         }
+    }
+
+    /** How long select may block: until the next check of blocked or throttled connections, else a second. */
+    private long selectTimeout() {
+        long timeout = blocked.isEmpty() ? TimeUnit.SECONDS.toMillis(1) : BLOCKED_CHECK_MILLIS;
+        TcpConnection next = throttled.peek();
+        if (next != null) {
+            long wait = next.rateDeadline() - clock.millis();
+            timeout = Math.min(timeout, Math.max(1, Math.min(wait, RATE_CHECK_MILLIS)));
+        }
+        return timeout;
+    }
+
+    /** Connections paused for the rate limit whose bucket has a token again read on. */
+    private void checkThrottled() {
+        TcpConnection next = throttled.peek();
+        if (next == null) {
+            return;
+        }
+        long now = clock.millis();
+        if (next.rateDeadline() > now) {
+            return;
+        }
+        // Their lines run now: what they count as their arrival time (and the bucket refills to it).
+        batchMillis = now;
+        batchStarted = true;
+        // A connection that runs out of tokens again is put back with a deadline after now: the loop ends.
+        while ((next = throttled.peek()) != null && next.rateDeadline() <= now) {
+            throttled.poll();
+            try {
+                next.tokensDue(this);
+            } catch (RuntimeException | StackOverflowError e) {
+                LOG.error("connection {} failed", next, e);
+                next.abort(LeaveReason.DISCONNECTED);
+            }
+        }
+        flushDirty();
     }
 
     /** Connections waiting for a recipient that takes nothing go on once it counts as stalled. */

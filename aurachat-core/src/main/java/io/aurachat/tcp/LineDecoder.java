@@ -36,11 +36,19 @@ final class LineDecoder {
          */
         boolean onLine(String line);
 
-        /** A line longer than the limit ended; its bytes were discarded. */
-        void onLineTooLong();
+        /**
+         * A line longer than the limit ended; its bytes were discarded.
+         *
+         * @return {@code true} to go on, {@code false} to pause, as for {@link #onLine}
+         */
+        boolean onLineTooLong();
 
-        /** A line that was not valid UTF-8 ended; it was discarded. */
-        void onBadEncoding();
+        /**
+         * A line that was not valid UTF-8 ended; it was discarded.
+         *
+         * @return {@code true} to go on, {@code false} to pause, as for {@link #onLine}
+         */
+        boolean onBadEncoding();
     }
 
     private static final int MIN_STASH = 128;
@@ -229,8 +237,7 @@ final class LineDecoder {
         stash = null;
         stashLength = 0;
         if (tooLong) {
-            handler.onLineTooLong();
-            return true;
+            return handler.onLineTooLong();
         }
         return emit(line, 0, length - 1, handler);
     }
@@ -239,13 +246,11 @@ final class LineDecoder {
         int to = newline > from && a[newline - 1] == '\r' ? newline - 1 : newline;
         int length = to - from;
         if (length > maxLineLength) {
-            handler.onLineTooLong();
-            return true;
+            return handler.onLineTooLong();
         }
         String line = decode(a, from, length);
         if (line == null) {
-            handler.onBadEncoding();
-            return true;
+            return handler.onBadEncoding();
         }
         return handler.onLine(line);
     }

@@ -1,6 +1,7 @@
 package io.aurachat.tcp;
 
 import io.aurachat.hub.Client;
+import io.aurachat.internal.CommandLine;
 import io.aurachat.protocol.LeaveReason;
 import io.aurachat.transport.Peer;
 import java.io.IOException;
@@ -38,8 +39,11 @@ import org.slf4j.LoggerFactory;
  * took nothing for {@link #STALL_NANOS} while someone waited, or had no room for that long when crowded). A queue above the soft limit for the soft timeout
  * while the socket refuses bytes is cut by the server's timer ({@link #checkSoftLimit}).
  *
- * <p>Reading is also paused after {@link #LINES_PER_TURN} lines (the rest goes on in the loop's next turn), and
- * for a pipelining client while the log sinks are backlogged.
+ * <p>Reading is also paused after {@link #LINES_PER_TURN} lines (the rest goes on in the loop's next turn), for a
+ * pipelining client while the log sinks are backlogged, and for the rate limit: each line that is not blank takes a
+ * token from the connection's bucket, and once it is empty the connection is not read until the loop's timer finds a
+ * token in it again ({@link #tokensDue}). The rest of the input waits in the decoder and the socket meanwhile, so
+ * TCP flow control slows the client down; nothing is dropped.
  *
  * <p>Closing: {@link #close} stops taking lines, queues an optional last line ({@code bye}), flushes
  * and shuts down output; the socket is closed once the client has closed its side too, or when the
@@ -84,6 +88,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private static final int PAUSED_OFFLOADED = 1;
     private static final int PAUSED_TURN = 2;
     private static final int PAUSED_BACKLOG = 4;
+    private static final int PAUSED_RATE = 8;
 
     /** Set while an offloaded command thread runs this connection's lines: who caused the output. */
     private static final ThreadLocal<TcpConnection> OFFLOADED_READER = new ThreadLocal<>();
@@ -180,6 +185,19 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     /** The backlog that paused reading is the log sinks' (not only a recipient's). */
     private boolean waitsForLog;
 
+    // The rate limit's token bucket (two numbers, nothing per line). Touched by the thread running this connection's
+    // lines (its loop, or its command thread while one runs), and by its loop while reading is paused for tokens.
+    /** Lines it may send now without waiting, up to the burst. */
+    private double rateTokens;
+    /** By the server clock, the time the bucket has been filled up to. */
+    private long rateStampMillis;
+    /** While paused for tokens: by the server clock, when the bucket has one again. */
+    private long rateDeadlineMillis;
+    /** The line just run took the last token: reading stops after it until the bucket has one again. */
+    private boolean throttled;
+    /** It was paused for tokens since its bucket was last full: the hub hears of the first pause of each episode. */
+    private boolean rateEpisode;
+
     TcpConnection(TcpTransport transport, SocketChannel channel, EventLoop loop, String address, TlsLayer tls) {
         this.transport = transport;
         this.channel = channel;
@@ -187,6 +205,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         this.address = address;
         this.decoder = new LineDecoder(transport.maxLineLength());
         this.tls = tls;
+        this.rateTokens = transport.rateBurst();
+        this.rateStampMillis = transport.clock().millis();
     }
 
     @Override
@@ -515,14 +535,19 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     public boolean onLine(String line) {
         EventLoop current = EventLoop.current();
         if (current == null) {
-            return client.onLine(line, transport.clock().millis(), false); // an offloaded command thread
+            long now = transport.clock().millis(); // an offloaded command thread
+            boolean handled = client.onLine(line, now, false);
+            return (CommandLine.isBlank(line) || takeToken(now)) && handled;
         }
-        if (!client.onLine(line, current.batchMillis(), true)) {
+        long now = current.batchMillis();
+        boolean handled = client.onLine(line, now, true);
+        boolean tokenLeft = CommandLine.isBlank(line) || takeToken(now); // a blank line is no command: no token
+        if (!handled) {
             deferred = true;
             return false;
         }
         int lines = ++linesThisTurn;
-        if (causedBacklog) {
+        if (causedBacklog || !tokenLeft) {
             return false;
         }
         if (lines >= LOG_PAUSE_LINES && client.logBacklogged()) {
@@ -535,19 +560,119 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /**
      * After a turn of lines on the loop: {@code done} if the decoder used up its input. Otherwise it paused
-     * for one of three reasons: a command to run off the loop, a queue that this client's lines crowded, or
-     * the end of its turn.
+     * for one of four reasons: a command to run off the loop, a queue that this client's lines crowded, an
+     * empty token bucket, or the end of its turn. A bucket emptied by the command run off the loop pauses
+     * reading when that command is done.
      */
     private void afterTurn(boolean done) {
         if (deferred) {
             deferred = false;
             offload();
-        } else if (causedBacklog) {
+            return;
+        }
+        boolean waits = false;
+        if (causedBacklog) {
             waitForDrain();
-        } else if (!done) {
+            waits = true;
+        }
+        if (throttled) {
+            waitForTokens();
+            waits = true;
+        }
+        if (!waits && !done) {
             pause(PAUSED_TURN);
             loop.continueLater(this);
         }
+    }
+
+    // ---------------------------------------------------------------- rate limit (the thread running the lines)
+
+    /**
+     * Takes the token of a line just run, its arrival time {@code nowMillis} (the loop's batch time, which may be a
+     * little old). Before it says the bucket is empty, it looks at the clock itself.
+     *
+     * @return {@code true} if a token is left for the next line; {@code false} if reading must stop until there is
+     *     one ({@link #throttled} is then set)
+     */
+    private boolean takeToken(long nowMillis) {
+        double perMilli = transport.ratePerMilli();
+        if (perMilli == 0) {
+            return true;
+        }
+        refill(nowMillis, perMilli);
+        rateTokens -= 1;
+        if (rateTokens >= 1) {
+            return true;
+        }
+        refillNow(transport.clock().millis(), perMilli);
+        if (rateTokens >= 1) {
+            return true;
+        }
+        throttled = true;
+        return false;
+    }
+
+    /** Refills the bucket up to {@code nowMillis}; a time before the last refill (an old batch time) adds nothing. */
+    private void refill(long nowMillis, double perMilli) {
+        long elapsed = nowMillis - rateStampMillis;
+        if (elapsed > 0) {
+            int burst = transport.rateBurst();
+            rateTokens = Math.min(burst, rateTokens + elapsed * perMilli);
+            rateStampMillis = nowMillis;
+            if (rateTokens >= burst) {
+                rateEpisode = false; // full again: the next pause is news
+            }
+        }
+    }
+
+    /** {@link #refill} with the clock's own time: one before the last refill means the clock was set back. */
+    private void refillNow(long clockMillis, double perMilli) {
+        if (clockMillis < rateStampMillis) {
+            rateStampMillis = clockMillis; // count from here, or the bucket would stay empty until the clock caught up
+        }
+        refill(clockMillis, perMilli);
+    }
+
+    /**
+     * The bucket is empty: stop reading until it has a token again, which the loop's timer checks. The idle clock
+     * stops meanwhile (the client is waiting for us, not idle), and the first pause since the bucket was last full is
+     * reported (a {@code ClientThrottled} event). On the loop thread.
+     */
+    private void waitForTokens() {
+        throttled = false;
+        pause(PAUSED_RATE);
+        long wait = Math.max(1, (long) Math.ceil((1 - rateTokens) / transport.ratePerMilli()));
+        rateDeadlineMillis = rateStampMillis + wait;
+        loop.throttle(this);
+        boolean first = !rateEpisode;
+        rateEpisode = true;
+        client.throttled(wait, first);
+    }
+
+    /** While paused for tokens: by the server clock, when the bucket has one again. Loop thread only. */
+    long rateDeadline() {
+        return rateDeadlineMillis;
+    }
+
+    /**
+     * Called by the loop's timer once the server clock has reached {@link #rateDeadline}, the loop's batch time set to
+     * it: reads again if the bucket has a token (or the connection is closing, which reads to drop).
+     */
+    void tokensDue(EventLoop via) {
+        if ((pausedFor & PAUSED_RATE) == 0) {
+            return;
+        }
+        if (isOpen()) {
+            long now = via.batchMillis();
+            refillNow(now, transport.ratePerMilli());
+            if (rateTokens < 1) { // rounding left it a hair short
+                rateDeadlineMillis = now + 1;
+                via.throttle(this);
+                return;
+            }
+        }
+        pausedFor &= ~PAUSED_RATE;
+        runStash(via);
     }
 
     /** The next turn of a connection that used up its last one; on the loop thread. */
@@ -654,13 +779,21 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     }
 
     @Override
-    public void onLineTooLong() {
+    public boolean onLineTooLong() {
         client.lineTooLong();
+        return takeToken(lineMillis()); // garbage is not free: it counts for the rate limit like any line
     }
 
     @Override
-    public void onBadEncoding() {
+    public boolean onBadEncoding() {
         client.badEncoding();
+        return takeToken(lineMillis());
+    }
+
+    /** What a line that arrives now counts as its arrival time: the loop's batch time, else the clock's. */
+    private long lineMillis() {
+        EventLoop current = EventLoop.current();
+        return current != null ? current.batchMillis() : transport.clock().millis();
     }
 
     private void endOfInput() {
@@ -691,7 +824,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         OFFLOADED_READER.set(this);
         try {
             client.runDeferred();
-            while (isOpen() && !decoder.resume(this)) {
+            // Off the loop no command is deferred: the decoder pauses here only for an empty token bucket.
+            while (isOpen() && !throttled && !decoder.resume(this)) {
                 client.runDeferred();
             }
         } catch (RuntimeException | Error e) {
@@ -701,11 +835,18 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             OFFLOADED_READER.remove();
             loop.execute(() -> {
                 pausedFor &= ~PAUSED_OFFLOADED;
+                boolean waits = false;
                 if (causedBacklog) {
                     waitForDrain();
-                } else if (tls != null && (tls.hasPending() || peerClosedTls)) {
+                    waits = true;
+                }
+                if (throttled) {
+                    waitForTokens();
+                    waits = true;
+                }
+                if (!waits && tls != null && (tls.hasPending() || peerClosedTls)) {
                     runStash(loop); // input decrypted before the pause is still to be run
-                } else {
+                } else if (!waits) {
                     updateInterest();
                 }
             });
@@ -1173,6 +1314,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                 + " backlog=" + (backlog == null ? "none" : backlog.remaining()) + " flushPending=" + flushPending
                 + " writing=" + writing + " wantWrite=" + wantWrite + " interestOps=" + ops + " pausedFor=" + pausedFor
                 + " draining=" + draining + " stalled=" + stalled + " causedBacklog=" + causedBacklog
+                + " rateTokens=" + rateTokens
                 + " written=" + written + " loop=" + loop;
     }
 

@@ -65,10 +65,13 @@ public final class TcpTransport {
      * @param tls the TLS port's settings, or {@code null} for none
      * @param maxConnectionsPerAddress the most open connections from one IP address (0: no limit); further ones get
      *     {@code bye too-many-connections} (plain) or are closed (TLS, before the handshake)
+     * @param ratePerSecond how many lines a second each connection is read at, sustained; 0 for no rate limit
+     * @param rateBurst how many lines a connection may send at once after a quiet spell (the token bucket's size); 0
+     *     for no rate limit
      */
     public record Settings(InetAddress bindAddress, int port, int ioThreads, int maxLineLength,
             int maxOutboundBytes, int outboundSoftLimit, Duration outboundSoftTimeout, Duration shutdownTimeout,
-            boolean plain, Tls tls, int maxConnectionsPerAddress) {}
+            boolean plain, Tls tls, int maxConnectionsPerAddress, double ratePerSecond, int rateBurst) {}
 
     /**
      * The TLS port.
@@ -225,6 +228,16 @@ public final class TcpTransport {
 
     Clock clock() {
         return hub.clock();
+    }
+
+    /** Lines per millisecond of the rate limit; 0 without one. */
+    double ratePerMilli() {
+        return settings.rateBurst() == 0 ? 0 : settings.ratePerSecond() / 1000;
+    }
+
+    /** The rate limit's bucket size in lines; 0 without one. */
+    int rateBurst() {
+        return settings.rateBurst();
     }
 
     boolean isClosing() {

@@ -91,6 +91,7 @@ class Slf4jLogSinkTest {
                         "trace", List.of("c4", "c2", "ciao")),
                 Arguments.of(new LogEvent.MessageSent(NOW, MARIO, null, "ciao a tutti", 3),
                         "trace", List.of("c4", "*", "ciao a tutti")),
+                Arguments.of(new LogEvent.ClientThrottled(NOW, MARIO), "info", List.of("c4", "rate limit")),
                 Arguments.of(new LogEvent.EventsDropped(NOW, 1234), "warn", List.of("1234")));
     }
 

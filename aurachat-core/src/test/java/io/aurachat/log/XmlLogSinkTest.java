@@ -74,6 +74,7 @@ class XmlLogSinkTest {
                 new LogEvent.SessionResumed(T0.plusMillis(14), new ClientInfo(ClientId.of(1), "Mario", "127.0.0.2", T0),
                         ClientId.of(2), 3, true),
                 new LogEvent.SessionResumed(T0.plusMillis(14), mario, ClientId.of(3), 0, false),
+                new LogEvent.ClientThrottled(T0.plusMillis(15), mario),
                 new LogEvent.ServerStopped(T0.plusMillis(15)));
     }
 
@@ -98,7 +99,7 @@ class XmlLogSinkTest {
         assertEquals(List.of("server-started", "client-connected", "connection-rejected", "message", "message",
                 "command", "command", "command", "protocol-error", "discovery-answered", "discovery-ignored",
                 "events-dropped", "room-joined", "message", "room-left", "client-disconnected", "session-detached",
-                "client-disconnected", "session-resumed", "session-resumed", "server-stopped"),
+                "client-disconnected", "session-resumed", "session-resumed", "client-throttled", "server-stopped"),
                 XmlLogs.kinds(file));
         // Every record LogEvent permits has an element.
         assertEquals(LogEvent.class.getPermittedSubclasses().length,
@@ -146,7 +147,10 @@ class XmlLogSinkTest {
                 "ip", "127.0.0.2", "connection", "c2", "missed", "3", "recovered", "true"), attributes(e.get(18)));
         assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c1", "name", "Mario",
                 "ip", "127.0.0.1", "connection", "c3", "missed", "0", "recovered", "false"), attributes(e.get(19)));
-        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00"), attributes(e.get(20)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.1"), attributes(e.get(20)));
+        assertEquals("client-throttled", e.get(20).getLocalName());
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00"), attributes(e.get(21)));
     }
 
     @Test

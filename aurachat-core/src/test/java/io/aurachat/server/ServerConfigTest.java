@@ -67,6 +67,27 @@ class ServerConfigTest {
         assertEquals(ServerConfig.DEFAULT_RESUME_WINDOW, config.resumeWindow());
         assertEquals(50_000, config.maxResumeMessages());
         assertEquals(ServerConfig.DEFAULT_MAX_RESUME_MESSAGES, config.maxResumeMessages());
+        assertEquals(RateLimit.of(100, 500), config.rateLimit());
+        assertSame(ServerConfig.DEFAULT_RATE_LIMIT, config.rateLimit());
+        assertEquals("100/s, burst 500", config.rateLimit().toString());
+    }
+
+    @Test
+    void aRateLimitChecksItsRangesAndNoneLimitsNothing() {
+        assertFalse(RateLimit.NONE.isLimited());
+        assertEquals("none", RateLimit.NONE.toString());
+        assertTrue(RateLimit.of(0.01, 1).isLimited());
+        assertEquals("0.5/s, burst 3", RateLimit.of(0.5, 3).toString());
+        assertEquals(RateLimit.of(1_000_000, 1_000_000), RateLimit.of(1e6, 1_000_000));
+        for (double bad : new double[] {0, 0.009, -1, 1_000_001, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RateLimit.of(bad, 10));
+            assertTrue(e.getMessage().contains("perSecond"), e.getMessage());
+        }
+        for (int bad : new int[] {0, -1, 1_000_001}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RateLimit.of(10, bad));
+            assertTrue(e.getMessage().contains("burst"), e.getMessage());
+        }
+        assertSame(RateLimit.NONE, ServerConfig.builder().rateLimit(RateLimit.NONE).build().rateLimit());
     }
 
     @Test
@@ -103,6 +124,7 @@ class ServerConfigTest {
                 .historyStore(HistoryStore.NONE)
                 .resumeWindow(Duration.ofSeconds(7))
                 .maxResumeMessages(9)
+                .rateLimit(RateLimit.of(2.5, 7))
                 .build();
 
         assertSame(loopback, config.bindAddress());
@@ -120,6 +142,7 @@ class ServerConfigTest {
         assertSame(HistoryStore.NONE, config.historyStore());
         assertEquals(Duration.ofSeconds(7), config.resumeWindow());
         assertEquals(9, config.maxResumeMessages());
+        assertEquals(RateLimit.of(2.5, 7), config.rateLimit());
     }
 
     /** One out-of-range value per case, with the setting's name that the message must contain. */
@@ -163,7 +186,8 @@ class ServerConfigTest {
                 invalid("resumeWindow", b -> b.resumeWindow(Duration.ofNanos(-1))),
                 invalid("resumeWindow", b -> b.resumeWindow(Duration.ofDays(1).plusNanos(1))),
                 invalid("maxResumeMessages", b -> b.maxResumeMessages(0)),
-                invalid("maxResumeMessages", b -> b.maxResumeMessages(10_000_001)));
+                invalid("maxResumeMessages", b -> b.maxResumeMessages(10_000_001)),
+                invalid("rateLimit", b -> b.rateLimit(null)));
     }
 
     private static Arguments invalid(String setting, UnaryOperator<ServerConfig.Builder> change) {
@@ -327,6 +351,7 @@ class ServerConfigTest {
                 .historyStore(history)
                 .resumeWindow(Duration.ofSeconds(45))
                 .maxResumeMessages(123)
+                .rateLimit(RateLimit.of(3, 4))
                 .build();
 
         ServerConfig copy = original.toBuilder().build();
@@ -349,6 +374,7 @@ class ServerConfigTest {
         assertSame(history, copy.historyStore());
         assertEquals(Duration.ofSeconds(45), copy.resumeWindow());
         assertEquals(123, copy.maxResumeMessages());
+        assertEquals(RateLimit.of(3, 4), copy.rateLimit());
     }
 
     @Test

@@ -89,7 +89,7 @@ class TlsTest {
 
     @Test
     void longLinesAndManyLinesCrossTheTlsRecordBoundaries() {
-        ChatServer s = server.start(b -> b.maxLineLength(60_000).tls(SERVER.config().build()));
+        ChatServer s = server.start(b -> b.maxLineLength(60_000).rateLimit(RateLimit.NONE).tls(SERVER.config().build()));
         RawClient a = tlsClient(s, "TLSv1.3");
         String aId = a.awaitWelcome().str("id");
         RawClient b = tlsClient(s, "TLSv1.3");
@@ -401,7 +401,7 @@ class TlsTest {
     }
     @Test
     void aTlsClientThatDoesNotReadIsCutAsASlowConsumerAndTheSenderGoesOn() throws Exception {
-        ChatServer s = server.start(b -> b.maxOutboundBytes(64 * 1024).outboundSoftTimeout(java.time.Duration.ofMillis(200))
+        ChatServer s = server.start(b -> b.rateLimit(RateLimit.NONE).maxOutboundBytes(64 * 1024).outboundSoftTimeout(java.time.Duration.ofMillis(200))
                 .tls(SERVER.config().build()));
         RawClient flooder = server.join();
         SSLSocket deaf = TestTls.connect(TestTls.tlsAddress(s), List.of("TLSv1.3"));

@@ -40,7 +40,12 @@ class XmlLogServerTest {
     Path dir;
 
     private ChatServer start(Path log, RecordingLogSink recorder) throws IOException {
-        ServerConfig.Builder b = TestServer.defaults().logSink(XmlLogSink.builder(log).zone(ZoneOffset.UTC).build());
+        return start(log, recorder, ServerConfig.DEFAULT_RATE_LIMIT);
+    }
+
+    private ChatServer start(Path log, RecordingLogSink recorder, io.aurachat.server.RateLimit limit) throws IOException {
+        ServerConfig.Builder b = TestServer.defaults().rateLimit(limit)
+                .logSink(XmlLogSink.builder(log).zone(ZoneOffset.UTC).build());
         if (recorder != null) {
             b.logSink(recorder);
         }
@@ -133,6 +138,7 @@ class XmlLogServerTest {
             case LogEvent.RoomLeft e -> "room-left";
             case LogEvent.SessionDetached e -> "session-detached";
             case LogEvent.SessionResumed e -> "session-resumed";
+            case LogEvent.ClientThrottled e -> "client-throttled";
         };
     }
 
@@ -144,7 +150,8 @@ class XmlLogServerTest {
     void aBurstOf100000MessagesIsLoggedExactly() throws Exception {
         int count = 100_000;
         Path log = dir.resolve("log.xml");
-        ChatServer chat = start(log, null);
+        // As fast as the client can send: no rate limit, which would read it at 100 lines a second.
+        ChatServer chat = start(log, null, io.aurachat.server.RateLimit.NONE);
         InetSocketAddress address = new InetSocketAddress(TestServer.LOOPBACK, chat.port());
         Socket receiver = server.track(new Socket());
         receiver.connect(address);

@@ -25,14 +25,19 @@ class LineDecoderTest {
             return !line.equals(pauseOn);
         }
 
+        /** Pause after each line that is too long or not UTF-8, as the rate limit does for any line. */
+        boolean pauseOnErrors;
+
         @Override
-        public void onLineTooLong() {
+        public boolean onLineTooLong() {
             events.add("too-long");
+            return !pauseOnErrors;
         }
 
         @Override
-        public void onBadEncoding() {
+        public boolean onBadEncoding() {
             events.add("bad-encoding");
+            return !pauseOnErrors;
         }
     }
 
@@ -198,5 +203,38 @@ class LineDecoderTest {
         byte[] third = utf8("ME\n");
         assertTrue(decoder.process(third, 0, third.length, recorder));
         assertEquals(List.of("line:ROLL", "line:TIME"), recorder.events);
+    }
+
+    @Test
+    void aHandlerCanPauseOnALineTooLongAndOnOneThatIsNotUtf8() {
+        LineDecoder decoder = new LineDecoder(64);
+        Recorder recorder = new Recorder();
+        recorder.pauseOnErrors = true;
+        byte[] input = bytes(utf8("x".repeat(100) + "\n"), new byte[] {(byte) 0xC3, '\n'}, utf8("PING\n"));
+        assertFalse(decoder.process(input, 0, input.length, recorder));
+        assertEquals(List.of("too-long"), recorder.events);
+        assertFalse(decoder.resume(recorder));
+        assertEquals(List.of("too-long", "bad-encoding"), recorder.events);
+        assertTrue(decoder.resume(recorder));
+        assertEquals(List.of("too-long", "bad-encoding", "line:PING"), recorder.events);
+
+        // A line too long whose end comes in a later read: the pause holds what follows it.
+        LineDecoder split = new LineDecoder(64);
+        Recorder second = new Recorder();
+        second.pauseOnErrors = true;
+        byte[] start = utf8("y".repeat(80));
+        byte[] end = utf8("yy\nTIME\n");
+        assertTrue(split.process(start, 0, start.length, second));
+        assertFalse(split.process(end, 0, end.length, second));
+        assertTrue(split.resume(second));
+        assertEquals(List.of("too-long", "line:TIME"), second.events);
+    }
+
+    private static byte[] bytes(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }

@@ -29,9 +29,20 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the child JVM (the same JDK and class path as this one) and waits for its port. */
     public static ServerProcess start() {
+        return start(false);
+    }
+
+    /**
+     * {@link #start()}, with the rate limit off if {@code unlimited}: for tests of back-pressure, whose flooder must
+     * be slowed by its readers alone.
+     */
+    public static ServerProcess start(boolean unlimited) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ServerProcess.class.getName()));
+        if (unlimited) {
+            command.add(NO_RATE_LIMIT);
+        }
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -61,9 +72,15 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** The child: serves with the default configuration until standard input ends. */
+    private static final String NO_RATE_LIMIT = "--no-rate-limit";
+
+    /** The child: serves with the default configuration (or no rate limit) until standard input ends. */
     public static void main(String[] args) throws IOException {
-        try (ChatServer server = ChatServer.create(TestServer.defaults().build()).start()) {
+        ServerConfig.Builder config = TestServer.defaults();
+        if (List.of(args).contains(NO_RATE_LIMIT)) {
+            config.rateLimit(io.aurachat.server.RateLimit.NONE);
+        }
+        try (ChatServer server = ChatServer.create(config.build()).start()) {
             System.out.println("port " + server.port());
             System.out.flush();
             while (System.in.read() >= 0) {

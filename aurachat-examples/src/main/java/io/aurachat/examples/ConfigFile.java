@@ -38,7 +38,7 @@ final class ConfigFile {
     private static final List<String> LIMITS_KEYS = List.of("maxConnectionsPerAddress");
     private static final List<String> SERVER_KEYS = List.of("bindAddress", "port", "name", "idleTimeoutSeconds",
             "maxClients", "maxLineLength", "maxOutboundBytes", "outboundSoftLimit", "outboundSoftTimeoutSeconds",
-            "presenceLimit", "ioThreads", "resumeWindowSeconds", "maxResumeMessages");
+            "presenceLimit", "ioThreads", "resumeWindowSeconds", "maxResumeMessages", "rateLimitPerSecond", "rateLimitBurst");
     private static final List<String> DISCOVERY_KEYS = List.of("enabled", "port", "multicastGroupV4", "multicastGroupV6");
     private static final List<String> LOG_KEYS = List.of("file", "rolloverBytes", "maxFiles");
     private static final List<String> HISTORY_KEYS = List.of("store", "file", "maxPerTarget", "maxAgeDays");
@@ -129,7 +129,8 @@ final class ConfigFile {
                 (int) integer(s, "server.presenceLimit", 0, 1_000_000, d.server().presenceLimit()),
                 (int) integer(s, "server.ioThreads", 0, 256, d.server().ioThreads()),
                 (int) integer(s, "server.resumeWindowSeconds", 0, 24 * 3600, d.server().resumeWindowSeconds()),
-                (int) integer(s, "server.maxResumeMessages", 1, 10_000_000, d.server().maxResumeMessages()));
+                (int) integer(s, "server.maxResumeMessages", 1, 10_000_000, d.server().maxResumeMessages()),
+                rateLimit(s, d.server().rateLimit()));
         ServerSettings.Discovery discovery = new ServerSettings.Discovery(
                 bool(ds, "discovery.enabled", d.discovery().enabled()),
                 (int) integer(ds, "discovery.port", 0, 65535, d.discovery().port()),
@@ -158,6 +159,32 @@ final class ConfigFile {
                 (int) integer(lims, "limits.maxConnectionsPerAddress", 0, 1_000_000,
                         d.limits().maxConnectionsPerAddress()));
         return new ServerSettings(server, discovery, log, history, tls, limits);
+    }
+
+    /**
+     * {@code server.rateLimitPerSecond} (0 for no limit, else 0.01 to 1,000,000) and {@code server.rateLimitBurst}
+     * (1 to 1,000,000); either left out keeps the default's.
+     */
+    private io.aurachat.server.RateLimit rateLimit(Map<String, Object> m, io.aurachat.server.RateLimit fallback)
+            throws ConfigException {
+        String rateKey = "server.rateLimitPerSecond";
+        double perSecond = fallback.perSecond();
+        if (m.containsKey(leaf(rateKey))) {
+            Object v = m.get(leaf(rateKey));
+            String rule = "must be 0 (no limit) or a number of lines a second from 0.01 to 1000000";
+            if (!(v instanceof Num n)) {
+                throw invalid(rateKey, rule, v);
+            }
+            BigDecimal d = new BigDecimal(n.text());
+            if (d.signum() != 0 && (d.compareTo(new BigDecimal("0.01")) < 0 || d.compareTo(BigDecimal.valueOf(1_000_000)) > 0)) {
+                throw invalid(rateKey, rule, v);
+            }
+            perSecond = d.doubleValue();
+        }
+        int fallbackBurst = fallback.isLimited() ? fallback.burst()
+                : io.aurachat.server.ServerConfig.DEFAULT_RATE_LIMIT.burst();
+        int burst = (int) integer(m, "server.rateLimitBurst", 1, 1_000_000, fallbackBurst);
+        return perSecond == 0 ? io.aurachat.server.RateLimit.NONE : io.aurachat.server.RateLimit.of(perSecond, burst);
     }
 
     private ServerSettings.Store store(Map<String, Object> m, String key, ServerSettings.Store fallback)

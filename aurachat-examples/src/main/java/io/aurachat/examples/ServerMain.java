@@ -8,6 +8,7 @@ import io.aurachat.log.Slf4jLogSink;
 import io.aurachat.log.XmlLogSink;
 import io.aurachat.names.icu.ConfusableNameRule;
 import io.aurachat.server.ChatServer;
+import io.aurachat.server.RateLimit;
 import io.aurachat.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -91,6 +92,12 @@ public final class ServerMain implements Callable<Integer> {
                     + "(RESUME: same id, name and rooms, and the missed messages); 0 turns sessions off. "
                     + "Default: from the config file, else 120.")
     Long resumeWindowSeconds;
+
+    @Option(names = "--rate-limit", paramLabel = "RATE[/BURST]|off",
+            description = "How fast each client's lines are read: RATE lines a second, in bursts of up to BURST; a "
+                    + "client beyond it is read more slowly, never cut. off (or 0) for no limit, as a benchmark needs. "
+                    + "Default: from the config file, else 100/500.")
+    String rateLimit;
 
     @Option(names = "--log-file", paramLabel = "PATH",
             description = "The XML audit log. Default: from the config file, else util/log.xml.")
@@ -210,7 +217,8 @@ public final class ServerMain implements Callable<Integer> {
                 s.presenceLimit(),
                 ioThreads != null ? ioThreads : s.ioThreads(),
                 resumeWindowSeconds != null ? resumeWindowSeconds.intValue() : s.resumeWindowSeconds(),
-                s.maxResumeMessages());
+                s.maxResumeMessages(),
+                rateLimit != null ? rateLimit(rateLimit, s.rateLimit()) : s.rateLimit());
         ServerSettings.Log log = new ServerSettings.Log(logFile != null ? logFile : inHome(fromFile.log().file()),
                 fromFile.log().rolloverBytes(), fromFile.log().maxFiles());
         if (ioThreads != null && (ioThreads < 0 || ioThreads > 256)) {
@@ -256,6 +264,28 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings.Limits limits = new ServerSettings.Limits(maxConnectionsPerAddress != null
                 ? maxConnectionsPerAddress : fromFile.limits().maxConnectionsPerAddress());
         return new ServerSettings(server, discovery, log, history, tls, limits);
+    }
+
+    /**
+     * {@code --rate-limit}: {@code off} or {@code 0}, {@code RATE} (the burst of {@code fallback}, or the default's),
+     * or {@code RATE/BURST}.
+     */
+    static RateLimit rateLimit(String option, RateLimit fallback) throws UsageException {
+        String usage = "--rate-limit must be off, RATE or RATE/BURST (lines a second 0.01 to 1000000, burst 1 to "
+                + "1000000), such as 100/500: " + option;
+        String text = option.trim();
+        if (text.equalsIgnoreCase("off") || text.equals("0")) {
+            return RateLimit.NONE;
+        }
+        int slash = text.indexOf('/');
+        try {
+            double perSecond = Double.parseDouble(slash < 0 ? text : text.substring(0, slash));
+            int burst = slash < 0 ? (fallback.isLimited() ? fallback.burst() : ServerConfig.DEFAULT_RATE_LIMIT.burst())
+                    : Integer.parseInt(text.substring(slash + 1));
+            return RateLimit.of(perSecond, burst);
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            throw new UsageException(usage);
+        }
     }
 
     private static Path home(String property) {
@@ -519,6 +549,7 @@ public final class ServerMain implements Callable<Integer> {
                 .presenceLimit(s.presenceLimit())
                 .resumeWindow(Duration.ofSeconds(s.resumeWindowSeconds()))
                 .maxResumeMessages(s.maxResumeMessages())
+                .rateLimit(s.rateLimit())
                 .ioThreads(s.ioThreads() == 0 ? ServerConfig.defaultIoThreads(Runtime.getRuntime().availableProcessors())
                         : s.ioThreads())
                 .logSink(consoleEvents())

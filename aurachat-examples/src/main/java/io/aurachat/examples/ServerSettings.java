@@ -1,6 +1,7 @@
 package io.aurachat.examples;
 
 import io.aurachat.log.XmlLogSink;
+import io.aurachat.server.RateLimit;
 import io.aurachat.server.ServerConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -47,7 +48,8 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
                         ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES / 16,
                         (int) ServerConfig.DEFAULT_OUTBOUND_SOFT_TIMEOUT.toSeconds(),
                         ServerConfig.DEFAULT_PRESENCE_LIMIT, 0,
-                        (int) ServerConfig.DEFAULT_RESUME_WINDOW.toSeconds(), ServerConfig.DEFAULT_MAX_RESUME_MESSAGES),
+                        (int) ServerConfig.DEFAULT_RESUME_WINDOW.toSeconds(), ServerConfig.DEFAULT_MAX_RESUME_MESSAGES,
+                        ServerConfig.DEFAULT_RATE_LIMIT),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES),
                 History.DEFAULT, Tls.DEFAULT, Limits.DEFAULT);
@@ -99,10 +101,16 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
      * @param resumeWindowSeconds how long a resumable client's session waits for a {@code RESUME} after its
      *     connection broke (PROTOCOL.md, Resume); 0 turns sessions off
      * @param maxResumeMessages the most missed messages one {@code RESUME} replays
+     * @param rateLimit how fast each client's lines are read (PROTOCOL.md, Rate limit); {@link RateLimit#NONE} for no
+     *     limit
      */
     record Server(InetAddress bindAddress, int port, String name, int idleTimeoutSeconds, int maxClients,
             int maxLineLength, int maxOutboundBytes, int outboundSoftLimit, int outboundSoftTimeoutSeconds,
-            int presenceLimit, int ioThreads, int resumeWindowSeconds, int maxResumeMessages) {}
+            int presenceLimit, int ioThreads, int resumeWindowSeconds, int maxResumeMessages, RateLimit rateLimit) {
+        Server {
+            Objects.requireNonNull(rateLimit, "rateLimit");
+        }
+    }
 
     /**
      * The {@code discovery} section.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.examples.ConfigFile.ConfigException;
+import io.aurachat.server.RateLimit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -76,13 +77,15 @@ class ConfigFileTest {
                   "server": {"bindAddress": "::1", "port": 0, "name": "Büro 😀", "idleTimeoutSeconds": 0,
                              "maxClients": 1, "maxLineLength": 64, "maxOutboundBytes": 1024, "presenceLimit": 0,
                              "outboundSoftLimit": 512, "outboundSoftTimeoutSeconds": 7, "ioThreads": 3,
-                             "resumeWindowSeconds": 0, "maxResumeMessages": 1},
+                             "resumeWindowSeconds": 0, "maxResumeMessages": 1, "rateLimitPerSecond": 0.5,
+                             "rateLimitBurst": 3},
                   "discovery": {"enabled": false, "port": 6001, "multicastGroupV4": "224.0.0.251",
                                 "multicastGroupV6": "ff05::1"},
                   "log": {"file": "/var/log/aurachat.xml", "rolloverBytes": 1024, "maxFiles": 1000}
                 }"""));
         assertEquals(new ServerSettings(
-                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 512, 7, 0, 3, 0, 1),
+                new ServerSettings.Server(InetAddress.getByName("::1"), 0, "Büro 😀", 0, 1, 64, 1024, 512, 7, 0, 3, 0, 1,
+                        RateLimit.of(0.5, 3)),
                 new ServerSettings.Discovery(false, 6001, InetAddress.getByName("224.0.0.251"),
                         InetAddress.getByName("ff05::1")),
                 new ServerSettings.Log(Path.of("/var/log/aurachat.xml"), 1024, 1000)), s);
@@ -97,7 +100,7 @@ class ConfigFileTest {
             {"server": {"port": 99999999999999999999}} | config.json: server.port: must be an integer from 0 to 65535, got 99999999999999999999
             {"server": {"port": null}}               | config.json: server.port: must be an integer from 0 to 65535, got null
             {"server": {"port": [5000]}}             | config.json: server.port: must be an integer from 0 to 65535, got an array
-            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads, resumeWindowSeconds, maxResumeMessages
+            {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads, resumeWindowSeconds, maxResumeMessages, rateLimitPerSecond, rateLimitBurst
             {"servers": {}}                          | config.json: servers: unknown key; the sections are server, discovery, log, history, tls, limits
             {"server": 5000}                         | config.json: server: must be an object { ... }, got 5000
             {"server": {"port": 1, "port": 2}}       | config.json: server.port: given twice
@@ -116,6 +119,9 @@ class ConfigFileTest {
             {"server": {"resumeWindowSeconds": "2m"}} | config.json: server.resumeWindowSeconds: must be an integer from 0 to 86400, got "2m"
             {"server": {"maxResumeMessages": 0}}     | config.json: server.maxResumeMessages: must be an integer from 1 to 10000000, got 0
             {"server": {"maxResumeMessages": 10000001}} | config.json: server.maxResumeMessages: must be an integer from 1 to 10000000, got 10000001
+            {"server": {"rateLimitPerSecond": 0.001}} | config.json: server.rateLimitPerSecond: must be 0 (no limit) or a number of lines a second from 0.01 to 1000000, got 0.001
+            {"server": {"rateLimitPerSecond": "off"}} | config.json: server.rateLimitPerSecond: must be 0 (no limit) or a number of lines a second from 0.01 to 1000000, got "off"
+            {"server": {"rateLimitBurst": 0}}        | config.json: server.rateLimitBurst: must be an integer from 1 to 1000000, got 0
             {"discovery": {"enabled": "yes"}}        | config.json: discovery.enabled: must be true or false, got "yes"
             {"discovery": {"port": 70000}}           | config.json: discovery.port: must be an integer from 0 to 65535, got 70000
             {"discovery": {"multicastGroupV4": "10.0.0.1"}} | config.json: discovery.multicastGroupV4: must be an IPv4 multicast address (224.0.0.0 to 239.255.255.255), got "10.0.0.1"

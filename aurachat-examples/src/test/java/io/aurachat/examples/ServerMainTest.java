@@ -41,7 +41,7 @@ class ServerMainTest {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
         for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients", "--config",
-                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads", "--resume-window"}) {
+                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads", "--resume-window", "--rate-limit"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
     }
@@ -124,6 +124,37 @@ class ServerMainTest {
         ServerConfig d = ServerMain.serverConfig(defaults.settings()).build();
         assertEquals(ServerConfig.DEFAULT_RESUME_WINDOW, d.resumeWindow());
         assertEquals(ServerConfig.DEFAULT_MAX_RESUME_MESSAGES, d.maxResumeMessages());
+    }
+
+    @Test
+    void theRateLimitComesFromTheFileAndTheOptionOverridesItOrTurnsItOff() throws Exception {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"server\": {\"rateLimitPerSecond\": 20, \"rateLimitBurst\": 40}}");
+        assertEquals(io.aurachat.server.RateLimit.of(20, 40), rateLimitOf("--config", config.toString()));
+        assertEquals(io.aurachat.server.RateLimit.of(5, 40), rateLimitOf("--config", config.toString(), "--rate-limit", "5"),
+                "a rate alone keeps the file's burst");
+        assertEquals(io.aurachat.server.RateLimit.of(2.5, 7),
+                rateLimitOf("--config", config.toString(), "--rate-limit", "2.5/7"));
+        assertEquals(io.aurachat.server.RateLimit.NONE, rateLimitOf("--config", config.toString(), "--rate-limit", "off"));
+        assertEquals(io.aurachat.server.RateLimit.NONE, rateLimitOf("--rate-limit", "0"));
+        assertEquals(ServerConfig.DEFAULT_RATE_LIMIT, rateLimitOf());
+
+        Files.writeString(config, "{\"server\": {\"rateLimitPerSecond\": 0}}");
+        assertEquals(io.aurachat.server.RateLimit.NONE, rateLimitOf("--config", config.toString()));
+        assertEquals(io.aurachat.server.RateLimit.of(9, ServerConfig.DEFAULT_RATE_LIMIT.burst()),
+                rateLimitOf("--config", config.toString(), "--rate-limit", "9"), "no burst in the file: the default's");
+
+        for (String bad : new String[] {"fast", "10/", "/5", "10/0", "0.001", "10/x", "-1"}) {
+            Run run = run("--rate-limit", bad);
+            assertEquals(2, run.exitCode(), bad);
+            assertTrue(run.err().contains("--rate-limit must be off, RATE or RATE/BURST"), bad + ": " + run.err());
+        }
+    }
+
+    private static io.aurachat.server.RateLimit rateLimitOf(String... args) throws Exception {
+        ServerMain main = new ServerMain();
+        new CommandLine(main).parseArgs(args);
+        return ServerMain.serverConfig(main.settings()).build().rateLimit();
     }
 
     private static InetSocketAddress at(String ip, int port) throws Exception {
