@@ -60,8 +60,8 @@ class PackageCyclesTest {
     void theImportedPackagesAreTheOnesTheMapNames() {
         Set<String> packages = new TreeSet<>();
         CORE.forEach(c -> packages.add(c.getPackageName()));
-        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.history", "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.accounts", "io.aurachat.client", "io.aurachat.command",
+                "io.aurachat.discovery", "io.aurachat.history", "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
                 "io.aurachat.server", "io.aurachat.tcp", "io.aurachat.testing", "io.aurachat.transport")), packages);
     }
 
@@ -81,8 +81,8 @@ class PackageCyclesTest {
             assertTrue(e.targets().isEmpty(), "no qualified exports: " + e);
             exported.add(e.source());
         });
-        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.history", "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.accounts", "io.aurachat.client", "io.aurachat.command",
+                "io.aurachat.discovery", "io.aurachat.history", "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
                 "io.aurachat.transport")), exported);
     }
 }
