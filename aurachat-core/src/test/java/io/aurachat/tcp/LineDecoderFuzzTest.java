@@ -17,8 +17,8 @@ import java.util.List;
  * stream at once, whatever the cuts and pauses; see docs/fuzzing.md.
  *
  * <p>The input, as {@link FuzzedDataProvider} reads it (numbers from the end, the rest from the front): one
- * byte for the line limit ({@code 256 - b}, so 1 to 256), four for which lines pause the decoder (bit
- * {@code i % 32} for the {@code i}-th line), one for the number of cuts (0 to 15), two per cut for its position
+ * byte for the line limit ({@code 256 - b}, so 1 to 256), four for the lines whose handling pauses the decoder (bit
+ * {@code i % 32} for the {@code i}-th thing reported), one for the number of cuts (0 to 15), two per cut for its position
  * (taken modulo the stream's length), then the stream itself.
  */
 class LineDecoderFuzzTest {
