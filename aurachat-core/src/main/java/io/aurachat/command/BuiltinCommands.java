@@ -262,9 +262,9 @@ public final class BuiltinCommands {
         return Reply.of(LineTypes.RESUMED, fields);
     }
 
-    /** An argument as an error repeats it: at most 40 characters. */
+    /** An argument as an error repeats it: at most 40 characters (code points: never half of one). */
     private static String shorten(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+        return s.codePointCount(0, s.length()) <= 40 ? s : s.substring(0, s.offsetByCodePoints(0, 40)) + "...";
     }
 
     private static CommandException usage(String problem) {

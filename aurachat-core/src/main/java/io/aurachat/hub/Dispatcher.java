@@ -132,7 +132,9 @@ final class Dispatcher {
 
     private void unknown(Client client, String typed) {
         String verb = Verbs.normalize(typed);
-        String shown = verb.length() > MAX_ECHOED_VERB ? verb.substring(0, MAX_ECHOED_VERB) + "..." : verb;
+        // Cut by code points: a cut between the two halves of a character would send half of one, escaped.
+        String shown = verb.codePointCount(0, verb.length()) > MAX_ECHOED_VERB
+                ? verb.substring(0, verb.offsetByCodePoints(0, MAX_ECHOED_VERB)) + "..." : verb;
         protocolError(client, shown, ErrorCodes.UNKNOWN_COMMAND,
                 "unknown command '" + shown + "'; HELP lists the commands");
     }

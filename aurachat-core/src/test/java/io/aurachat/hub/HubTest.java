@@ -870,6 +870,22 @@ class HubTest {
     }
 
     @Test
+    void aCutVerbOrArgumentKeepsWholeCharacters() {
+        // Found by CommandFuzzTest: a cut at a fixed number of chars went between the two halves of 😀 and sent the
+        // first half alone, as the JSON escape \uD83D, which no UTF-8 text can hold.
+        start();
+        HarnessClient me = joined(1).get(0);
+
+        me.send("x".repeat(31) + "😀y");
+        assertError(me.takeJson(), "X".repeat(31) + "😀...", "unknown-command");
+
+        me.send("RESUME " + "a".repeat(39) + "😀b 0");
+        Map<String, Object> error = me.takeJson();
+        assertError(error, "RESUME", "bad-arguments");
+        assertTrue(((String) error.get("message")).contains("'" + "a".repeat(39) + "😀...'"), error::toString);
+    }
+
+    @Test
     void clientInfoFollowsTheClient() {
         start();
         HarnessClient me = chat.attach("198.51.100.7");
