@@ -27,7 +27,7 @@ class DiscoveryDatagramFuzzTest {
     private static final InetAddress SOURCE = InetAddress.getLoopbackAddress();
 
     @DictionaryEntries({"\"type\"", "\"aurachat-probe\"", "\"aurachat-server\"", "\"version\"", "\"instance\"",
-        "\"name\"", "\"port\"", "\"clients\"", "\"pad\"", "65535", "2147483647", "9223372036854775808", "1.0e1"})
+        "\"name\"", "\"port\"", "\"clients\"", "\"pad\"", "\"tlsPort\"", "\"fingerprint\"", "65535", "2147483647", "9223372036854775808", "1.0e1"})
     @FuzzTest
     void anyDatagramIsClassifiedWithoutThrowing(byte[] datagram) {
         int n = datagram.length;
@@ -56,12 +56,13 @@ class DiscoveryDatagramFuzzTest {
             assertEquals(SOURCE, reply.address());
             assertTrue(reply.instanceId().length() <= 256 && !reply.instanceId().isEmpty(), reply::toString);
             assertTrue(reply.name().length() <= 256, reply::toString);
-            byte[] again = DiscoveryWire.reply(reply.instanceId(), reply.name(), reply.tcpPort(), reply.clients());
+            byte[] again = DiscoveryWire.reply(reply.instanceId(), reply.name(), reply.tcpPort(), reply.clients(),
+                    reply.tlsPort(), reply.fingerprint());
             ServerInfo reread = DiscoveryWire.parseReply(again, again.length, SOURCE);
             if (again.length <= DiscoveryWire.MAX_DATAGRAM) {
                 // The version is ours (1) in the reply made again, whatever the one read said.
                 assertEquals(new ServerInfo(SOURCE, reply.tcpPort(), reply.name(), reply.instanceId(), reply.clients(),
-                        DiscoveryWire.VERSION), reread, "a parsed reply, made again, reads back differently");
+                        DiscoveryWire.VERSION, reply.tlsPort(), reply.fingerprint()), reread, "a parsed reply, made again, reads back differently");
             }
         }
     }

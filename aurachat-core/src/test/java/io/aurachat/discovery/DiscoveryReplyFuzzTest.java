@@ -24,16 +24,26 @@ class DiscoveryReplyFuzzTest {
     void aReplyReadsBackAsItWasMadeOrNotAtAll(FuzzedDataProvider data) {
         int port = data.consumeInt();
         int clients = data.consumeInt();
+        int tlsPort = data.consumeBoolean() ? data.consumeInt() : 0;
+        String fingerprint = switch (data.consumeInt(0, 2)) {
+            case 0 -> null;
+            case 1 -> java.util.HexFormat.of().formatHex(data.consumeBytes(32)); // well-formed if 32 bytes came
+            default -> data.consumeString(80);
+        };
         String name = data.consumeString(300);
         String instance = data.consumeRemainingAsString();
 
-        byte[] reply = DiscoveryWire.reply(instance, name, port, clients);
+        byte[] reply = DiscoveryWire.reply(instance, name, port, clients, tlsPort, fingerprint);
         ServerInfo read = DiscoveryWire.parseReply(reply, reply.length, SOURCE);
 
+        boolean tls = tlsPort >= 1 && tlsPort <= 65535 && fingerprint != null
+                && fingerprint.matches("[0-9a-f]{64}");
         boolean inRange = !instance.isEmpty() && instance.length() <= 256 && name.length() <= 256
-                && port >= 1 && port <= 65535 && clients >= 0 && reply.length <= DiscoveryWire.MAX_DATAGRAM;
+                && port >= 0 && port <= 65535 && (port >= 1 || tls) && clients >= 0
+                && reply.length <= DiscoveryWire.MAX_DATAGRAM;
         if (inRange) {
-            assertEquals(new ServerInfo(SOURCE, port, name, instance, clients, DiscoveryWire.VERSION), read);
+            assertEquals(new ServerInfo(SOURCE, port, name, instance, clients, DiscoveryWire.VERSION, tls ? tlsPort : 0,
+                    tls ? fingerprint : null), read);
         } else {
             assertNull(read, () -> "read back a reply with a field out of range: " + read);
         }

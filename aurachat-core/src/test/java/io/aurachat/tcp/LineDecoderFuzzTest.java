@@ -115,13 +115,20 @@ class LineDecoderFuzzTest {
         }
 
         @Override
-        public void onLineTooLong() {
-            events.add(Event.TOO_LONG);
+        public boolean onLineTooLong() {
+            return pauseAfter(Event.TOO_LONG);
         }
 
         @Override
-        public void onBadEncoding() {
-            events.add(Event.BAD_ENCODING);
+        public boolean onBadEncoding() {
+            return pauseAfter(Event.BAD_ENCODING);
+        }
+
+        /** Error events can pause too (the rate limit pauses on them), on the same bits as lines. */
+        private boolean pauseAfter(Event event) {
+            int index = events.size();
+            events.add(event);
+            return (pauses >>> (index % 32) & 1) == 0;
         }
     }
 
