@@ -36,7 +36,7 @@ class BackpressureTest {
 
     @Test
     void aBurstOfPipelinedSaysInOneWriteReachesEveryReadingClient() {
-        server.start();
+        server.start(b -> b.rateLimit(RateLimit.NONE)); // back-pressure, not the rate limit, is tested here
         List<RawClient> c = server.joinAll(4);
         RawClient sender = c.get(0);
         int n = 3_500;
@@ -56,7 +56,7 @@ class BackpressureTest {
 
     @Test
     void pipelinedChatsToOneClientAllReachIt() {
-        server.start();
+        server.start(b -> b.rateLimit(RateLimit.NONE));
         List<RawClient> c = server.joinAll(2);
         RawClient sender = c.get(0);
         RawClient reader = c.get(1);
@@ -76,7 +76,7 @@ class BackpressureTest {
 
     @Test
     void pipelinedListsAreAllAnswered() {
-        server.start(b -> b.presenceLimit(0));
+        server.start(b -> b.presenceLimit(0).rateLimit(RateLimit.NONE));
         List<RawClient> c = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             c.add(server.join());
@@ -198,7 +198,7 @@ class BackpressureTest {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000);
             }
         };
-        server.start(b -> b.logQueueCapacity(1024).logSink(slow));
+        server.start(b -> b.logQueueCapacity(1024).logSink(slow).rateLimit(RateLimit.NONE));
         List<RawClient> c = server.joinAll(2);
         int n = 10_000;
         c.get(0).sendAll(Collections.nCopies(n, "SAY x"));
@@ -284,7 +284,7 @@ class BackpressureTest {
 
     @Test
     void aChatToAnIdRightAfterItsWelcomeIsDelivered() {
-        server.start(b -> b.presenceLimit(0));
+        server.start(b -> b.presenceLimit(0).rateLimit(RateLimit.NONE));
         RawClient sender = server.join();
         for (int i = 0; i < 300; i++) {
             try (RawClient fresh = RawClient.connect(server.address())) {

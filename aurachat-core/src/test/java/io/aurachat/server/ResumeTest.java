@@ -55,7 +55,7 @@ class ResumeTest {
     private record Pair(RawClient a, RawClient b, String token, String seen) {}
 
     private Pair pair(Consumer<ServerConfig.Builder> customise) {
-        server.start(b -> customise.accept(b.logSink(log)));
+        server.start(b -> customise.accept(b.logSink(log).rateLimit(RateLimit.NONE))); // some send a thousand at once
         List<RawClient> c = server.joinAll(2);
         RawClient a = c.get(0);
         RawClient b = c.get(1);
