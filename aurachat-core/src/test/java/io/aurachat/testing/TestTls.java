@@ -81,6 +81,22 @@ public final class TestTls {
      */
     public static SSLSocket connect(InetSocketAddress address, List<String> protocols) {
         try {
+            SSLContext context = trustAll();
+            SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
+            s.connect(address, (int) Awaits.TIMEOUT.toMillis());
+            s.setEnabledProtocols(protocols.toArray(String[]::new));
+            s.setSoTimeout((int) Awaits.TIMEOUT.toMillis());
+            s.startHandshake();
+            s.setSoTimeout(0);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect over TLS to " + address, e);
+        }
+    }
+
+    /** A client context that trusts whatever certificate it is shown (tests that check it do so themselves). */
+    public static SSLContext trustAll() {
+        try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new X509TrustManager() {
                 @Override
@@ -94,15 +110,7 @@ public final class TestTls {
                     return new X509Certificate[0];
                 }
             }}, null);
-            SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket();
-            s.connect(address, (int) Awaits.TIMEOUT.toMillis());
-            s.setEnabledProtocols(protocols.toArray(String[]::new));
-            s.setSoTimeout((int) Awaits.TIMEOUT.toMillis());
-            s.startHandshake();
-            s.setSoTimeout(0);
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot connect over TLS to " + address, e);
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
