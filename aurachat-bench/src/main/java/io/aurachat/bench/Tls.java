@@ -200,6 +200,9 @@ final class Tls {
                     }
                 }
                 plain.compact();
+                if (scratch.position() == 0) {
+                    throw new IllegalStateException("the TLS engine took none of " + plain.position() + " bytes");
+                }
             } else {
                 SSLEngineResult r = check(engine.wrap(EMPTY, scratch));
                 if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
