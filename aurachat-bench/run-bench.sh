@@ -28,6 +28,12 @@
 #   BENCH_SETTLE        idle: seconds the server must stay quiet before each memory reading (3)
 #   BENCH_IDLE_TIMEOUT  idle: the longest wait for the server to go quiet, or for progress while connecting (180)
 #   BENCH_THREADS       generator event-loop threads (1)
+#   BENCH_TLS           0: plain connections (default); 1: every generator connection does TLS 1.3 (the AuraChat
+#                       targets' TLS port, Redis started with tls-port only); both: every target over TLS and then
+#                       plain, one after the other in each workload's turn, for the cost of TLS. Both servers get the
+#                       same self-signed ECDSA P-256 certificate, made with openssl in the work directory
+#   BENCH_TLS_CIPHER_SUITES  TLS: the only suites the generator offers, comma-separated (e.g. TLS_AES_128_GCM_SHA256),
+#                       which pins every server's choice; default the JDK's list (the report says what was agreed)
 #   BENCH_SKIP_BUILD=1  use the jars already in aurachat-bench/target
 #   BENCH_RESULTS_DIR   where results go (aurachat-bench/results)
 #   SERVER_JAVA_OPTS    JVM options of both AuraChat targets, after the shipped ones for shipped; default none
@@ -52,6 +58,13 @@ DURATION=${BENCH_DURATION:-10}
 SETTLE=${BENCH_SETTLE:-3}
 IDLE_TIMEOUT=${BENCH_IDLE_TIMEOUT:-180}
 THREADS=${BENCH_THREADS:-1}
+case "${BENCH_TLS:-0}" in
+    0 | no | off | "") MODES=plain ;;
+    1 | yes | on) MODES=tls ;;
+    both) MODES="tls plain" ;;
+    *) echo "run-bench: BENCH_TLS must be 0, 1 or both: ${BENCH_TLS}" >&2; exit 2 ;;
+esac
+TLS_CIPHER_SUITES=${BENCH_TLS_CIPHER_SUITES:-}
 TARGETS=""
 REQUESTED_TARGETS=${BENCH_TARGETS:-"shipped engine redis"}
 for t in $REQUESTED_TARGETS; do
@@ -116,6 +129,21 @@ if [[ " $TARGETS " == *" redis "* ]] && ! command -v redis-server >/dev/null; th
         die "redis-server is not installed (apt-get install redis-server)"
     fi
 fi
+# ---------------------------------------------------------------- TLS: one certificate for every server
+if [[ " $MODES " == *" tls "* ]]; then
+    if ! command -v openssl >/dev/null; then
+        [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null || die "openssl is not installed (apt-get install openssl)"
+        log "installing openssl from Debian"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null \
+            || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssl >/dev/null; } \
+            || die "cannot install openssl"
+    fi
+    # What the reference server makes on its first start (an ECDSA P-256 key, self-signed), made here so that Redis
+    # presents the very same certificate: the handshakes cost the same, and the AuraChat targets load it.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout "$WORK_DIR/server.key" -out "$WORK_DIR/server.crt" \
+        >/dev/null 2>&1 || die "openssl could not make the benchmark's certificate"
+fi
 REDIS_VERSION=""
 command -v redis-server >/dev/null && REDIS_VERSION=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
 
@@ -152,6 +180,7 @@ free_port() { # a port on 127.0.0.1 that nobody listens on right now
 }
 
 SERVER_PORT=""
+TLS_PORT=""
 # What both AuraChat targets need to be measured here: loopback only, a free port, no idle timeout (idle clients
 # send nothing after their name), room for the idle connections, no rate limit (the generator's clients send
 # thousands of lines a second each, which the limit would slow to 100: throughput would measure the limit), and no
@@ -183,20 +212,27 @@ start_aurachat() { # shipped or engine
     fi
     SERVER_PID=$!
     for _ in $(seq 1 300); do
-        # The banner's "  Listening on:  127.0.0.1:PORT (TCP, ...)" line.
+        # The banner's "  Listening on:  127.0.0.1:PORT (TCP, ...)" and "  TLS:           127.0.0.1:PORT, certificate
+        # SHA256 ..." lines.
         SERVER_PORT=$(sed -n 's/^  Listening on: *[^ ]*:\([0-9]*\) (TCP.*/\1/p' "$out" | head -1)
-        [[ -n "$SERVER_PORT" ]] && return
+        TLS_PORT=$(sed -n 's/^  TLS: *[^ ]*:\([0-9]*\), certificate.*/\1/p' "$out" | head -1)
+        [[ -n "$SERVER_PORT" && -n "$TLS_PORT" ]] && return
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out" >&2; die "the AuraChat server ($setup) did not start"; }
         sleep 0.1
     done
     die "the AuraChat server ($setup) did not say its port within 30 s"
 }
 
-start_redis() {
-    local out="$WORK_DIR/redis.log"
+start_redis() { # plain or tls: with tls, its only port is the TLS one (SERVER_PORT)
+    local mode=$1 out="$WORK_DIR/redis.log" ports
     for _ in 1 2 3 4 5; do
         SERVER_PORT=$(free_port)
-        redis-server --bind 127.0.0.1 --port "$SERVER_PORT" --protected-mode yes --save "" --appendonly no \
+        ports=(--port "$SERVER_PORT")
+        if [[ "$mode" == tls ]]; then
+            ports=(--port 0 --tls-port "$SERVER_PORT" --tls-cert-file "$WORK_DIR/server.crt" --tls-key-file "$WORK_DIR/server.key"
+                --tls-ca-cert-file "$WORK_DIR/server.crt" --tls-auth-clients no)
+        fi
+        redis-server --bind 127.0.0.1 "${ports[@]}" --protected-mode yes --save "" --appendonly no \
             --maxclients "$MAX_CLIENTS" --daemonize no --logfile "" >"$out" 2>&1 &
         SERVER_PID=$!
         for _ in $(seq 1 100); do
@@ -219,9 +255,9 @@ MD="$RESULTS_DIR/$DATE.md"
 FAILED=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-run_one() { # target (shipped, engine, redis), then generator options
-    local target=$1 protocol label server_log
-    shift
+run_one() { # target (shipped, engine, redis), mode (plain, tls), then generator options
+    local target=$1 mode=$2 protocol label server_log setup=$1 port tls_args=()
+    shift 2
     case "$target" in
         shipped) protocol=aurachat; label="AuraChat as shipped on JDK $JDK_VERSION" ;;
         engine) protocol=aurachat; label="AuraChat engine on JDK $JDK_VERSION" ;;
@@ -230,23 +266,30 @@ run_one() { # target (shipped, engine, redis), then generator options
     if [[ "$protocol" == aurachat ]]; then
         start_aurachat "$target"; server_log="$WORK_DIR/$target-server.log"
     else
-        start_redis; server_log="$WORK_DIR/redis.log"
+        start_redis "$mode"; server_log="$WORK_DIR/redis.log"
     fi
-    log "$target on port $SERVER_PORT (pid $SERVER_PID): $*"
+    port=$SERVER_PORT
+    if [[ "$mode" == tls ]]; then
+        setup="$target-tls"
+        [[ "$protocol" == aurachat ]] && port=$TLS_PORT
+        tls_args=(--tls)
+        [[ -n "$TLS_CIPHER_SUITES" ]] && tls_args+=(--tls-cipher-suites "$TLS_CIPHER_SUITES")
+    fi
+    log "$setup on port $port (pid $SERVER_PID): $*"
     # shellcheck disable=SC2086
     if ! "$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain run \
-            --target "$protocol" --setup "$target" --port "$SERVER_PORT" --pid "$SERVER_PID" --label "$label" \
+            --target "$protocol" --setup "$setup" --port "$port" --pid "$SERVER_PID" --label "$label" "${tls_args[@]}" \
             --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --settle "$SETTLE" --out "$JSONL" "$@" \
             | grep -v '^{'; then
         FAILED=1
-        cp "$server_log" "$RESULTS_DIR/$DATE-$target-$(printf '%s' "$*" | tr -c 'a-z0-9-' '_').server.log"
-        log "$target: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$target-*.server.log"
+        cp "$server_log" "$RESULTS_DIR/$DATE-$setup-$(printf '%s' "$*" | tr -c 'a-z0-9-' '_').server.log"
+        log "$setup: the run FAILED its checks (see above); server output kept in $RESULTS_DIR/$DATE-$setup-*.server.log"
     fi
     stop_server
     rm -f "$WORK_DIR"/audit*.xml "$WORK_DIR"/history.db* # a flood's audit log is large
 }
 
-log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; targets: $TARGETS; generator threads: $THREADS"
+log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; targets: $TARGETS; connections: $MODES; generator threads: $THREADS"
 [[ " $TARGETS " == *" shipped "* ]] && log "shipped: JVM options '$SHIPPED_JAVA_OPTS'; $SHIPPED_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
 [[ " $TARGETS " == *" engine "* ]] && log "engine: JVM options '$ENGINE_JAVA_OPTS'; $ENGINE_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
 for round in $(seq 1 "$REPEAT"); do
@@ -261,7 +304,9 @@ for round in $(seq 1 "$REPEAT"); do
             *) die "unknown workload $w" ;;
         esac
         for t in $TARGETS; do
-            run_one "$t" "${args[@]}"
+            for mode in $MODES; do # over TLS and plain one after the other: the cost of TLS, under the same load
+                run_one "$t" "$mode" "${args[@]}"
+            done
         done
     done
 done
@@ -280,6 +325,12 @@ done
             redis) echo "- **redis**: Redis $REDIS_VERSION (RESP3, persistence off, maxclients $MAX_CLIENTS); the idle workload's clients name themselves with CLIENT SETNAME" ;;
         esac
     done
+    if [[ " $MODES " == *" tls "* ]]; then
+        suites=${TLS_CIPHER_SUITES:-"the JDK's defaults"}
+        order=""
+        [[ "$MODES" == "tls plain" ]] && order="; each target over TLS and then plain, one after the other"
+        echo "- **TLS** (BENCH_TLS=${BENCH_TLS}): every generator connection does TLS 1.3 with the JDK's SSLEngine in the generator's own event loop, for every target alike (the AuraChat targets' TLS port; Redis with \`--port 0 --tls-port P --tls-auth-clients no\`); both servers present the same self-signed ECDSA P-256 certificate (openssl, made for the run); cipher suites offered: $suites (the suite each target agreed on is under the TLS table)$order"
+    fi
     echo "- Generator: $THREADS event-loop thread(s), same JVM and code for every target; each run against a freshly started server"
     echo "- Load average before / after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; other work skews figures)"
     echo

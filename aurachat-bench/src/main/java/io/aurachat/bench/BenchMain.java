@@ -80,6 +80,12 @@ public final class BenchMain {
         int connectConcurrency;
         @Option(names = "--timeout", defaultValue = "60", description = "longest wait without progress during setup or draining, seconds. Default: ${DEFAULT-VALUE}")
         double timeout;
+        @Option(names = "--tls", description = "every connection does TLS 1.3 (--port is the server's TLS port)")
+        boolean tls;
+        @Option(names = "--tls-cipher-suites", split = ",", paramLabel = "SUITE",
+                description = "TLS: offer only these suites (e.g. TLS_AES_128_GCM_SHA256), which pins the server's choice."
+                        + " Default: the JDK's")
+        List<String> tlsCipherSuites = List.of();
         @Option(names = "--out", description = "append the JSON line to this file")
         Path out;
 
@@ -96,7 +102,7 @@ public final class BenchMain {
                         .serverPid(pid).targetLabel(label).setup(setup).clients(clients).window(window).rate(rate)
                         .floodWindow(floodWindow).warmup(seconds(warmup)).duration(seconds(duration)).settle(seconds(settle))
                         .threads(threads).messageLimit(limit).connectConcurrency(connectConcurrency)
-                        .timeout(seconds(timeout)).build();
+                        .timeout(seconds(timeout)).tls(tls).tlsCipherSuites(tlsCipherSuites).build();
             } catch (IllegalArgumentException e) {
                 err.println("aurachat-bench run: " + e.getMessage());
                 return 2;

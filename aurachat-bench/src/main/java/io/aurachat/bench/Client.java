@@ -17,6 +17,8 @@ final class Client {
     final EventLoop loop;
     final SocketChannel channel;
     SelectionKey key;
+    /** Its TLS session, or {@code null} for a plain connection; set before the loop registers it. */
+    Tls tls;
     /** Unsent bytes, in write mode. */
     final ByteBuffer out;
     /** The tail of the last read that was not yet a complete frame. */

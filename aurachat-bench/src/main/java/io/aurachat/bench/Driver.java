@@ -45,6 +45,10 @@ public final class Driver implements Codec.Events {
     private final ConcurrentLinkedQueue<String> failureTexts = new ConcurrentLinkedQueue<>();
     private final AtomicLong budget = new AtomicLong();
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+    /** TLS: one context per run, so that no run resumes another's sessions; {@code null} without TLS. */
+    private final javax.net.ssl.SSLContext tlsContext;
+    /** The pacer's buffer for records (TLS); pacer thread. */
+    private ByteBuffer pacerNetOut;
     private Semaphore connectSlots;
     private volatile Client[] clients = new Client[0];
     private volatile boolean sending;
@@ -74,6 +78,7 @@ public final class Driver implements Codec.Events {
     private Driver(Settings settings) {
         this.settings = settings;
         this.codec = settings.target().codec();
+        this.tlsContext = settings.tls() ? Tls.trustAllContext() : null;
         this.loops = new EventLoop[settings.threads()];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(i, codec, this);
@@ -99,7 +104,8 @@ public final class Driver implements Codec.Events {
                 .put("targetLabel", settings.targetLabel())
                 .put("date", Instant.now().toString())
                 .put("clients", settings.clients())
-                .put("threads", settings.threads());
+                .put("threads", settings.threads())
+                .put("tls", settings.tls());
         for (EventLoop loop : loops) {
             loop.start();
         }
@@ -122,6 +128,12 @@ public final class Driver implements Codec.Events {
         }
         if (!settings.workload().idle()) {
             checkCounts(r);
+        }
+        if (tlsContext != null) {
+            r.put("tlsProtocol", tlsProtocol).put("tlsCipherSuite", tlsCipherSuite);
+            if (tlsProtocol.isEmpty()) {
+                r.fail("no TLS session was set up");
+            }
         }
         for (String f : failureTexts) {
             r.fail(f);
@@ -282,7 +294,7 @@ public final class Driver implements Codec.Events {
         }
         for (int i = 0; i < n; i++) {
             Client c = all[i];
-            while (c.out.position() > 0 && !c.closing) {
+            while ((c.out.position() > 0 || (c.tls != null && c.tls.hasUnsent())) && !c.closing) {
                 writeFromPacer(c);
                 Thread.onSpinWait();
             }
@@ -294,6 +306,19 @@ public final class Driver implements Codec.Events {
     }
 
     private void writeFromPacer(Client c) {
+        if (c.tls != null) {
+            if (pacerNetOut == null) {
+                pacerNetOut = ByteBuffer.allocateDirect(4 * c.tls.packetSize());
+            }
+            try {
+                c.tls.write(c.channel, c.out, pacerNetOut);
+            } catch (IOException e) {
+                failure(c, "pacer could not write: " + e);
+                c.out.clear();
+                c.closing = true;
+            }
+            return;
+        }
         ByteBuffer out = c.out;
         out.flip();
         try {
@@ -435,12 +460,34 @@ public final class Driver implements Codec.Events {
             EventLoop loop = loops[i % loops.length];
             Client c = new Client(i, loop, channel, outCapacity.apply(i), settings.target() == Target.REDIS
                     ? subscription.apply(i) : null, names.apply(i));
+            if (tlsContext != null) {
+                c.tls = Tls.connect(tlsContext, settings.address(), settings.tlsCipherSuites());
+            }
             made[i] = c;
             channel.connect(settings.address());
             loop.submit(() -> loop.register(c));
         }
         await(() -> ready.get() >= n, ready::get, "every client to be ready (" + n + ")");
-        return System.nanoTime();
+        long at = System.nanoTime();
+        if (tlsContext != null) {
+            noteTls(made);
+        }
+        return at;
+    }
+
+    /** TLS: the protocol versions and cipher suites the clients' handshakes agreed on, every distinct one. */
+    private String tlsProtocol = "";
+    private String tlsCipherSuite = "";
+
+    private void noteTls(Client[] made) {
+        java.util.Set<String> protocols = new java.util.LinkedHashSet<>();
+        java.util.Set<String> suites = new java.util.LinkedHashSet<>();
+        for (Client c : made) { // ready: each has read a reply over its session, so the handshake is over
+            protocols.add(c.tls.protocol());
+            suites.add(c.tls.cipherSuite());
+        }
+        tlsProtocol = String.join(",", protocols);
+        tlsCipherSuite = String.join(",", suites);
     }
 
     /**

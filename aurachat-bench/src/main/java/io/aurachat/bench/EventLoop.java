@@ -29,6 +29,9 @@ final class EventLoop implements Runnable {
     private final Selector selector;
     private final Thread thread;
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER);
+    /** TLS only, made with the first TLS client: encrypted bytes read, and records being written. */
+    private ByteBuffer netIn;
+    private ByteBuffer netOut;
     private final Codec codec;
     private final Driver driver;
     /** Bounded: the main thread blocks in {@link #submit} when the loop is this far behind. */
@@ -260,11 +263,19 @@ final class EventLoop implements Runnable {
     }
 
     private void connected(Client client) {
+        if (client.tls != null) { // its ClientHello; the codec's handshake follows the TLS one (flushTls)
+            flushTls(client);
+            return;
+        }
         codec.handshake(client, client.out);
         flush(client);
     }
 
     private void read(Client client) throws IOException {
+        if (client.tls != null) {
+            readTls(client);
+            return;
+        }
         in.clear();
         in.put(client.carry, 0, client.carryLength);
         int n = client.channel.read(in);
@@ -283,8 +294,105 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * TLS: reads records, decrypts them into the read buffer behind the client's incomplete frame, and decodes them
+     * as {@link #read} does; moves the handshake on when it is its turn to write.
+     */
+    private void readTls(Client client) throws IOException {
+        Tls tls = client.tls;
+        if (netIn == null) {
+            netIn = ByteBuffer.allocateDirect(READ_BUFFER + tls.packetSize());
+        }
+        ByteBuffer net = netIn;
+        net.clear();
+        tls.takeUnread(net);
+        int n = client.channel.read(net);
+        if (n < 0) {
+            lost(client, null);
+            return;
+        }
+        received += n;
+        net.flip();
+        while (true) {
+            in.clear();
+            in.put(client.carry, 0, client.carryLength);
+            Tls.Unwrapped u = tls.unwrap(net, in);
+            int end = in.position();
+            if (end > client.carryLength && !decoded(client, end)) {
+                return;
+            }
+            if (u == Tls.Unwrapped.CLOSED) {
+                lost(client, null);
+                return;
+            }
+            if (tls.handshakeWantsWrap() || (tls.established && !tls.greeted)) {
+                if (!flushTls(client)) {
+                    break; // the socket is full or the client is gone: what is left waits for the next read
+                }
+                if (net.hasRemaining()) {
+                    continue;
+                }
+            }
+            if (u != Tls.Unwrapped.MORE) {
+                break;
+            }
+        }
+        tls.keepUnread(net);
+    }
+
+    /** Decodes the read buffer up to {@code end} and keeps its incomplete tail; false if the client was closed. */
+    private boolean decoded(Client client, int end) {
+        int done = codec.decode(in, 0, end, client, driver);
+        if (done == end) {
+            client.carryLength = 0;
+        } else if (!client.keep(in, done, end - done, MAX_FRAME)) {
+            driver.failure(client, "a frame longer than " + MAX_FRAME + " bytes");
+            close(client);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * TLS: writes the handshake's messages, or once it is over, the codec's handshake (what a plain client writes on
+     * connect) and then whatever is queued, encrypted; asks for write readiness if the socket is full.
+     *
+     * @return whether everything was written (false also when the connection is lost)
+     */
+    private boolean flushTls(Client client) {
+        if (client.key == null || !client.key.isValid()) {
+            return false;
+        }
+        Tls tls = client.tls;
+        if (netOut == null) {
+            netOut = ByteBuffer.allocateDirect(4 * tls.packetSize());
+        }
+        boolean done;
+        try {
+            done = tls.write(client.channel, client.out, netOut);
+            if (tls.established && !tls.greeted) {
+                tls.greeted = true;
+                codec.handshake(client, client.out);
+                done = tls.write(client.channel, client.out, netOut);
+            }
+        } catch (IOException e) {
+            client.out.clear();
+            lost(client, e);
+            return false;
+        }
+        int wanted = done ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+        if (client.key.isValid() && client.key.interestOps() != wanted) {
+            client.key.interestOps(wanted);
+        }
+        return done;
+    }
+
     /** Writes what {@code client} has queued; asks for write readiness if the socket is full. Loop thread. */
     void flush(Client client) {
+        if (client.tls != null) {
+            flushTls(client);
+            return;
+        }
         ByteBuffer out = client.out;
         if (out.position() == 0 || client.key == null || !client.key.isValid()) {
             return;

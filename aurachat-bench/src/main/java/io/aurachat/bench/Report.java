@@ -23,6 +23,7 @@ public final class Report {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final String CPU_PER_DELIVERY = "serverCpuMicrosPerDelivery";
+    private static final String TLS_SUFFIX = "-tls";
 
     /** One run, as read back: figure name to String, Long, Double or Boolean. */
     private record Run(Map<String, Object> fields) {
@@ -47,10 +48,19 @@ public final class Report {
             return Boolean.TRUE.equals(fields.get("verified"));
         }
 
-        /** The report's column: the server's configuration ({@code shipped}, {@code engine}), else its target. */
+        /**
+         * The report's column: the server's configuration ({@code shipped}, {@code engine}), else its target; with
+         * {@code -tls} after it for a run over TLS ({@code engine-tls}).
+         */
         String setup() {
             String setup = str("setup");
-            return setup.isEmpty() ? str("target") : setup;
+            setup = setup.isEmpty() ? str("target") : setup;
+            return tls() && !setup.endsWith(TLS_SUFFIX) ? setup + TLS_SUFFIX : setup;
+        }
+
+        /** Whether the generator's connections did TLS (lines from before TLS have no such figure: plain). */
+        boolean tls() {
+            return Boolean.TRUE.equals(fields.get("tls"));
         }
 
         boolean redis() {
@@ -68,6 +78,8 @@ public final class Report {
     /** Every setup, in the order first seen, and whether it is a Redis one. */
     private final Map<String, Boolean> setups = new LinkedHashMap<>();
     private String redisLabel = "";
+    /** Every run, in the order added. */
+    private final List<Run> all = new ArrayList<>();
 
     /**
      * Reads every non-blank line of {@code file}. Several runs of the same workload and setup (rounds,
@@ -120,7 +132,11 @@ public final class Report {
         } catch (tools.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("not a result line: " + line, e);
         }
-        Run run = new Run(fields);
+        return add(new Run(fields));
+    }
+
+    private Report add(Run run) {
+        all.add(run);
         groups.computeIfAbsent(run.group(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(run.setup(), k -> new ArrayList<>()).add(run);
         setups.putIfAbsent(run.setup(), run.redis());
@@ -143,7 +159,7 @@ public final class Report {
     }
 
     private static int rank(String setup) {
-        return switch (setup) {
+        return switch (base(setup)) {
             case "shipped" -> 0;
             case "engine" -> 1;
             case "aurachat" -> 2;
@@ -151,27 +167,128 @@ public final class Report {
         };
     }
 
+    /** A setup without its {@code -tls}: the server's configuration. */
+    private static String base(String setup) {
+        return setup.endsWith(TLS_SUFFIX) ? setup.substring(0, setup.length() - TLS_SUFFIX.length()) : setup;
+    }
+
     /** A setup's column heading. */
     private String heading(String setup) {
-        if (setup.equals(reference())) {
-            return redisLabel.isEmpty() ? "Redis" : redisLabel;
+        String tls = setup.endsWith(TLS_SUFFIX) ? " over TLS" : "";
+        if (setup.equals(reference()) || Boolean.TRUE.equals(setups.get(setup))) {
+            return (redisLabel.isEmpty() ? "Redis" : redisLabel) + tls;
         }
-        return switch (setup) {
+        return switch (base(setup)) {
             case "shipped" -> "AuraChat as shipped";
             case "engine" -> "AuraChat engine";
             case "aurachat" -> "AuraChat";
-            default -> setup;
-        };
+            default -> base(setup);
+        } + tls;
     }
 
     /** A compared setup's short name, in its ratio and Met headings. */
     private static String shortName(String setup) {
-        return setup.equals("aurachat") ? "AuraChat" : setup;
+        return setup.equals("aurachat") ? "AuraChat" : setup.equals("aurachat-tls") ? "AuraChat-TLS" : setup;
     }
 
-    /** The Markdown tables: figures with ratios and targets, then CPU use during each measuring window. */
+    /** The reference's short name in the ratio headings. */
+    private String referenceName() {
+        String reference = reference();
+        return reference != null && reference.endsWith(TLS_SUFFIX) ? "Redis-TLS" : "Redis";
+    }
+
+    /** The runs for which {@code keep} holds, as a report of their own. */
+    private Report subset(java.util.function.Predicate<Run> keep) {
+        Report r = new Report();
+        all.stream().filter(keep).forEach(r::add);
+        return r;
+    }
+
+    /**
+     * The Markdown tables: figures with ratios and targets, then CPU use during each measuring window. With runs over
+     * TLS among them: the comparison over TLS, the one without (if any plain run is there), the cost of TLS (each
+     * target's TLS figure over its plain one, where both were measured), and which TLS session each TLS target had.
+     */
     public String markdown() {
         StringBuilder b = new StringBuilder();
+        if (all.stream().noneMatch(Run::tls)) {
+            mainTable(b);
+        } else {
+            Report tls = subset(Run::tls);
+            Report plain = subset(run -> !run.tls());
+            b.append("### Over TLS\n\n");
+            tls.mainTable(b);
+            b.append("\nTLS sessions the generator's connections agreed on:");
+            for (String setup : tls.setups.keySet()) {
+                java.util.Set<String> sessions = new java.util.LinkedHashSet<>();
+                for (Map<String, List<Run>> g : tls.groups.values()) {
+                    for (Run run : g.getOrDefault(setup, List.of())) {
+                        sessions.add(run.str("tlsProtocol") + " " + run.str("tlsCipherSuite"));
+                    }
+                }
+                b.append(' ').append(setup).append(": ").append(String.join(", ", sessions)).append(';');
+            }
+            b.setLength(b.length() - 1);
+            b.append(".\n");
+            if (!plain.all.isEmpty()) {
+                b.append("\n### Without TLS\n\n");
+                plain.mainTable(b);
+                costOfTls(b);
+            }
+        }
+        cpuTable(b);
+        return b.toString();
+    }
+
+    /**
+     * Each target's TLS figures against its plain ones, for every workload and target measured both ways: the
+     * medians, and the median of the per-round ratios (round n over TLS against round n without).
+     */
+    private void costOfTls(StringBuilder b) {
+        b.append("\n### The cost of TLS\n\nEach target over TLS against the same target without, same run: the"
+                + " median of the per-round ratios TLS / plain (below 1.0 for a rate: TLS is slower; above 1.0 for"
+                + " CPU per delivery: TLS costs more).\n\n| Workload | Target | Figure | Plain | TLS | TLS / plain |\n"
+                + "|---|---|---|---:|---:|---:|\n");
+        for (Map<String, List<Run>> g : groups.values()) {
+            Run any = g.values().iterator().next().get(0);
+            String title = title(any);
+            List<String> bases = g.keySet().stream().filter(k -> k.endsWith(TLS_SUFFIX)).map(Report::base)
+                    .filter(g::containsKey).sorted(java.util.Comparator.comparingInt(Report::rank)
+                            .thenComparing(k -> Boolean.TRUE.equals(setups.get(k)) ? 1 : 0)).toList();
+            String[][] figures = switch (any.str("workload")) {
+                case "direct" -> new String[][] {{"messages/s", "messagesPerSecond"}, {"server CPU per delivered message, µs", CPU_PER_DELIVERY}};
+                case "fanout" -> new String[][] {{"deliveries/s", "deliveriesPerSecond"}, {"server CPU per delivery, µs", CPU_PER_DELIVERY}};
+                case "latency" -> new String[][] {{"p99 latency, µs", "p99Micros"}, {"server CPU per delivered message, µs", CPU_PER_DELIVERY}};
+                case "flood" -> new String[][] {{"others' p99 latency, µs", "p99Micros"}, {"flooder's messages/s", "floodMessagesPerSecond"}};
+                default -> new String[][] {{"RSS per connection, KiB (cold)", "bytesPerConnectionCold"}};
+            };
+            for (String base : bases) {
+                List<Run> plain = g.get(base);
+                List<Run> tls = g.get(base + TLS_SUFFIX);
+                for (String[] f : figures) {
+                    double unit = f[1].startsWith("bytes") ? 1024 : 1;
+                    double p = median(plain, f[1], unit);
+                    double t = median(tls, f[1], unit);
+                    List<Double> perRound = new ArrayList<>();
+                    for (int i = 0; i < Math.min(plain.size(), tls.size()); i++) {
+                        double x = tls.get(i).num(f[1]);
+                        double y = plain.get(i).num(f[1]);
+                        if (tls.get(i).verified() && plain.get(i).verified() && x > 0 && y > 0) {
+                            perRound.add(x / y);
+                        }
+                    }
+                    int d = f[1].equals(CPU_PER_DELIVERY) ? 2 : Math.abs(p) < 100 ? 1 : 0;
+                    b.append("| ").append(title).append(" | ").append(heading(base)).append(" | ").append(f[0])
+                            .append(" | ").append(cell(plain, p, d)).append(" | ").append(cell(tls, t, d)).append(" | ")
+                            .append(fmt(median(perRound), 2)).append(" |\n");
+                    title = "";
+                }
+            }
+        }
+    }
+
+    /** The main table: figures with ratios and targets. */
+    private void mainTable(StringBuilder b) {
         String reference = reference();
         List<String> compared = compared();
         List<String> columns = new ArrayList<>(compared);
@@ -180,7 +297,7 @@ public final class Report {
         }
         b.append("| Workload | Figure |");
         columns.forEach(c -> b.append(' ').append(heading(c)).append(" |"));
-        compared.forEach(c -> b.append(' ').append(shortName(c)).append(" / Redis |"));
+        compared.forEach(c -> b.append(' ').append(shortName(c)).append(" / ").append(referenceName()).append(" |"));
         b.append(" Target |");
         compared.forEach(c -> b.append(compared.size() == 1 ? " Met |" : " Met, " + shortName(c) + " |"));
         b.append("\n|---|---|");
@@ -237,8 +354,17 @@ public final class Report {
             }
         }
         if (!compared.isEmpty() && reference != null) {
-            b.append("\nEach ratio is an AuraChat column over Redis: the median of the per-round ratios (round n of one"
-                    + " against round n of the other), so it need not equal the quotient of the medians.\n");
+            b.append("\nEach ratio is an AuraChat column over ").append(referenceName()).append(": the median of the"
+                    + " per-round ratios (round n of one against round n of the other), so it need not equal the"
+                    + " quotient of the medians.\n");
+        }
+    }
+
+    /** CPU use during each measuring window, then the runs that failed their checks. */
+    private void cpuTable(StringBuilder b) {
+        List<String> columns = new ArrayList<>(compared());
+        if (reference() != null) {
+            columns.add(reference());
         }
         b.append("\nCPU during each measuring window, in cores (this machine has ")
                 .append(Runtime.getRuntime().availableProcessors()).append("), and the server's CPU time per delivered"
@@ -277,7 +403,6 @@ public final class Report {
             b.append("\n**Runs that failed their correctness checks (their figures are not valid):**\n\n");
             invalid.forEach(x -> b.append("- ").append(x).append('\n'));
         }
-        return b.toString();
     }
 
     private static String title(Run run) {

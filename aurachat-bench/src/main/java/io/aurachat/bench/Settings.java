@@ -25,10 +25,14 @@ import java.util.Objects;
  * @param messageLimit      stop sending after this many messages (0: no limit); for smoke runs
  * @param connectConcurrency connections being set up at once
  * @param timeout           the longest wait without progress during setup or for the last deliveries
+ * @param tls               whether every connection does TLS 1.3 (the server's TLS port) in the generator's loops
+ * @param tlsCipherSuites   TLS: the only cipher suites the generator offers, which pins the server's choice;
+ *                          empty for the JDK's defaults
  */
 public record Settings(Target target, InetSocketAddress address, long serverPid, String targetLabel,
         String setup, Workload workload, int clients, int window, int rate, int floodWindow, Duration warmup, Duration duration,
-        Duration settle, int threads, long messageLimit, int connectConcurrency, Duration timeout) {
+        Duration settle, int threads, long messageLimit, int connectConcurrency, Duration timeout, boolean tls,
+        java.util.List<String> tlsCipherSuites) {
 
     /** A builder with the defaults of a full run (see docs/performance.md). */
     public static Builder builder(Target target, Workload workload, InetSocketAddress address) {
@@ -54,6 +58,8 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         private long messageLimit;
         private int connectConcurrency = 256;
         private Duration timeout = Duration.ofSeconds(60);
+        private boolean tls;
+        private java.util.List<String> tlsCipherSuites = java.util.List.of();
 
         private Builder(Target target, Workload workload, InetSocketAddress address) {
             this.target = Objects.requireNonNull(target, "target");
@@ -89,6 +95,10 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
         public Builder connectConcurrency(int c) { this.connectConcurrency = c; return this; }
         /** The longest wait for setup or draining. */
         public Builder timeout(Duration d) { this.timeout = d; return this; }
+        /** TLS 1.3 on every connection (off by default). */
+        public Builder tls(boolean on) { this.tls = on; return this; }
+        /** TLS: the cipher suites to offer, e.g. {@code TLS_AES_128_GCM_SHA256}; empty for the JDK's defaults. */
+        public Builder tlsCipherSuites(java.util.List<String> suites) { this.tlsCipherSuites = java.util.List.copyOf(suites); return this; }
 
         /**
          * The settings.
@@ -112,8 +122,19 @@ public record Settings(Target target, InetSocketAddress address, long serverPid,
             check(column.matches("[a-z0-9][a-z0-9-]{0,31}"), "setup must be 1 to 32 of a-z, 0-9 and '-': " + setup);
             check(address.getAddress() != null && address.getAddress().isLoopbackAddress(),
                     "the benchmark only talks to loopback addresses: " + address);
+            check(tls || tlsCipherSuites.isEmpty(), "cipher suites without TLS");
+            if (!tlsCipherSuites.isEmpty()) {
+                java.util.List<String> supported = java.util.List.of(Tls.trustAllContext().getSupportedSSLParameters()
+                        .getCipherSuites());
+                for (String suite : tlsCipherSuites) {
+                    check(suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_"),
+                            "not a TLS 1.3 cipher suite: " + suite);
+                    check(supported.contains(suite), "cipher suite not supported by this JDK: " + suite);
+                }
+            }
             return new Settings(target, address, serverPid, targetLabel, column, workload, clients, window, rate,
-                    floodWindow, warmup, duration, settle, threads, messageLimit, connectConcurrency, timeout);
+                    floodWindow, warmup, duration, settle, threads, messageLimit, connectConcurrency, timeout, tls,
+                    tlsCipherSuites);
         }
 
         private static void check(boolean ok, String message) {

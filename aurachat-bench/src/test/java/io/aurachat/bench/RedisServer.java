@@ -35,6 +35,20 @@ final class RedisServer implements AutoCloseable {
 
     /** Starts one, or skips (or fails, see the class comment) the calling test when there is no redis-server. */
     static RedisServer startOrSkip() throws IOException, InterruptedException {
+        return startOrSkip(List.of());
+    }
+
+    /**
+     * Starts one that listens on a TLS port only ({@link #address()}), presenting {@code certificate} and {@code key}
+     * (PEM) and asking clients for none; skips or fails as {@link #startOrSkip()} does.
+     */
+    static RedisServer startTlsOrSkip(Path certificate, Path key) throws IOException, InterruptedException {
+        return startOrSkip(List.of("--tls-cert-file", certificate.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", certificate.toString(), "--tls-auth-clients", "no"));
+    }
+
+    /** {@code tls}: empty for a plain port, else the TLS options (the free port becomes the TLS port). */
+    private static RedisServer startOrSkip(List<String> tls) throws IOException, InterruptedException {
         Optional<Path> binary = onPath("redis-server");
         if (binary.isEmpty()) {
             String why = "redis-server is not on the PATH (apt-get install redis-server): Redis smoke tests skipped";
@@ -49,8 +63,13 @@ final class RedisServer implements AutoCloseable {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
-            Process p = new ProcessBuilder(binary.get().toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                    "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no", "--logfile", "")
+            List<String> command = new java.util.ArrayList<>(List.of(binary.get().toString(), "--bind", "127.0.0.1"));
+            command.addAll(tls.isEmpty() ? List.of("--port", Integer.toString(port))
+                    : List.of("--port", "0", "--tls-port", Integer.toString(port)));
+            command.addAll(tls);
+            command.addAll(List.of("--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no",
+                    "--logfile", ""));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -146,6 +146,49 @@ class ReportTest {
         assertTrue(md.contains("| idle, 100 connections | RSS per connection"), md); // neither named nor unnamed
     }
 
+    private static String tlsRun(String setup, boolean tls, String workload, double rate, double cpu) {
+        String target = setup.equals("redis") ? "redis" : "aurachat";
+        String key = workload.equals("fanout") ? "deliveriesPerSecond" : "messagesPerSecond";
+        return "{\"workload\":\"" + workload + "\",\"target\":\"" + target + "\",\"setup\":\"" + setup
+                + (tls ? "-tls" : "") + "\",\"targetLabel\":\"" + (target.equals("redis") ? "Redis 7.0.15" : "AuraChat")
+                + "\",\"clients\":100,\"tls\":" + tls + ",\"window\":16,\"" + key + "\":" + rate
+                + ",\"serverCpuMicrosPerDelivery\":" + cpu + ",\"generatorLoopCpuCores\":0.5"
+                + (tls ? ",\"tlsProtocol\":\"TLSv1.3\",\"tlsCipherSuite\":\"TLS_AES_256_GCM_SHA384\"" : "")
+                + ",\"verified\":true,\"failures\":[]}";
+    }
+
+    @Test
+    void tlsRunsAreComparedWithRedisOverTlsAndWithThemselvesWithout() {
+        Report report = new Report();
+        for (int round = 0; round < 3; round++) { // as BENCH_TLS=both writes them: each target over TLS, then plain
+            for (String setup : new String[] {"engine", "redis"}) {
+                report.add(tlsRun(setup, true, "direct", setup.equals("redis") ? 200_000 : 300_000 + round, 2.0))
+                        .add(tlsRun(setup, false, "direct", setup.equals("redis") ? 400_000 : 600_000, 1.0));
+            }
+        }
+        String md = report.markdown();
+        String over = md.substring(md.indexOf("### Over TLS"), md.indexOf("### Without TLS"));
+        assertTrue(over.contains("| Workload | Figure | AuraChat engine over TLS | Redis 7.0.15 over TLS | engine-tls / Redis-TLS"
+                + " | Target | Met |"), md);
+        assertTrue(over.contains("| direct, 100 clients, window 16 (median of 3 runs) | messages/s | 300,001 | 200,000 | 1.50"
+                + " | ≥ 1.0 | yes |"), md);
+        assertTrue(over.contains("engine-tls: TLSv1.3 TLS_AES_256_GCM_SHA384; redis-tls: TLSv1.3 TLS_AES_256_GCM_SHA384."), md);
+        String without = md.substring(md.indexOf("### Without TLS"), md.indexOf("### The cost of TLS"));
+        assertTrue(without.contains("| messages/s | 600,000 | 400,000 | 1.50 | ≥ 1.0 | yes |"), md);
+        String cost = md.substring(md.indexOf("### The cost of TLS"));
+        assertTrue(cost.contains("| direct, 100 clients, window 16 | AuraChat engine | messages/s | 600,000 | 300,001 | 0.50 |"), md);
+        assertTrue(cost.contains("| | Redis 7.0.15 | messages/s | 400,000 | 200,000 | 0.50 |".replace("| |", "|  |")), md);
+        assertTrue(cost.contains("| server CPU per delivered message, µs | 1.00 | 2.00 | 2.00 |"), md);
+        assertTrue(cost.contains("| direct, 100 clients, window 16 | engine-tls | – | 2.00 | 0.50 | – |"), md); // CPU table
+    }
+
+    @Test
+    void plainReportsHaveNoTlsSections() {
+        String md = new Report().add(tlsRun("engine", false, "direct", 1, 1)).add(tlsRun("redis", false, "direct", 1, 1))
+                .markdown();
+        assertFalse(md.contains("TLS"), md);
+    }
+
     @Test
     void rejectsWhatIsNotAResultLine() {
         assertThrows(IllegalArgumentException.class, () -> new Report().add("[1,2]"));
