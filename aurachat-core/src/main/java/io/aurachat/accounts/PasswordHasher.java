@@ -12,6 +12,31 @@ package io.aurachat.accounts;
  */
 public interface PasswordHasher {
 
+    /** The iterations of {@link #pbkdf2()}: {@value}, OWASP's recommendation for PBKDF2-HMAC-SHA256 (2023). */
+    int PBKDF2_ITERATIONS = 600_000;
+
+    /**
+     * The core's default hasher, used when a server is given none: PBKDF2 with HMAC-SHA256 from the JDK, {@value
+     * #PBKDF2_ITERATIONS} iterations, a 16-byte random salt, encoded {@code $pbkdf2-sha256$i=600000$SALT$HASH}
+     * (standard base64 without padding). Checking takes about a third of a second of one core and no memory to speak
+     * of. A memory-hard algorithm (Argon2id, from the {@code aurachat-crypto-bc} module) is stronger against
+     * guessing on graphics cards; the reference server uses that one.
+     */
+    static PasswordHasher pbkdf2() {
+        return new Pbkdf2Hasher(PBKDF2_ITERATIONS);
+    }
+
+    /**
+     * PBKDF2-HMAC-SHA256 with another number of iterations: fewer only for tests (a thousand make a login cost
+     * a millisecond), more for a server that can spend the time. It verifies hashes of any iteration count it makes,
+     * and {@link #needsRehash} says yes to those with fewer than {@code iterations}.
+     *
+     * @throws IllegalArgumentException unless 1 to 10,000,000
+     */
+    static PasswordHasher pbkdf2(int iterations) {
+        return new Pbkdf2Hasher(iterations);
+    }
+
     /**
      * Hashes a password with a fresh random salt.
      *

@@ -36,6 +36,10 @@ public enum CloseReason {
      * UntrustedServerException} is the cause); the client does not try again.
      */
     UNTRUSTED_SERVER(null, false),
+    /** The server requires login and this client did not log in within its pre-join timeout. */
+    LOGIN_TIMEOUT(LeaveReason.LOGIN_TIMEOUT, false),
+    /** The server's owner removed the account this client was logged into. */
+    ACCOUNT_REMOVED(LeaveReason.ACCOUNT_REMOVED, false),
     /** The server closed the connection with a reason this client does not know. */
     OTHER(null, true),
     /** The connection broke, or the server closed it without saying why. */

@@ -109,8 +109,27 @@ public final class BuiltinCommands {
             "Take back a broken connection's session (first thing on a new connection): its id, name, rooms, and the "
                     + "messages it missed after last-id (0 if it got none).", BuiltinCommands::resume);
 
+    private static final String REGISTER_USAGE = Verbs.REGISTER + " <name> <password>";
+    private static final String LOGIN_USAGE = Verbs.LOGIN + " <name> <password>";
+    private static final String PASSWORD_USAGE = Verbs.PASSWORD + " <old> <new>";
+
+    /**
+     * {@code REGISTER <name> <password>}: make an account and log into it. It hashes the password and asks the account
+     * store, so it never runs on an I/O thread.
+     */
+    public static final Command REGISTER = new Command(Verbs.REGISTER, REGISTER_USAGE,
+            "Make an account with this name (no spaces) and password (8-1024 characters, no spaces), and log into it.",
+            BuiltinCommands::register);
+    /** {@code LOGIN <name> <password>}: log into an account; it blocks as {@link #REGISTER} does. */
+    public static final Command LOGIN = new Command(Verbs.LOGIN, LOGIN_USAGE,
+            "Log into your account: you take its name, and get its private messages on every device.",
+            BuiltinCommands::login);
+    /** {@code PASSWORD <old> <new>}: change the password of the account you are logged into. */
+    public static final Command PASSWORD = new Command(Verbs.PASSWORD, PASSWORD_USAGE,
+            "Change your account's password.", BuiltinCommands::password);
+
     private static final List<Command> ALL = List.of(TIME, EXIT, CHAT, SAY, NAME, LIST, HELP, PING, HISTORY, JOIN,
-            PART, POST, ROOMS, MEMBERS, SESSION, RESUME);
+            PART, POST, ROOMS, MEMBERS, SESSION, RESUME, REGISTER, LOGIN, PASSWORD);
 
     private BuiltinCommands() {}
 
@@ -368,6 +387,38 @@ public final class BuiltinCommands {
         }
         ClientInfo me = context.rename(name);
         return Reply.ok(Fields.NAME, me.name());
+    }
+
+    private static Reply register(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(2);
+        if (args.size() < 2) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + REGISTER_USAGE);
+        }
+        return loggedIn(context.register(args.get(0), args.get(1)));
+    }
+
+    private static Reply login(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(2);
+        if (args.size() < 2) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + LOGIN_USAGE);
+        }
+        return loggedIn(context.login(args.get(0), args.get(1)));
+    }
+
+    private static Reply loggedIn(ClientInfo me) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.NAME, me.name());
+        fields.put(Fields.ACCOUNT, me.account());
+        return Reply.ok(fields);
+    }
+
+    private static Reply password(CommandContext context) throws CommandException {
+        List<String> args = context.splitArguments(3);
+        if (args.size() != 2) {
+            throw new CommandException(ErrorCodes.BAD_ARGUMENTS, "usage: " + PASSWORD_USAGE + " (passwords have no spaces)");
+        }
+        context.changePassword(args.get(0), args.get(1));
+        return Reply.ok();
     }
 
     private static Reply help(CommandContext context) {

@@ -157,6 +157,45 @@ public interface CommandContext {
     String serverName();
 
     /**
+     * {@code REGISTER}: makes an account named {@code name} with this password and logs the sender into it: its
+     * display name becomes the account's name (the others get a {@code rename}), or, on a server that requires
+     * accounts, it joins ({@code welcome}). Blocks (hashing, the account store): only a command that may block calls
+     * it.
+     *
+     * @return the sender as it is after the login, with its {@link ClientInfo#account()}
+     * @throws CommandException {@code accounts-disabled} (the default, for contexts made elsewhere),
+     *     {@code already-logged-in}, {@code insecure-connection}, {@code bad-name}, {@code weak-password},
+     *     {@code name-taken}, {@code name-registered}, {@code too-many-attempts}, {@code server-busy},
+     *     {@code accounts-unavailable}
+     */
+    default ClientInfo register(String name, String password) throws CommandException {
+        throw new CommandException(ErrorCodes.ACCOUNTS_DISABLED, "this server has no accounts");
+    }
+
+    /**
+     * {@code LOGIN}: logs the sender into the account named {@code name} (folded as names are) if the password is
+     * its; then as {@link #register}. Blocks.
+     *
+     * @throws CommandException {@code accounts-disabled} (the default), {@code already-logged-in},
+     *     {@code insecure-connection}, {@code bad-credentials}, {@code too-many-attempts}, {@code server-busy},
+     *     {@code accounts-unavailable}
+     */
+    default ClientInfo login(String name, String password) throws CommandException {
+        throw new CommandException(ErrorCodes.ACCOUNTS_DISABLED, "this server has no accounts");
+    }
+
+    /**
+     * {@code PASSWORD}: changes the password of the account the sender is logged into. Blocks.
+     *
+     * @throws CommandException {@code accounts-disabled} (the default), {@code login-required},
+     *     {@code bad-credentials} (the old password is wrong), {@code weak-password}, {@code too-many-attempts},
+     *     {@code server-busy}, {@code accounts-unavailable}
+     */
+    default void changePassword(String oldPassword, String newPassword) throws CommandException {
+        throw new CommandException(ErrorCodes.ACCOUNTS_DISABLED, "this server has no accounts");
+    }
+
+    /**
      * Makes the sender resumable ({@code SESSION}): if its connection breaks, its session waits for a
      * {@code RESUME} for the {@linkplain #resumeWindowSeconds() resume window}.
      *

@@ -103,7 +103,9 @@ public final class Client implements Connection {
 
     /** Whether a line of its own has already made it a client of its own: a name, a room, a message. */
     boolean hasActed() {
-        return lastMessageId != 0 || !rooms.isEmpty() || !info.name().equals(id.value()) || sessionToken != null;
+        // A name of its own counts, but not an account's: a connection logs in before it resumes that account's session.
+        return lastMessageId != 0 || !rooms.isEmpty() || (!info.name().equals(id.value()) && info.account() == null)
+                || sessionToken != null;
     }
 
     /** Forgets the reply kept for reuse: after a resume it names the old id. */
@@ -171,6 +173,11 @@ public final class Client implements Connection {
     @Override
     public boolean join() {
         return hub.join(this);
+    }
+
+    @Override
+    public boolean begin() {
+        return hub.begin(this);
     }
 
     boolean startJoining() {

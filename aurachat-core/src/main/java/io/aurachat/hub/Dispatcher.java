@@ -71,7 +71,7 @@ final class Dispatcher {
         this.hub = hub;
         Set<Command> beforeJoin = Collections.newSetFromMap(new IdentityHashMap<>());
         beforeJoin.addAll(List.of(BuiltinCommands.PING, BuiltinCommands.HELP, BuiltinCommands.TIME,
-                BuiltinCommands.EXIT));
+                BuiltinCommands.EXIT, BuiltinCommands.REGISTER, BuiltinCommands.LOGIN));
         this.table = new CommandTable(commands.values().stream()
                 .map(c -> new Entry(c, nonBlocking.contains(c), beforeJoin.contains(c),
                         c == BuiltinCommands.CHAT || c == BuiltinCommands.SAY
@@ -149,6 +149,10 @@ final class Dispatcher {
         boolean closes = false;
         try {
             if (!entry.beforeJoin() && !client.isJoined()) {
+                if (hub.requiresLogin()) {
+                    throw new CommandException(ErrorCodes.LOGIN_REQUIRED,
+                            verb + " needs a client that has logged in: LOGIN <name> <password>, or REGISTER");
+                }
                 throw new CommandException(ErrorCodes.NOT_JOINED, verb + " needs a client that has joined");
             }
             Reply result = command.handler().handle(context);
@@ -159,15 +163,15 @@ final class Dispatcher {
             closes = result.closesConnection();
         } catch (CommandException e) {
             errorCode = e.code();
-            reply = Wire.error(verb, e.code(), e.getMessage());
+            reply = Wire.error(verb, e.code(), e.getMessage(), e.fields());
         } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
             LOG.warn("command {} of client {} failed", verb, client.id, e);
             errorCode = ErrorCodes.INTERNAL_ERROR;
             reply = Wire.error(verb, ErrorCodes.INTERNAL_ERROR, "the command failed inside the server");
         }
         if (logCommands && !(errorCode == null && entry.loggedAsMessage() && messagesCoverCommands)) {
-            hub.log().emit(new LogEvent.CommandExecuted(hub.clock().instant(), context.sender, verb, context.arguments(),
-                    errorCode));
+            hub.log().emit(new LogEvent.CommandExecuted(hub.clock().instant(), context.sender, verb,
+                    loggable(command, context), errorCode));
         }
         // A registered command, even one that failed on its merits (no-such-client, name-taken, a
         // user command's own error), shows the client speaks the protocol: the error streak ends.
@@ -177,6 +181,21 @@ final class Dispatcher {
         } else {
             client.send(reply);
         }
+    }
+
+    /**
+     * A command's arguments as the audit log may keep them: never a password. {@code REGISTER} and {@code LOGIN} keep
+     * the name alone, {@code PASSWORD} nothing.
+     */
+    private static String loggable(Command command, Context context) {
+        if (command == BuiltinCommands.REGISTER || command == BuiltinCommands.LOGIN) {
+            List<String> words = context.splitArguments(2);
+            return words.isEmpty() ? "" : words.get(0);
+        }
+        if (command == BuiltinCommands.PASSWORD) {
+            return "";
+        }
+        return context.arguments();
     }
 
     /**
@@ -452,6 +471,21 @@ final class Dispatcher {
         @Override
         public ClientInfo rename(String name) throws CommandException {
             return hub.rename(client, name);
+        }
+
+        @Override
+        public ClientInfo register(String name, String password) throws CommandException {
+            return hub.accounts.register(client, name, password);
+        }
+
+        @Override
+        public ClientInfo login(String name, String password) throws CommandException {
+            return hub.accounts.login(client, name, password);
+        }
+
+        @Override
+        public void changePassword(String oldPassword, String newPassword) throws CommandException {
+            hub.accounts.changePassword(client, oldPassword, newPassword);
         }
 
         @Override

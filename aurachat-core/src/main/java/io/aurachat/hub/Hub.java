@@ -1,5 +1,8 @@
 package io.aurachat.hub;
 
+import io.aurachat.accounts.AccountStore;
+import io.aurachat.accounts.AccountsMode;
+import io.aurachat.accounts.PasswordHasher;
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.command.Command;
 import io.aurachat.command.CommandException;
@@ -63,6 +66,7 @@ public final class Hub {
     private final byte[] serverFullBye = Wire.bye(LeaveReason.SERVER_FULL);
     private final byte[] idleBye = Wire.bye(LeaveReason.IDLE_TIMEOUT);
     private final byte[] shutdownBye = Wire.bye(LeaveReason.SERVER_SHUTDOWN);
+    private final byte[] loginTimeoutBye = Wire.bye(LeaveReason.LOGIN_TIMEOUT);
 
     private final AtomicLong nextId = new AtomicLong();
     private final HistoryStore history;
@@ -80,7 +84,13 @@ public final class Hub {
     /** Every attached client that has not left, joined or not: the idle rule and shutdown go through them. */
     private final Set<Client> attached = ConcurrentHashMap.newKeySet();
     /** Chosen display names, lower-cased, and who has them. */
-    private final ConcurrentHashMap<String, ClientId> names = new ConcurrentHashMap<>();
+    /**
+     * Chosen display names by key ({@link NameRule#key}), and who has them: a {@link ClientId} for an anonymous client,
+     * an {@link Accounts.Owner} for the devices of an account, which share its name.
+     */
+    final ConcurrentHashMap<String, Object> names = new ConcurrentHashMap<>();
+    /** Registering, logging in, and the devices of each account. */
+    final Accounts accounts;
     private volatile boolean closing;
     /** Whether any log sink wants {@link LogEvent.MessageSent}: sinks say so once, at start. */
     private final boolean logMessages;
@@ -108,10 +118,11 @@ public final class Hub {
     public record Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
             int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
             int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history, Duration resumeWindow,
-            int maxResumeMessages) {
+            int maxResumeMessages, AccountSettings accounts) {
 
         /** Copies the collections. */
         public Settings {
+            Objects.requireNonNull(accounts, "accounts");
             Objects.requireNonNull(serverName, "serverName");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(clock, "clock");
@@ -127,7 +138,48 @@ public final class Hub {
                 int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
                 int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history) {
             this(serverName, idleTimeout, maxLineLength, maxClients, presenceLimit, maxConsecutiveErrors, commands,
-                    logSinks, logQueueCapacity, clock, nameRule, history, Duration.ZERO, 0);
+                    logSinks, logQueueCapacity, clock, nameRule, history, Duration.ZERO, 0, AccountSettings.off());
+        }
+
+        /** Settings without accounts. */
+        public Settings(String serverName, Duration idleTimeout, int maxLineLength, int maxClients,
+                int presenceLimit, int maxConsecutiveErrors, Map<String, Command> commands, List<LogSink> logSinks,
+                int logQueueCapacity, Clock clock, NameRule nameRule, HistoryStore history, Duration resumeWindow,
+                int maxResumeMessages) {
+            this(serverName, idleTimeout, maxLineLength, maxClients, presenceLimit, maxConsecutiveErrors, commands,
+                    logSinks, logQueueCapacity, clock, nameRule, history, resumeWindow, maxResumeMessages,
+                    AccountSettings.off());
+        }
+    }
+
+    /**
+     * What a hub is configured with for accounts.
+     *
+     * @param mode off, optional or required
+     * @param store where accounts are kept
+     * @param hasher how passwords are hashed
+     * @param allowPlainLogin whether passwords are taken over connections that are not encrypted
+     * @param preJoinTimeout how long a connection may stay before login when accounts are required
+     * @param perAddress login attempts per address and minute
+     * @param perAccount login attempts per account name and minute
+     * @param maxConcurrentHashes passwords hashed at once
+     * @param maxQueuedHashes logins waiting for a turn to hash
+     */
+    public record AccountSettings(AccountsMode mode, AccountStore store, PasswordHasher hasher, boolean allowPlainLogin,
+            Duration preJoinTimeout, int perAddress, int perAccount, int maxConcurrentHashes, int maxQueuedHashes) {
+        /** Checks the store and hasher are given when accounts are on. */
+        public AccountSettings {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(preJoinTimeout, "preJoinTimeout");
+            if (mode != AccountsMode.OFF) {
+                Objects.requireNonNull(store, "store");
+                Objects.requireNonNull(hasher, "hasher");
+            }
+        }
+
+        /** No accounts. */
+        public static AccountSettings off() {
+            return new AccountSettings(AccountsMode.OFF, null, null, false, Duration.ofSeconds(30), 20, 10, 2, 32);
         }
     }
 
@@ -140,16 +192,23 @@ public final class Hub {
         this.logMessages = log.wants(LogEvent.MessageSent.class);
         this.history = settings.history();
         this.rooms = new Rooms(settings.presenceLimit());
+        this.accounts = new Accounts(this, settings.accounts());
         this.dispatcher = new Dispatcher(this, settings.commands(), settings.maxConsecutiveErrors(),
-                loopCommands(settings.commands().values()));
+                loopCommands(settings.commands().values(), accounts.enabled()));
     }
 
     /** The built-in commands never block, so they may run on a transport's I/O threads. */
-    private static Set<Command> loopCommands(Collection<Command> registered) {
+    private static Set<Command> loopCommands(Collection<Command> registered, boolean accounts) {
         Set<Command> builtin = Collections.newSetFromMap(new IdentityHashMap<>());
         builtin.addAll(BuiltinCommands.all());
         builtin.remove(BuiltinCommands.HISTORY); // it waits for the history store
         builtin.remove(BuiltinCommands.RESUME); // so does it, and for the client to read what it missed
+        builtin.remove(BuiltinCommands.REGISTER); // they hash passwords and ask the account store
+        builtin.remove(BuiltinCommands.LOGIN);
+        builtin.remove(BuiltinCommands.PASSWORD);
+        if (accounts) {
+            builtin.remove(BuiltinCommands.NAME); // it asks the account store whether the name is registered
+        }
         Set<Command> onLoop = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Command c : registered) {
             if (builtin.contains(c)) {
@@ -256,8 +315,33 @@ public final class Hub {
         return Wire.bye(reason);
     }
 
-    /** {@link Client#join()}: welcome, register, tell the others. */
+    /**
+     * {@link Client#begin()}: how a transport starts a connection. It joins at once, or, on a server that requires
+     * accounts, is sent {@code hello} and joins when it logs in.
+     */
+    boolean begin(Client client) {
+        if (accounts.required()) {
+            AccountSettings a = settings.accounts();
+            client.send(Wire.hello(settings.serverName(), a.mode(), client.peer.secure(), a.allowPlainLogin(),
+                    a.preJoinTimeout(), settings.maxLineLength()));
+            return false;
+        }
+        return join(client);
+    }
+
+    /** Whether connections log in before they join. */
+    boolean requiresLogin() {
+        return accounts.required();
+    }
+
+    /**
+     * {@link Client#join()}: welcome, register, tell the others. On a server that requires accounts, only a client
+     * that has logged in joins.
+     */
     boolean join(Client client) {
+        if (accounts.required() && client.info().account() == null) {
+            return false;
+        }
         if (!client.startJoining()) {
             return false;
         }
@@ -267,7 +351,15 @@ public final class Hub {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
         }
         byte[] welcome = Wire.welcome(info, settings.serverName(), settings.idleTimeout(), settings.maxLineLength(),
-                settings.presenceLimit());
+                settings.presenceLimit(), settings.accounts().mode());
+        // Joined by a login on a command thread, the connection's output is not held as the TCP transport holds it
+        // while it joins on its accept thread: hold it here, so that the welcome is written only once the client is
+        // registered for broadcasts too.
+        HoldingPeer hold = null;
+        if (client.info().account() != null) {
+            hold = new HoldingPeer(client.peer);
+            client.peer = hold;
+        }
         // Registered before the welcome is queued, so that a CHAT to the id the welcome announces finds the
         // client (a transport may write the welcome before this method returns). A sender that finds the
         // client registered but not yet welcomed waits the few instructions until it is (sendMessage), so
@@ -278,7 +370,13 @@ public final class Hub {
         } finally {
             client.welcomed = true;
         }
-        peers.put(info.id(), client.peer);
+        peers.put(info.id(), hold != null ? hold.real() : client.peer);
+        if (hold != null) {
+            hold.release();
+            if (client.peer == hold) {
+                client.peer = hold.real();
+            }
+        }
         long mark = messageIds.mark();
         client.joinedAfterId = mark;
         client.sessionStartId = mark;
@@ -303,6 +401,9 @@ public final class Hub {
      */
     void left(Client client, LeaveReason reason, boolean wasJoined) {
         attached.remove(client);
+        if (!wasJoined) {
+            accounts.removeDevice(client, client.info()); // logged in before joining (a required login joins after)
+        }
         // Under the client's session lock, like a resume's claim of its session: one of the two decides what happens.
         client.sessionLock.lock();
         try {
@@ -337,6 +438,7 @@ public final class Hub {
         rooms.left(client, reason);
         ClientInfo info = client.info();
         forgetName(info);
+        accounts.removeDevice(client, info);
         logDisconnected(info, reason);
         // The leaver counts: the notice goes out if the server had at most presenceLimit clients with it.
         if (reason != LeaveReason.SERVER_SHUTDOWN && clients.size() < settings.presenceLimit()) {
@@ -348,8 +450,14 @@ public final class Hub {
         names.remove(nameKey(info.name()), info.id());
     }
 
-    private String nameKey(String name) {
+    String nameKey(String name) {
         return settings.nameRule().key(name);
+    }
+
+    /** Why {@code name} breaks the built-in rules or the server's own, or {@code null}. */
+    String nameProblem(String name) {
+        String problem = Names.problem(name);
+        return problem != null ? problem : settings.nameRule().problem(name);
     }
 
     private void logDisconnected(ClientInfo info, LeaveReason reason) {
@@ -401,9 +509,34 @@ public final class Hub {
         }
         ClientInfo sender = from.info();
         long id = messageIds.next();
-        target.send(from.messageLine(sender, to, null, text, id));
-        routed(from, sender, id, StoredMessage.PRIVATE, to, null, text, 1);
+        byte[] line = from.messageLine(sender, to, null, text, id);
+        String account = target.info().account();
+        int recipients = 1;
+        if (account == null) {
+            target.send(line);
+        } else {
+            recipients = toDevices(account, target, null, line); // every device of the account gets it
+        }
+        String own = sender.account();
+        if (own != null && !own.equals(account)) {
+            toDevices(own, null, from, line); // the sender's other devices get a copy
+        }
+        routed(from, sender, id, StoredMessage.PRIVATE, to, null, text, recipients);
         return target;
+    }
+
+    /** Sends {@code line} to the joined devices of {@code account} but {@code except}; {@code first} before the rest. */
+    private int toDevices(String account, Client first, Client except, byte[] line) {
+        int n = 0;
+        if (first != null && first.send(line)) {
+            n++;
+        }
+        for (Client d : accounts.devices(account)) {
+            if (d != first && d != except && d.welcomed && d.isJoined() && d.send(line)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Routes a message from {@code from} to every other joined client; encoded once. */
@@ -538,10 +671,7 @@ public final class Hub {
     }
 
     ClientInfo rename(Client client, String name) throws CommandException {
-        String problem = Names.problem(name);
-        if (problem == null) {
-            problem = settings.nameRule().problem(name);
-        }
+        String problem = nameProblem(name);
         if (problem != null) {
             throw new CommandException(ErrorCodes.BAD_NAME, problem);
         }
@@ -549,10 +679,31 @@ public final class Hub {
         if (before.name().equals(name)) {
             return before;
         }
+        if (before.account() != null) {
+            throw new CommandException(ErrorCodes.BAD_NAME,
+                    "a client logged into an account has the account's name, '" + before.name() + "'");
+        }
         String key = nameKey(name);
-        ClientId holder = names.putIfAbsent(key, client.id);
+        Object holder = names.putIfAbsent(key, client.id);
+        if (holder instanceof Accounts.Owner) {
+            throw new CommandException(ErrorCodes.NAME_REGISTERED, "the name '" + name + "' belongs to an account");
+        }
         if (holder != null && !holder.equals(client.id)) {
             throw new CommandException(ErrorCodes.NAME_TAKEN, "the name '" + name + "' is in use");
+        }
+        if (holder == null && accounts.enabled()) {
+            // Held now, so that a registration of it meanwhile finds it taken; then the accounts are asked.
+            boolean registered;
+            try {
+                registered = accounts.isRegistered(key);
+            } catch (CommandException e) {
+                names.remove(key, client.id);
+                throw e;
+            }
+            if (registered) {
+                names.remove(key, client.id);
+                throw new CommandException(ErrorCodes.NAME_REGISTERED, "the name '" + name + "' belongs to an account");
+            }
         }
         String oldKey = nameKey(before.name());
         if (!oldKey.equals(key)) {
@@ -564,14 +715,19 @@ public final class Hub {
             names.remove(key, client.id); // left while renaming
             return after;
         }
+        renamed(client, after, before.name());
+        return after;
+    }
+
+    /** Tells the others a joined client's new name (or new account), within the presence rules. */
+    void renamed(Client client, ClientInfo after, String previous) {
         // The same limit as join and leave: in a mass connect where every client names itself (as the terminal
         // client does), a rename for everyone per client would be N² notices.
         if (client.isJoined() && clients.size() <= settings.presenceLimit()) {
-            presence(Wire.rename(after, before.name()), client);
+            presence(Wire.rename(after, previous), client);
         } else if (client.isJoined()) {
-            rooms.renamed(client, after, before.name()); // the server-wide notice is off: each room's members still hear
+            rooms.renamed(client, after, previous); // the server-wide notice is off: each room's members still hear
         }
-        return after;
     }
 
     // ---------------------------------------------------------------- sessions and resume
@@ -663,6 +819,28 @@ public final class Hub {
         }
     }
 
+    /** Ends the waiting sessions of an account's devices (the owner removed it); how many there were. */
+    int endSessionsOf(String account, LeaveReason reason) {
+        int n = 0;
+        for (Client c : detached) {
+            if (account.equals(c.info().account())) {
+                endSession(c, reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The owner's operations on the accounts. */
+    public io.aurachat.accounts.AccountAdmin accountAdmin() {
+        return accounts.admin;
+    }
+
+    /** How many keys the login attempt limits track now (bounded); for tests. */
+    public int trackedAttemptKeys() {
+        return accounts.trackedAttemptKeys();
+    }
+
     /** How many sessions wait for a resume now. */
     public int detachedCount() {
         return detached.size();
@@ -690,6 +868,13 @@ public final class Hub {
         Client old = sessions.get(token);
         if (old == null || old == client) {
             throw noSuchSession(client);
+        }
+        if (!Objects.equals(old.info().account(), client.info().account())) {
+            // A session of an account is resumed by a connection logged into it, and only so.
+            throw old.info().account() == null ? new CommandException(ErrorCodes.RESUME_REFUSED,
+                    "this connection is logged into an account; that session was not")
+                    : new CommandException(ErrorCodes.LOGIN_REQUIRED,
+                    "that session belongs to an account: LOGIN to it first, then RESUME");
         }
         HoldingPeer hold;
         List<Rooms.Room> moved;
@@ -732,7 +917,8 @@ public final class Hub {
             // Take the session's identity, under which the others still know it: no notice.
             ClientInfo was = old.info();
             client.id = was.id();
-            client.info(new ClientInfo(was.id(), was.name(), real.address(), was.connectedSince()));
+            client.info(new ClientInfo(was.id(), was.name(), real.address(), was.connectedSince(), was.account()));
+            accounts.replaceDevice(old, client, was.account());
             client.forgetReplyMemo();
             moved = rooms.transfer(old, client);
             clients.put(client.id, client);
@@ -939,6 +1125,14 @@ public final class Hub {
     public void closeIdle() {
         long now = clock.millis();
         expireSessions(now);
+        if (accounts.required()) {
+            long allowed = settings.accounts().preJoinTimeout().toMillis();
+            for (Client c : attached) {
+                if (!c.isJoined() && now - c.info().connectedSince().toEpochMilli() >= allowed) {
+                    c.close(LeaveReason.LOGIN_TIMEOUT, loginTimeoutBye);
+                }
+            }
+        }
         long idleMillis = settings.idleTimeout().toMillis();
         if (idleMillis <= 0) {
             return;

@@ -4,6 +4,7 @@ import io.aurachat.command.Reply;
 import io.aurachat.history.MessageIds;
 import io.aurachat.internal.ReplyValues;
 import io.aurachat.protocol.ClientId;
+import io.aurachat.accounts.AccountsMode;
 import io.aurachat.protocol.ClientInfo;
 import io.aurachat.protocol.Fields;
 import io.aurachat.protocol.LeaveReason;
@@ -63,6 +64,7 @@ final class Wire {
             + q(Fields.FROM) + ":{" + q(Fields.ID) + ":";
     private static final String NEXT_NAME = "," + q(Fields.NAME) + ":";
     private static final String NEXT_IP = "," + q(Fields.IP) + ":";
+    private static final String NEXT_ACCOUNT = "," + q(Fields.ACCOUNT) + ":";
     private static final String FROM_END = "}";
     private static final String NEXT_TO = "," + q(Fields.TO) + ":";
     private static final String NEXT_ROOM = "," + q(Fields.ROOM) + ":";
@@ -88,14 +90,46 @@ final class Wire {
     /** {@code welcome}: the first line of every connection. */
     static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
             int presenceLimit) {
+        return welcome(client, serverName, idleTimeout, maxLineLength, presenceLimit, AccountsMode.OFF);
+    }
+
+    /**
+     * {@code welcome} on a server with this accounts mode: {@code "accounts"} unless it is off, {@code "account"} when
+     * the client is logged in.
+     */
+    static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
+            int presenceLimit, AccountsMode accounts) {
         return object(LineTypes.WELCOME, g -> {
             g.writeStringProperty(Fields.ID, client.id().value());
             g.writeStringProperty(Fields.NAME, client.name());
+            if (client.account() != null) {
+                g.writeStringProperty(Fields.ACCOUNT, client.account());
+            }
             g.writeStringProperty(Fields.SERVER, serverName);
             g.writeNumberProperty(Fields.PROTOCOL, Protocol.VERSION);
             g.writeNumberProperty(Fields.IDLE_TIMEOUT_SECONDS, (idleTimeout.toMillis() + 999) / 1000);
             g.writeNumberProperty(Fields.MAX_LINE_LENGTH, maxLineLength);
             g.writeNumberProperty(Fields.PRESENCE_LIMIT, presenceLimit);
+            if (accounts != AccountsMode.OFF) {
+                g.writeStringProperty(Fields.ACCOUNTS, accounts.wireName());
+            }
+        });
+    }
+
+    /**
+     * {@code hello}: the first line of a connection to a server that requires login, before it has joined (no id yet
+     * for others to see, so none is shown).
+     */
+    static byte[] hello(String serverName, AccountsMode accounts, boolean secure, boolean plainLogin,
+            Duration loginTimeout, int maxLineLength) {
+        return object(LineTypes.HELLO, g -> {
+            g.writeStringProperty(Fields.SERVER, serverName);
+            g.writeNumberProperty(Fields.PROTOCOL, Protocol.VERSION);
+            g.writeStringProperty(Fields.ACCOUNTS, accounts.wireName());
+            g.writeBooleanProperty(Fields.SECURE, secure);
+            g.writeBooleanProperty(Fields.PLAIN_LOGIN, plainLogin);
+            g.writeNumberProperty(Fields.LOGIN_TIMEOUT_SECONDS, (loginTimeout.toMillis() + 999) / 1000);
+            g.writeNumberProperty(Fields.MAX_LINE_LENGTH, maxLineLength);
         });
     }
 
@@ -116,11 +150,14 @@ final class Wire {
      */
     static byte[] messagePrefix(ClientInfo from) {
         try {
-            return FAST.get().reset()
+            FastJson j = FAST.get().reset()
                     .raw(MESSAGE_START).string(from.id().value())
                     .raw(NEXT_NAME).string(from.name())
-                    .raw(NEXT_IP).string(from.ip())
-                    .raw(FROM_END).fragment();
+                    .raw(NEXT_IP).string(from.ip());
+            if (from.account() != null) {
+                j.raw(NEXT_ACCOUNT).string(from.account());
+            }
+            return j.raw(FROM_END).fragment();
         } catch (FastJson.Unsupported e) {
             return null;
         }
@@ -289,6 +326,24 @@ final class Wire {
             }
             g.writeStringProperty(Fields.CODE, code);
             g.writeStringProperty(Fields.MESSAGE, message);
+        });
+    }
+
+    /** {@code error} reply with fields of its own after {@code message} ({@code retryAfterSeconds}). */
+    static byte[] error(String command, String code, String message, Map<String, Object> fields) {
+        if (fields.isEmpty()) {
+            return error(command, code, message);
+        }
+        return object(LineTypes.ERROR, g -> {
+            if (command != null) {
+                g.writeStringProperty(Fields.COMMAND, command);
+            }
+            g.writeStringProperty(Fields.CODE, code);
+            g.writeStringProperty(Fields.MESSAGE, message);
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                g.writeName(field.getKey());
+                ReplyValues.write(g, field.getValue());
+            }
         });
     }
 

@@ -118,6 +118,9 @@ public final class ReplyValues {
         g.writeStringProperty(Fields.ID, client.id().value());
         g.writeStringProperty(Fields.NAME, client.name());
         g.writeStringProperty(Fields.IP, client.ip());
+        if (client.account() != null) {
+            g.writeStringProperty(Fields.ACCOUNT, client.account());
+        }
         if (withSince) {
             g.writeStringProperty(Fields.CONNECTED_SINCE, client.connectedSince().toString());
         }

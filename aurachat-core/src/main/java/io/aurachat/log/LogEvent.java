@@ -212,6 +212,82 @@ public sealed interface LogEvent {
     }
 
     /**
+     * A client made an account with {@code REGISTER} (it is logged into it from now on: a {@link LoggedIn} follows).
+     *
+     * @param time when
+     * @param client the client, with the new account's key and name
+     */
+    record AccountRegistered(Instant time, ClientInfo client) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public AccountRegistered {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+        }
+    }
+
+    /**
+     * A client logged into an account ({@code LOGIN}, or {@code REGISTER}).
+     *
+     * @param time when
+     * @param client the client as it is now: its {@link ClientInfo#account()} and the account's name
+     */
+    record LoggedIn(Instant time, ClientInfo client) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public LoggedIn {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+        }
+    }
+
+    /**
+     * A {@code LOGIN} or {@code PASSWORD} was refused for its credentials or its attempt limit. Never the password.
+     *
+     * @param time when
+     * @param client the client that tried, with its address
+     * @param account the key of the account it named (which may not exist)
+     * @param reason the error code: {@code bad-credentials} or {@code too-many-attempts}
+     */
+    record LoginFailed(Instant time, ClientInfo client, String account, String reason) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public LoginFailed {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(client, "client");
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * An account's password was changed: by a logged-in client ({@code PASSWORD}) or by the server's owner.
+     *
+     * @param time when
+     * @param account the account's key
+     * @param client the client that changed it, or {@code null} when the owner did
+     */
+    record PasswordChanged(Instant time, String account, ClientInfo client) implements LogEvent {
+        /** Checks the components; {@code client} may be {@code null}. */
+        public PasswordChanged {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(account, "account");
+        }
+    }
+
+    /**
+     * The server's owner removed an account; its devices were disconnected ({@code account-removed}).
+     *
+     * @param time when
+     * @param account the account's key
+     * @param devices how many connections (and waiting sessions) it ended
+     */
+    record AccountRemoved(Instant time, String account, int devices) implements LogEvent {
+        /** Checks that no component is {@code null}. */
+        public AccountRemoved {
+            Objects.requireNonNull(time, "time");
+            Objects.requireNonNull(account, "account");
+        }
+    }
+
+    /**
      * A client's command line was handled by a registered command.
      *
      * <p>One exception: a built-in {@code CHAT} or {@code SAY} that succeeds is logged as its {@link MessageSent}

@@ -76,6 +76,15 @@ public final class Slf4jLogSink implements LogSink {
                     e.client().id(), e.connection(), e.missed(), e.recovered());
             case LogEvent.ClientThrottled e -> logger.info("{} ({}) sends faster than the rate limit: reading it more slowly",
                     e.client().id(), e.client().name());
+            case LogEvent.AccountRegistered e -> logger.info("{} registered account {}", e.client().id(),
+                    e.client().account());
+            case LogEvent.LoggedIn e -> logger.info("{} logged into account {}", e.client().id(), e.client().account());
+            case LogEvent.LoginFailed e -> logger.info("{} from {} failed to log into {}: {}", e.client().id(),
+                    e.client().ip(), e.account(), e.reason());
+            case LogEvent.PasswordChanged e -> logger.info("the password of account {} was changed by {}", e.account(),
+                    e.client() == null ? "the owner" : e.client().id());
+            case LogEvent.AccountRemoved e -> logger.info("account {} was removed; {} connections ended", e.account(),
+                    e.devices());
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
             case LogEvent.DiscoveryAnswered e ->

@@ -187,6 +187,46 @@ final class XmlEvents {
                 ascii("recovered", Boolean.toString(e.recovered()));
                 endEmpty();
             }
+            case LogEvent.AccountRegistered e -> {
+                boolean esc = needed(e.client(), null);
+                start("account-registered", e.time(), esc);
+                client(e.client(), esc);
+                endEmpty();
+            }
+            case LogEvent.LoggedIn e -> {
+                boolean esc = needed(e.client(), null);
+                start("logged-in", e.time(), esc);
+                client(e.client(), esc);
+                endEmpty();
+            }
+            case LogEvent.LoginFailed e -> {
+                boolean esc = needed(e.client(), e.account()) || Escaping.needed(e.reason());
+                start("login-failed", e.time(), esc);
+                client(e.client(), esc);
+                attr("attempted", e.account(), esc);
+                attr("reason", e.reason(), esc);
+                endEmpty();
+            }
+            case LogEvent.PasswordChanged e -> {
+                boolean esc = (e.client() != null && needed(e.client(), null)) || Escaping.needed(e.account());
+                start("password-changed", e.time(), esc);
+                if (e.client() != null) {
+                    client(e.client(), esc);
+                    if (e.client().account() == null) {
+                        attr("account", e.account(), esc);
+                    }
+                } else {
+                    attr("account", e.account(), esc);
+                }
+                endEmpty();
+            }
+            case LogEvent.AccountRemoved e -> {
+                boolean esc = Escaping.needed(e.account());
+                start("account-removed", e.time(), esc);
+                attr("account", e.account(), esc);
+                number("devices", e.devices());
+                endEmpty();
+            }
             case LogEvent.EventsDropped e -> {
                 start("events-dropped", e.time(), false);
                 number("count", e.count());
@@ -251,6 +291,9 @@ final class XmlEvents {
         ascii("client", client.id().value());
         attr("name", client.name(), true);
         attr("ip", client.ip(), true);
+        if (client.account() != null) {
+            attr("account", client.account(), true);
+        }
     }
 
     /**
@@ -264,13 +307,16 @@ final class XmlEvents {
         if (cached != null && cached.client == client) {
             return cached;
         }
-        boolean escape = Escaping.needed(client.name(), client.ip(), null, null);
+        boolean escape = Escaping.needed(client.name(), client.ip(), client.account(), null);
         byte[] bytes = NO_BYTES;
         if (!escape) {
             ByteSink b = new ByteSink(64);
             b.attribute("client", client.id().value());
             b.attribute("name", client.name());
             b.attribute("ip", client.ip());
+            if (client.account() != null) {
+                b.attribute("account", client.account());
+            }
             bytes = b.copy(0, b.size());
         }
         ClientAttributes made = new ClientAttributes(client, bytes, escape);

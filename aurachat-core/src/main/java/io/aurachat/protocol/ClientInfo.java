@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param name the display name; the id's text until the client sets one
  * @param ip the client's IP address as text (IPv4 dotted quad or IPv6)
  * @param connectedSince when the server accepted the connection
+ * @param account the key of the account the client is logged into ({@code "account"} in client objects), or
+ *     {@code null} for an anonymous client
  */
-public record ClientInfo(ClientId id, String name, String ip, Instant connectedSince) {
+public record ClientInfo(ClientId id, String name, String ip, Instant connectedSince, String account) {
 
-    /** Checks that no component is {@code null}. */
+    /** Checks that no component but {@code account} is {@code null}. */
     public ClientInfo {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -22,8 +24,18 @@ public record ClientInfo(ClientId id, String name, String ip, Instant connectedS
         Objects.requireNonNull(connectedSince, "connectedSince");
     }
 
-    /** Returns a copy with another display name. */
+    /** An anonymous client (no account). */
+    public ClientInfo(ClientId id, String name, String ip, Instant connectedSince) {
+        this(id, name, ip, connectedSince, null);
+    }
+
+    /** Returns a copy with another display name (the same account). */
     public ClientInfo withName(String newName) {
-        return new ClientInfo(id, newName, ip, connectedSince);
+        return new ClientInfo(id, newName, ip, connectedSince, account);
+    }
+
+    /** Returns a copy logged into {@code accountKey}, with that account's name as its display name. */
+    public ClientInfo withAccount(String accountKey, String accountName) {
+        return new ClientInfo(id, accountName, ip, connectedSince, Objects.requireNonNull(accountKey, "accountKey"));
     }
 }

@@ -49,6 +49,39 @@ public final class ErrorCodes {
     public static final String RESUME_REFUSED = "resume-refused";
     /** {@code SESSION} or {@code RESUME} on a server whose resume window is zero. */
     public static final String RESUME_DISABLED = "resume-disabled";
+    /** {@code REGISTER}, {@code LOGIN} or {@code PASSWORD} on a server without accounts (docs/accounts.md). */
+    public static final String ACCOUNTS_DISABLED = "accounts-disabled";
+    /**
+     * {@code REGISTER} or {@code LOGIN} over a connection that is not encrypted ({@code "secure":false}), on a server
+     * whose owner does not allow password logins over plain connections (the default).
+     */
+    public static final String INSECURE_CONNECTION = "insecure-connection";
+    /** {@code LOGIN} or {@code PASSWORD}: no such account, or the wrong password (the same reply for both). */
+    public static final String BAD_CREDENTIALS = "bad-credentials";
+    /**
+     * The name belongs to an account: {@code REGISTER} of a registered name, or {@code NAME} to a registered name by
+     * a client not logged into that account.
+     */
+    public static final String NAME_REGISTERED = "name-registered";
+    /** {@code REGISTER} or {@code PASSWORD} with a password that breaks the rules (8 to 1024 characters, ...). */
+    public static final String WEAK_PASSWORD = "weak-password";
+    /**
+     * Too many {@code LOGIN}, {@code REGISTER} or {@code PASSWORD} attempts from this address or for this account in
+     * the last minute; the error's {@code retryAfterSeconds} says when to try again. The connection goes on.
+     */
+    public static final String TOO_MANY_ATTEMPTS = "too-many-attempts";
+    /** {@code LOGIN} or {@code REGISTER} on a connection that is logged in already. */
+    public static final String ALREADY_LOGGED_IN = "already-logged-in";
+    /**
+     * The command needs a logged-in client: before login on a server that requires accounts (every command but
+     * {@code PING}, {@code HELP}, {@code TIME}, {@code EXIT}, {@code REGISTER} and {@code LOGIN}), or {@code PASSWORD}
+     * and {@code HISTORY @} by an anonymous client.
+     */
+    public static final String LOGIN_REQUIRED = "login-required";
+    /** Too many passwords are being checked at once; try again in a moment. */
+    public static final String SERVER_BUSY = "server-busy";
+    /** The account store failed or is full; chat goes on. */
+    public static final String ACCOUNTS_UNAVAILABLE = "accounts-unavailable";
     /** A command handler failed unexpectedly; the server logged the cause. */
     public static final String INTERNAL_ERROR = "internal-error";
 

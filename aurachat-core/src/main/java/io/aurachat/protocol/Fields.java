@@ -88,5 +88,21 @@ public final class Fields {
     /** {@code resumed}: how many missed messages were delivered before the reply. */
     public static final String MISSED = "missed";
 
+    /**
+     * Client objects, {@code welcome} and the {@code LOGIN} and {@code REGISTER} replies: the key of the account the
+     * client is logged into (its name folded: {@code mario}); absent for an anonymous client.
+     */
+    public static final String ACCOUNT = "account";
+    /** {@code hello} and {@code welcome}: the server's accounts mode, {@code optional} or {@code required}. */
+    public static final String ACCOUNTS = "accounts";
+    /** {@code hello}: whether this connection is encrypted (TLS); password logins need it unless the owner allows. */
+    public static final String SECURE = "secure";
+    /** {@code hello}: whether the server takes password logins over a connection that is not encrypted. */
+    public static final String PLAIN_LOGIN = "plainLogin";
+    /** {@code hello}: how long the connection may stay before login, in seconds. */
+    public static final String LOGIN_TIMEOUT_SECONDS = "loginTimeoutSeconds";
+    /** {@code too-many-attempts} errors: in how many seconds an attempt will be taken again. */
+    public static final String RETRY_AFTER_SECONDS = "retryAfterSeconds";
+
     private Fields() {}
 }

@@ -27,7 +27,11 @@ public enum LeaveReason {
      * The connection took back an earlier session with {@code RESUME}: the id its {@code welcome} announced is given
      * up (a {@code leave} for that id), and the connection goes on as the resumed client.
      */
-    RESUMED("resumed");
+    RESUMED("resumed"),
+    /** The connection did not log in within the server's pre-join timeout (a server that requires accounts). */
+    LOGIN_TIMEOUT("login-timeout"),
+    /** The server's owner removed the account this connection was logged into. */
+    ACCOUNT_REMOVED("account-removed");
 
     private final String wireName;
 

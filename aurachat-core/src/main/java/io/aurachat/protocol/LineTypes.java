@@ -44,9 +44,12 @@ public final class LineTypes {
     /** {@code RESUME}'s reply, after the missed messages: who the client is again and whether it got everything. */
     public static final String RESUMED = "resumed";
 
+    /** The first line of a connection to a server that requires login, in place of {@code welcome}. */
+    public static final String HELLO = "hello";
+
     /** The types no command's reply may take: the events, and {@code error}. */
     public static final Set<String> RESERVED = Set.of(WELCOME, MESSAGE, JOIN, LEAVE, RENAME,
-            PRESENCE_MISSED, BYE, ERROR);
+            PRESENCE_MISSED, BYE, ERROR, HELLO);
 
     private LineTypes() {}
 }

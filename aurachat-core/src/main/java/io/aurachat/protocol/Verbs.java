@@ -42,6 +42,13 @@ public final class Verbs {
     /** {@code RESUME <session> <last-id>}: take back a session whose connection broke, with what it missed. */
     public static final String RESUME = "RESUME";
 
+    /** {@code REGISTER <name> <password>}: make an account and log into it. */
+    public static final String REGISTER = "REGISTER";
+    /** {@code LOGIN <name> <password>}: log into an account. */
+    public static final String LOGIN = "LOGIN";
+    /** {@code PASSWORD <old> <new>}: change the logged-in account's password. */
+    public static final String PASSWORD = "PASSWORD";
+
     private Verbs() {}
 
     /**

@@ -1,5 +1,9 @@
 package io.aurachat.server;
 
+import io.aurachat.accounts.AccountAdmin;
+import io.aurachat.accounts.AccountsMode;
+import io.aurachat.accounts.MemoryAccountStore;
+import io.aurachat.accounts.PasswordHasher;
 import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.discovery.DiscoveryResponder;
 import io.aurachat.history.HistoryStore;
@@ -122,6 +126,9 @@ public final class ChatServer implements AutoCloseable {
             tcp = transport;
             timer = Threads.timer(transport == null ? "aurachat-timer" : "aurachat-timer-" + primary(transport).getPort());
             long period = sweepPeriodMillis(config.idleTimeout());
+            if (config.accounts() == AccountsMode.REQUIRED) {
+                period = Math.min(period, sweepPeriodMillis(config.preJoinTimeout()));
+            }
             timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
             if (transport != null) {
                 transport.start();
@@ -153,7 +160,18 @@ public final class ChatServer implements AutoCloseable {
         return new Hub.Settings(config.serverName(), config.idleTimeout(), config.maxLineLength(),
                 config.maxClients(), config.presenceLimit(), config.maxConsecutiveErrors(), config.commands(),
                 config.logSinks(), config.logQueueCapacity(), config.clock(), config.nameRule(), store,
-                config.resumeWindow(), config.maxResumeMessages());
+                config.resumeWindow(), config.maxResumeMessages(), accountSettings(config));
+    }
+
+    private static Hub.AccountSettings accountSettings(ServerConfig config) {
+        if (config.accounts() == AccountsMode.OFF) {
+            return Hub.AccountSettings.off();
+        }
+        return new Hub.AccountSettings(config.accounts(),
+                config.accountStore() != null ? config.accountStore() : new MemoryAccountStore(),
+                config.passwordHasher() != null ? config.passwordHasher() : PasswordHasher.pbkdf2(),
+                config.allowPlainLogin(), config.preJoinTimeout(), config.maxLoginAttemptsPerAddress(),
+                config.maxLoginAttemptsPerAccount(), config.maxConcurrentHashes(), config.maxQueuedHashes());
     }
 
     private static void closeQuietly(HistoryStore store) {
@@ -344,6 +362,20 @@ public final class ChatServer implements AutoCloseable {
      */
     public int detachedSessions() {
         return startedHub().detachedCount();
+    }
+
+    /**
+     * The owner's operations on the server's accounts: list, find, remove (which disconnects the account's devices) and
+     * set a password. Its methods block on the account store and the hasher; call them from a thread of your own.
+     *
+     * @throws IllegalStateException if the server has not been started, or has no accounts ({@link
+     *     ServerConfig#accounts()} is {@code OFF})
+     */
+    public AccountAdmin accounts() {
+        if (config.accounts() == AccountsMode.OFF) {
+            throw new IllegalStateException("this server has no accounts (ServerConfig.accounts is OFF)");
+        }
+        return startedHub().accountAdmin();
     }
 
     /**

@@ -2,6 +2,10 @@ package io.aurachat.server;
 
 import static io.aurachat.internal.Checks.check;
 
+import io.aurachat.accounts.AccountStore;
+import io.aurachat.accounts.AccountsMode;
+import io.aurachat.accounts.MemoryAccountStore;
+import io.aurachat.accounts.PasswordHasher;
 import io.aurachat.command.BuiltinCommands;
 import io.aurachat.history.HistoryStore;
 import io.aurachat.history.MemoryHistoryStore;
@@ -66,6 +70,16 @@ public final class ServerConfig {
      * text, a bot or a script that waits for its replies stays below it; a flood does not (docs/decisions.md).
      */
     public static final RateLimit DEFAULT_RATE_LIMIT = RateLimit.of(100, 500);
+    /** The default time a connection may stay before login on a server that requires accounts: 30 seconds. */
+    public static final Duration DEFAULT_PRE_JOIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The default login attempts ({@code LOGIN}, {@code REGISTER}) per address and minute, {@value}. */
+    public static final int DEFAULT_MAX_LOGIN_ATTEMPTS_PER_ADDRESS = 20;
+    /** The default login attempts ({@code LOGIN}, {@code PASSWORD}) per account and minute, {@value}. */
+    public static final int DEFAULT_MAX_LOGIN_ATTEMPTS_PER_ACCOUNT = 10;
+    /** The default most passwords hashed or checked at once, {@value}. */
+    public static final int DEFAULT_MAX_CONCURRENT_HASHES = 2;
+    /** The default most logins that wait for a turn to hash, beyond which they are answered {@code server-busy}, {@value}. */
+    public static final int DEFAULT_MAX_QUEUED_HASHES = 32;
 
     private final InetAddress bindAddress;
     private final int port;
@@ -96,6 +110,15 @@ public final class ServerConfig {
     private final boolean plainPort;
     private final int maxConnectionsPerAddress;
     private final RateLimit rateLimit;
+    private final AccountsMode accounts;
+    private final AccountStore accountStore;
+    private final PasswordHasher passwordHasher;
+    private final boolean allowPlainLogin;
+    private final Duration preJoinTimeout;
+    private final int maxLoginAttemptsPerAddress;
+    private final int maxLoginAttemptsPerAccount;
+    private final int maxConcurrentHashes;
+    private final int maxQueuedHashes;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -126,6 +149,15 @@ public final class ServerConfig {
         this.plainPort = b.plainPort;
         this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.rateLimit = b.rateLimit;
+        this.accounts = b.accounts;
+        this.accountStore = b.accountStore;
+        this.passwordHasher = b.passwordHasher;
+        this.allowPlainLogin = b.allowPlainLogin;
+        this.preJoinTimeout = b.preJoinTimeout;
+        this.maxLoginAttemptsPerAddress = b.maxLoginAttemptsPerAddress;
+        this.maxLoginAttemptsPerAccount = b.maxLoginAttemptsPerAccount;
+        this.maxConcurrentHashes = b.maxConcurrentHashes;
+        this.maxQueuedHashes = b.maxQueuedHashes;
     }
 
     /** A builder with every default: all interfaces, port 5000, the built-in commands, no log sink. */
@@ -164,7 +196,81 @@ public final class ServerConfig {
         b.plainPort = plainPort;
         b.maxConnectionsPerAddress = maxConnectionsPerAddress;
         b.rateLimit = rateLimit;
+        b.accounts = accounts;
+        b.accountStore = accountStore;
+        b.passwordHasher = passwordHasher;
+        b.allowPlainLogin = allowPlainLogin;
+        b.preJoinTimeout = preJoinTimeout;
+        b.maxLoginAttemptsPerAddress = maxLoginAttemptsPerAddress;
+        b.maxLoginAttemptsPerAccount = maxLoginAttemptsPerAccount;
+        b.maxConcurrentHashes = maxConcurrentHashes;
+        b.maxQueuedHashes = maxQueuedHashes;
         return b;
+    }
+
+    /** Whether the server has accounts, and whether connections must log in before they join; OFF by default. */
+    public AccountsMode accounts() {
+        return accounts;
+    }
+
+    /**
+     * Where accounts are kept, or {@code null} for the default: a {@link MemoryAccountStore} made when the server
+     * starts (lost when it stops). The server does not close a store it was given.
+     */
+    public AccountStore accountStore() {
+        return accountStore;
+    }
+
+    /** How passwords are hashed, or {@code null} for the default, {@link PasswordHasher#pbkdf2()}. */
+    public PasswordHasher passwordHasher() {
+        return passwordHasher;
+    }
+
+    /**
+     * Whether {@code LOGIN} and {@code REGISTER} are taken over a connection that is not encrypted ({@link
+     * io.aurachat.transport.Peer#secure()} false, such as plain TCP); {@code false} by default: they are answered
+     * {@code insecure-connection}, so that no password crosses the network in clear unless the owner says so.
+     */
+    public boolean allowPlainLogin() {
+        return allowPlainLogin;
+    }
+
+    /**
+     * How long a connection to a server that requires accounts may stay before it has logged in: then it gets
+     * {@code bye login-timeout} and is closed.
+     */
+    public Duration preJoinTimeout() {
+        return preJoinTimeout;
+    }
+
+    /**
+     * Login attempts ({@code LOGIN} and {@code REGISTER}, successful or not) one IP address may make per minute, as a
+     * token bucket (a burst of this many, then one per {@code 60 / n} seconds); beyond, {@code too-many-attempts}.
+     */
+    public int maxLoginAttemptsPerAddress() {
+        return maxLoginAttemptsPerAddress;
+    }
+
+    /**
+     * Attempts ({@code LOGIN} and {@code PASSWORD}, from any address) on one account name per minute, as a token bucket;
+     * beyond, {@code too-many-attempts}. Counted for names that are not registered too, so that the reply does not
+     * tell which are.
+     */
+    public int maxLoginAttemptsPerAccount() {
+        return maxLoginAttemptsPerAccount;
+    }
+
+    /** How many passwords are hashed or checked at once, at most: each costs a core (and, for Argon2id, memory). */
+    public int maxConcurrentHashes() {
+        return maxConcurrentHashes;
+    }
+
+    /**
+     * How many logins may wait for a turn to hash, beyond {@link #maxConcurrentHashes()}; one more is answered
+     * {@code server-busy} at once, and so is one that waited 10 seconds.
+     */
+    public int maxQueuedHashes() {
+        return maxQueuedHashes;
     }
 
     /**
@@ -382,7 +488,10 @@ public final class ServerConfig {
                 + ", discovery=" + discovery + ", tcpEnabled=" + tcpEnabled + ", nameRule=" + nameRule
                 + ", resumeWindow=" + resumeWindow + ", maxResumeMessages=" + maxResumeMessages + ", tls=" + tls
                 + ", plainPort=" + plainPort + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
-                + ", rateLimit=" + rateLimit + "]";
+                + ", rateLimit=" + rateLimit + ", accounts=" + accounts + ", allowPlainLogin=" + allowPlainLogin + ", preJoinTimeout=" + preJoinTimeout
+                + ", maxLoginAttemptsPerAddress=" + maxLoginAttemptsPerAddress + ", maxLoginAttemptsPerAccount="
+                + maxLoginAttemptsPerAccount + ", maxConcurrentHashes=" + maxConcurrentHashes + ", maxQueuedHashes="
+                + maxQueuedHashes + "]";
     }
 
     /** Collects configuration values; not thread-safe. {@link #build()} validates them. */
@@ -414,6 +523,15 @@ public final class ServerConfig {
         private TlsConfig tls;
         private boolean plainPort = true;
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private AccountsMode accounts = AccountsMode.OFF;
+        private AccountStore accountStore;
+        private PasswordHasher passwordHasher;
+        private boolean allowPlainLogin;
+        private Duration preJoinTimeout = DEFAULT_PRE_JOIN_TIMEOUT;
+        private int maxLoginAttemptsPerAddress = DEFAULT_MAX_LOGIN_ATTEMPTS_PER_ADDRESS;
+        private int maxLoginAttemptsPerAccount = DEFAULT_MAX_LOGIN_ATTEMPTS_PER_ACCOUNT;
+        private int maxConcurrentHashes = DEFAULT_MAX_CONCURRENT_HASHES;
+        private int maxQueuedHashes = DEFAULT_MAX_QUEUED_HASHES;
 
         private Builder() {
             BuiltinCommands.all().forEach(this::command);
@@ -645,6 +763,63 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Accounts: {@code OFF} (the default), {@code OPTIONAL} or {@code REQUIRED}; see docs/accounts.md. */
+        public Builder accounts(AccountsMode mode) {
+            this.accounts = mode;
+            return this;
+        }
+
+        /**
+         * Where accounts are kept. Default ({@code null}): a {@link MemoryAccountStore} of at most 100,000 accounts,
+         * made when the server starts. The server never closes a store given here.
+         */
+        public Builder accountStore(AccountStore store) {
+            this.accountStore = store;
+            return this;
+        }
+
+        /** How passwords are hashed. Default ({@code null}): {@link PasswordHasher#pbkdf2()}. */
+        public Builder passwordHasher(PasswordHasher hasher) {
+            this.passwordHasher = hasher;
+            return this;
+        }
+
+        /** Whether passwords are taken over connections that are not encrypted. Default {@code false}. */
+        public Builder allowPlainLogin(boolean allow) {
+            this.allowPlainLogin = allow;
+            return this;
+        }
+
+        /** Time allowed before login when accounts are required, 1 ms to 1 hour. Default 30 seconds. */
+        public Builder preJoinTimeout(Duration timeout) {
+            this.preJoinTimeout = timeout;
+            return this;
+        }
+
+        /** Login attempts per IP address and minute, 1 to 1,000,000. Default 20. */
+        public Builder maxLoginAttemptsPerAddress(int attempts) {
+            this.maxLoginAttemptsPerAddress = attempts;
+            return this;
+        }
+
+        /** Login and password-change attempts per account name and minute, 1 to 1,000,000. Default 10. */
+        public Builder maxLoginAttemptsPerAccount(int attempts) {
+            this.maxLoginAttemptsPerAccount = attempts;
+            return this;
+        }
+
+        /** Passwords hashed or checked at once, 1 to 256. Default 2. */
+        public Builder maxConcurrentHashes(int hashes) {
+            this.maxConcurrentHashes = hashes;
+            return this;
+        }
+
+        /** Logins waiting for a turn to hash, 0 to 100,000. Default 32. */
+        public Builder maxQueuedHashes(int waiting) {
+            this.maxQueuedHashes = waiting;
+            return this;
+        }
+
         /**
          * Checks every value and makes the configuration.
          *
@@ -685,6 +860,18 @@ public final class ServerConfig {
             check(maxResumeMessages >= 1 && maxResumeMessages <= 10_000_000,
                     "maxResumeMessages must be 1 to 10000000: " + maxResumeMessages);
             check(rateLimit != null, "rateLimit must not be null (use RateLimit.NONE)");
+            check(accounts != null, "accounts must not be null (use AccountsMode.OFF)");
+            check(preJoinTimeout != null && preJoinTimeout.compareTo(Duration.ofMillis(1)) >= 0
+                            && preJoinTimeout.compareTo(Duration.ofHours(1)) <= 0,
+                    "preJoinTimeout must be 1 ms to 1 hour: " + preJoinTimeout);
+            check(maxLoginAttemptsPerAddress >= 1 && maxLoginAttemptsPerAddress <= 1_000_000,
+                    "maxLoginAttemptsPerAddress must be 1 to 1000000: " + maxLoginAttemptsPerAddress);
+            check(maxLoginAttemptsPerAccount >= 1 && maxLoginAttemptsPerAccount <= 1_000_000,
+                    "maxLoginAttemptsPerAccount must be 1 to 1000000: " + maxLoginAttemptsPerAccount);
+            check(maxConcurrentHashes >= 1 && maxConcurrentHashes <= 256,
+                    "maxConcurrentHashes must be 1 to 256: " + maxConcurrentHashes);
+            check(maxQueuedHashes >= 0 && maxQueuedHashes <= 100_000,
+                    "maxQueuedHashes must be 0 to 100000: " + maxQueuedHashes);
             check(discovery != null, "discovery must not be null (use DiscoveryConfig.disabled())");
             check(tcpEnabled || !discovery.enabled(), "discovery announces the TCP port: it needs tcpEnabled");
             check(!tcpEnabled || plainPort || tls != null, "with the plain port off, a TLS port is needed");

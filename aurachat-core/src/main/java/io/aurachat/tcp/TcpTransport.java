@@ -355,7 +355,7 @@ public final class TcpTransport {
             // write the welcome first, and a client that had read its welcome could miss a SAY sent after it.
             connection.holdOutput();
             try {
-                client.join();
+                client.begin(); // joins, or greets a connection that must log in first (hello)
                 connection.releaseOutput();
                 return true;
             } catch (RuntimeException | OutOfMemoryError e) {

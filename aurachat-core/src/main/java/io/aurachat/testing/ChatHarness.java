@@ -76,14 +76,26 @@ public final class ChatHarness implements AutoCloseable {
     }
 
     /**
-     * A new client that has joined, as a TCP client does at once: its {@code welcome} is its first line,
-     * and the others got a {@code join} (up to the presence limit). Its address is {@code 192.0.2.N}.
+     * A new client started as a TCP client is: it has joined, its {@code welcome} is its first line, and the others
+     * got a {@code join} (up to the presence limit); or, on a server that requires accounts, its first line is
+     * {@code hello} and it joins once it logs in. Its address is {@code 192.0.2.N}; its connection is not
+     * {@linkplain io.aurachat.transport.Peer#secure() secure}.
      *
      * @throws IllegalStateException if the server is full ({@code bye server-full}) or closed
      */
     public HarnessClient connect() {
-        HarnessClient client = attach();
-        client.join();
+        return connect(nextAddress(), false);
+    }
+
+    /**
+     * As {@link #connect()}, with this address, and over a connection that counts as encrypted if {@code secure}
+     * (as a TLS one would): password logins are taken over it whatever the server's {@code allowPlainLogin}.
+     *
+     * @throws IllegalStateException if the server is full ({@code bye server-full}) or closed
+     */
+    public HarnessClient connect(String address, boolean secure) {
+        HarnessClient client = attach(address, secure);
+        client.begin();
         return client;
     }
 
@@ -103,7 +115,17 @@ public final class ChatHarness implements AutoCloseable {
      * @throws IllegalStateException if the server is full ({@code bye server-full}) or closed
      */
     public HarnessClient attach(String address) {
-        HarnessClient client = new HarnessClient(Objects.requireNonNull(address, "address"), maxQueuedBytes);
+        return attach(address, false);
+    }
+
+    /**
+     * A new client in the pre-join state, with this address, over a connection that counts as encrypted if {@code
+     * secure}.
+     *
+     * @throws IllegalStateException if the server is full ({@code bye server-full}) or closed
+     */
+    public HarnessClient attach(String address, boolean secure) {
+        HarnessClient client = new HarnessClient(Objects.requireNonNull(address, "address"), maxQueuedBytes, secure);
         Connection connection = server.attach(client).orElseThrow(() -> new IllegalStateException(
                 "the server refused the client: " + client.closeReason().map(r -> r.wireName()).orElse("?")));
         client.attached(connection);

@@ -83,9 +83,18 @@ public final class HarnessClient implements Peer {
         }
     }
 
-    HarnessClient(String address, long maxQueuedBytes) {
+    private final boolean secure;
+
+    HarnessClient(String address, long maxQueuedBytes, boolean secure) {
         this.address = address;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.secure = secure;
+    }
+
+    /** Whether the server takes this client's connection as encrypted, as {@link ChatHarness#connect(String, boolean)} said. */
+    @Override
+    public boolean secure() {
+        return secure;
     }
 
     void attached(Connection c) {
@@ -116,6 +125,16 @@ public final class HarnessClient implements Peer {
      */
     public boolean join() {
         return connection().join();
+    }
+
+    /**
+     * Starts a client made with {@link ChatHarness#attach()} as a transport does ({@link Connection#begin()}): it
+     * joins, or, on a server that requires accounts, gets {@code hello}.
+     *
+     * @return whether it joined now
+     */
+    public boolean begin() {
+        return connection().begin();
     }
 
     /** Whether it has joined and not left. */

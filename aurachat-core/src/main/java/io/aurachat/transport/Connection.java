@@ -12,8 +12,10 @@ import io.aurachat.protocol.LeaveReason;
  * other client can see it (it is not in {@code LIST}, gets no messages and no presence notices, and before
  * joining only the commands that make sense there run: {@code PING}, {@code HELP}, {@code TIME},
  * {@code EXIT}; others are answered {@code not-joined}). {@link #join()} makes it a visible client: it
- * gets {@code welcome} and the others a {@code join} notice. The server's TCP transport joins every
- * connection at once; login and session resume will happen in the pre-join state.
+ * gets {@code welcome} and the others a {@code join} notice. A transport starts a connection with {@link #begin()}:
+ * it joins at once, unless the server requires accounts; then the client gets {@code hello} and joins once it has
+ * logged in ({@code LOGIN}, {@code REGISTER}: two more commands that run before joining), and until then every
+ * other command is answered {@code login-required}.
  *
  * <p>Calls for one connection must come from one thread at a time, in the order the client sent the lines
  * (different connections may be driven concurrently).
@@ -40,9 +42,21 @@ public interface Connection {
      * holds the connection's output meanwhile): otherwise a client that has read its welcome may still miss a
      * {@code SAY} sent after it.
      *
-     * @return {@code false} if it had already joined, or its connection has ended
+     * @return {@code false} if it had already joined, or its connection has ended, or the server requires accounts
+     *     and the client has not logged in
      */
     boolean join();
+
+    /**
+     * What a transport calls once it has attached a connection: {@link #join()} at once (returning what it returns),
+     * or, on a server that requires accounts, sends the client {@code hello} and returns {@code false}: the client
+     * joins when it logs in. The same care about holding output applies as for {@link #join()}.
+     *
+     * @return whether the client joined now
+     */
+    default boolean begin() {
+        return join();
+    }
 
     /**
      * One line from the client, without its terminator: runs its command on the calling thread and queues

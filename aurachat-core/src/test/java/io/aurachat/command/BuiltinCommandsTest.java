@@ -34,15 +34,16 @@ class BuiltinCommandsTest {
     private static final ClientInfo CAROL = new ClientInfo(ClientId.of(3), "c3", "::1", CONNECTED.plusSeconds(9));
 
     @Test
-    void allHoldsTheSixteenProtocolCommandsWithTheUsagesOfProtocolMd() {
+    void allHoldsTheNineteenProtocolCommandsWithTheUsagesOfProtocolMd() {
         List<Command> all = BuiltinCommands.all();
         assertEquals(List.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
-                        "SESSION", "RESUME"),
+                        "SESSION", "RESUME", "REGISTER", "LOGIN", "PASSWORD"),
                 all.stream().map(Command::verb).toList());
         assertEquals(List.of("TIME", "EXIT", "CHAT <id> <text>", "SAY <text>", "NAME <name>", "LIST", "HELP", "PING",
                         "HISTORY <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]",
                         "JOIN <room>", "PART <room>", "POST <room> <text>", "ROOMS", "MEMBERS <room>",
-                        "SESSION", "RESUME <session> <last-id>"),
+                        "SESSION", "RESUME <session> <last-id>", "REGISTER <name> <password>",
+                        "LOGIN <name> <password>", "PASSWORD <old> <new>"),
                 all.stream().map(Command::usage).toList());
         assertEquals("Show earlier messages: target * is everyone; limit 50 by default, at most 200.",
                 BuiltinCommands.HISTORY.description());

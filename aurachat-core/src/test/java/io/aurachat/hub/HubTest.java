@@ -619,7 +619,7 @@ class HubTest {
         me.send("HELP");
 
         List<Map<String, Object>> commands = helpCommands(me.takeJson());
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "RESUME", "ROOMS", "SAY", "SESSION", "TIME"),
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD", "PING", "POST", "REGISTER", "RESUME", "ROOMS", "SAY", "SESSION", "TIME"),
                 commands.stream().map(m -> m.get("verb")).toList());
         for (Map<String, Object> command : commands) {
             assertEquals(List.of("verb", "usage", "description"), List.copyOf(command.keySet()),
@@ -638,7 +638,7 @@ class HubTest {
         me.send("HELP");
 
         List<Map<String, Object>> commands = helpCommands(me.takeJson());
-        assertEquals(List.of("ANNOUNCE", "CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "RESUME", "ROLL", "ROOMS", "SAY", "SESSION"),
+        assertEquals(List.of("ANNOUNCE", "CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD", "PING", "POST", "REGISTER", "RESUME", "ROLL", "ROOMS", "SAY", "SESSION"),
                 commands.stream().map(m -> m.get("verb")).toList());
         Map<Object, Object> usages = commands.stream().collect(Collectors.toMap(m -> m.get("verb"), m -> m.get("usage")));
         assertEquals("ROLL <sides>", usages.get("ROLL"));

@@ -182,7 +182,7 @@ class PreJoinTest {
         pending.send("help");
         Map<String, Object> help = pending.takeJson();
         assertEquals("help", help.get("type"));
-        assertEquals(16, ((List<?>) help.get("commands")).size());
+        assertEquals(19, ((List<?>) help.get("commands")).size());
         pending.send("TIME");
         Map<String, Object> time = pending.takeJson();
         assertEquals("time", time.get("type"));

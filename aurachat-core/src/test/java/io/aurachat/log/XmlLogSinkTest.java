@@ -75,6 +75,12 @@ class XmlLogSinkTest {
                         ClientId.of(2), 3, true),
                 new LogEvent.SessionResumed(T0.plusMillis(14), mario, ClientId.of(3), 0, false),
                 new LogEvent.ClientThrottled(T0.plusMillis(15), mario),
+                new LogEvent.AccountRegistered(T0.plusMillis(14), mario.withAccount("mario", "Mario")),
+                new LogEvent.LoggedIn(T0.plusMillis(14), mario.withAccount("mario", "Mario")),
+                new LogEvent.LoginFailed(T0.plusMillis(14), mario, "luigi & co", "bad-credentials"),
+                new LogEvent.PasswordChanged(T0.plusMillis(14), "mario", mario.withAccount("mario", "Mario")),
+                new LogEvent.PasswordChanged(T0.plusMillis(14), "mario", null),
+                new LogEvent.AccountRemoved(T0.plusMillis(14), "mario", 2),
                 new LogEvent.ServerStopped(T0.plusMillis(15)));
     }
 
@@ -99,7 +105,8 @@ class XmlLogSinkTest {
         assertEquals(List.of("server-started", "client-connected", "connection-rejected", "message", "message",
                 "command", "command", "command", "protocol-error", "discovery-answered", "discovery-ignored",
                 "events-dropped", "room-joined", "message", "room-left", "client-disconnected", "session-detached",
-                "client-disconnected", "session-resumed", "session-resumed", "client-throttled", "server-stopped"),
+                "client-disconnected", "session-resumed", "session-resumed", "client-throttled", "account-registered",
+                "logged-in", "login-failed", "password-changed", "password-changed", "account-removed", "server-stopped"),
                 XmlLogs.kinds(file));
         // Every record LogEvent permits has an element.
         assertEquals(LogEvent.class.getPermittedSubclasses().length,
@@ -150,7 +157,17 @@ class XmlLogSinkTest {
         assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00", "client", "c1", "name", "Mario",
                 "ip", "127.0.0.1"), attributes(e.get(20)));
         assertEquals("client-throttled", e.get(20).getLocalName());
-        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00"), attributes(e.get(21)));
+        Map<String, String> registered = Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c1", "name",
+                "Mario", "ip", "127.0.0.1", "account", "mario");
+        assertEquals(registered, attributes(e.get(21)));
+        assertEquals(registered, attributes(e.get(22)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "client", "c1", "name", "Mario",
+                "ip", "127.0.0.1", "attempted", "luigi & co", "reason", "bad-credentials"), attributes(e.get(23)));
+        assertEquals(registered, attributes(e.get(24)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "account", "mario"), attributes(e.get(25)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.332+00:00", "account", "mario", "devices", "2"),
+                attributes(e.get(26)));
+        assertEquals(Map.of("time", "2026-11-21T08:15:02.333+00:00"), attributes(e.get(27)));
     }
 
     @Test

@@ -14,16 +14,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LeaveReasonTest {
 
     /** The "Leave and bye reasons" table of PROTOCOL.md. */
-    private static final Map<String, LeaveReason> PROTOCOL_TABLE = Map.of(
-            "exit", LeaveReason.EXIT,
-            "idle-timeout", LeaveReason.IDLE_TIMEOUT,
-            "disconnected", LeaveReason.DISCONNECTED,
-            "slow-consumer", LeaveReason.SLOW_CONSUMER,
-            "server-shutdown", LeaveReason.SERVER_SHUTDOWN,
-            "too-many-errors", LeaveReason.TOO_MANY_ERRORS,
-            "server-full", LeaveReason.SERVER_FULL,
-            "too-many-connections", LeaveReason.TOO_MANY_CONNECTIONS,
-            "resumed", LeaveReason.RESUMED);
+    private static final Map<String, LeaveReason> PROTOCOL_TABLE = Map.ofEntries(
+            Map.entry("exit", LeaveReason.EXIT),
+            Map.entry("idle-timeout", LeaveReason.IDLE_TIMEOUT),
+            Map.entry("disconnected", LeaveReason.DISCONNECTED),
+            Map.entry("slow-consumer", LeaveReason.SLOW_CONSUMER),
+            Map.entry("server-shutdown", LeaveReason.SERVER_SHUTDOWN),
+            Map.entry("too-many-errors", LeaveReason.TOO_MANY_ERRORS),
+            Map.entry("server-full", LeaveReason.SERVER_FULL),
+            Map.entry("too-many-connections", LeaveReason.TOO_MANY_CONNECTIONS),
+            Map.entry("resumed", LeaveReason.RESUMED),
+            Map.entry("login-timeout", LeaveReason.LOGIN_TIMEOUT),
+            Map.entry("account-removed", LeaveReason.ACCOUNT_REMOVED));
 
     @Test
     void wireNamesAreExactlyThoseOfTheProtocolTable() {

@@ -351,7 +351,7 @@ class CommandsTest {
 
         Json help = client.takeType("help");
         List<Json> commands = help.objs("commands");
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "RESUME", "ROOMS", "SAY", "SESSION", "TIME"),
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD", "PING", "POST", "REGISTER", "RESUME", "ROOMS", "SAY", "SESSION", "TIME"),
                 commands.stream().map(j -> j.str("verb")).toList());
         for (Json command : commands) {
             assertFalse(command.str("usage").isBlank(), () -> "no usage: " + command);

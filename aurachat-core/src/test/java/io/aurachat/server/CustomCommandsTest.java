@@ -84,7 +84,7 @@ class CustomCommandsTest {
         client.send("HELP");
 
         List<Json> commands = client.takeType("help").objs("commands");
-        assertEquals(List.of("CHAT", "ECHO", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "MEMBERS", "NAME", "PART", "PING", "POST", "RESUME", "ROOMS", "SAY", "SESSION", "TIME", "ZAP"),
+        assertEquals(List.of("CHAT", "ECHO", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD", "PING", "POST", "REGISTER", "RESUME", "ROOMS", "SAY", "SESSION", "TIME", "ZAP"),
                 commands.stream().map(j -> j.str("verb")).toList());
         assertEquals(Map.of("verb", "ECHO", "usage", "ECHO <text>", "description", "Send the text back."),
                 commands.get(1).map());

@@ -35,7 +35,7 @@ class ServerConfigTest {
     private static final CommandHandler ROLL = context -> Reply.of("roll", Map.of("value", 4));
     private static final Set<String> BUILTIN_VERBS =
             Set.of("TIME", "EXIT", "CHAT", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
-                    "SESSION", "RESUME");
+                    "SESSION", "RESUME", "REGISTER", "LOGIN", "PASSWORD");
 
     @Test
     void defaultsMatchTheDocumentation() {
@@ -301,7 +301,7 @@ class ServerConfigTest {
         ServerConfig config = ServerConfig.builder().removeCommand("exit").removeCommand("Chat").build();
 
         assertEquals(Set.of("TIME", "SAY", "NAME", "LIST", "HELP", "PING", "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS",
-                "SESSION", "RESUME"), config.commands().keySet());
+                "SESSION", "RESUME", "REGISTER", "LOGIN", "PASSWORD"), config.commands().keySet());
     }
 
     @Test

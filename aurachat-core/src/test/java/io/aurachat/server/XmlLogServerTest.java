@@ -139,6 +139,11 @@ class XmlLogServerTest {
             case LogEvent.SessionDetached e -> "session-detached";
             case LogEvent.SessionResumed e -> "session-resumed";
             case LogEvent.ClientThrottled e -> "client-throttled";
+            case LogEvent.AccountRegistered e -> "account-registered";
+            case LogEvent.LoggedIn e -> "logged-in";
+            case LogEvent.LoginFailed e -> "login-failed";
+            case LogEvent.PasswordChanged e -> "password-changed";
+            case LogEvent.AccountRemoved e -> "account-removed";
         };
     }
 

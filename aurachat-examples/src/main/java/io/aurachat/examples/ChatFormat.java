@@ -138,6 +138,8 @@ final class ChatFormat {
             case SERVER_SHUTDOWN -> "left: the server is shutting down";
             case SERVER_FULL -> "could not join: the server is full";
             case TOO_MANY_CONNECTIONS -> "could not join: too many connections from its address";
+            case LOGIN_TIMEOUT -> "did not log in in time";
+            case ACCOUNT_REMOVED -> "left: its account was removed";
             // The id a reconnecting client's welcome announced, given up when it took back its earlier session.
             case RESUMED -> "left: it was a returning client, back under its earlier id";
         };
@@ -326,6 +328,8 @@ final class ChatFormat {
             case SERVER_FULL -> "The server is full.";
             case TOO_MANY_CONNECTIONS -> "The server already has as many connections from this machine's address as it "
                     + "takes from one.";
+            case LOGIN_TIMEOUT -> "The server requires an account, and this client did not log in in time.";
+            case ACCOUNT_REMOVED -> "The server's owner removed the account you were logged into.";
             case UNTRUSTED_SERVER -> "The server's TLS certificate is not the one remembered; not reconnecting"
                     + (cause == null ? "." : ":\n" + clean(String.valueOf(cause.getMessage())));
             case RESUMED -> "Another connection took over this session (this client, reconnecting elsewhere?). "

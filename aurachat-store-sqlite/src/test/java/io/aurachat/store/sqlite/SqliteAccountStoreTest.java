@@ -1,0 +1,114 @@
+package io.aurachat.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aurachat.accounts.Account;
+import io.aurachat.accounts.AccountStoreException;
+import io.aurachat.accounts.AccountsMode;
+import io.aurachat.accounts.PasswordHasher;
+import io.aurachat.server.ServerConfig;
+import io.aurachat.testing.ChatHarness;
+import io.aurachat.testing.HarnessClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteAccountStoreTest {
+    private static final Instant T0 = Instant.parse("2026-12-02T10:00:00.123Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void itKeepsAccountsAcrossAReopen() {
+        Path file = dir.resolve("chat.db");
+        try (SqliteAccountStore store = SqliteAccountStore.open(file)) {
+            assertTrue(store.createIfAbsent(new Account("Mario", "mario", "$h1", T0)));
+            assertFalse(store.createIfAbsent(new Account("MARIO", "mario", "$h2", T0)), "the key is taken");
+            assertTrue(store.createIfAbsent(new Account("Luigi", "luigi", "$h3", T0)));
+            assertTrue(store.updateHash("mario", "$h4"));
+            assertFalse(store.updateHash("nobody", "$h4"));
+            assertTrue(store.delete("luigi"));
+            assertFalse(store.delete("luigi"));
+        }
+        try (SqliteAccountStore store = SqliteAccountStore.open(file)) {
+            assertEquals(List.of(new Account("Mario", "mario", "$h4", T0)), store.list());
+            assertEquals(new Account("Mario", "mario", "$h4", T0), store.find("mario").orElseThrow());
+            assertTrue(store.find("luigi").isEmpty());
+            assertEquals(1, store.count());
+        }
+    }
+
+    @Test
+    void ofConcurrentRegistrationsOfOneNameExactlyOneWins() throws Exception {
+        try (SqliteAccountStore store = SqliteAccountStore.open(dir.resolve("chat.db"));
+                ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Callable<Boolean>> tasks = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String hash = "$h" + i;
+                tasks.add(() -> store.createIfAbsent(new Account("Mario", "mario", hash, T0)));
+            }
+            int won = 0;
+            for (Future<Boolean> f : pool.invokeAll(tasks)) {
+                won += f.get() ? 1 : 0;
+            }
+            assertEquals(1, won);
+        }
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseAndAClosedStoreFail() throws Exception {
+        Path junk = dir.resolve("junk.db");
+        Files.writeString(junk, "this is not a database, not even close, and long enough to be read as a header");
+        assertThrows(AccountStoreException.class, () -> SqliteAccountStore.open(junk));
+        SqliteAccountStore store = SqliteAccountStore.open(dir.resolve("chat.db"));
+        store.close();
+        store.close();
+        assertThrows(AccountStoreException.class, () -> store.find("mario"));
+    }
+
+    @Test
+    void anAccountOutlivesTheServerBesideTheHistoryInOneFile() {
+        Path file = dir.resolve("chat.db");
+        PasswordHasher hasher = PasswordHasher.pbkdf2(1);
+        try (SqliteAccountStore accounts = SqliteAccountStore.open(file)) {
+            try (ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+                HarnessClient mario = chat.connect("192.0.2.1", true);
+                mario.takeType("hello");
+                mario.send("REGISTER Mario s3cret-pass");
+                mario.takeType("welcome");
+                assertEquals("ok", mario.takeJson().get("type"));
+            }
+        }
+        try (SqliteAccountStore accounts = SqliteAccountStore.open(file);
+                ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+            HarnessClient again = chat.connect("192.0.2.2", true);
+            again.takeType("hello");
+            again.send("LOGIN mario s3cret-pass");
+            assertEquals("mario", again.takeType("welcome").get("account"));
+            assertEquals(Map.of("type", "ok", "command", "LOGIN", "name", "Mario", "account", "mario"),
+                    again.takeJson());
+            HarnessClient other = chat.connect("192.0.2.3", true);
+            other.takeType("hello");
+            other.send("REGISTER MARIO another-pass");
+            assertEquals("name-registered", other.takeJson().get("code"), "the name is still the account's");
+        }
+    }
+
+    private static ServerConfig config(SqliteAccountStore accounts, Path file, PasswordHasher hasher) {
+        return ServerConfig.builder().accounts(AccountsMode.REQUIRED).accountStore(accounts).passwordHasher(hasher)
+                .historyStore(SqliteHistoryStore.builder(file).build()).build();
+    }
+}
