@@ -1,7 +1,7 @@
 /**
  * AuraChat: an embeddable chat server for local networks, with pluggable commands, log sinks and transports.
  *
- * <p>Exported (the API): {@code io.aurachat.accounts} (password hashing and, later, account stores), {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
+ * <p>Exported (the API): {@code io.aurachat.accounts} (accounts modes, the account store SPI and its in-memory default, password hashing, the owner's operations), {@code io.aurachat.server} (ChatServer, ServerConfig), {@code io.aurachat.command}
  * (CommandHandler and the built-in commands), {@code io.aurachat.log} (LogSink, LogEvent, the SLF4J and XML
  * sinks), {@code io.aurachat.protocol} (the wire vocabulary: ids, client descriptions, line types, field
  * names, leave reasons, error codes), {@code io.aurachat.discovery} (LAN discovery over UDP), {@code io.aurachat.history} (message ids and the
