@@ -230,4 +230,44 @@ class HostileClientsTest {
         assertTrue(s.clients().isEmpty());
         recovered();
     }
+    @Test
+    void aLoginFloodIsHeldToItsAttemptLimitsAndHashesAtMostTheirBound() throws Exception {
+        // Real hashing (PBKDF2, 600,000 iterations: hundreds of ms each), at most maxConcurrentHashes at once.
+        start(b -> b.accounts(io.aurachat.accounts.AccountsMode.OPTIONAL).allowPlainLogin(true));
+        RawClient owner = server.connect(c -> c.bind(new InetSocketAddress(address("127.0.0.5"), 0)));
+        owner.awaitWelcome();
+        owner.send("REGISTER victim correct-horse-battery");
+        assertEquals("ok", owner.takeType("ok").type());
+        owner.close();
+
+        List<RawClient> flood = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            RawClient c = server.connect(s -> s.bind(new InetSocketAddress(address("127.0.0.4"), 0)));
+            c.awaitWelcome();
+            for (int j = 0; j < 10; j++) {
+                c.send("LOGIN victim guess-" + i + "-" + j);
+            }
+            flood.add(c);
+        }
+        wellBehavedPairChats(); // while up to 200 attempts wait for their turn
+        int checked = 0;
+        for (RawClient c : flood) {
+            for (int j = 0; j < 10; j++) {
+                Json reply = c.take();
+                while (!"error".equals(reply.type())) {
+                    reply = c.take(); // the pair's join and leave notices
+                }
+                String code = reply.str("code");
+                assertTrue(code.equals("bad-credentials") || code.equals("too-many-attempts") || code.equals("server-busy"),
+                        reply.raw());
+                if (code.equals("bad-credentials")) {
+                    checked++;
+                }
+            }
+            c.close();
+        }
+        assertTrue(checked <= io.aurachat.server.ServerConfig.DEFAULT_MAX_LOGIN_ATTEMPTS_PER_ACCOUNT,
+                checked + " passwords were checked for one account within a minute");
+        recovered();
+    }
 }
