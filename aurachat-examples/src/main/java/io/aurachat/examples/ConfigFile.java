@@ -32,7 +32,9 @@ final class ConfigFile {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final long MAX_BYTES = 1 << 20;
-    private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history", "tls", "limits");
+    private static final List<String> SECTIONS = List.of("server", "discovery", "log", "history", "tls", "limits",
+            "accounts");
+    private static final List<String> ACCOUNTS_KEYS = List.of("mode", "file", "allowPlainLogin");
     private static final List<String> TLS_KEYS = List.of("enabled", "port", "certificate", "key",
             "handshakeTimeoutSeconds", "plainPort");
     private static final List<String> LIMITS_KEYS = List.of("maxConnectionsPerAddress");
@@ -115,6 +117,8 @@ final class ConfigFile {
         unknownKeys(ts, "tls.", TLS_KEYS);
         Map<String, Object> lims = section(root, "limits");
         unknownKeys(lims, "limits.", LIMITS_KEYS);
+        Map<String, Object> as = section(root, "accounts");
+        unknownKeys(as, "accounts.", ACCOUNTS_KEYS);
 
         ServerSettings.Server server = new ServerSettings.Server(
                 address(s, "server.bindAddress", d.server().bindAddress()),
@@ -158,7 +162,11 @@ final class ConfigFile {
         ServerSettings.Limits limits = new ServerSettings.Limits(
                 (int) integer(lims, "limits.maxConnectionsPerAddress", 0, 1_000_000,
                         d.limits().maxConnectionsPerAddress()));
-        return new ServerSettings(server, discovery, log, history, tls, limits);
+        ServerSettings.Accounts accounts = new ServerSettings.Accounts(
+                accountsMode(as, "accounts.mode", d.accounts().mode()),
+                path(as, "accounts.file", d.accounts().file()),
+                bool(as, "accounts.allowPlainLogin", d.accounts().allowPlainLogin()));
+        return new ServerSettings(server, discovery, log, history, tls, limits, accounts);
     }
 
     /**
@@ -185,6 +193,22 @@ final class ConfigFile {
                 : io.aurachat.server.ServerConfig.DEFAULT_RATE_LIMIT.burst();
         int burst = (int) integer(m, "server.rateLimitBurst", 1, 1_000_000, fallbackBurst);
         return perSecond == 0 ? io.aurachat.server.RateLimit.NONE : io.aurachat.server.RateLimit.of(perSecond, burst);
+    }
+
+    private io.aurachat.accounts.AccountsMode accountsMode(Map<String, Object> m, String key,
+            io.aurachat.accounts.AccountsMode fallback) throws ConfigException {
+        if (!m.containsKey(leaf(key))) {
+            return fallback;
+        }
+        Object v = m.get(leaf(key));
+        if (v instanceof String text) {
+            for (io.aurachat.accounts.AccountsMode mode : io.aurachat.accounts.AccountsMode.values()) {
+                if (mode.wireName().equals(text)) {
+                    return mode;
+                }
+            }
+        }
+        throw invalid(key, "must be \"off\", \"optional\" or \"required\"", v);
     }
 
     private ServerSettings.Store store(Map<String, Object> m, String key, ServerSettings.Store fallback)

@@ -143,6 +143,23 @@ public final class ServerMain implements Callable<Integer> {
                     + "else 64.")
     Integer maxConnectionsPerAddress;
 
+    @Option(names = "--accounts", paramLabel = "MODE",
+            description = "off, optional (anonymous clients and accounts) or required (log in before joining). "
+                    + "Default: from the config file, else optional.")
+    String accountsMode;
+
+    @Option(names = "--accounts-file", paramLabel = "PATH",
+            description = "The SQLite file of the accounts. Default: util/accounts.db.")
+    Path accountsFile;
+
+    @Option(names = "--allow-plain-login", description = "Take passwords over the plain (unencrypted) port too.")
+    boolean allowPlainLogin;
+
+    @Option(names = "--remove-account", paramLabel = "NAME",
+            description = "Remove this account from the accounts file and exit (the server's owner; stop the server "
+                    + "first, or its devices stay connected until they reconnect).")
+    String removeAccount;
+
     @Option(names = "--no-discovery", description = "Do not answer LAN discovery probes (opens no UDP port).")
     boolean noDiscovery;
 
@@ -263,7 +280,17 @@ public final class ServerMain implements Callable<Integer> {
         }
         ServerSettings.Limits limits = new ServerSettings.Limits(maxConnectionsPerAddress != null
                 ? maxConnectionsPerAddress : fromFile.limits().maxConnectionsPerAddress());
-        return new ServerSettings(server, discovery, log, history, tls, limits);
+        ServerSettings.Accounts a = fromFile.accounts();
+        io.aurachat.accounts.AccountsMode mode = a.mode();
+        if (accountsMode != null) {
+            mode = java.util.Arrays.stream(io.aurachat.accounts.AccountsMode.values())
+                    .filter(m -> m.wireName().equals(accountsMode)).findFirst()
+                    .orElseThrow(() -> new UsageException("--accounts must be off, optional or required, not '"
+                            + accountsMode + "'"));
+        }
+        ServerSettings.Accounts accounts = new ServerSettings.Accounts(mode,
+                accountsFile != null ? accountsFile : inHome(a.file()), a.allowPlainLogin() || allowPlainLogin);
+        return new ServerSettings(server, discovery, log, history, tls, limits, accounts);
     }
 
     /**
@@ -345,6 +372,20 @@ public final class ServerMain implements Callable<Integer> {
 
         ServerSettings.History history = settings.history();
         builder.historyStore(historyStore(history));
+        ServerSettings.Accounts accounts = settings.accounts();
+        if (accounts.mode() != io.aurachat.accounts.AccountsMode.OFF || removeAccount != null) {
+            try {
+                builder.accountStore(io.aurachat.store.sqlite.SqliteAccountStore.open(accounts.file()))
+                        .passwordHasher(io.aurachat.bouncycastle.Argon2idHasher.create());
+            } catch (RuntimeException e) {
+                err.println("aurachat-server: cannot open the accounts " + accounts.file() + ": " + e.getMessage()
+                        + " (move the file away, or start with --accounts off)");
+                return 1;
+            }
+        }
+        if (removeAccount != null) {
+            return removeAccount(builder, accounts, out, err);
+        }
         ChatServer server = ChatServer.create(builder.build());
         try {
             server.start();
@@ -412,6 +453,24 @@ public final class ServerMain implements Callable<Integer> {
     static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
             Path auditLog) {
         return banner(name, settingsFrom, tcp, discovery, auditLog, null);
+    }
+
+    /** {@code --remove-account}: a server with no port, only to reach the accounts through the owner's API. */
+    private int removeAccount(ServerConfig.Builder builder, ServerSettings.Accounts accounts, PrintWriter out,
+            PrintWriter err) {
+        try (ChatServer offline = ChatServer.create(builder.tcpEnabled(false).discovery(DiscoveryConfig.disabled())
+                .historyStore(io.aurachat.history.HistoryStore.NONE).accounts(io.aurachat.accounts.AccountsMode.OPTIONAL)
+                .build()).start()) {
+            if (offline.accounts().remove(removeAccount)) {
+                out.println("Removed the account " + removeAccount + " from " + accounts.file() + ".");
+                return 0;
+            }
+            err.println("aurachat-server: no account " + removeAccount + " in " + accounts.file());
+            return 1;
+        } catch (IOException e) {
+            err.println("aurachat-server: " + e.getMessage());
+            return 1;
+        }
     }
 
     /** The store the settings choose: the SQLite file, core's memory store, or none. */
@@ -555,6 +614,8 @@ public final class ServerMain implements Callable<Integer> {
                 .logSink(consoleEvents())
                 .nameRule(new ConfusableNameRule())
                 .plainPort(settings.tls().plainPort())
+                .accounts(settings.accounts().mode())
+                .allowPlainLogin(settings.accounts().allowPlainLogin())
                 .maxConnectionsPerAddress(settings.limits().maxConnectionsPerAddress())
                 .discovery(discoveryConfig(settings.discovery()));
     }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param discovery the LAN discovery responder
  * @param log the XML audit log
  */
-record ServerSettings(Server server, Discovery discovery, Log log, History history, Tls tls, Limits limits) {
+record ServerSettings(Server server, Discovery discovery, Log log, History history, Tls tls, Limits limits,
+        Accounts accounts) {
 
     /** The file the server reads when {@code --config} is not given, relative to the working directory. */
     static final Path DEFAULT_FILE = Path.of("util", "config.json");
@@ -27,6 +28,12 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(accounts, "accounts");
+    }
+
+    /** The settings with the default accounts section. */
+    ServerSettings(Server server, Discovery discovery, Log log, History history, Tls tls, Limits limits) {
+        this(server, discovery, log, history, tls, limits, Accounts.DEFAULT);
     }
 
     /** The settings with the default TLS and limits sections. */
@@ -52,7 +59,7 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
                         ServerConfig.DEFAULT_RATE_LIMIT),
                 new Discovery(true, 5001, ConfigFile.literal("239.255.77.77"), ConfigFile.literal("ff02::77:77")),
                 new Log(Path.of("util", "log.xml"), XmlLogSink.DEFAULT_ROLLOVER_BYTES, XmlLogSink.DEFAULT_MAX_FILES),
-                History.DEFAULT, Tls.DEFAULT, Limits.DEFAULT);
+                History.DEFAULT, Tls.DEFAULT, Limits.DEFAULT, Accounts.DEFAULT);
     }
 
     /**
@@ -82,6 +89,20 @@ record ServerSettings(Server server, Discovery discovery, Log log, History histo
         /** What the shipped {@code util/config.json} says. */
         static final Limits DEFAULT = new Limits(ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
+
+    /**
+     * The {@code accounts} section (docs/accounts.md).
+     *
+     * @param mode {@code off}, {@code optional} (anonymous clients and accounts) or {@code required}
+     * @param file the SQLite file the accounts are kept in (Argon2id hashes), relative to the working directory
+     * @param allowPlainLogin whether passwords are taken over the plain port too (not encrypted)
+     */
+    record Accounts(io.aurachat.accounts.AccountsMode mode, Path file, boolean allowPlainLogin) {
+        /** What the shipped {@code util/config.json} says. */
+        static final Accounts DEFAULT = new Accounts(io.aurachat.accounts.AccountsMode.OPTIONAL,
+                Path.of("util", "accounts.db"), false);
+    }
+
 
     /**
      * The {@code server} section.

@@ -101,7 +101,7 @@ class ConfigFileTest {
             {"server": {"port": null}}               | config.json: server.port: must be an integer from 0 to 65535, got null
             {"server": {"port": [5000]}}             | config.json: server.port: must be an integer from 0 to 65535, got an array
             {"server": {"prot": 5000}}               | config.json: server.prot: unknown key; the keys here are bindAddress, port, name, idleTimeoutSeconds, maxClients, maxLineLength, maxOutboundBytes, outboundSoftLimit, outboundSoftTimeoutSeconds, presenceLimit, ioThreads, resumeWindowSeconds, maxResumeMessages, rateLimitPerSecond, rateLimitBurst
-            {"servers": {}}                          | config.json: servers: unknown key; the sections are server, discovery, log, history, tls, limits
+            {"servers": {}}                          | config.json: servers: unknown key; the sections are server, discovery, log, history, tls, limits, accounts
             {"server": 5000}                         | config.json: server: must be an object { ... }, got 5000
             {"server": {"port": 1, "port": 2}}       | config.json: server.port: given twice
             {"server": {"bindAddress": "localhost"}} | config.json: server.bindAddress: must be an IP address such as "0.0.0.0", "127.0.0.1" or "::", got "localhost"

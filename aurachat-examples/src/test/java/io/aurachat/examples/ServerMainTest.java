@@ -295,4 +295,13 @@ class ServerMainTest {
             assertTrue(!run.err().contains("\tat "), "no stack trace:\n" + run.err());
         }
     }
+    @Test
+    void removingAnAccountThatIsNotThereSaysSoAndFails() {
+        Path file = dir.resolve("accounts.db");
+        Run missing = run("--accounts-file", file.toString(), "--remove-account", "Luigi", "--no-tls",
+                "--log-file", dir.resolve("log.xml").toString(), "--history", "none");
+        assertEquals(1, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("no account Luigi in " + file), missing.err());
+        assertTrue(java.nio.file.Files.exists(file), "the accounts file is made");
+    }
 }
