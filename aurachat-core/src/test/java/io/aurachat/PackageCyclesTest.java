@@ -57,11 +57,29 @@ class PackageCyclesTest {
     }
 
     @Test
+    void theAccountsPackageDependsOnlyOnTheJdk() {
+        int classes = 0;
+        for (JavaClass c : CORE) {
+            if (c.getPackageName().equals("io.aurachat.accounts")) {
+                classes++;
+                c.getDirectDependenciesFromSelf().forEach(d -> {
+                    JavaClass target = d.getTargetClass().isArray()
+                            ? d.getTargetClass().getBaseComponentType() : d.getTargetClass();
+                    String from = target.getPackageName();
+                    assertTrue(target.isPrimitive() || from.startsWith("java.") || from.startsWith("javax.crypto")
+                            || from.equals("io.aurachat.accounts"), d.getDescription());
+                });
+            }
+        }
+        assertTrue(classes > 0, "no class of io.aurachat.accounts was imported");
+    }
+
+    @Test
     void theImportedPackagesAreTheOnesTheMapNames() {
         Set<String> packages = new TreeSet<>();
         CORE.forEach(c -> packages.add(c.getPackageName()));
-        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.history", "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.accounts", "io.aurachat.client", "io.aurachat.command",
+                "io.aurachat.discovery", "io.aurachat.history", "io.aurachat.hub", "io.aurachat.internal", "io.aurachat.log", "io.aurachat.protocol",
                 "io.aurachat.server", "io.aurachat.tcp", "io.aurachat.testing", "io.aurachat.transport")), packages);
     }
 
@@ -81,8 +99,8 @@ class PackageCyclesTest {
             assertTrue(e.targets().isEmpty(), "no qualified exports: " + e);
             exported.add(e.source());
         });
-        assertEquals(new TreeSet<>(Set.of("io.aurachat.client", "io.aurachat.command", "io.aurachat.discovery",
-                "io.aurachat.history", "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
+        assertEquals(new TreeSet<>(Set.of("io.aurachat.accounts", "io.aurachat.client", "io.aurachat.command",
+                "io.aurachat.discovery", "io.aurachat.history", "io.aurachat.log", "io.aurachat.protocol", "io.aurachat.server", "io.aurachat.testing",
                 "io.aurachat.transport")), exported);
     }
 }
