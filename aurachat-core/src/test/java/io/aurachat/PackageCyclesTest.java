@@ -57,6 +57,24 @@ class PackageCyclesTest {
     }
 
     @Test
+    void theAccountsPackageDependsOnlyOnTheJdk() {
+        int classes = 0;
+        for (JavaClass c : CORE) {
+            if (c.getPackageName().equals("io.aurachat.accounts")) {
+                classes++;
+                c.getDirectDependenciesFromSelf().forEach(d -> {
+                    JavaClass target = d.getTargetClass().isArray()
+                            ? d.getTargetClass().getBaseComponentType() : d.getTargetClass();
+                    String from = target.getPackageName();
+                    assertTrue(target.isPrimitive() || from.startsWith("java.") || from.startsWith("javax.crypto")
+                            || from.equals("io.aurachat.accounts"), d.getDescription());
+                });
+            }
+        }
+        assertTrue(classes > 0, "no class of io.aurachat.accounts was imported");
+    }
+
+    @Test
     void theImportedPackagesAreTheOnesTheMapNames() {
         Set<String> packages = new TreeSet<>();
         CORE.forEach(c -> packages.add(c.getPackageName()));

@@ -420,6 +420,31 @@ class AccountsTest {
         assertOk(reply(c, "NAME Carla")); // nothing was left reserved
     }
 
+    @Test
+    void anAccountsSessionIsResumedOnlyByAConnectionLoggedIntoIt() {
+        start(AccountsMode.OPTIONAL);
+        HarnessClient mario = secure();
+        assertOk(reply(mario, "REGISTER Mario s3cret-pass"));
+        String token = (String) reply(mario, "SESSION").get("session");
+        String id = mario.id().value();
+        mario.disconnect();
+        await().until(() -> chat.server().detachedSessions() == 1);
+
+        HarnessClient stranger = secure();
+        assertError("login-required", reply(stranger, "RESUME " + token + " 0"));
+        HarnessClient back = secure();
+        assertOk(reply(back, "LOGIN Mario s3cret-pass"));
+        Map<String, Object> resumed = reply(back, "RESUME " + token + " 0");
+        assertEquals("resumed", resumed.get("type"), () -> "resumed: " + resumed);
+        assertEquals(id, resumed.get("id"));
+        assertEquals("Mario", resumed.get("name"));
+        assertEquals("mario", chat.clients().stream().filter(i -> i.id().value().equals(id)).findFirst()
+                .orElseThrow().account());
+        HarnessClient luigi = secure();
+        luigi.send("CHAT " + id + " welcome back");
+        assertEquals("welcome back", back.takeType("message").get("message"));
+    }
+
     // ---------------------------------------------------------------- the owner
 
     @Test

@@ -236,8 +236,7 @@ class ChatClientCallsTest {
         List<CommandInfo> help = client.help();
 
         List<String> verbs = help.stream().map(CommandInfo::verb).toList();
-        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD",
-                "PING", "POST", "REGISTER", "RESUME", "ROLL", "ROOMS", "SAY", "SESSION"), verbs);
+        assertEquals(List.of("CHAT", "EXIT", "HELP", "HISTORY", "JOIN", "LIST", "LOGIN", "MEMBERS", "NAME", "PART", "PASSWORD", "PING", "POST", "REGISTER", "RESUME", "ROLL", "ROOMS", "SAY", "SESSION"), verbs);
         CommandInfo roll = help.get(verbs.indexOf("ROLL"));
         assertEquals(new CommandInfo("ROLL", "ROLL [sides]", "Roll a die."), roll);
         CommandInfo chat = help.get(0);
