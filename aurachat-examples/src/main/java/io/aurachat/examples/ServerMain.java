@@ -373,10 +373,11 @@ public final class ServerMain implements Callable<Integer> {
         ServerSettings.History history = settings.history();
         builder.historyStore(historyStore(history));
         ServerSettings.Accounts accounts = settings.accounts();
+        io.aurachat.store.sqlite.SqliteAccountStore accountStore = null;
         if (accounts.mode() != io.aurachat.accounts.AccountsMode.OFF || removeAccount != null) {
             try {
-                builder.accountStore(io.aurachat.store.sqlite.SqliteAccountStore.open(accounts.file()))
-                        .passwordHasher(io.aurachat.bouncycastle.Argon2idHasher.create());
+                accountStore = io.aurachat.store.sqlite.SqliteAccountStore.open(accounts.file());
+                builder.accountStore(accountStore).passwordHasher(io.aurachat.bouncycastle.Argon2idHasher.create());
             } catch (RuntimeException e) {
                 err.println("aurachat-server: cannot open the accounts " + accounts.file() + ": " + e.getMessage()
                         + " (move the file away, or start with --accounts off)");
@@ -384,8 +385,13 @@ public final class ServerMain implements Callable<Integer> {
             }
         }
         if (removeAccount != null) {
-            return removeAccount(builder, accounts, out, err);
+            try {
+                return removeAccount(builder, accounts, out, err);
+            } finally {
+                accountStore.close(); // the server never closes a store it was given
+            }
         }
+        io.aurachat.store.sqlite.SqliteAccountStore accountsToClose = accountStore;
         ChatServer server = ChatServer.create(builder.build());
         try {
             server.start();
@@ -417,6 +423,9 @@ public final class ServerMain implements Callable<Integer> {
             out.printf("Stopping: saying goodbye to %d client%s...%n", clients, clients == 1 ? "" : "s");
             out.flush();
             server.close(); // the goodbyes, then the log sinks are closed
+            if (accountsToClose != null) {
+                accountsToClose.close(); // after the server, which never closes a store it was given
+            }
             out.println(auditLog == null ? "Stopped."
                     : "Stopped. The audit log " + settings.log().file() + " is complete and closed.");
             out.flush();
