@@ -187,7 +187,7 @@ TLS_PORT=""
 # discovery: the responder would join its multicast groups on every interface, and membership reports must not leave
 # this machine. The per-address limit is off too ("The benchmark turns them off": its clients all come from
 # 127.0.0.1), and the TLS port (on as shipped) takes any free port, its certificate made in the work directory.
-COMMON_ARGS="--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients $MAX_CLIENTS --rate-limit off --no-discovery --max-connections-per-address 0 --tls-port 0 --tls-certificate $WORK_DIR/server.crt --tls-key $WORK_DIR/server.key"
+COMMON_ARGS="--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients $MAX_CLIENTS --rate-limit off --no-discovery --max-connections-per-address 0 --tls-port 0 --tls-certificate $WORK_DIR/server.crt --tls-key $WORK_DIR/server.key --accounts-file $WORK_DIR/accounts.db"
 # shipped: util/config.json as the README's command reads it (from the repository root), the XML audit log in a
 # fresh file of the work directory, SLF4J at its shipped level (INFO: a line per connect and disconnect).
 SHIPPED_CONFIG="util/config.json"

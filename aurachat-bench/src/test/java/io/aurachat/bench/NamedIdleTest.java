@@ -82,7 +82,7 @@ class NamedIdleTest {
                 System.getProperty("java.class.path"),
                 "io.aurachat.examples.ServerMain", "--config", dir.resolve("defaults.json").toString(),
                 "--bind", "127.0.0.1", "--port", "0", "--idle-timeout", "0", "--no-discovery", "--no-tls",
-                "--max-connections-per-address", "0", "--rate-limit", "off",
+                "--max-connections-per-address", "0", "--rate-limit", "off", "--accounts", "off",
                 "--log-file", dir.resolve("audit.xml").toString(), "--history-file", dir.resolve("history.db").toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {

@@ -376,9 +376,13 @@ public final class ServerMain implements Callable<Integer> {
         io.aurachat.store.sqlite.SqliteAccountStore accountStore = null;
         if (accounts.mode() != io.aurachat.accounts.AccountsMode.OFF || removeAccount != null) {
             try {
+                Path parent = accounts.file().toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent); // util/ of a fresh install, as for the history and the log
+                }
                 accountStore = io.aurachat.store.sqlite.SqliteAccountStore.open(accounts.file());
                 builder.accountStore(accountStore).passwordHasher(io.aurachat.bouncycastle.Argon2idHasher.create());
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 err.println("aurachat-server: cannot open the accounts " + accounts.file() + ": " + e.getMessage()
                         + " (move the file away, or start with --accounts off)");
                 return 1;
