@@ -406,7 +406,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
                         ByteBuffer data = tls.handshakeWrap(out);
                         channel.write(data);
                         if (data.hasRemaining()) {
-                            backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
+                            backlog = copyOf(data);
                             tls.keepPending(net);
                             wantWrite = true;
                             updateInterest();
@@ -1115,23 +1115,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             if (buffer.position() == 0 && (tls == null || !tls.needsWrap)) {
                 break;
             }
-            buffer.flip();
-            int taken = buffer.remaining();
-            ByteBuffer data = buffer;
-            if (tls != null) {
-                ByteBuffer out = via.tlsOut();
-                out.clear();
-                data = tls.wrap(buffer, out);
-                // The plaintext has left the queue; what is queued now is its encrypted form.
-                QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
-                taken = data.remaining();
-            }
-            channel.write(data);
-            QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
-            written += taken - data.remaining();
-            if (data.hasRemaining()) {
-                backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
-                blocked();
+            if (!write(buffer.flip(), false, via)) {
                 return false;
             }
         }
@@ -1143,13 +1127,27 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /** A line bigger than the write buffer (a long LIST): written from its own array. */
     private boolean writeHuge(byte[] line, EventLoop via) throws IOException {
-        ByteBuffer data = ByteBuffer.wrap(line);
-        int taken = line.length;
-        ByteBuffer shared = null;
+        return write(ByteBuffer.wrap(line), true, via);
+    }
+
+    /**
+     * Offers {@code plain} (flipped, counted in the queue) to the socket, encrypted first on a TLS connection; what the
+     * socket does not take becomes the backlog, and the queue then counts it (ciphertext on a TLS connection).
+     *
+     * @param owned whether {@code plain} is this connection's own (a line's array), so that a backlog may keep it
+     *     rather than copy it out of a loop's shared buffer
+     * @return whether the socket took all of it
+     */
+    private boolean write(ByteBuffer plain, boolean owned, EventLoop via) throws IOException {
+        int taken = plain.remaining();
+        ByteBuffer data = plain;
+        boolean shared = !owned;
         if (tls != null) {
-            shared = via.tlsOut();
-            shared.clear();
-            data = tls.wrap(data, shared);
+            ByteBuffer out = via.tlsOut();
+            out.clear();
+            data = tls.wrap(plain, out);
+            shared = data == out;
+            // The plaintext has left the queue; what is queued now is its encrypted form.
             QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
             taken = data.remaining();
         }
@@ -1157,11 +1155,16 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         QUEUED_BYTES.getAndAdd(this, (long) (data.remaining() - taken));
         written += taken - data.remaining();
         if (data.hasRemaining()) {
-            backlog = data == shared ? ByteBuffer.allocate(data.remaining()).put(data).flip() : data;
+            backlog = shared ? copyOf(data) : data;
             blocked();
             return false;
         }
         return true;
+    }
+
+    /** The rest of {@code data}, in a buffer of its own: a backlog outlives the loop's shared buffers. */
+    private static ByteBuffer copyOf(ByteBuffer data) {
+        return ByteBuffer.allocate(data.remaining()).put(data).flip();
     }
 
     /** The socket is full: the owning loop writes again when it has room. */
@@ -1186,7 +1189,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
             channel.write(data);
             if (data.hasRemaining()) {
                 QUEUED_BYTES.getAndAdd(this, (long) data.remaining());
-                backlog = ByteBuffer.allocate(data.remaining()).put(data).flip();
+                backlog = copyOf(data);
                 blocked();
                 return; // the next write sends the rest, then comes back here
             }

@@ -31,14 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP transport: one listening socket, the accept thread, the I/O threads ({@link EventLoop}) and
- * every {@link TcpConnection}. It attaches each accepted connection to the {@link Hub} and joins it at
- * once, on the accept thread, so that join order is id order: every client sees the join of every client
- * that connected after it.
+ * The TCP transport: the plain listening socket and the TLS one (either may be off), an accept thread each, the I/O
+ * threads ({@link EventLoop}) and every {@link TcpConnection}. It counts each accepted connection against the
+ * per-address limit, then attaches it to the {@link Hub} and begins it (joins it, or greets it with {@code hello} where
+ * login is required): a plain connection at once on its accept thread, a TLS one on its loop once the handshake has
+ * ended. Attach and begin happen under one lock, so that join order is id order: every client sees the join of every
+ * client that connected after it.
  *
- * <p>Threads: {@code aurachat-accept-PORT} (a platform thread, not a daemon, so a running server keeps
- * the JVM alive), {@code aurachat-io-PORT-N} (daemons), and a virtual thread {@code aurachat-cmd-cN} while
- * a client's command that may block runs.
+ * <p>Threads: {@code aurachat-accept-PORT} and {@code aurachat-accept-tls-PORT} (platform threads, not daemons, so a
+ * running server keeps the JVM alive), {@code aurachat-io-PORT-N} (daemons), a virtual thread {@code aurachat-cmd-cN}
+ * while a client's command that may block runs, and a virtual thread {@code aurachat-tls-ADDRESS} while a handshake's
+ * delegated tasks run.
  */
 public final class TcpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
