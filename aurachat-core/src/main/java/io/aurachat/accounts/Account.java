@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param name the name as it was registered ({@code Mario}): the display name of every device logged into it
  * @param key the name folded as the server folds display names for uniqueness (its {@link
  *     io.aurachat.protocol.NameRule#key}; {@code mario} with the standard rule): what identifies the account, what
- *     the store looks it up by, and what client objects show as {@code "account"}
+ *     the store looks it up by and what the audit log records; client objects show {@code name} as {@code "account"}
  * @param passwordHash the password's encoded hash ({@link PasswordHasher#hash}); never the password
  * @param created when it was registered
  */

@@ -408,7 +408,7 @@ public final class BuiltinCommands {
     private static Reply loggedIn(ClientInfo me) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put(Fields.NAME, me.name());
-        fields.put(Fields.ACCOUNT, me.account());
+        fields.put(Fields.ACCOUNT, me.name()); // the account's name as registered, not its folded key
         return Reply.ok(fields);
     }
 

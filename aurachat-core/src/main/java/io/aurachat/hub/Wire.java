@@ -102,8 +102,8 @@ final class Wire {
         return object(LineTypes.WELCOME, g -> {
             g.writeStringProperty(Fields.ID, client.id().value());
             g.writeStringProperty(Fields.NAME, client.name());
-            if (client.account() != null) {
-                g.writeStringProperty(Fields.ACCOUNT, client.account());
+            if (client.account() != null) { // the account's name as registered: a logged-in client's name is it
+                g.writeStringProperty(Fields.ACCOUNT, client.name());
             }
             g.writeStringProperty(Fields.SERVER, serverName);
             g.writeNumberProperty(Fields.PROTOCOL, Protocol.VERSION);
@@ -155,7 +155,7 @@ final class Wire {
                     .raw(NEXT_NAME).string(from.name())
                     .raw(NEXT_IP).string(from.ip());
             if (from.account() != null) {
-                j.raw(NEXT_ACCOUNT).string(from.account());
+                j.raw(NEXT_ACCOUNT).string(from.name()); // the account's name, which is its display name
             }
             return j.raw(FROM_END).fragment();
         } catch (FastJson.Unsupported e) {

@@ -118,8 +118,8 @@ public final class ReplyValues {
         g.writeStringProperty(Fields.ID, client.id().value());
         g.writeStringProperty(Fields.NAME, client.name());
         g.writeStringProperty(Fields.IP, client.ip());
-        if (client.account() != null) {
-            g.writeStringProperty(Fields.ACCOUNT, client.account());
+        if (client.account() != null) { // the account's name as registered (a logged-in client's display name)
+            g.writeStringProperty(Fields.ACCOUNT, client.name());
         }
         if (withSince) {
             g.writeStringProperty(Fields.CONNECTED_SINCE, client.connectedSince().toString());

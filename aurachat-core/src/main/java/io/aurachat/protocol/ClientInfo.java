@@ -8,11 +8,13 @@ import java.util.Objects;
  * and {@code clients} objects. Immutable: a rename produces a new instance.
  *
  * @param id the server-assigned id
- * @param name the display name; the id's text until the client sets one
+ * @param name the display name; the id's text until the client sets one; of a logged-in client, the account's name
+ *     as registered (which client objects also show as {@code "account"})
  * @param ip the client's IP address as text (IPv4 dotted quad or IPv6)
  * @param connectedSince when the server accepted the connection
- * @param account the key of the account the client is logged into ({@code "account"} in client objects), or
- *     {@code null} for an anonymous client
+ * @param account the key of the account the client is logged into (its name folded, {@link
+ *     io.aurachat.protocol.NameRule#key}: what identifies the account and what the audit log records), or {@code
+ *     null} for an anonymous client
  */
 public record ClientInfo(ClientId id, String name, String ip, Instant connectedSince, String account) {
 

@@ -38,7 +38,7 @@ class AccountsTcpTest {
         mario.takeType("hello");
         mario.send("REGISTER Mario s3cret-pass");
         Json welcome = mario.takeType("welcome");
-        assertEquals("mario", welcome.str("account"));
+        assertEquals("Mario", welcome.str("account"));
         Json ok = mario.take().assertType("ok");
         assertEquals("REGISTER", ok.str("command"));
 

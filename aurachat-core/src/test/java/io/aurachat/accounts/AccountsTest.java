@@ -107,13 +107,13 @@ class AccountsTest {
         mario.takeType("join");
 
         Map<String, Object> ok = reply(mario, "REGISTER Mario s3cret-pass");
-        assertEquals(Map.of("type", "ok", "command", "REGISTER", "name", "Mario", "account", "mario"), ok);
+        assertEquals(Map.of("type", "ok", "command", "REGISTER", "name", "Mario", "account", "Mario"), ok);
         Map<String, Object> rename = other.takeType("rename");
-        assertEquals(Map.of("id", "c1", "name", "Mario", "ip", "192.0.2.1", "account", "mario"), rename.get("client"));
+        assertEquals(Map.of("id", "c1", "name", "Mario", "ip", "192.0.2.1", "account", "Mario"), rename.get("client"));
         assertEquals("c1", rename.get("previous"));
         Map<String, Object> list = reply(other, "LIST");
         List<?> clients = (List<?>) list.get("clients");
-        assertEquals("mario", ((Map<?, ?>) clients.get(0)).get("account"));
+        assertEquals("Mario", ((Map<?, ?>) clients.get(0)).get("account"));
         assertFalse(((Map<?, ?>) clients.get(1)).containsKey("account"), "an anonymous client has no account");
         assertError("already-logged-in", reply(mario, "LOGIN Mario s3cret-pass"));
         assertError("already-logged-in", reply(mario, "REGISTER Luigi s3cret-pass"));
@@ -139,7 +139,7 @@ class AccountsTest {
         Map<String, Object> welcome = first.takeJson();
         assertEquals("welcome", welcome.get("type"), () -> "a login joins: " + welcome);
         assertEquals("Mario", welcome.get("name"));
-        assertEquals("mario", welcome.get("account"));
+        assertEquals("Mario", welcome.get("account"));
         assertEquals("required", welcome.get("accounts"));
         assertOk(first.takeJson());
         assertTrue(first.isJoined());
@@ -148,9 +148,9 @@ class AccountsTest {
         second.takeType("hello");
         second.send("LOGIN mario s3cret-pass"); // the name folded: any case logs in
         assertEquals("welcome", second.takeJson().get("type"));
-        assertEquals(Map.of("type", "ok", "command", "LOGIN", "name", "Mario", "account", "mario"), second.takeJson());
+        assertEquals(Map.of("type", "ok", "command", "LOGIN", "name", "Mario", "account", "Mario"), second.takeJson());
         Map<String, Object> join = first.takeType("join");
-        assertEquals("mario", ((Map<?, ?>) join.get("client")).get("account"));
+        assertEquals("Mario", ((Map<?, ?>) join.get("client")).get("account"));
         assertEquals(2, chat.clients().size());
     }
 
@@ -252,7 +252,7 @@ class AccountsTest {
         assertOk(reply(other, "NAME Luigi"));
         assertError("name-taken", reply(secure(), "REGISTER luigi s3cret-pass"));
         // Its own anonymous name may be registered by the client that has it.
-        assertEquals(Map.of("type", "ok", "command", "REGISTER", "name", "Luigi", "account", "luigi"),
+        assertEquals(Map.of("type", "ok", "command", "REGISTER", "name", "Luigi", "account", "Luigi"),
                 reply(other, "REGISTER Luigi s3cret-pass"));
         assertEquals(Map.of("type", "ok", "command", "NAME", "name", "Luigi"), reply(other, "NAME Luigi"));
         assertError("bad-name", reply(other, "NAME Someone"));
@@ -285,7 +285,7 @@ class AccountsTest {
         assertEquals(onPhone, onLaptop, "every device gets the same line");
         assertEquals(onPhone, onTablet, "the sender's other device gets the same line as a copy");
         assertEquals(phone.id().value(), onPhone.get("to"));
-        assertEquals("luigi", ((Map<?, ?>) onPhone.get("from")).get("account"));
+        assertEquals("Luigi", ((Map<?, ?>) onPhone.get("from")).get("account"));
         assertEquals(List.of(), luigi.drain(), "the sending device gets its reply only");
         assertEquals(List.of(), bystander.drain());
 

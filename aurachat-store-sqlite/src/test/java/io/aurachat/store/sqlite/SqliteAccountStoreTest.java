@@ -97,8 +97,8 @@ class SqliteAccountStoreTest {
             HarnessClient again = chat.connect("192.0.2.2", true);
             again.takeType("hello");
             again.send("LOGIN mario s3cret-pass");
-            assertEquals("mario", again.takeType("welcome").get("account"));
-            assertEquals(Map.of("type", "ok", "command", "LOGIN", "name", "Mario", "account", "mario"),
+            assertEquals("Mario", again.takeType("welcome").get("account"));
+            assertEquals(Map.of("type", "ok", "command", "LOGIN", "name", "Mario", "account", "Mario"),
                     again.takeJson());
             HarnessClient other = chat.connect("192.0.2.3", true);
             other.takeType("hello");
