@@ -72,12 +72,14 @@ public final class BuiltinCommands {
             + " <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]";
 
     /**
-     * {@code HISTORY <target> ...}: a page of earlier messages to everyone ({@code *}), shaped like IRCv3
-     * {@code CHATHISTORY}. It may wait for the history store, so it never runs on an I/O thread.
+     * {@code HISTORY <target> ...}: a page of earlier messages to everyone ({@code *}), to a room, or ({@code @}) the
+     * private messages of the account the sender is logged into, shaped like IRCv3 {@code CHATHISTORY}. It may wait
+     * for the history store, so it never runs on an I/O thread.
      */
     public static final Command HISTORY = new Command(Verbs.HISTORY, HISTORY_USAGE,
-            "Show earlier messages: target * is everyone; limit " + HISTORY_PAGE + " by default, at most "
-                    + MAX_HISTORY_PAGE + ".", BuiltinCommands::history);
+            "Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
+                    + "messages; limit " + HISTORY_PAGE + " by default, at most " + MAX_HISTORY_PAGE + ".",
+            BuiltinCommands::history);
 
     /** {@code JOIN <room>}: enter a room, making it if need be. */
     public static final Command JOIN = new Command(Verbs.JOIN, Verbs.JOIN + " <room>",
@@ -179,11 +181,14 @@ public final class BuiltinCommands {
         }
         String target = args.get(0);
         String room = null; // the room's name, for its messages' "room"
-        if (!target.equals(StoredMessage.EVERYONE)) {
-            if (target.equals(StoredMessage.PRIVATE)) {
-                throw new CommandException(ErrorCodes.NO_SUCH_ROOM,
-                        "private messages are kept but not served: there are no accounts yet to serve them to");
+        if (target.equals(StoredMessage.PRIVATE)) {
+            if (context.sender().account() == null) {
+                throw new CommandException(ErrorCodes.LOGIN_REQUIRED,
+                        "private messages are served to the devices of an account: LOGIN first");
             }
+        } else if (target.startsWith(StoredMessage.PRIVATE)) {
+            throw usage("'" + shorten(target) + "' is not a target: '@' alone is your account's private messages; ");
+        } else if (!target.equals(StoredMessage.EVERYONE)) {
             room = context.room(target).name(); // bad-room-name, not-in-room
         }
         String kind = args.get(1).toUpperCase(java.util.Locale.ROOT);
@@ -222,12 +227,18 @@ public final class BuiltinCommands {
         return Reply.of(LineTypes.HISTORY, fields);
     }
 
-    /** A stored message as its {@code message} line was. */
+    /**
+     * A stored message as its {@code message} line was; one of an account target also has the sender's account, the
+     * recipient's name and its account, so that a client can tell the conversations apart.
+     */
     private static Map<String, Object> messageLine(StoredMessage m, String room) {
         Map<String, Object> from = new LinkedHashMap<>();
         from.put(Fields.ID, m.from());
         from.put(Fields.NAME, m.fromName());
         from.put(Fields.IP, m.fromIp());
+        if (m.fromAccount() != null) {
+            from.put(Fields.ACCOUNT, m.fromAccount());
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put(Fields.TYPE, LineTypes.MESSAGE);
         line.put(Fields.FROM, from);
@@ -235,6 +246,12 @@ public final class BuiltinCommands {
             line.put(Fields.ROOM, room);
         } else {
             line.put(Fields.TO, m.to() == null ? Protocol.EVERYONE : m.to());
+            if (m.toName() != null) {
+                line.put(Fields.TO_NAME, m.toName());
+            }
+            if (m.toAccount() != null) {
+                line.put(Fields.TO_ACCOUNT, m.toAccount());
+            }
         }
         line.put(Fields.ID, Long.toString(m.id()));
         line.put(Fields.TIME, MessageIds.time(m.id()));

@@ -70,7 +70,11 @@ public interface CommandContext {
      * Asks the server's history store for a page ({@code HISTORY}). The answer comes later, on a thread of the
      * store's; a handler may wait for it (commands other than the built-in non-blocking ones run on threads of their
      * own). The stage fails with {@link io.aurachat.history.NoSuchMessageException} for an id the store does not
-     * hold and {@link io.aurachat.history.HistoryUnavailableException} when it cannot answer.
+     * hold and {@link io.aurachat.history.HistoryUnavailableException} when it cannot answer. The target {@code *}
+     * is the messages to everyone, a room's name (as typed) the room's, and {@code @} the private messages of the
+     * account the sender is logged into (any of its devices, both directions); for an anonymous sender that stage
+     * fails with {@code HistoryUnavailableException}, and any other target starting with {@code @} is refused
+     * ({@link IllegalArgumentException}): a handler cannot read another account's messages.
      *
      * @return the page; by default (a context made elsewhere) a failed stage: no history
      */

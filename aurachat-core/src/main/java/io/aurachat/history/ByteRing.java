@@ -42,6 +42,8 @@ final class ByteRing {
     long lost;
     /** The store's: the key it is indexed under, at or below {@link #oldestId()} (MemoryHistoryStore). */
     long indexKey;
+    /** The store's: tells apart two rings indexed under one key (one message kept under two targets). */
+    long serial;
 
     ByteRing(String target, int maxMessages, long maxBytes) {
         this.target = target;
@@ -60,10 +62,15 @@ final class ByteRing {
         byte[] ip = utf8(m.fromIp());
         byte[] to = m.to() == null ? null : utf8(m.to());
         byte[] text = utf8(m.text());
+        boolean extras = m.hasAccountFields();
+        byte[] fromAccount = extras ? utf8OrNull(m.fromAccount()) : null;
+        byte[] toName = extras ? utf8OrNull(m.toName()) : null;
+        byte[] toAccount = extras ? utf8OrNull(m.toAccount()) : null;
         int length = 2 + from.length + 2 + name.length + 2 + ip.length + 2 + (to == null ? 0 : to.length) + 4
-                + text.length;
+                + text.length + 1 + (extras ? 6 + len(fromAccount) + len(toName) + len(toAccount) : 0);
         if (from.length > 0xFFFE || name.length > 0xFFFE || ip.length > 0xFFFE
-                || (to != null && to.length > 0xFFFE) || length > maxBytes / 2
+                || (to != null && to.length > 0xFFFE) || len(fromAccount) > 0xFFFE || len(toName) > 0xFFFE
+                || len(toAccount) > 0xFFFE || length > maxBytes / 2
                 || (count > 0 && ids[slot(count - 1)] >= m.id())) {
             lost = Math.max(lost, m.id()); // cannot be kept (too large, or out of order): let go of
             return false;
@@ -84,7 +91,14 @@ final class ByteRing {
             p = put(p, to);
         }
         p = putInt(p, text.length);
-        put(p, text);
+        p = put(p, text);
+        // One byte says whether the account fields follow (those of an account target): the others pay one byte.
+        data[p++] = (byte) (extras ? 1 : 0);
+        if (extras) {
+            p = putOptional(p, fromAccount);
+            p = putOptional(p, toName);
+            putOptional(p, toAccount);
+        }
         if (count == ids.length) {
             growSlots();
         }
@@ -312,7 +326,36 @@ final class ByteRing {
         }
         n = (data[p] & 0xFF) << 24 | (data[p + 1] & 0xFF) << 16 | (data[p + 2] & 0xFF) << 8 | (data[p + 3] & 0xFF);
         String text = new String(data, p + 4, n, StandardCharsets.UTF_8);
-        return new StoredMessage(ids[s], target, from, name, ip, to, text);
+        p += 4 + n;
+        if (data[p] == 0) {
+            return new StoredMessage(ids[s], target, from, name, ip, to, text);
+        }
+        p++;
+        String[] extras = new String[3];
+        for (int i = 0; i < 3; i++) {
+            n = getShort(p);
+            p += 2;
+            if (n != NO_RECIPIENT) {
+                extras[i] = new String(data, p, n, StandardCharsets.UTF_8);
+                p += n;
+            }
+        }
+        return new StoredMessage(ids[s], target, from, name, ip, to, text, extras[0], extras[1], extras[2]);
+    }
+
+    private int putOptional(int p, byte[] b) {
+        if (b == null) {
+            return putShort(p, NO_RECIPIENT);
+        }
+        return put(putShort(p, b.length), b);
+    }
+
+    private static byte[] utf8OrNull(String s) {
+        return s == null ? null : utf8(s);
+    }
+
+    private static int len(byte[] b) {
+        return b == null ? 0 : b.length;
     }
 
     private int getShort(int p) {

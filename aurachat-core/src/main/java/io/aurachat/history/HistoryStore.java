@@ -13,6 +13,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link #append} never blocks and never throws for a reason of its own: it queues the message (a bounded
  *       queue) and counts what it had to drop; a failing store logs the failure once per interval with a count.
  *       Chat must go on whatever the store does.</li>
+ *   <li>One message may be appended under several targets (a private message between accounts is kept under
+ *       {@link StoredMessage#PRIVATE} and under the account target of each account involved): a store keeps a copy
+ *       per target, and a message's id is unique within a target, not across targets.</li>
  *   <li>{@link #query} may take time; it answers on a thread of its own choosing. It completes exceptionally with
  *       {@link NoSuchMessageException} for an id it does not hold and {@link HistoryUnavailableException} when it
  *       cannot answer. A query sees every message appended before it (read your writes).</li>
@@ -77,6 +80,16 @@ public interface HistoryStore extends AutoCloseable {
     default long lostUpTo(String target) {
         return Long.MAX_VALUE;
     }
+
+    /**
+     * Deletes every message of {@code target}: the server calls it with an {@linkplain StoredMessage#accountTarget
+     * account target} when the owner removes that account, so that an account made later with the same name does not
+     * see the removed one's private messages. Never blocks (a store with a writer queues the deletion behind the appends
+     * before it); what is forgotten is not counted by {@link #lostUpTo}. The default does nothing: a store that keeps
+     * account targets must override it, or a removed account's messages stay until its retention takes them, and are
+     * served to the next account of that name.
+     */
+    default void forget(String target) {}
 
     /** Writes what is queued and releases everything; idempotent. A clean stop loses nothing. */
     @Override

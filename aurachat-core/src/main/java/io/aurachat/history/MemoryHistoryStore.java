@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Comparator;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,7 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * three ways, each with a default: {@link Builder#maxPerTarget} messages per target (10,000), {@link Builder#maxBytes}
  * in all (64 MiB of the messages' encoding: the oldest messages of all targets go first), and {@link Builder#maxAge}
  * (30 days). {@link Builder#maxTargets} (1,100) bounds how many targets it keeps at once: a new target beyond it
- * replaces the one whose latest message is oldest.
+ * replaces the one whose latest message is oldest. {@linkplain StoredMessage#isAccountTarget Account targets} (the
+ * private messages of each account) are bounded apart, by {@link Builder#maxAccountTargets} (1,000), and replace only
+ * one another: a thousand accounts talking never push a room's history out, nor rooms an account's.
+ *
+ * <p>One message may be kept under several targets (the {@code @} copy of a private message and the account targets of
+ * its sender and recipient), each copy counted in the bounds of its target and in the bytes.
  *
  * <p>Messages are kept encoded, in one byte array per target ({@code ByteRing}), not as objects: a store that keeps
  * objects at a few hundred thousand messages a second makes the collector copy each of them before it dies
@@ -39,22 +45,38 @@ public final class MemoryHistoryStore implements HistoryStore {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(30);
     /** The default of {@link Builder#maxTargets}: the everyone target, private messages and 1,000 rooms, and spare. */
     public static final int DEFAULT_MAX_TARGETS = 1_100;
+    /**
+     * The default of {@link Builder#maxAccountTargets}: 1,000 accounts' private messages. An empty target's arrays take
+     * about 5 KiB, so this bound alone holds at most about 5 MiB besides the messages (which {@link Builder#maxBytes}
+     * counts).
+     */
+    public static final int DEFAULT_MAX_ACCOUNT_TARGETS = 1_000;
+
+    /** The index's order: by key, then by when the ring was made (two rings may share a key). */
+    private static final Comparator<ByteRing> BY_KEY = Comparator.<ByteRing>comparingLong(r -> r.indexKey)
+            .thenComparingLong(r -> r.serial);
 
     private final int maxPerTarget;
     private final long maxBytes;
     private final long maxAgeMillis;
     private final int maxTargets;
+    private final int maxAccountTargets;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}, as is everything below. Every ring in it keeps at least one message. */
     private final Map<String, ByteRing> targets = new HashMap<>();
     /**
      * The same rings, oldest first, each under a key at or below the id of its oldest message ({@code
-     * ByteRing.indexKey}; ids are unique across targets): where the byte and age bounds take from. An append that
-     * makes a ring drop its own oldest (its count bound) leaves the key as it is, so that appending does no tree work;
-     * {@link #evict} moves a ring whose key has gone stale when it comes first.
+     * ByteRing.indexKey}), then by {@code ByteRing.serial}: one id may be the oldest of several targets (a private
+     * message is kept under its sender's and its recipient's account targets), so the key alone does not tell rings
+     * apart. Where the byte and age bounds take from. An append that makes a ring drop its own oldest (its count bound)
+     * leaves the key as it is, so that appending does no tree work; {@link #evict} moves a ring whose key has gone
+     * stale when it comes first. A ring's key changes only while it is out of the set.
      */
-    private final TreeMap<Long, ByteRing> byOldest = new TreeMap<>();
+    private final TreeSet<ByteRing> byOldest = new TreeSet<>(BY_KEY);
+    private long serials;
+    /** How many of {@link #targets} are account targets. */
+    private int accountTargets;
     private long bytes;
     private int count;
     private boolean closed;
@@ -66,6 +88,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         this.maxBytes = b.maxBytes;
         this.maxAgeMillis = b.maxAge.toMillis();
         this.maxTargets = b.maxTargets;
+        this.maxAccountTargets = b.maxAccountTargets;
         this.clock = b.clock;
     }
 
@@ -95,11 +118,13 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
             ByteRing ring = targets.get(message.target());
             if (ring == null) {
-                if (targets.size() >= maxTargets) {
-                    dropStalestTarget();
+                boolean account = StoredMessage.isAccountTarget(message.target());
+                if (account ? accountTargets >= maxAccountTargets : targets.size() - accountTargets >= maxTargets) {
+                    dropStalestTarget(account);
                 }
                 ring = new ByteRing(message.target(), maxPerTarget, maxBytes);
-                targets.put(ring.target, ring);
+                ring.serial = serials++;
+                put(ring);
             }
             long bytesBefore = ring.bytes();
             int countBefore = ring.size();
@@ -115,13 +140,27 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
     }
 
+    private void put(ByteRing ring) {
+        targets.put(ring.target, ring);
+        if (StoredMessage.isAccountTarget(ring.target)) {
+            accountTargets++;
+        }
+    }
+
+    /** Takes {@code ring} out of {@link #targets}, if it is there. */
+    private void unmap(ByteRing ring) {
+        if (targets.remove(ring.target, ring) && StoredMessage.isAccountTarget(ring.target)) {
+            accountTargets--;
+        }
+    }
+
     /** Puts {@code ring} into the index under its oldest id, or, empty, forgets it (its losses remembered). */
     private void index(ByteRing ring) {
         if (ring.size() > 0) {
             ring.indexKey = ring.oldestId();
-            byOldest.put(ring.indexKey, ring);
+            byOldest.add(ring);
         } else {
-            targets.remove(ring.target, ring);
+            unmap(ring);
             lostWithTargets = Math.max(lostWithTargets, ring.lost);
         }
     }
@@ -130,12 +169,12 @@ public final class MemoryHistoryStore implements HistoryStore {
     private void evict(long nowMillis) {
         while (!byOldest.isEmpty()) {
             // The first key is at or below every ring's oldest id: if it is not too old, no message is.
-            long key = byOldest.firstKey();
+            long key = byOldest.first().indexKey;
             boolean tooOld = maxAgeMillis > 0 && nowMillis - MessageIds.epochMillis(key) > maxAgeMillis;
             if (bytes <= maxBytes && !tooOld) {
                 break;
             }
-            ByteRing ring = byOldest.remove(key);
+            ByteRing ring = byOldest.pollFirst();
             if (ring.oldestId() == key) {
                 long before = ring.bytes();
                 ring.evictOldest();
@@ -146,19 +185,43 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
     }
 
-    private void dropStalestTarget() {
+    /** Drops the account target (or other target) whose newest message is oldest. */
+    private void dropStalestTarget(boolean account) {
         ByteRing stalest = null;
         for (ByteRing r : targets.values()) {
-            if (stalest == null || r.newestId() < stalest.newestId()) {
+            if (StoredMessage.isAccountTarget(r.target) == account
+                    && (stalest == null || r.newestId() < stalest.newestId())) {
                 stalest = r;
             }
         }
         if (stalest != null) {
-            byOldest.remove(stalest.indexKey);
-            targets.remove(stalest.target);
-            bytes -= stalest.bytes();
-            count -= stalest.size();
+            remove(stalest);
             lostWithTargets = Math.max(lostWithTargets, Math.max(stalest.lost, stalest.newestId()));
+        }
+    }
+
+    private void remove(ByteRing ring) {
+        byOldest.remove(ring);
+        unmap(ring);
+        bytes -= ring.bytes();
+        count -= ring.size();
+    }
+
+    /**
+     * Deletes every message of {@code target} at once. Not counted in {@link #lostUpTo}: a target is forgotten on
+     * purpose (an account removed), and no resume reads it afterwards. Takes the store's lock, as an append does.
+     */
+    @Override
+    public void forget(String target) {
+        Objects.requireNonNull(target, "target");
+        lock.lock();
+        try {
+            ByteRing ring = targets.get(target);
+            if (ring != null) {
+                remove(ring);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -235,6 +298,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         try {
             closed = true;
             targets.clear();
+            accountTargets = 0;
             byOldest.clear();
             bytes = 0;
             count = 0;
@@ -254,6 +318,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         private long maxBytes = DEFAULT_MAX_BYTES;
         private Duration maxAge = DEFAULT_MAX_AGE;
         private int maxTargets = DEFAULT_MAX_TARGETS;
+        private int maxAccountTargets = DEFAULT_MAX_ACCOUNT_TARGETS;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {}
@@ -276,9 +341,18 @@ public final class MemoryHistoryStore implements HistoryStore {
             return this;
         }
 
-        /** The most targets kept at once, at least 1. */
+        /** The most targets kept at once but account targets, at least 1. */
         public Builder maxTargets(int targets) {
             this.maxTargets = targets;
+            return this;
+        }
+
+        /**
+         * The most {@linkplain StoredMessage#isAccountTarget account targets} kept at once, at least 1; beyond, a new
+         * one replaces the account target whose newest message is oldest.
+         */
+        public Builder maxAccountTargets(int targets) {
+            this.maxAccountTargets = targets;
             return this;
         }
 
@@ -305,6 +379,9 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
             if (maxTargets < 1) {
                 throw new IllegalArgumentException("maxTargets must be at least 1: " + maxTargets);
+            }
+            if (maxAccountTargets < 1) {
+                throw new IllegalArgumentException("maxAccountTargets must be at least 1: " + maxAccountTargets);
             }
             return new MemoryHistoryStore(this);
         }

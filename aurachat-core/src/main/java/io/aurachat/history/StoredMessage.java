@@ -14,16 +14,55 @@ import java.util.Objects;
  * @param fromIp the sender's address then
  * @param to the recipient's client id for a private message, else {@code null}
  * @param text the text, exactly as routed
+ * @param fromAccount the key of the account the sender was logged into, or {@code null}; kept under an {@linkplain
+ *     #accountTarget account target} (a store may drop it elsewhere: the server gives it only there)
+ * @param toName the recipient's display name then, for a private message under an account target, else {@code null}
+ * @param toAccount the key of the account the recipient was logged into, or {@code null}; as {@code fromAccount}
  */
 public record StoredMessage(long id, String target, String from, String fromName, String fromIp, String to,
-        String text) {
+        String text, String fromAccount, String toName, String toAccount) {
     /** The target of messages to everyone ({@code SAY}), as history queries name it. */
     public static final String EVERYONE = "*";
     /**
-     * The target of private messages ({@code CHAT}). They are stored but not served: serving them needs identities
-     * that outlive a connection (accounts), which a later version adds.
+     * The target of every private message ({@code CHAT}), with its recipient's client id: what a resume of an
+     * anonymous client reads. Never served by {@code HISTORY} as such: {@code HISTORY @} is the asking account's
+     * {@linkplain #accountTarget account target}.
      */
     public static final String PRIVATE = "@";
+
+    /**
+     * The target under which the private messages an account sent or received are kept, besides {@link #PRIVATE}:
+     * {@code "@"} and the account's key. Room keys never start with {@code @} (a room name has only letters, digits,
+     * {@code -}, {@code _} and {@code .}), so these never meet a room.
+     *
+     * @throws IllegalArgumentException if {@code accountKey} is empty
+     */
+    public static String accountTarget(String accountKey) {
+        if (accountKey.isEmpty()) {
+            throw new IllegalArgumentException("an account key is never empty");
+        }
+        return PRIVATE + accountKey;
+    }
+
+    /** Whether {@code target} is an {@linkplain #accountTarget account target} (not {@link #PRIVATE} itself). */
+    public static boolean isAccountTarget(String target) {
+        return target.length() > 1 && target.charAt(0) == '@';
+    }
+
+    /** A message without account fields: to everyone, to a room, or the {@link #PRIVATE} copy. */
+    public StoredMessage(long id, String target, String from, String fromName, String fromIp, String to, String text) {
+        this(id, target, from, fromName, fromIp, to, text, null, null, null);
+    }
+
+    /** This message kept under another target, with the same fields. */
+    public StoredMessage withTarget(String otherTarget) {
+        return new StoredMessage(id, otherTarget, from, fromName, fromIp, to, text, fromAccount, toName, toAccount);
+    }
+
+    /** Whether any of the account fields is set. */
+    public boolean hasAccountFields() {
+        return fromAccount != null || toName != null || toAccount != null;
+    }
 
     /** Checks that nothing required is {@code null} and that the id is positive. */
     public StoredMessage {
@@ -45,6 +84,11 @@ public record StoredMessage(long id, String target, String from, String fromName
     /** About how much heap it holds, for byte bounds: the strings' characters and the record. */
     public long approximateBytes() {
         return 64 + 2L * (target.length() + from.length() + fromName.length() + fromIp.length()
-                + (to == null ? 0 : to.length()) + text.length());
+                + (to == null ? 0 : to.length()) + text.length() + length(fromAccount) + length(toName)
+                + length(toAccount));
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 }

@@ -223,6 +223,7 @@ final class Accounts {
         if (taken[0]) {
             throw new CommandException(ErrorCodes.NAME_TAKEN, "the name '" + account.name() + "' is in use for now");
         }
+        client.loggedInAfterId = hub.messageMark(); // a device from here on: see Client.loggedInAfterId
         ClientInfo before = client.info();
         ClientInfo after = before.withAccount(key, account.name());
         client.info(after);
@@ -321,6 +322,8 @@ final class Accounts {
                 }
             }
             n += hub.endSessionsOf(key, LeaveReason.ACCOUNT_REMOVED);
+            // Last, once its devices are closed: its private messages go, and a new account of that name starts empty.
+            hub.forgetPrivateHistory(key);
             if (hub.log().wants(LogEvent.AccountRemoved.class)) {
                 hub.log().emit(new LogEvent.AccountRemoved(hub.clock().instant(), key, n));
             }

@@ -72,6 +72,12 @@ public final class Client implements Connection {
      */
     volatile long joinedAfterId;
     /**
+     * The generator's mark when this connection became a device of its account (0 if it never did): the account's
+     * private messages above it reached it live, once it had joined. A resume of the account's session replays them
+     * only up to here, or up to its join if that came later.
+     */
+    volatile long loggedInAfterId;
+    /**
      * The same mark for the session this connection is: its own join's, or, once it resumed one, that session's first
      * connection's. Nothing before it is the session's to miss: a resume starts no earlier, whatever id it names.
      */

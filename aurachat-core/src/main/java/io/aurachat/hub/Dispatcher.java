@@ -440,7 +440,7 @@ final class Dispatcher {
 
         @Override
         public CompletionStage<HistoryPage> history(HistoryQuery query) {
-            return hub.history(query);
+            return hub.history(client, query);
         }
 
         @Override

@@ -522,7 +522,42 @@ public final class Hub {
             toDevices(own, null, from, line); // the sender's other devices get a copy
         }
         routed(from, sender, id, StoredMessage.PRIVATE, to, null, text, recipients);
+        if (own != null || account != null) {
+            // Kept for each account involved as well (its devices' HISTORY @, a resume of one of them); an anonymous
+            // side has no target of its own. One more store write per account: docs/history.md, "Cost".
+            StoredMessage kept = new StoredMessage(id, StoredMessage.PRIVATE, sender.id().value(), sender.name(),
+                    sender.ip(), to.value(), text, own, target.info().name(), account);
+            if (own != null) {
+                append(kept.withTarget(StoredMessage.accountTarget(own)));
+            }
+            if (account != null && !account.equals(own)) {
+                append(kept.withTarget(StoredMessage.accountTarget(account)));
+            }
+        }
         return target;
+    }
+
+    /** The message id generator's mark: every id given after this call is above it. */
+    long messageMark() {
+        return messageIds.mark();
+    }
+
+    /** Deletes the private history of the account {@code key} (the owner removed it). */
+    void forgetPrivateHistory(String key) {
+        try {
+            history.forget(StoredMessage.accountTarget(key));
+        } catch (RuntimeException e) {
+            historyFailures.report(e);
+        }
+    }
+
+    /** Keeps {@code m} in the history store; a failing store is reported, chat goes on. */
+    private void append(StoredMessage m) {
+        try {
+            history.append(m);
+        } catch (RuntimeException e) {
+            historyFailures.report(e);
+        }
     }
 
     /** Sends {@code line} to the joined devices of {@code account} but {@code except}; {@code first} before the rest. */
@@ -626,16 +661,34 @@ public final class Hub {
     }
 
     /**
-     * Queries the history store: a command thread calls it (it may wait on the store). A room is named as typed; its
-     * messages are kept under its key (its name folded, so that {@code Lobby} and {@code lobby} share them).
+     * Queries the history store for {@code asking}: a command thread calls it (it may wait on the store). A room is
+     * named as typed; its messages are kept under its key (its name folded, so that {@code Lobby} and {@code lobby}
+     * share them). {@code @} is the private messages of the account {@code asking} is logged into, never anyone
+     * else's: for an anonymous client the stage fails with {@link HistoryUnavailableException} (the built-in {@code
+     * HISTORY} answers {@code login-required} before it asks). Another account's target cannot be named: an {@code @}
+     * with more after it is not a room's name, and is refused.
      */
-    CompletionStage<HistoryPage> history(HistoryQuery query) {
+    CompletionStage<HistoryPage> history(Client asking, HistoryQuery query) {
         try {
             String target = query.target();
-            HistoryQuery stored = target.equals(StoredMessage.EVERYONE) || target.equals(StoredMessage.PRIVATE)
-                    ? query : new HistoryQuery(Rooms.key(target), query.kind(), query.from(), query.to(), query.limit(),
-                            query.recipient());
-            return history.query(stored);
+            String stored;
+            if (target.equals(StoredMessage.EVERYONE)) {
+                stored = target;
+            } else if (target.equals(StoredMessage.PRIVATE)) {
+                String account = asking.info().account();
+                if (account == null) {
+                    return CompletableFuture.failedFuture(new HistoryUnavailableException(
+                            "private messages are served to a client logged into an account only"));
+                }
+                stored = StoredMessage.accountTarget(account);
+            } else if (target.startsWith(StoredMessage.PRIVATE)) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "'" + target + "' names no history: '@' alone is your account's private messages"));
+            } else {
+                stored = Rooms.key(target);
+            }
+            return history.query(stored.equals(target) ? query : new HistoryQuery(stored, query.kind(), query.from(),
+                    query.to(), query.limit(), query.recipient()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -1027,7 +1080,7 @@ public final class Hub {
 
     /**
      * Sends {@code client} the stored messages after {@code lastId} of everyone, of each of its rooms, and the private
-     * ones to it, merged in id order, leaving out its own, those {@code hold} has the live copy of, and the messages to
+     * ones to it (for a device of an account: its account's, sent or received by any device), merged in id order, leaving out its own, those {@code hold} has the live copy of, and the messages to
      * everyone after {@code joinedAfter}, which the connection got live before it resumed.
      */
     private Replayed replay(Client client, HoldingPeer hold, List<Rooms.Room> roomList, long lastId, long joinedAfter) {
@@ -1038,7 +1091,13 @@ public final class Hub {
         for (Rooms.Room r : roomList) {
             cursors.add(new Cursor(r.key, null, r.name, lastId, Long.MAX_VALUE));
         }
-        cursors.add(new Cursor(StoredMessage.PRIVATE, self, null, lastId, Long.MAX_VALUE));
+        String account = client.info().account();
+        // A device of an account reads its account's private messages, those its other devices sent and received
+        // meanwhile too (they reached it live while it was connected): its own are left out below like any. Those
+        // after this connection became a device of the account (and joined) reached it live already.
+        cursors.add(account == null ? new Cursor(StoredMessage.PRIVATE, self, null, lastId, Long.MAX_VALUE)
+                : new Cursor(StoredMessage.accountTarget(account), null, null, lastId,
+                        Math.max(client.loggedInAfterId, joinedAfter)));
         Peer real = hold.real();
         int max = settings.maxResumeMessages();
         boolean lastPass = false;
@@ -1093,9 +1152,10 @@ public final class Hub {
         }
     }
 
-    /** A stored message as its recipient first got it. */
+    /** A stored message as its recipient first got it (with the sender's account where the store kept it). */
     private static byte[] replayLine(StoredMessage m, String room) {
-        ClientInfo from = new ClientInfo(new ClientId(m.from()), m.fromName(), m.fromIp(), Instant.EPOCH);
+        ClientInfo from = new ClientInfo(new ClientId(m.from()), m.fromName(), m.fromIp(), Instant.EPOCH,
+                m.fromAccount());
         ClientId to = room != null || m.to() == null ? null : new ClientId(m.to());
         return Wire.message(Wire.messagePrefix(from), from, to, room, m.text(), m.id());
     }

@@ -34,6 +34,13 @@ public final class Fields {
     public static final String FROM = "from";
     /** {@code message}: the recipient's id, or {@link Protocol#EVERYONE}; the {@code CHAT} reply: the recipient. */
     public static final String TO = "to";
+    /**
+     * A private {@code message} in a {@code HISTORY @} page: the recipient's display name when it was sent (the id in
+     * {@link #TO} lasted one connection).
+     */
+    public static final String TO_NAME = "toName";
+    /** A private {@code message} in a {@code HISTORY @} page: the recipient's account key; absent if it was anonymous. */
+    public static final String TO_ACCOUNT = "toAccount";
     /** {@code message}: the text. {@code error}: the explanation for people. */
     public static final String MESSAGE = "message";
     /** {@code join}, {@code leave}, {@code rename}: the client concerned. */

@@ -7,6 +7,7 @@ import io.aurachat.testing.Json;
 import io.aurachat.testing.RawClient;
 import io.aurachat.testing.TestServer;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -72,5 +73,79 @@ class AccountsTcpTest {
         assertEquals("bye", bye.type());
         assertEquals("login-timeout", bye.str("reason"));
         member.awaitClosed();
+    }
+
+    /** Sends {@code line} and takes lines until the reply to {@code command}, passing over events. */
+    private static Json reply(RawClient c, String line) {
+        c.send(line);
+        String command = line.split(" ", 2)[0];
+        while (true) {
+            Json next = c.take();
+            if (command.equals(next.has("command") ? next.str("command") : null)) {
+                return next;
+            }
+        }
+    }
+
+    private record Device(RawClient c, String id) {}
+
+    /** A connection to a server that requires accounts, logged in: its id from the welcome the login brings. */
+    private static Device loggedIn(TestServer server, String verb, String name) {
+        RawClient c = server.connect();
+        c.takeType("hello");
+        c.send(verb + " " + name + " s3cret-pass");
+        String id = c.takeType("welcome").str("id");
+        c.take().assertType("ok");
+        return new Device(c, id);
+    }
+
+    private static List<String> texts(Json page) {
+        assertEquals("history", page.type(), () -> "not a page: " + page);
+        return page.objs("messages").stream().map(m -> m.str("message")).toList();
+    }
+
+    @Test
+    void bothDevicesOfAnAccountPageThroughItsPrivateMessagesAndNobodyElseCan() {
+        server.start(b -> b.accounts(AccountsMode.REQUIRED).allowPlainLogin(true)
+                .passwordHasher(AccountsTest.FAST));
+        Device phone = loggedIn(server, "REGISTER", "Mario");
+        Device laptop = loggedIn(server, "LOGIN", "Mario");
+        Device luigi = loggedIn(server, "REGISTER", "Luigi");
+        String in = reply(luigi.c(), "CHAT " + phone.id() + " ciao Mario").str("id");
+        String out = reply(laptop.c(), "CHAT " + luigi.id() + " ciao Luigi").str("id");
+
+        for (Device d : List.of(phone, laptop)) {
+            RawClient device = d.c();
+            Json page = reply(device, "HISTORY @ LATEST");
+            assertEquals(List.of("ciao Mario", "ciao Luigi"), texts(page));
+            List<Json> m = page.objs("messages");
+            assertEquals(in, m.get(0).str("id"));
+            assertEquals("luigi", m.get(0).obj("from").str("account"));
+            assertEquals("mario", m.get(0).str("toAccount"));
+            assertEquals(out, m.get(1).str("id"));
+            assertEquals("mario", m.get(1).obj("from").str("account"));
+            assertEquals("Luigi", m.get(1).str("toName"));
+            assertEquals(List.of("ciao Luigi"), texts(reply(device, "HISTORY @ AFTER " + in)));
+        }
+        assertEquals(List.of("ciao Mario", "ciao Luigi"), texts(reply(luigi.c(), "HISTORY @ LATEST")));
+        RawClient peach = loggedIn(server, "REGISTER", "Peach").c();
+        assertEquals(List.of(), texts(reply(peach, "HISTORY @ LATEST")), "another account sees none of them");
+        reply(peach, "HISTORY @mario LATEST").assertError("HISTORY", "bad-arguments");
+        reply(peach, "HISTORY @ BEFORE " + out).assertError("HISTORY", "no-such-message");
+    }
+
+    @Test
+    void anAnonymousClientGetsLoginRequired() {
+        server.start(b -> b.accounts(AccountsMode.OPTIONAL).allowPlainLogin(true).passwordHasher(AccountsTest.FAST));
+        RawClient mario = server.connect();
+        mario.takeType("welcome");
+        assertEquals("ok", reply(mario, "REGISTER Mario s3cret-pass").type());
+        RawClient anon = server.connect();
+        String anonId = anon.takeType("welcome").str("id");
+        reply(mario, "CHAT " + anonId + " hi there");
+        anon.takeType("message");
+
+        reply(anon, "HISTORY @ LATEST").assertError("HISTORY", "login-required");
+        assertEquals(List.of("hi there"), texts(reply(mario, "HISTORY @ LATEST")));
     }
 }

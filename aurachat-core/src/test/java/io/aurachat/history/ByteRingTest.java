@@ -103,8 +103,9 @@ class ByteRingTest {
         }
         assertEquals(List.of(id(4_999)), ids(ring.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10))));
         assertTrue(ring.bytes() < full / 100, "what it keeps: " + ring.bytes());
-        // Its record: a length before each field (2 bytes, 4 for the text), then the fields in UTF-8.
-        assertEquals(2 + 2 + 2 + "Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 + 3 + 2 + 2 + 4 + 100,
-                ring.bytes());
+        // Its record: a length before each field (2 bytes, 4 for the text), then the fields in UTF-8, then one byte
+        // that says no account fields follow.
+        assertEquals(2 + 2 + 2 + "Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 + 3 + 2 + 2 + 4 + 100
+                + 1, ring.bytes());
     }
 }

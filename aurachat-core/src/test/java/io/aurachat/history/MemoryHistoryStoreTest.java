@@ -340,11 +340,124 @@ class MemoryHistoryStoreTest {
         assertThrows(IllegalArgumentException.class, () -> MemoryHistoryStore.builder().maxBytes(10).build());
         assertThrows(IllegalArgumentException.class, () -> MemoryHistoryStore.builder().maxTargets(0).build());
         assertThrows(IllegalArgumentException.class,
+                () -> MemoryHistoryStore.builder().maxAccountTargets(0).build());
+        assertThrows(IllegalArgumentException.class,
                 () -> MemoryHistoryStore.builder().maxAge(Duration.ofSeconds(-1)).build());
         assertThrows(IllegalArgumentException.class, () -> HistoryQuery.latest("*", 0));
         assertThrows(IllegalArgumentException.class, () -> new HistoryQuery("*", HistoryQuery.Kind.BEFORE, 0, 0, 5));
         assertThrows(IllegalArgumentException.class, () -> HistoryQuery.since("*", -1, null, 5));
         assertThrows(IllegalArgumentException.class,
                 () -> new HistoryQuery("*", HistoryQuery.Kind.AFTER, id(1), 0, 5, "c2"));
+    }
+
+    // ---------------------------------------------------------------- one message under several targets
+
+    /** A private message between two accounts as the hub keeps it under {@code target}. */
+    private static StoredMessage between(String target, long n) {
+        return new StoredMessage(id(n), target, "c1", "Ann", "127.0.0.1", "c2", "text " + n, "ann", "Bob", "bob");
+    }
+
+    @Test
+    void oneIdUnderSeveralTargetsIsKeptInEachWithItsAccountFields() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 3; i++) {
+            store.append(toClient(i, "c2"));
+            store.append(between("@ann", i));
+            store.append(between("@bob", i));
+        }
+
+        for (String target : List.of("@ann", "@bob")) {
+            HistoryPage page = page(store, HistoryQuery.latest(target, 10));
+            assertEquals(List.of(1L, 2L, 3L), numbers(page), target);
+            StoredMessage m = page.messages().get(0);
+            assertEquals(target, m.target());
+            assertEquals("ann", m.fromAccount());
+            assertEquals("Bob", m.toName());
+            assertEquals("bob", m.toAccount());
+            assertEquals("c2", m.to());
+        }
+        StoredMessage plain = page(store, HistoryQuery.latest(StoredMessage.PRIVATE, 1)).messages().get(0);
+        assertFalse(plain.hasAccountFields(), "the @ copy is kept as given: " + plain);
+        assertEquals(List.of(2L), numbers(page(store, HistoryQuery.between("@bob", id(1), id(3), 10))));
+        assertEquals(9, store.size());
+    }
+
+    @Test
+    void theByteAndAgeBoundsTakeFromEveryTargetThatSharesAnOldestId() {
+        // Three rings whose oldest message has one id: the index used to keep only one of them, so the others were
+        // never evicted and the byte bound did not hold.
+        MemoryHistoryStore bounded = MemoryHistoryStore.builder().maxBytes(16 * 1024).maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 2_000; i++) {
+            bounded.append(toClient(i, "c2"));
+            bounded.append(between("@ann", i));
+            bounded.append(between("@bob", i));
+        }
+        assertTrue(bounded.bytes() <= 16 * 1024, bounded.bytes() + " bytes kept");
+        for (String target : List.of("@", "@ann", "@bob")) {
+            List<Long> kept = numbers(page(bounded, HistoryQuery.latest(target, 200)));
+            assertEquals(2_000L, kept.get(kept.size() - 1), target);
+            assertTrue(kept.get(0) > 1_000, target + " kept its oldest: " + kept.get(0));
+        }
+
+        HandClock clock = new HandClock(T);
+        MemoryHistoryStore aging = MemoryHistoryStore.builder().maxAge(Duration.ofMinutes(1)).clock(clock).build();
+        aging.append(between("@ann", 1));
+        aging.append(between("@bob", 1));
+        aging.append(between("@bob", 120_000));
+        clock.millis = T.toEpochMilli() + 90_000; // the first is 90 s old, the second to come
+        assertEquals(List.of(), page(aging, HistoryQuery.latest("@ann", 10)).messages());
+        assertEquals(List.of(120_000L), numbers(page(aging, HistoryQuery.latest("@bob", 10))));
+        assertEquals(1, aging.size());
+    }
+
+    @Test
+    void theCountBoundAppliesToAccountTargets() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxPerTarget(5).maxAge(Duration.ZERO).build();
+        for (int i = 1; i <= 12; i++) {
+            store.append(between("@ann", i));
+        }
+        assertEquals(List.of(8L, 9L, 10L, 11L, 12L), numbers(page(store, HistoryQuery.latest("@ann", 50))));
+    }
+
+    @Test
+    void accountTargetsAreBoundedApartFromRoomsAndReplaceOnlyOneAnother() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxTargets(2).maxAccountTargets(2)
+                .maxAge(Duration.ZERO).build();
+        store.append(message("*", 1));
+        store.append(message("lobby", 2));
+        store.append(between("@ann", 3));
+        store.append(between("@bob", 4));
+        store.append(between("@ann", 5));
+        store.append(between("@cid", 6)); // @bob's latest (4) is the oldest of the account targets: it goes
+
+        assertEquals(List.of(1L), numbers(page(store, HistoryQuery.latest("*", 10))), "rooms stay");
+        assertEquals(List.of(2L), numbers(page(store, HistoryQuery.latest("lobby", 10))));
+        assertEquals(List.of(), page(store, HistoryQuery.latest("@bob", 10)).messages());
+        assertEquals(List.of(3L, 5L), numbers(page(store, HistoryQuery.latest("@ann", 10))));
+        assertEquals(List.of(6L), numbers(page(store, HistoryQuery.latest("@cid", 10))));
+
+        store.append(message("room2", 7)); // a room beyond maxTargets replaces a room (the stalest: *), never an account's
+        assertEquals(List.of(), page(store, HistoryQuery.latest("*", 10)).messages());
+        assertEquals(List.of(3L, 5L), numbers(page(store, HistoryQuery.latest("@ann", 10))));
+    }
+
+    @Test
+    void forgetDeletesOneTargetAndOnlyIt() {
+        MemoryHistoryStore store = MemoryHistoryStore.builder().maxAge(Duration.ZERO).build();
+        store.append(between("@ann", 1));
+        store.append(between("@bob", 1));
+        store.append(toClient(1, "c2"));
+        long bytes = store.bytes();
+
+        store.forget("@ann");
+        store.forget("@nobody");
+
+        assertEquals(List.of(), page(store, HistoryQuery.latest("@ann", 10)).messages());
+        assertEquals(List.of(1L), numbers(page(store, HistoryQuery.latest("@bob", 10))));
+        assertEquals(2, store.size());
+        assertTrue(store.bytes() < bytes);
+        assertEquals(0, store.lostUpTo("@bob"), "forgetting is not losing");
+        store.append(between("@ann", 2)); // a target made again starts empty
+        assertEquals(List.of(2L), numbers(page(store, HistoryQuery.latest("@ann", 10))));
     }
 }

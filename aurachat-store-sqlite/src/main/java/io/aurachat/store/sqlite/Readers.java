@@ -20,8 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The query threads: each owns one read connection (WAL lets them read beside the writer) and takes queries from a
  * shared queue of at most {@link #MAX_PENDING} waiting ones. Before it reads, a query waits (up to {@link
- * #READ_YOUR_WRITES_NANOS}) for the writer to be done with every message appended before the query was asked; past
- * that wait it answers from what is committed.
+ * #READ_YOUR_WRITES_NANOS}) for the writer to be done with every message appended, and every target forgotten,
+ * before the query was asked; past that wait it answers from what is committed.
  */
 final class Readers {
     /** Queries waiting for a reader at most; beyond, a query fails at once with "overloaded". */
@@ -29,7 +29,7 @@ final class Readers {
     /** How long a query waits at most for the writer to catch up with the appends before it. */
     static final long READ_YOUR_WRITES_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final Task STOP = new Task(null, 0, null);
+    private static final Task STOP = new Task(null, 0, 0, null);
 
     private final String name;
     private final Writer writer;
@@ -39,7 +39,7 @@ final class Readers {
     private int pending; // guarded by lock
     private boolean closed; // guarded by lock
 
-    private record Task(HistoryQuery query, long mustSee, CompletableFuture<HistoryPage> answer) {}
+    private record Task(HistoryQuery query, long mustSee, long forgets, CompletableFuture<HistoryPage> answer) {}
 
     /** Starts one daemon thread per connection, named {@code aurachat-history-reader-N}; each closes its own. */
     Readers(String name, Writer writer, List<Connection> connections) {
@@ -57,6 +57,7 @@ final class Readers {
     /** Queues {@code query}; {@code answer} completes on a reader thread. Any thread; never blocks. */
     void submit(HistoryQuery query, CompletableFuture<HistoryPage> answer) {
         long mustSee = writer.accepted();
+        long forgets = writer.forgetsAsked();
         lock.lock();
         try {
             if (closed) {
@@ -69,7 +70,7 @@ final class Readers {
                 return;
             }
             pending++;
-            tasks.add(new Task(query, mustSee, answer));
+            tasks.add(new Task(query, mustSee, forgets, answer));
         } finally {
             lock.unlock();
         }
@@ -134,7 +135,10 @@ final class Readers {
         try {
             // Should the writer be more than that behind (a huge backlog, a stuck disk), the query answers from what
             // is committed rather than not at all: the messages it misses were delivered live anyway.
+            long start = System.nanoTime();
             writer.awaitWritten(task.mustSee(), READ_YOUR_WRITES_NANOS);
+            // And the targets forgotten before it: gone means gone for the next query (within the same bound).
+            writer.awaitForgotten(task.forgets(), Math.max(1, READ_YOUR_WRITES_NANOS - (System.nanoTime() - start)));
             task.answer().complete(queries.run(task.query()));
         } catch (NoSuchMessageException e) {
             task.answer().completeExceptionally(e);
@@ -147,24 +151,33 @@ final class Readers {
         }
     }
 
-    /** One reader connection's statements, prepared on first use. Used by its thread only. */
+    /**
+     * One reader connection's statements, prepared on first use. Used by its thread only. Index 0 of each pair reads
+     * {@code messages}, 1 {@code account_messages} (an account target's).
+     */
     private static final class Queries {
-        private static final String SELECT = "SELECT " + Schema.COLUMNS + " FROM messages WHERE target = ? ";
-        /** By {@link HistoryQuery.Kind#ordinal}, then {@code SINCE} with a recipient. */
-        private static final String[] SQL = {
-            SELECT + "ORDER BY id DESC LIMIT ?", // LATEST
-            SELECT + "AND id < ? ORDER BY id DESC LIMIT ?", // BEFORE
-            SELECT + "AND id > ? ORDER BY id ASC LIMIT ?", // AFTER
-            SELECT + "AND id > ? AND id < ? ORDER BY id ASC LIMIT ?", // BETWEEN
-            SELECT + "AND id > ? ORDER BY id ASC LIMIT ?", // SINCE
-            SELECT + "AND id > ? AND recipient = ? ORDER BY id ASC LIMIT ?", // SINCE to one recipient
-        };
+        /** By table, then by {@link HistoryQuery.Kind#ordinal}, then {@code SINCE} with a recipient. */
+        private static final String[][] SQL = {sql(Schema.COLUMNS, "messages"),
+            sql(Schema.ACCOUNT_COLUMNS, "account_messages")};
         private static final int SINCE_TO_RECIPIENT = HistoryQuery.Kind.values().length;
-        private static final String EXISTS = "SELECT 1 FROM messages WHERE id = ? AND target = ?";
+        private static final String[] EXISTS = {"SELECT 1 FROM messages WHERE id = ? AND target = ?",
+            "SELECT 1 FROM account_messages WHERE target = ? AND id = ?"};
+
+        private static String[] sql(String columns, String table) {
+            String select = "SELECT " + columns + " FROM " + table + " WHERE target = ? ";
+            return new String[] {
+                select + "ORDER BY id DESC LIMIT ?", // LATEST
+                select + "AND id < ? ORDER BY id DESC LIMIT ?", // BEFORE
+                select + "AND id > ? ORDER BY id ASC LIMIT ?", // AFTER
+                select + "AND id > ? AND id < ? ORDER BY id ASC LIMIT ?", // BETWEEN
+                select + "AND id > ? ORDER BY id ASC LIMIT ?", // SINCE
+                select + "AND id > ? AND recipient = ? ORDER BY id ASC LIMIT ?", // SINCE to one recipient
+            };
+        }
 
         private final Connection connection;
-        private final PreparedStatement[] pages = new PreparedStatement[SQL.length];
-        private PreparedStatement exists;
+        private final PreparedStatement[][] pages = new PreparedStatement[2][SQL[0].length];
+        private final PreparedStatement[] exists = new PreparedStatement[2];
 
         Queries(Connection connection) {
             this.connection = connection;
@@ -180,11 +193,12 @@ final class Readers {
                 if (kind == HistoryQuery.Kind.BETWEEN) {
                     requireMessage(q.target(), q.to());
                 }
+                int t = StoredMessage.isAccountTarget(q.target()) ? 1 : 0;
                 int k = q.recipient() != null ? SINCE_TO_RECIPIENT : kind.ordinal();
-                if (pages[k] == null) {
-                    pages[k] = connection.prepareStatement(SQL[k]);
+                if (pages[t][k] == null) {
+                    pages[t][k] = connection.prepareStatement(SQL[t][k]);
                 }
-                PreparedStatement s = pages[k];
+                PreparedStatement s = pages[t][k];
                 int i = 1;
                 s.setString(i++, q.target());
                 if (kind != HistoryQuery.Kind.LATEST) {
@@ -200,7 +214,7 @@ final class Readers {
                 List<StoredMessage> rows = new ArrayList<>(Math.min(q.limit() + 1, 1024));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(Schema.message(rs));
+                        rows.add(Schema.message(rs, t == 1));
                     }
                 }
                 boolean more = rows.size() > q.limit();
@@ -217,12 +231,19 @@ final class Readers {
         }
 
         private void requireMessage(String target, long id) throws SQLException {
-            if (exists == null) {
-                exists = connection.prepareStatement(EXISTS);
+            int t = StoredMessage.isAccountTarget(target) ? 1 : 0;
+            if (exists[t] == null) {
+                exists[t] = connection.prepareStatement(EXISTS[t]);
             }
-            exists.setLong(1, id);
-            exists.setString(2, target);
-            try (ResultSet rs = exists.executeQuery()) {
+            PreparedStatement e = exists[t];
+            if (t == 0) {
+                e.setLong(1, id);
+                e.setString(2, target);
+            } else {
+                e.setString(1, target);
+                e.setLong(2, id);
+            }
+            try (ResultSet rs = e.executeQuery()) {
                 if (!rs.next()) {
                     throw new NoSuchMessageException(target, id);
                 }
@@ -232,12 +253,16 @@ final class Readers {
         /** After a failure: drops the statements, to be prepared again, and any transaction left open. */
         void reset() {
             Schema.rollbackQuietly(connection);
-            for (int i = 0; i < pages.length; i++) {
-                Schema.closeQuietly(pages[i]);
-                pages[i] = null;
+            for (PreparedStatement[] table : pages) {
+                for (int i = 0; i < table.length; i++) {
+                    Schema.closeQuietly(table[i]);
+                    table[i] = null;
+                }
             }
-            Schema.closeQuietly(exists);
-            exists = null;
+            for (int i = 0; i < exists.length; i++) {
+                Schema.closeQuietly(exists[i]);
+                exists[i] = null;
+            }
         }
 
         void close() {

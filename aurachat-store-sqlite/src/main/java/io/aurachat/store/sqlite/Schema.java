@@ -17,20 +17,46 @@ import org.sqlite.JDBC;
  * (docs/store-sqlite.md). All methods run on the caller's thread and block on the file.
  */
 final class Schema {
-    /** The layout this code reads and writes, kept in {@code meta} under {@code schema_version}. */
-    static final int VERSION = 1;
+    /**
+     * The layout this code reads and writes, kept in {@code meta} under {@code schema_version}. Version 2 added {@code
+     * account_messages}; a version-1 file is brought to version 2 in place when it is opened (one {@code CREATE TABLE}:
+     * nothing is copied), after which an older aurachat-store-sqlite refuses it.
+     */
+    static final int VERSION = 2;
 
     static final String CREATE_MESSAGES = "CREATE TABLE IF NOT EXISTS messages("
             + "id INTEGER PRIMARY KEY, target TEXT NOT NULL, time_ms INTEGER NOT NULL, sender TEXT NOT NULL, "
             + "sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL)";
     static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS messages_by_target ON messages(target, id)";
+    /**
+     * The private messages of each account ({@link StoredMessage#isAccountTarget}): one message is a row under its
+     * sender's account and another under its recipient's, so the key is {@code (target, id)}, not the id alone as in
+     * {@code messages}.
+     */
+    static final String CREATE_ACCOUNT_MESSAGES = "CREATE TABLE IF NOT EXISTS account_messages("
+            + "target TEXT NOT NULL, id INTEGER NOT NULL, time_ms INTEGER NOT NULL, sender TEXT NOT NULL, "
+            + "sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL, sender_account TEXT, "
+            + "recipient_name TEXT, recipient_account TEXT, PRIMARY KEY (target, id)) WITHOUT ROWID";
+    /** For the age bound, which deletes by id across the accounts. */
+    static final String CREATE_ACCOUNT_INDEX =
+            "CREATE INDEX IF NOT EXISTS account_messages_by_id ON account_messages(id)";
     static final String CREATE_META = "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)";
 
     /** The columns {@link #message} reads, in its order. */
     static final String COLUMNS = "id, target, sender, sender_name, ip, recipient, text";
+    /** The columns {@link #message} reads from {@code account_messages}: {@link #COLUMNS} and the account fields. */
+    static final String ACCOUNT_COLUMNS = COLUMNS + ", sender_account, recipient_name, recipient_account";
 
     static final String INSERT = "INSERT OR IGNORE INTO messages"
             + "(id, target, time_ms, sender, sender_name, ip, recipient, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_ACCOUNT = "INSERT OR IGNORE INTO account_messages(id, target, time_ms, sender, "
+            + "sender_name, ip, recipient, text, sender_account, recipient_name, recipient_account) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The table {@code target}'s messages are in. */
+    static String table(String target) {
+        return StoredMessage.isAccountTarget(target) ? "account_messages" : "messages";
+    }
 
     /** How long a connection waits for another's lock before failing with SQLITE_BUSY. */
     static final int BUSY_TIMEOUT_MS = 5000;
@@ -50,10 +76,11 @@ final class Schema {
     /**
      * Makes {@code c} the writer: WAL (readers run beside the writer; a commit is an append to the log),
      * synchronous=NORMAL (no fsync per commit; see docs/store-sqlite.md, "Durability"), creates what is missing and
-     * checks the layout's version. Leaves {@code c} in manual-commit mode.
+     * checks the layout's version, bringing a version-1 file to {@link #VERSION} in the same transaction. Leaves {@code
+     * c} in manual-commit mode.
      *
      * @return the journal mode SQLite reports, {@code wal} unless the file system cannot do WAL
-     * @throws HistoryUnavailableException if the file holds a layout of another version
+     * @throws HistoryUnavailableException if the file holds a layout of a version other than 1 and {@link #VERSION}
      */
     static String prepareWriter(Connection c) throws SQLException {
         String mode;
@@ -70,14 +97,19 @@ final class Schema {
             s.execute(CREATE_INDEX);
             s.execute(CREATE_META);
             s.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" + VERSION + "')");
+            String version;
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
-                String version = rs.next() ? rs.getString(1) : null;
-                if (!String.valueOf(VERSION).equals(version)) {
-                    c.rollback();
-                    throw new HistoryUnavailableException("the history file has schema_version " + version
-                            + "; this aurachat-store-sqlite reads version " + VERSION);
-                }
+                version = rs.next() ? rs.getString(1) : null;
             }
+            if (!"1".equals(version) && !String.valueOf(VERSION).equals(version)) {
+                c.rollback(); // nothing of a newer layout is touched
+                throw new HistoryUnavailableException("the history file has schema_version " + version
+                        + "; this aurachat-store-sqlite reads versions 1 and " + VERSION);
+            }
+            // Version 1 had no account_messages: made here, in the transaction that records version 2.
+            s.execute(CREATE_ACCOUNT_MESSAGES);
+            s.execute(CREATE_ACCOUNT_INDEX);
+            s.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
         }
         c.commit();
         return mode;
@@ -94,7 +126,9 @@ final class Schema {
 
     /** The highest id in the file, 0 if none. */
     static long maxId(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM messages")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT max(m) FROM (SELECT max(id) AS m FROM messages "
+                        + "UNION ALL SELECT max(id) FROM account_messages)")) {
             return rs.next() ? rs.getLong(1) : 0; // getLong gives 0 for NULL (an empty table)
         } finally {
             c.commit();
@@ -105,7 +139,8 @@ final class Schema {
     static Map<String, Long> counts(Connection c) throws SQLException {
         Map<String, Long> counts = new HashMap<>();
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT target, count(*) FROM messages GROUP BY target")) {
+                ResultSet rs = s.executeQuery("SELECT target, count(*) FROM messages GROUP BY target UNION ALL "
+                        + "SELECT target, count(*) FROM account_messages GROUP BY target")) {
             while (rs.next()) {
                 counts.put(rs.getString(1), rs.getLong(2));
             }
@@ -115,10 +150,14 @@ final class Schema {
         return counts;
     }
 
-    /** The message at the cursor of {@code rs}, selected with {@link #COLUMNS}. */
-    static StoredMessage message(ResultSet rs) throws SQLException {
+    /** The message at the cursor of {@code rs}, selected with {@link #COLUMNS} or {@link #ACCOUNT_COLUMNS}. */
+    static StoredMessage message(ResultSet rs, boolean accountFields) throws SQLException {
+        if (!accountFields) {
+            return new StoredMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getString(6), rs.getString(7));
+        }
         return new StoredMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7));
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
     }
 
     /** Closes quietly: used on paths that are already failing or shutting down. */

@@ -61,7 +61,13 @@ import org.slf4j.LoggerFactory;
  * never corrupts the file. {@link #close()} writes everything queued: a clean stop loses nothing.
  *
  * <p><b>Private messages</b> (target {@code @}) are kept in memory, not in the file, unless {@link
- * Builder#privateMessagesInFile} says otherwise: see there why.
+ * Builder#privateMessagesInFile} says otherwise: see there why. The private messages of each account ({@linkplain
+ * StoredMessage#isAccountTarget account targets}, {@code @mario}, which {@code HISTORY @} serves to its devices) are
+ * in the file, in the table {@code account_messages} keyed by target and id (one message is a row under each account
+ * involved), under the same {@code maxPerTarget} and {@code maxAge} as any target.
+ *
+ * <p><b>Schema.</b> Version 2 (in {@code meta}); a version-1 file (before {@code account_messages}) is brought to
+ * version 2 in place by {@link #open}, after which an older version of this module refuses the file.
  *
  * <p><b>Lost messages.</b> {@link #lostUpTo} answers from memory: per target, the highest id retention deleted since
  * {@link #open}; and, for every target alike, the highest id of a message dropped (a full queue, after {@link
@@ -291,6 +297,23 @@ public final class SqliteHistoryStore implements HistoryStore {
     }
 
     /**
+     * Deletes every message of {@code target} from the file (or from memory, for {@code @} kept there), once the
+     * messages appended before this call are written: queued behind them, never blocking. Any thread. Not counted by
+     * {@link #lostUpTo}. Ignored once closed.
+     *
+     * @throws NullPointerException if {@code target} is {@code null}
+     */
+    @Override
+    public void forget(String target) {
+        Objects.requireNonNull(target, "target");
+        if (inMemory(target)) {
+            privates.forget(target);
+        } else {
+            writer.forget(target);
+        }
+    }
+
+    /**
      * Stops accepting appends, fails the queries still waiting, lets the writer commit everything queued, closes the
      * connections and stops the threads. Blocks until then (up to 30 seconds for the writer: should it still be
      * writing a large backlog to a slow disk by then, it finishes in the background and a warning says so).
@@ -422,7 +445,8 @@ public final class SqliteHistoryStore implements HistoryStore {
         }
 
         /**
-         * How many messages are kept per target (each room, everyone, private): the oldest beyond are deleted, once
+         * How many messages are kept per target (each room, everyone, private, each account's private): the oldest
+         * beyond are deleted, once
          * the target is over by more than 1% of this (see the class comment). At least 1; default {@value
          * SqliteHistoryStore#DEFAULT_MAX_PER_TARGET}.
          */
@@ -474,9 +498,10 @@ public final class SqliteHistoryStore implements HistoryStore {
         /**
          * Whether private messages ({@code CHAT}, target {@code @}) are written to the file too. Default {@code false}:
          * they are kept in memory only (the newest {@link #maxPrivateInMemory}, at most 32 MiB, no older than {@link
-         * #maxAge}), where a resume finds them, and are gone after a restart. Until accounts exist nobody can be served
-         * a private history (a client id lasts one connection), so on disk they would only be a record of private
-         * talk that nobody can read through the server; and a row costs the writer 2.5 to 3.5 µs of CPU, more than
+         * #maxAge}), where a resume finds them, and are gone after a restart. They are not served by {@code HISTORY}
+         * (a client id lasts one connection), so on disk they would only be a record of private talk that nobody can
+         * read through the server: the copies kept for accounts, which {@code HISTORY @} serves, are in the file
+         * whatever this says. And a row costs the writer 2.5 to 3.5 µs of CPU, more than
          * routing the message: writing every private message halved direct throughput on a 2-core machine
          * (docs/store-sqlite.md, docs/performance.md).
          */

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * whatever the target, of the messages it dropped (full queue, closed, a failed batch): drops are rare, and a bound
  * too high for some targets only makes their resume say it is incomplete.
  *
+ * <p>{@link #forget} deletes a target's rows once every message accepted before it is written (so that none of them
+ * lands after the deletion), in a transaction of its own after a batch; a deletion that fails is tried again after
+ * the next batch or idle second. Forgetting is not losing: {@link #lostUpTo} does not count it.
+ *
  * <p>{@link #offer} is called by any thread and never blocks on I/O (it holds the queue's lock for a few
  * instructions); {@link #run} is the writer thread's body and the only code that touches {@link #connection}.
  */
@@ -53,9 +57,18 @@ final class Writer implements Runnable {
     /** How long the idle writer waits before looking at retention and reports again. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final String DELETE_OLD = "DELETE FROM messages WHERE id < ? RETURNING target, id";
-    private static final String DELETE_BEYOND = "DELETE FROM messages WHERE target = ? AND id < "
-            + "(SELECT id FROM messages WHERE target = ? ORDER BY id DESC LIMIT 1 OFFSET ?) RETURNING target, id";
+    /** By table: {@code messages}, then {@code account_messages} (by its index on id). */
+    private static final String[] DELETE_OLD = {"DELETE FROM messages WHERE id < ? RETURNING target, id",
+        "DELETE FROM account_messages WHERE id < ? RETURNING target, id"};
+    private static final String[] DELETE_BEYOND = {deleteBeyond("messages"), deleteBeyond("account_messages")};
+
+    private static String deleteBeyond(String table) {
+        return "DELETE FROM " + table + " WHERE target = ? AND id < (SELECT id FROM " + table
+                + " WHERE target = ? ORDER BY id DESC LIMIT 1 OFFSET ?) RETURNING target, id";
+    }
+
+    /** A target to delete once the writer is done with the first {@code after} accepted messages. */
+    private record Forget(String target, long after) {}
 
     private final String name;
     private Connection connection; // set by start, before the thread starts
@@ -84,6 +97,13 @@ final class Writer implements Runnable {
     private boolean paused;
     private long retentionRequests;
     private long retentionServed;
+    /** Targets to delete, in the order asked; see {@link #forget}. */
+    private final List<Forget> forgets = new ArrayList<>();
+    /** Whether the writer should wake for {@link #forgets}: not while one that failed waits for its retry. */
+    private boolean forgetAsked;
+    /** How many forgets were asked, and how many are done (they are done in the order asked). */
+    private long forgetsAsked;
+    private volatile long forgetsDone;
 
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedFull = new AtomicLong();
@@ -94,8 +114,10 @@ final class Writer implements Runnable {
 
     // Writer thread only.
     private PreparedStatement insert;
-    private PreparedStatement deleteOld;
-    private PreparedStatement deleteBeyond;
+    private PreparedStatement insertAccount;
+    /** By table, as {@link #DELETE_OLD}. */
+    private final PreparedStatement[] deleteOld = new PreparedStatement[2];
+    private final PreparedStatement[] deleteBeyond = new PreparedStatement[2];
     /** Rows per target in the file, as far as this writer knows. */
     private final Map<String, Long> counts = new HashMap<>();
     /** The targets with more than {@link #trimAbove} rows. */
@@ -109,6 +131,7 @@ final class Writer implements Runnable {
     private long failedMessages;
     private long duplicates;
     private int failedPasses;
+    private int failedForgets;
     private Exception lastError;
 
     Writer(String name, Clock clock, int capacity, int maxBatch, long commitIntervalNanos, long maxAgeMillis,
@@ -172,6 +195,59 @@ final class Writer implements Runnable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes every row of {@code target} once the messages accepted before this call are written. Any thread; never
+     * blocks. Ignored once closing (a store that writes nothing more deletes nothing more either).
+     */
+    void forget(String target) {
+        lock.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            forgets.add(new Forget(target, accepted));
+            forgetsAsked++;
+            forgetAsked = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many forgets were asked so far: a query waits for them ({@link #awaitForgotten}). */
+    long forgetsAsked() {
+        lock.lock();
+        try {
+            return forgetsAsked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} until the first {@code count} forgets asked are done, so that a query after
+     * {@link #forget} does not see the rows. Forgets are rare: this returns at once nearly always.
+     */
+    boolean awaitForgotten(long count, long timeoutNanos) throws InterruptedException {
+        if (forgetsDone >= count) {
+            return true;
+        }
+        lock.lock();
+        try {
+            return awaitProgress(() -> forgetsDone >= count, timeoutNanos);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: takes the forgets due once {@code done} messages are written. */
+    private List<Forget> dueForgets(long done) {
+        List<Forget> due = new ArrayList<>();
+        forgets.removeIf(f -> f.after() <= done && due.add(f));
+        forgetAsked = false;
+        return due;
     }
 
     /** Messages queued so far; the n-th accepted message is the n-th written. */
@@ -290,15 +366,20 @@ final class Writer implements Runnable {
             boolean last;
             do {
                 long ticket;
+                List<Forget> due;
                 lock.lock();
                 try {
                     last = take(batch);
                     ticket = retentionRequests;
+                    due = dueForgets(written + batch.size());
                 } finally {
                     lock.unlock();
                 }
                 if (!batch.isEmpty()) {
                     write(batch);
+                }
+                if (!due.isEmpty()) {
+                    forget(due);
                 }
                 boolean requested = ticket > retentionServed; // read unguarded: only this thread writes it
                 if (requested || retentionDue()) {
@@ -334,8 +415,8 @@ final class Writer implements Runnable {
         } finally {
             report(true);
             Schema.closeQuietly(insert);
-            Schema.closeQuietly(deleteOld);
-            Schema.closeQuietly(deleteBeyond);
+            Schema.closeQuietly(insertAccount);
+            closeDeletes();
             Schema.closeQuietly(connection);
         }
     }
@@ -347,7 +428,8 @@ final class Writer implements Runnable {
      */
     private boolean take(List<StoredMessage> batch) {
         long idle = IDLE_NANOS;
-        while ((queue.isEmpty() || paused) && !closing && retentionRequests == retentionServed && idle > 0) {
+        while ((queue.isEmpty() || paused) && !closing && retentionRequests == retentionServed && idle > 0
+                && !(forgetAsked && !paused && forgets.get(0).after() <= written)) {
             idle = awaitUninterruptibly(idle);
         }
         if (!paused && !queue.isEmpty()) {
@@ -379,37 +461,40 @@ final class Writer implements Runnable {
 
     private void write(List<StoredMessage> batch) {
         try {
-            if (insert == null) {
-                insert = connection.prepareStatement(Schema.INSERT);
-            }
+            // Two tables, two statements: each batch of rows goes in one native loop (a third of the time of one
+            // executeUpdate per row), in one transaction.
+            List<StoredMessage> plain = new ArrayList<>(batch.size());
+            List<StoredMessage> accounts = new ArrayList<>();
             for (StoredMessage m : batch) {
-                insert.setLong(1, m.id());
-                insert.setString(2, m.target());
-                insert.setLong(3, MessageIds.epochMillis(m.id()));
-                insert.setString(4, m.from());
-                insert.setString(5, m.fromName());
-                insert.setString(6, m.fromIp());
-                if (m.to() == null) {
-                    insert.setNull(7, Types.VARCHAR);
-                } else {
-                    insert.setString(7, m.to());
-                }
-                insert.setString(8, m.text());
-                insert.addBatch();
+                (StoredMessage.isAccountTarget(m.target()) ? accounts : plain).add(m);
             }
-            int[] rows = insert.executeBatch(); // one native loop: a third of the time of one executeUpdate per row
+            int[] plainRows = new int[0];
+            int[] accountRows = new int[0];
+            if (!plain.isEmpty()) {
+                if (insert == null) {
+                    insert = connection.prepareStatement(Schema.INSERT);
+                }
+                for (StoredMessage m : plain) {
+                    bindCommon(insert, m);
+                    insert.addBatch();
+                }
+                plainRows = insert.executeBatch();
+            }
+            if (!accounts.isEmpty()) {
+                if (insertAccount == null) {
+                    insertAccount = connection.prepareStatement(Schema.INSERT_ACCOUNT);
+                }
+                for (StoredMessage m : accounts) {
+                    bindCommon(insertAccount, m);
+                    setOptional(insertAccount, 9, m.fromAccount());
+                    setOptional(insertAccount, 10, m.toName());
+                    setOptional(insertAccount, 11, m.toAccount());
+                    insertAccount.addBatch();
+                }
+                accountRows = insertAccount.executeBatch();
+            }
             connection.commit();
-            int ignored = 0;
-            for (int i = 0; i < rows.length; i++) {
-                if (rows[i] == 0) {
-                    ignored++; // an id already in the file (INSERT OR IGNORE)
-                } else {
-                    String target = batch.get(i).target();
-                    if (counts.merge(target, 1L, Long::sum) > trimAbove) {
-                        over.add(target);
-                    }
-                }
-            }
+            int ignored = counted(plain, plainRows) + counted(accounts, accountRows);
             if (ignored > 0) {
                 // The server's generator never repeats an id, so something else wrote it: keep the first.
                 duplicates += ignored;
@@ -419,7 +504,9 @@ final class Writer implements Runnable {
             Schema.rollbackQuietly(connection);
             // Prepared again on the next batch, in case what failed was the statement (a schema change).
             Schema.closeQuietly(insert);
+            Schema.closeQuietly(insertAccount);
             insert = null;
+            insertAccount = null;
             dropped.addAndGet(batch.size());
             long highest = 0;
             for (StoredMessage m : batch) {
@@ -430,6 +517,87 @@ final class Writer implements Runnable {
             failedWrites++;
             failedMessages += batch.size();
             lastError = e;
+        }
+    }
+
+    /** Binds the columns both tables have, 1 to 8, in {@link Schema#INSERT}'s order. */
+    private static void bindCommon(PreparedStatement s, StoredMessage m) throws SQLException {
+        s.setLong(1, m.id());
+        s.setString(2, m.target());
+        s.setLong(3, MessageIds.epochMillis(m.id()));
+        s.setString(4, m.from());
+        s.setString(5, m.fromName());
+        s.setString(6, m.fromIp());
+        setOptional(s, 7, m.to());
+        s.setString(8, m.text());
+    }
+
+    private static void setOptional(PreparedStatement s, int i, String value) throws SQLException {
+        if (value == null) {
+            s.setNull(i, Types.VARCHAR);
+        } else {
+            s.setString(i, value);
+        }
+    }
+
+    /** Moves the counts by the rows inserted; returns how many were ignored (an id the target held already). */
+    private int counted(List<StoredMessage> messages, int[] rows) {
+        int ignored = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == 0) {
+                ignored++; // INSERT OR IGNORE
+            } else {
+                String target = messages.get(i).target();
+                if (counts.merge(target, 1L, Long::sum) > trimAbove) {
+                    over.add(target);
+                }
+            }
+        }
+        return ignored;
+    }
+
+    /** Deletes the targets of {@code due}, in one transaction; on failure they wait for the next round. */
+    private void forget(List<Forget> due) {
+        try {
+            for (Forget f : due) {
+                // Rare (an owner removing an account): prepared each time.
+                try (PreparedStatement s = connection.prepareStatement(
+                        "DELETE FROM " + Schema.table(f.target()) + " WHERE target = ?")) {
+                    s.setString(1, f.target());
+                    s.executeUpdate();
+                }
+            }
+            connection.commit();
+            for (Forget f : due) {
+                counts.remove(f.target());
+                over.remove(f.target());
+            }
+            lock.lock();
+            try {
+                forgetsDone += due.size();
+                progress.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        } catch (SQLException | RuntimeException e) {
+            Schema.rollbackQuietly(connection);
+            lock.lock();
+            try {
+                forgets.addAll(0, due); // due already, so tried after the next batch or idle second
+            } finally {
+                lock.unlock();
+            }
+            failedForgets++;
+            lastError = e;
+        }
+    }
+
+    private void closeDeletes() {
+        for (int i = 0; i < 2; i++) {
+            Schema.closeQuietly(deleteOld[i]);
+            Schema.closeQuietly(deleteBeyond[i]);
+            deleteOld[i] = null;
+            deleteBeyond[i] = null;
         }
     }
 
@@ -458,21 +626,25 @@ final class Writer implements Runnable {
             long cutoff = now - maxAgeMillis;
             if (maxAgeMillis > 0 && cutoff > MessageIds.EPOCH.toEpochMilli()) {
                 // time_ms < cutoff is exactly id < first(cutoff): an id's milliseconds are its top bits. The id is the
-                // primary key, so this is a range delete, not a scan of the table.
-                if (deleteOld == null) {
-                    deleteOld = connection.prepareStatement(DELETE_OLD);
+                // primary key of messages and indexed in account_messages, so these are range deletes, not scans.
+                for (int t = 0; t < 2; t++) {
+                    if (deleteOld[t] == null) {
+                        deleteOld[t] = connection.prepareStatement(DELETE_OLD[t]);
+                    }
+                    deleteOld[t].setLong(1, MessageIds.first(cutoff, 0));
+                    delete(deleteOld[t], deleted, highest);
                 }
-                deleteOld.setLong(1, MessageIds.first(cutoff, 0));
-                delete(deleteOld, deleted, highest);
             }
             for (String target : over) {
-                if (deleteBeyond == null) {
-                    deleteBeyond = connection.prepareStatement(DELETE_BEYOND);
+                int t = StoredMessage.isAccountTarget(target) ? 1 : 0;
+                if (deleteBeyond[t] == null) {
+                    deleteBeyond[t] = connection.prepareStatement(DELETE_BEYOND[t]);
                 }
-                deleteBeyond.setString(1, target);
-                deleteBeyond.setString(2, target);
-                deleteBeyond.setLong(3, maxPerTarget - 1L); // the maxPerTarget-th newest is the oldest kept
-                delete(deleteBeyond, deleted, highest);
+                PreparedStatement beyond = deleteBeyond[t];
+                beyond.setString(1, target);
+                beyond.setString(2, target);
+                beyond.setLong(3, maxPerTarget - 1L); // the maxPerTarget-th newest is the oldest kept
+                delete(beyond, deleted, highest);
             }
             // Before the commit, so that no query sees a row gone that lostUpTo does not count yet; should the commit
             // fail, the bound is higher than the truth, which it may be.
@@ -487,10 +659,7 @@ final class Writer implements Runnable {
             over.clear();
         } catch (SQLException | RuntimeException e) {
             Schema.rollbackQuietly(connection);
-            Schema.closeQuietly(deleteOld);
-            Schema.closeQuietly(deleteBeyond);
-            deleteOld = null;
-            deleteBeyond = null;
+            closeDeletes();
             recount = true; // and the next pass tries again
             failedPasses++;
             lastError = e;
@@ -523,7 +692,7 @@ final class Writer implements Runnable {
     /** Logs what went wrong since the last line, at most once per {@link #REPORT_EVERY_NANOS} unless {@code last}. */
     private void report(boolean last) {
         long full = droppedFull.get() - reportedFull;
-        if (failedWrites == 0 && full == 0 && duplicates == 0 && failedPasses == 0) {
+        if (failedWrites == 0 && full == 0 && duplicates == 0 && failedPasses == 0 && failedForgets == 0) {
             return;
         }
         long now = System.nanoTime();
@@ -544,6 +713,9 @@ final class Writer implements Runnable {
         if (failedPasses > 0) {
             what.add(failedPasses + " retention passes failed");
         }
+        if (failedForgets > 0) {
+            what.add(failedForgets + " deletions of a target failed (tried again)");
+        }
         if (lastError != null) {
             what.add("last error: " + lastError);
         }
@@ -553,6 +725,7 @@ final class Writer implements Runnable {
         failedMessages = 0;
         duplicates = 0;
         failedPasses = 0;
+        failedForgets = 0;
         lastError = null;
     }
 }

@@ -107,6 +107,63 @@ class SqliteAccountStoreTest {
         }
     }
 
+    /** Logs a new connection into {@code name} (registering it if {@code verb} says so); its id from the welcome. */
+    private static HarnessClient device(ChatHarness chat, int n, String verb, String name) {
+        HarnessClient c = chat.connect("192.0.2." + n, true);
+        c.takeType("hello");
+        c.send(verb + " " + name + " s3cret-pass");
+        c.takeType("welcome");
+        assertEquals("ok", replyTo(c, verb).get("type"));
+        return c;
+    }
+
+    private static Map<String, Object> replyTo(HarnessClient c, String command) {
+        while (true) {
+            Map<String, Object> next = c.takeJson();
+            if (command.equals(next.get("command"))) {
+                return next;
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> privateHistory(HarnessClient c) {
+        c.send("HISTORY @ LATEST");
+        Map<String, Object> page = replyTo(c, "HISTORY");
+        assertEquals("history", page.get("type"), () -> "not a page: " + page);
+        return ((List<Map<String, Object>>) page.get("messages")).stream().map(m -> (String) m.get("message"))
+                .toList();
+    }
+
+    @Test
+    void anAccountsPrivateHistoryOutlivesTheServerInTheHistoryFile() {
+        Path file = dir.resolve("chat.db");
+        PasswordHasher hasher = PasswordHasher.pbkdf2(1);
+        try (SqliteAccountStore accounts = SqliteAccountStore.open(file)) {
+            try (ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+                HarnessClient phone = device(chat, 1, "REGISTER", "Mario");
+                HarnessClient laptop = device(chat, 2, "LOGIN", "Mario");
+                HarnessClient luigi = device(chat, 3, "REGISTER", "Luigi");
+                luigi.send("CHAT " + laptop.id() + " ciao Mario");
+                assertEquals("ok", replyTo(luigi, "CHAT").get("type"));
+                phone.send("CHAT " + luigi.id() + " ciao Luigi");
+                assertEquals("ok", replyTo(phone, "CHAT").get("type"));
+                assertEquals(List.of("ciao Mario", "ciao Luigi"), privateHistory(laptop));
+            }
+            try (ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+                HarnessClient mario = device(chat, 4, "LOGIN", "Mario");
+                assertEquals(List.of("ciao Mario", "ciao Luigi"), privateHistory(mario), "kept across the restart");
+                HarnessClient peach = device(chat, 5, "REGISTER", "Peach");
+                assertEquals(List.of(), privateHistory(peach));
+                assertTrue(chat.server().accounts().remove("Mario"));
+                HarnessClient newMario = device(chat, 6, "REGISTER", "Mario");
+                assertEquals(List.of(), privateHistory(newMario), "the removed account's messages are gone");
+                HarnessClient luigi = device(chat, 7, "LOGIN", "Luigi");
+                assertEquals(List.of("ciao Mario", "ciao Luigi"), privateHistory(luigi));
+            }
+        }
+    }
+
     private static ServerConfig config(SqliteAccountStore accounts, Path file, PasswordHasher hasher) {
         return ServerConfig.builder().accounts(AccountsMode.REQUIRED).accountStore(accounts).passwordHasher(hasher)
                 .historyStore(SqliteHistoryStore.builder(file).build()).build();

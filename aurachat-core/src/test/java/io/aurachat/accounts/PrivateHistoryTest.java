@@ -1,0 +1,229 @@
+package io.aurachat.accounts;
+
+import static io.aurachat.testing.Awaits.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aurachat.history.HistoryQuery;
+import io.aurachat.history.MemoryHistoryStore;
+import io.aurachat.history.StoredMessage;
+import io.aurachat.server.ServerConfig;
+import io.aurachat.testing.ChatHarness;
+import io.aurachat.testing.HarnessClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code HISTORY @}: an account's private messages, served to its own devices only (docs/history.md). */
+class PrivateHistoryTest {
+    private final MemoryHistoryStore store = MemoryHistoryStore.create();
+    private ChatHarness chat;
+    private int address;
+
+    @AfterEach
+    void close() {
+        if (chat != null) {
+            chat.close();
+        }
+    }
+
+    private void start() {
+        chat = ChatHarness.start(ServerConfig.builder().accounts(AccountsMode.OPTIONAL)
+                .passwordHasher(AccountsTest.FAST).historyStore(store).build());
+    }
+
+    private HarnessClient secure() {
+        HarnessClient c = chat.connect("192.0.2." + (++address), true);
+        c.takeType("welcome");
+        return c;
+    }
+
+    private HarnessClient loggedIn(String verb, String name) {
+        HarnessClient c = secure();
+        Map<String, Object> ok = reply(c, verb + " " + name + " s3cret-pass");
+        assertEquals("ok", ok.get("type"), () -> verb + ": " + ok);
+        return c;
+    }
+
+    private static Map<String, Object> reply(HarnessClient c, String line) {
+        c.send(line);
+        while (true) {
+            Map<String, Object> next = c.takeJson();
+            if (next.containsKey("command")) {
+                return next;
+            }
+        }
+    }
+
+    /** Sends a CHAT and returns its message id. */
+    private static String chat(HarnessClient from, HarnessClient to, String text) {
+        Map<String, Object> ok = reply(from, "CHAT " + to.id() + " " + text);
+        assertEquals("ok", ok.get("type"), () -> "CHAT: " + ok);
+        return (String) ok.get("id");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> messages(Map<String, Object> page) {
+        assertEquals("history", page.get("type"), () -> "not a page: " + page);
+        return (List<Map<String, Object>>) page.get("messages");
+    }
+
+    private static List<String> texts(Map<String, Object> page) {
+        return messages(page).stream().map(m -> (String) m.get("message")).toList();
+    }
+
+    private static Map<?, ?> from(Map<String, Object> message) {
+        return (Map<?, ?>) message.get("from");
+    }
+
+    @Test
+    void everyDeviceSeesItsAccountsPrivateMessagesBothWaysWithWhoFromAndTo() {
+        start();
+        HarnessClient phone = loggedIn("REGISTER", "Mario");
+        HarnessClient laptop = loggedIn("LOGIN", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        HarnessClient anon = secure();
+
+        chat(luigi, laptop, "one");   // received, on the laptop
+        chat(phone, luigi, "two");    // sent, from the phone
+        chat(anon, phone, "three");   // from an anonymous client
+        chat(laptop, anon, "four");   // to it
+        chat(luigi, anon, "not ours");
+
+        for (HarnessClient device : List.of(phone, laptop)) {
+            Map<String, Object> page = reply(device, "HISTORY @ LATEST");
+            assertEquals("@", page.get("target"));
+            assertEquals(List.of("one", "two", "three", "four"), texts(page));
+            assertEquals(false, page.get("more"));
+            List<Map<String, Object>> m = messages(page);
+            assertEquals("luigi", from(m.get(0)).get("account"));
+            assertEquals("Mario", m.get(0).get("toName"));
+            assertEquals("mario", m.get(0).get("toAccount"));
+            assertEquals(laptop.id().value(), m.get(0).get("to"));
+            assertEquals("mario", from(m.get(1)).get("account"));
+            assertEquals("Luigi", m.get(1).get("toName"));
+            assertEquals("luigi", m.get(1).get("toAccount"));
+            assertNull(from(m.get(2)).get("account"), "an anonymous sender has none");
+            assertEquals(anon.id().value(), from(m.get(2)).get("name"));
+            assertEquals(anon.id().value(), m.get(3).get("toName"));
+            assertNull(m.get(3).get("toAccount"));
+        }
+        // Luigi's account sees its side: what it sent to Mario, what Mario sent it, what it sent the anonymous one.
+        assertEquals(List.of("one", "two", "not ours"), texts(reply(luigi, "HISTORY @ LATEST")));
+        // The anonymous client's messages are stored for the account side only, and under @ for a resume.
+        assertEquals(3, store.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10)).toCompletableFuture().join()
+                .messages().stream().filter(x -> x.to().equals(anon.id().value()) || x.from().equals(anon.id().value()))
+                .count());
+    }
+
+    @Test
+    void anAnonymousClientIsRefusedAndNoOtherAccountsTargetCanBeNamed() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        chat(mario, luigi, "private");
+        HarnessClient anon = secure();
+
+        Map<String, Object> refused = reply(anon, "HISTORY @ LATEST");
+        assertEquals("error", refused.get("type"));
+        assertEquals("login-required", refused.get("code"));
+        for (String line : List.of("HISTORY @mario LATEST", "HISTORY @luigi LATEST")) {
+            Map<String, Object> bad = reply(mario, line);
+            assertEquals("bad-arguments", bad.get("code"), line + ": " + bad);
+        }
+        assertEquals("bad-arguments", reply(anon, "HISTORY @mario LATEST").get("code"));
+        HarnessClient peach = loggedIn("REGISTER", "Peach");
+        assertEquals(List.of(), texts(reply(peach, "HISTORY @ LATEST")), "another account sees none of it");
+    }
+
+    @Test
+    void pagesGoBackAndForwardAsARoomsDo() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) {
+            ids.add(i % 2 == 0 ? chat(mario, luigi, "m" + i) : chat(luigi, mario, "m" + i));
+        }
+
+        Map<String, Object> latest = reply(mario, "HISTORY @ LATEST 3");
+        assertEquals(List.of("m5", "m6", "m7"), texts(latest));
+        assertEquals(true, latest.get("more"));
+        assertEquals(List.of("m3", "m4"), texts(reply(mario, "HISTORY @ BEFORE " + ids.get(4) + " 2")));
+        assertEquals(List.of("m2", "m3"), texts(reply(luigi, "HISTORY @ AFTER " + ids.get(0) + " 2")));
+        assertEquals(List.of("m3", "m4", "m5"),
+                texts(reply(luigi, "HISTORY @ BETWEEN " + ids.get(5) + " " + ids.get(1))));
+        // Another account's message id is not a message of this account's history.
+        HarnessClient peach = loggedIn("REGISTER", "Peach");
+        assertEquals("no-such-message", reply(peach, "HISTORY @ BEFORE " + ids.get(3)).get("code"));
+    }
+
+    @Test
+    void aMessageToOnesOwnAccountIsKeptOnce() {
+        start();
+        HarnessClient phone = loggedIn("REGISTER", "Mario");
+        HarnessClient laptop = loggedIn("LOGIN", "Mario");
+        chat(phone, laptop, "note to self");
+        assertEquals(List.of("note to self"), texts(reply(laptop, "HISTORY @ LATEST")));
+    }
+
+    @Test
+    void aResumedDeviceGetsWhatItsOtherDevicesSentAndReceivedMeanwhile() {
+        start();
+        HarnessClient phone = loggedIn("REGISTER", "Mario");
+        HarnessClient laptop = loggedIn("LOGIN", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        HarnessClient anon = secure();
+        String token = (String) reply(phone, "SESSION").get("session");
+        String seen = chat(luigi, phone, "before");
+        phone.takeType("message");
+        phone.disconnect();
+        await().until(() -> chat.server().detachedSessions() == 1);
+
+        chat(luigi, laptop, "to the laptop");     // reached the laptop only: the phone was away
+        chat(laptop, anon, "from the laptop");    // a copy of one's own from another device
+        chat(anon, laptop, "from anon");
+
+        HarnessClient back = loggedIn("LOGIN", "Mario");
+        chat(luigi, back, "after login");         // reached the new connection live: not replayed again
+        back.takeType("message");
+        back.send("RESUME " + token + " " + seen);
+        List<String> replayed = new ArrayList<>();
+        while (true) {
+            Map<String, Object> next = back.takeJson();
+            if ("resumed".equals(next.get("type"))) {
+                assertEquals(true, next.get("recovered"), () -> "resumed: " + next);
+                assertEquals(replayed.size(), ((Number) next.get("missed")).intValue());
+                break;
+            }
+            if ("message".equals(next.get("type"))) {
+                replayed.add((String) next.get("message"));
+            }
+        }
+        assertEquals(List.of("to the laptop", "from the laptop", "from anon"), replayed);
+    }
+
+    @Test
+    void removingAnAccountForgetsItsPrivateHistory() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        chat(luigi, mario, "for the old Mario");
+        chat(mario, luigi, "from the old Mario");
+
+        assertEquals(2, store.query(HistoryQuery.latest(StoredMessage.accountTarget("mario"), 10))
+                .toCompletableFuture().join().messages().size());
+        assertTrue(chat.server().accounts().remove("Mario"));
+        await().until(mario::isClosed);
+        assertEquals(List.of(), store.query(HistoryQuery.latest(StoredMessage.accountTarget("mario"), 10))
+                .toCompletableFuture().join().messages(), "deleted, not only out of reach");
+
+        HarnessClient newMario = loggedIn("REGISTER", "Mario");
+        assertEquals(List.of(), texts(reply(newMario, "HISTORY @ LATEST")), "a new account of that name starts empty");
+        assertEquals(List.of("for the old Mario", "from the old Mario"), texts(reply(luigi, "HISTORY @ LATEST")),
+                "the other side keeps its own copy");
+    }
+}
