@@ -237,7 +237,7 @@ public final class BuiltinCommands {
         from.put(Fields.NAME, m.fromName());
         from.put(Fields.IP, m.fromIp());
         if (m.fromAccount() != null) {
-            from.put(Fields.ACCOUNT, m.fromAccount());
+            from.put(Fields.ACCOUNT, m.fromName()); // the account's name as registered (the store keeps its key)
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put(Fields.TYPE, LineTypes.MESSAGE);
@@ -250,7 +250,7 @@ public final class BuiltinCommands {
                 line.put(Fields.TO_NAME, m.toName());
             }
             if (m.toAccount() != null) {
-                line.put(Fields.TO_ACCOUNT, m.toAccount());
+                line.put(Fields.TO_ACCOUNT, m.toName() != null ? m.toName() : m.toAccount()); // its name, as above
             }
         }
         line.put(Fields.ID, Long.toString(m.id()));

@@ -120,10 +120,10 @@ class AccountsTcpTest {
             assertEquals(List.of("ciao Mario", "ciao Luigi"), texts(page));
             List<Json> m = page.objs("messages");
             assertEquals(in, m.get(0).str("id"));
-            assertEquals("luigi", m.get(0).obj("from").str("account"));
-            assertEquals("mario", m.get(0).str("toAccount"));
+            assertEquals("Luigi", m.get(0).obj("from").str("account"));
+            assertEquals("Mario", m.get(0).str("toAccount"));
             assertEquals(out, m.get(1).str("id"));
-            assertEquals("mario", m.get(1).obj("from").str("account"));
+            assertEquals("Mario", m.get(1).obj("from").str("account"));
             assertEquals("Luigi", m.get(1).str("toName"));
             assertEquals(List.of("ciao Luigi"), texts(reply(device, "HISTORY @ AFTER " + in)));
         }

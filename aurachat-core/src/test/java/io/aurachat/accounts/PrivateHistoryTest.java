@@ -99,13 +99,13 @@ class PrivateHistoryTest {
             assertEquals(List.of("one", "two", "three", "four"), texts(page));
             assertEquals(false, page.get("more"));
             List<Map<String, Object>> m = messages(page);
-            assertEquals("luigi", from(m.get(0)).get("account"));
+            assertEquals("Luigi", from(m.get(0)).get("account"));
             assertEquals("Mario", m.get(0).get("toName"));
-            assertEquals("mario", m.get(0).get("toAccount"));
+            assertEquals("Mario", m.get(0).get("toAccount"));
             assertEquals(laptop.id().value(), m.get(0).get("to"));
-            assertEquals("mario", from(m.get(1)).get("account"));
+            assertEquals("Mario", from(m.get(1)).get("account"));
             assertEquals("Luigi", m.get(1).get("toName"));
-            assertEquals("luigi", m.get(1).get("toAccount"));
+            assertEquals("Luigi", m.get(1).get("toAccount"));
             assertNull(from(m.get(2)).get("account"), "an anonymous sender has none");
             assertEquals(anon.id().value(), from(m.get(2)).get("name"));
             assertEquals(anon.id().value(), m.get(3).get("toName"));

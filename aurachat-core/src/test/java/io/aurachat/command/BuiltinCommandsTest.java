@@ -45,7 +45,8 @@ class BuiltinCommandsTest {
                         "SESSION", "RESUME <session> <last-id>", "REGISTER <name> <password>",
                         "LOGIN <name> <password>", "PASSWORD <old> <new>"),
                 all.stream().map(Command::usage).toList());
-        assertEquals("Show earlier messages: target * is everyone; limit 50 by default, at most 200.",
+        assertEquals("Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
+                        + "messages; limit 50 by default, at most 200.",
                 BuiltinCommands.HISTORY.description());
     }
 
