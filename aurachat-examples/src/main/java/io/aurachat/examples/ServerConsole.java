@@ -34,6 +34,8 @@ import java.util.Locale;
  */
 final class ServerConsole {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.aurachat.examples.console");
+
     /** The longest console line, in characters. */
     static final int MAX_LINE = 4096;
 
@@ -107,6 +109,8 @@ final class ServerConsole {
                     return;
                 }
             }
+            // Quietly: a server of systemd or nohup has no input from the start. At DEBUG for whoever wonders.
+            LOG.debug("the console's input has ended: the console is off, the server runs on");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
