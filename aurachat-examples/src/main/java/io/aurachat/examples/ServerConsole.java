@@ -227,8 +227,8 @@ final class ServerConsole {
                     }
                     usage("stop");
                 }
-                default -> out.println("console: unknown command '" + printable(words[0]) + "'; type help for the "
-                        + "commands");
+                // Not repeated: it may be a password typed at the wrong time.
+                default -> out.println("console: unknown command; type help for the commands");
             }
         } catch (IllegalStateException e) { // accounts off, or the server stopped meanwhile
             out.println("console: " + e.getMessage());
@@ -317,13 +317,18 @@ final class ServerConsole {
         }
         AccountAdmin admin = server.accounts();
         String name = args.get(0);
+        // From a pipe the password line comes whatever the answer, so it is read first: it must not run as a command.
+        char[] piped = terminal == null ? readPassword(printable(name)) : null;
         var account = admin.find(name);
         if (account.isEmpty()) {
+            if (piped != null) {
+                Arrays.fill(piped, '\0');
+            }
             out.println("console: no account " + printable(name));
             return;
         }
         String shown = printable(account.get().name());
-        char[] password = readPassword(shown);
+        char[] password = terminal == null ? piped : readPassword(shown);
         if (password == null) {
             out.println("console: no password given; the password of " + shown + " is unchanged");
             return;
