@@ -267,4 +267,55 @@ class ServerConsoleTest {
         server.type("remove-account Mario");
         assertTrue(server.await("console:").contains("no accounts"), server.seen.getLast());
     }
+
+    /**
+     * In a real terminal: started in the background from an interactive shell, the server is not stopped by
+     * {@code SIGTTIN} when its console reads the terminal; brought to the foreground, the console answers, and asks
+     * for a password masked, twice.
+     */
+    @Test
+    void inTheBackgroundOfAShellTheServerRunsOnAndFgBringsTheConsoleBack() throws Exception {
+        Tmux.assumeInstalled();
+        Path script = dir.resolve("server.sh");
+        Files.writeString(script, "exec '" + ProcessHandle.current().info().command().orElseThrow() + "' -cp '"
+                + System.getProperty("java.class.path") + "' " + ServerMain.class.getName() + " --port 0 --bind 127.0.0.1"
+                + " --no-discovery --no-tls --history none --no-audit-log --allow-plain-login --accounts-file '"
+                + dir.resolve("accounts.db") + "' 2>/dev/null\n");
+        try (Tmux shell = Tmux.start(200, 50, List.of("bash", "--norc", "--noprofile", "-i"))) {
+            shell.type("cd '" + dir + "' && sh server.sh &");
+            shell.press("Enter");
+            List<String> screen = shell.awaitText("fg brings the console back");
+            assertEquals(List.of("console: the server runs in the background, where it cannot read the terminal; fg "
+                    + "brings the console back"), screen.stream().filter(l -> l.startsWith("console:")).toList());
+            int port = screen.stream().map(LISTENING::matcher).filter(Matcher::matches)
+                    .mapToInt(m -> Integer.parseInt(m.group(1))).findFirst().orElseThrow();
+            try (LineClient mario = LineClient.connect(port)) { // a stopped JVM would not answer
+                mario.send("REGISTER Mario old-password-1");
+                mario.take("\"type\":\"ok\"", "\"command\":\"REGISTER\"");
+
+                shell.type("fg");
+                shell.press("Enter");
+                shell.type("clients");
+                shell.press("Enter");
+                shell.awaitText("1 client connected:");
+                shell.type("set-password Mario");
+                shell.press("Enter");
+                shell.await("the masked prompt", s -> Tmux.lastRow(s).equals("New password for Mario (not shown):"));
+                shell.type("typed-unseen-1");
+                shell.press("Enter");
+                shell.await("the second prompt", s -> Tmux.lastRow(s).equals("The same again:"));
+                shell.type("typed-unseen-1");
+                shell.press("Enter");
+                shell.awaitText("Set the password of Mario; its devices stay logged in.");
+                assertFalse(shell.screenText().contains("typed-unseen"), shell.screenText());
+            }
+            try (LineClient again = LineClient.connect(port)) {
+                again.send("LOGIN Mario typed-unseen-1");
+                again.take("\"type\":\"ok\"", "\"command\":\"LOGIN\"");
+            }
+            shell.type("stop");
+            shell.press("Enter");
+            shell.awaitText("Stopped.");
+        }
+    }
 }
