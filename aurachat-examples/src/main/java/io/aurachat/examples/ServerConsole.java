@@ -52,6 +52,8 @@ final class ServerConsole {
     private final Runnable stop;
 
     /**
+     * A console for {@code server}; {@link #start()} starts reading.
+     *
      * @param server the running server
      * @param in the console's input (the server's standard input)
      * @param out where the answers go (the server's standard output)
@@ -204,6 +206,7 @@ final class ServerConsole {
     /**
      * Runs one console line and prints its answer.
      *
+     * @param line the line, without its end
      * @return {@code false} after {@code stop}
      */
     boolean execute(String line) throws InterruptedException {

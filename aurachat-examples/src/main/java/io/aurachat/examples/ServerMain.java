@@ -33,6 +33,7 @@ import io.aurachat.server.TlsConfig;
  * The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}.
  * It reads {@code util/config.json} (or {@code --config PATH}) first; options given on the command line
  * override the file. It logs events through SLF4J and to the XML audit log ({@code util/log.xml}).
+ * Its owner types commands on its standard input ({@link ServerConsole}; {@code --no-console} turns that off).
  *
  * <p>{@code util/config.json}, and a relative {@code log.file} in whichever config file is read, are relative
  * to the working directory, or to the directory in the system property {@value #HOME_PROPERTY} when it is set
@@ -172,7 +173,7 @@ public final class ServerMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * Runs the server until the JVM is stopped (Ctrl+C).
+     * Runs the server until the JVM is stopped (Ctrl+C) or the owner types {@code stop} in its console.
      *
      * @param args the command line; {@code --help} lists the options
      */
