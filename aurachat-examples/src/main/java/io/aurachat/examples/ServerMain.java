@@ -33,6 +33,7 @@ import io.aurachat.server.TlsConfig;
  * The reference AuraChat server: {@code aurachat-server --port 5000 --idle-timeout 120 --bind 0.0.0.0}.
  * It reads {@code util/config.json} (or {@code --config PATH}) first; options given on the command line
  * override the file. It logs events through SLF4J and to the XML audit log ({@code util/log.xml}).
+ * Its owner types commands on its standard input ({@link ServerConsole}; {@code --no-console} turns that off).
  *
  * <p>{@code util/config.json}, and a relative {@code log.file} in whichever config file is read, are relative
  * to the working directory, or to the directory in the system property {@value #HOME_PROPERTY} when it is set
@@ -156,9 +157,14 @@ public final class ServerMain implements Callable<Integer> {
     boolean allowPlainLogin;
 
     @Option(names = "--remove-account", paramLabel = "NAME",
-            description = "Remove this account from the accounts file and exit (the server's owner; stop the server "
-                    + "first, or its devices stay connected until they reconnect).")
+            description = "Remove this account from the accounts file of a stopped server, and exit. On a running "
+                    + "server type remove-account NAME in its console instead, which also disconnects the account's "
+                    + "devices.")
     String removeAccount;
+
+    @Option(names = "--no-console", description = "Read no owner commands from standard input (by default it takes "
+            + "help, clients, accounts, remove-account, set-password and stop, one a line).")
+    boolean noConsole;
 
     @Option(names = "--no-discovery", description = "Do not answer LAN discovery probes (opens no UDP port).")
     boolean noDiscovery;
@@ -167,7 +173,7 @@ public final class ServerMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * Runs the server until the JVM is stopped (Ctrl+C).
+     * Runs the server until the JVM is stopped (Ctrl+C) or the owner types {@code stop} in its console.
      *
      * @param args the command line; {@code --help} lists the options
      */
@@ -422,7 +428,13 @@ public final class ServerMain implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         XmlLogSink auditLog = xmlLog;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        // Ctrl+C (the shutdown hook) or the console's stop, whichever comes first; the other waits for it.
+        Runnable shutdown = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                awaitQuietly(stopped);
+                return;
+            }
             int clients = server.clients().size();
             out.printf("Stopping: saying goodbye to %d client%s...%n", clients, clients == 1 ? "" : "s");
             out.flush();
@@ -434,7 +446,8 @@ public final class ServerMain implements Callable<Integer> {
                     : "Stopped. The audit log " + settings.log().file() + " is complete and closed.");
             out.flush();
             stopped.countDown();
-        }, "aurachat-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "aurachat-shutdown"));
 
         // One write, after the start: nothing the server logs while starting ends up inside it.
         InetSocketAddress tcp = settings.tls().plainPort() ? server.address() : server.tlsAddress().orElseThrow();
@@ -444,14 +457,22 @@ public final class ServerMain implements Callable<Integer> {
                         .display() + " (" + settings.tls().certificate() + (made ? ", made now" : "") + ")";
         out.print(banner(settings.server().name(), settingsFrom, tcp, server.discoveryAddress(),
                 auditLog == null ? null : settings.log().file().toAbsolutePath(), describe(history), tlsLine,
-                settings.tls().plainPort()));
+                settings.tls().plainPort(), !noConsole));
         out.flush();
+        if (!noConsole) {
+            ServerConsole.ignoreTerminalInputSignal();
+            new ServerConsole(server, System.in, out, ServerConsole.systemTerminal(), shutdown).start();
+        }
+        awaitQuietly(stopped);
+        return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            stopped.await();
+            latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
     }
 
     /**
@@ -519,15 +540,22 @@ public final class ServerMain implements Callable<Integer> {
         return banner(name, settingsFrom, tcp, discovery, auditLog, history, null, true);
     }
 
+    /** The banner, with lines for the history store and the TLS port, and without the console's. */
+    static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
+            Path auditLog, String history, String tls, boolean plain) {
+        return banner(name, settingsFrom, tcp, discovery, auditLog, history, tls, plain, false);
+    }
+
     /**
      * The banner, with lines for the history store and the TLS port.
      *
      * @param tcp the plain port's address, or the TLS port's when there is no plain port
      * @param tls the TLS line (address and fingerprint), or {@code null} for none
      * @param plain whether {@code tcp} is the plain port
+     * @param console whether the owner's console reads standard input
      */
     static String banner(String name, String settingsFrom, InetSocketAddress tcp, Optional<InetSocketAddress> discovery,
-            Path auditLog, String history, String tls, boolean plain) {
+            Path auditLog, String history, String tls, boolean plain, boolean console) {
         InetAddress ip = tcp.getAddress();
         String reach;
         if (ip.isAnyLocalAddress()) {
@@ -573,7 +601,11 @@ public final class ServerMain implements Callable<Integer> {
                 + "type HELP)%n", nc, tcp.getPort())
                 : String.format("  Chat with it:  the terminal client (README.md, Quick start), or  openssl s_client "
                         + "-quiet -connect %s:%d%n", nc, tcp.getPort()));
-        b.append(String.format("  Stop it:       Ctrl+C; every client gets a goodbye%s.%n",
+        if (console) {
+            b.append(String.format("  Console:       type help for the owner's commands (clients, accounts, "
+                    + "remove-account, set-password, stop)%n"));
+        }
+        b.append(String.format("  Stop it:       Ctrl+C%s; every client gets a goodbye%s.%n", console ? " or stop" : "",
                 auditLog == null ? "" : ", then the audit log is closed"));
         return b.toString();
     }

@@ -120,7 +120,9 @@ class FirstRunTest {
                         + " (SQLite; 1000000 messages per target, 30 days)",
                 "  Settings:      the defaults (there is no " + Path.of("util", "config.json") + ")",
                 "  Chat with it:  the terminal client (README.md, Quick start), or  nc 127.0.0.1 5000  (then type HELP)",
-                "  Stop it:       Ctrl+C; every client gets a goodbye, then the audit log is closed."), banner);
+                "  Console:       type help for the owner's commands (clients, accounts, remove-account, set-password, "
+                        + "stop)",
+                "  Stop it:       Ctrl+C or stop; every client gets a goodbye, then the audit log is closed."), banner);
         assertEquals("", Files.readString(serverErr), "no log line came with the banner");
 
         // The README's client command: no --host, so discovery with its defaults.

@@ -41,9 +41,11 @@ class ServerMainTest {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
         for (String option : new String[] {"--port", "--bind", "--idle-timeout", "--name", "--max-clients", "--config",
-                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads", "--resume-window", "--rate-limit"}) {
+                "--log-file", "--no-audit-log", "--discovery-port", "--no-discovery", "--io-threads", "--resume-window", "--rate-limit", "--no-console", "--remove-account"}) {
             assertTrue(run.out().contains(option), option + " missing from:\n" + run.out());
         }
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("On a running server type remove-account NAME in its "
+                + "console instead"), run.out());
     }
 
     @TempDir
