@@ -1,5 +1,6 @@
 package io.aurachat.examples;
 
+import io.aurachat.client.ChatErrorException;
 import io.aurachat.client.ChatMessage;
 import io.aurachat.client.CloseReason;
 import io.aurachat.client.CommandInfo;
@@ -330,6 +331,10 @@ final class ChatFormat {
                     + "takes from one.";
             case LOGIN_TIMEOUT -> "The server requires an account, and this client did not log in in time.";
             case ACCOUNT_REMOVED -> "The server's owner removed the account you were logged into.";
+            case LOGIN_FAILED -> "Reconnected, but the server refused the login"
+                    + (cause == null ? "." : ": " + clean(String.valueOf(cause instanceof ChatErrorException e
+                            ? e.serverMessage() : cause.getMessage())) + ".")
+                    + " Not trying again.";
             case UNTRUSTED_SERVER -> "The server's TLS certificate is not the one remembered; not reconnecting"
                     + (cause == null ? "." : ":\n" + clean(String.valueOf(cause.getMessage())));
             case RESUMED -> "Another connection took over this session (this client, reconnecting elsewhere?). "
