@@ -66,7 +66,7 @@ public enum CloseReason {
      * Whether a client with a {@link ReconnectPolicy} reconnects after this reason. It does after network
      * failures and after the server shut down, cut or refused it; it does not after {@code EXIT}, after an
      * idle timeout (the server asked it to go), after too many errors or a protocol error (it would only
-     * happen again).
+     * happen again), nor when its login was refused, timed out or its account was removed.
      */
     public boolean isRetriable() {
         return retriable;
