@@ -73,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * is written at once and matched to its reply in order, so throughput does not depend on the round trip.
  * A call may be made from a listener callback.
  *
+ * <p><b>Accounts:</b> with {@link ClientConfig.Builder#login} every connection logs in before anything else (a
+ * reconnect too, before it resumes); {@link #login}, {@link #register} and {@link #changePassword} work on a connected
+ * client. A refused login is a {@link LoginFailedException}; on a reconnect it ends the client with
+ * {@link CloseReason#LOGIN_FAILED}.
+ *
  * <p><b>Failures:</b> an {@code error} reply throws {@link ChatErrorException} with the server's code, and
  * the connection goes on. A call that cannot complete because the connection is gone or ends before the
  * reply throws {@link ConnectionClosedException} (an {@link IOException}); a call that times out throws

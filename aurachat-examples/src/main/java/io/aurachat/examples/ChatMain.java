@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * The reference AuraChat terminal client: {@code aurachat-chat [--host HOST] [--port PORT] [--name NAME]
  * [--account NAME [--register] [--password-file PATH]]}.
  * Without {@code --host} or {@code --port} it finds a server on the local network (UDP discovery). It
- * asks for a name, then every line typed goes to everyone, and {@code /help} lists the commands.
+ * asks for a name (or, with {@code --account}, for the account's password, with a masked prompt), then every line
+ * typed goes to everyone, and {@code /help} lists the commands.
  * Messages that arrive are printed above the line being typed, which stays as it was (JLine).
  *
  * <p>With input from a pipe it still works, without prompt or line editing: {@code printf 'hello\n/list\n'
