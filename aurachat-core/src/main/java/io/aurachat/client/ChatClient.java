@@ -1,5 +1,6 @@
 package io.aurachat.client;
 
+import io.aurachat.accounts.AccountsMode;
 import io.aurachat.client.LineInput.ProtocolException;
 import io.aurachat.discovery.DiscoveryClient;
 import io.aurachat.discovery.DiscoveryUnavailableException;
@@ -30,6 +31,9 @@ import io.aurachat.protocol.Fingerprint;
 import io.aurachat.server.TlsConfig;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -37,12 +41,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -67,6 +73,11 @@ import org.slf4j.LoggerFactory;
  * is written at once and matched to its reply in order, so throughput does not depend on the round trip.
  * A call may be made from a listener callback.
  *
+ * <p><b>Accounts:</b> with {@link ClientConfig.Builder#login} every connection logs in before anything else (a
+ * reconnect too, before it resumes); {@link #login}, {@link #register} and {@link #changePassword} work on a connected
+ * client. A refused login is a {@link LoginFailedException}; on a reconnect it ends the client with
+ * {@link CloseReason#LOGIN_FAILED}.
+ *
  * <p><b>Failures:</b> an {@code error} reply throws {@link ChatErrorException} with the server's code, and
  * the connection goes on. A call that cannot complete because the connection is gone or ends before the
  * reply throws {@link ConnectionClosedException} (an {@link IOException}); a call that times out throws
@@ -87,6 +98,21 @@ public final class ChatClient implements AutoCloseable {
     /** A link whose handshake is done, with the events that arrived during it. */
     private record Opened(Link link, List<Link.Event> early) {}
 
+    /**
+     * What every connection logs in with: the account, this client's own copy of its password (cleared when the client
+     * closes), and whether the next login makes the account ({@code REGISTER}, until one login succeeded).
+     */
+    private record Credentials(String account, char[] password, boolean register) {
+        void clear() {
+            Arrays.fill(password, '\0');
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[" + account + "]";
+        }
+    }
+
     private final ClientConfig config;
     private final long number;
     private final EventThread events;
@@ -101,6 +127,8 @@ public final class ChatClient implements AutoCloseable {
     private Throwable lostCause;
     private volatile Session session;
     private volatile String desiredName;
+    /** The login of every new connection ({@link ClientConfig.Builder#login}, {@link #login}); {@code null}: none. */
+    private volatile Credentials credentials;
     /**
      * The rooms this client is in, by folded name, in the order joined: joined again after a reconnect, as the
      * name is set again. Guarded by {@link #lock}.
@@ -123,6 +151,8 @@ public final class ChatClient implements AutoCloseable {
         this.number = COUNTER.incrementAndGet();
         this.events = new EventThread(listener, config.eventQueueCapacity(), "aurachat-client-events-" + number);
         this.desiredName = config.name().orElse(null);
+        this.credentials = config.account().isEmpty() ? null
+                : new Credentials(config.account().get(), config.password().clone(), config.registers());
     }
 
     /**
@@ -136,13 +166,21 @@ public final class ChatClient implements AutoCloseable {
      * @throws ConnectionClosedException if the server refused the connection (for example
      *     {@link CloseReason#SERVER_FULL})
      * @throws ChatErrorException if the server refused the configured name; nothing stays open
+     * @throws LoginFailedException if the client could not log into the configured account (see its codes), or the
+     *     server requires an account and none is configured ({@code login-required}); nothing stays open
      * @throws IOException if the server cannot be reached, does not speak AuraChat, or is too slow
      */
     public static ChatClient connect(ClientConfig config, ChatListener listener) throws IOException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(listener, "listener");
         ChatClient client = new ChatClient(config, listener);
-        Opened opened = client.open(true);
+        Opened opened;
+        try {
+            opened = client.open(true);
+        } catch (IOException | RuntimeException e) {
+            client.forgetPassword();
+            throw e;
+        }
         Session first = opened.link().session();
         client.session = first;
         client.link = opened.link();
@@ -170,6 +208,14 @@ public final class ChatClient implements AutoCloseable {
     /** This client's display name in the current (or last) session, as the server last confirmed it. */
     public String name() {
         return session().name();
+    }
+
+    /**
+     * The account this client is logged into in the current (or last) session, as the server names it (its spelling at
+     * registration: {@code Mario} for a {@code LOGIN mario}); empty while anonymous. Does not block.
+     */
+    public Optional<String> account() {
+        return session().account();
     }
 
     /** Whether the client has a connection now (it may lose it at any time). */
@@ -256,6 +302,79 @@ public final class ChatClient implements AutoCloseable {
         Session s = session;
         session = s.withName(accepted);
         return accepted;
+    }
+
+    /**
+     * Logs this connected, anonymous client into an account ({@code LOGIN}), on a server where accounts are optional:
+     * its display name becomes the account's (the others get a {@code rename}). Every reconnect from now on logs in
+     * again with this password, before it resumes the session; the client keeps a copy of the password in memory for
+     * that until it is closed (clear your own array when this returns).
+     *
+     * @param account the account's name, in any case or compatibility form
+     * @return the account's name as the server names it
+     * @throws LoginFailedException (a {@link ChatErrorException}) {@code bad-credentials}, {@code insecure-connection}
+     *     (the server takes passwords only over TLS), {@code too-many-attempts} (see
+     *     {@link ChatErrorException#retryAfter()}), {@code already-logged-in}, {@code accounts-disabled}, ...; the client
+     *     stays as it was
+     * @throws IllegalArgumentException if the name or the password is empty or holds a space or a line break
+     */
+    public String login(String account, char[] password) throws IOException {
+        return authenticate(Verbs.LOGIN, account, password);
+    }
+
+    /**
+     * Makes an account and logs this connected, anonymous client into it ({@code REGISTER}), on a server where accounts
+     * are optional; as {@link #login} otherwise (reconnects log in with this password).
+     *
+     * @param account the new account's name (the display-name rules, and no spaces); the client may have it as its
+     *     name now, but nobody else
+     * @return the account's name as the server names it
+     * @throws LoginFailedException {@code name-registered}, {@code name-taken}, {@code bad-name}, {@code weak-password}
+     *     (8 to 1024 characters, not the name), {@code insecure-connection}, {@code too-many-attempts}, ...
+     * @throws IllegalArgumentException if the name or the password is empty or holds a space or a line break
+     */
+    public String register(String account, char[] password) throws IOException {
+        return authenticate(Verbs.REGISTER, account, password);
+    }
+
+    private String authenticate(String verb, String account, char[] password) throws IOException {
+        ClientConfig.checkLogin(account, password);
+        Credentials c = new Credentials(account, password.clone(), false);
+        Response r;
+        try {
+            r = requestSecret(verb, verb + " " + account, c.password());
+        } catch (ChatErrorException e) {
+            c.clear();
+            throw LoginFailedException.of(e);
+        } catch (IOException | RuntimeException e) {
+            c.clear();
+            throw e;
+        }
+        String name = string(r, Fields.NAME);
+        String named = r.string(Fields.ACCOUNT).orElse(name);
+        desiredName = name;
+        session = session.withAccount(name, named);
+        // The earlier credentials are not cleared: a reconnect may be reading them. The GC takes them.
+        credentials = new Credentials(named, c.password(), false);
+        return named;
+    }
+
+    /**
+     * Changes the logged-in account's password ({@code PASSWORD}); the account's other devices stay logged in, and this
+     * client's reconnects use the new password.
+     *
+     * @throws ChatErrorException {@code login-required} (not logged in), {@code bad-credentials} ({@code oldPassword} is
+     *     wrong), {@code weak-password}, {@code too-many-attempts}, ...
+     * @throws IllegalArgumentException if a password is empty or holds a space or a line break
+     */
+    public void changePassword(char[] oldPassword, char[] newPassword) throws IOException {
+        ClientConfig.checkPassword(oldPassword);
+        ClientConfig.checkPassword(newPassword);
+        requestSecret(Verbs.PASSWORD, Verbs.PASSWORD, oldPassword, newPassword);
+        Credentials c = credentials;
+        if (c != null) {
+            credentials = new Credentials(c.account(), newPassword.clone(), false);
+        }
     }
 
     /** The server's commands, sorted by verb ({@code HELP}). */
@@ -515,8 +634,6 @@ public final class ChatClient implements AutoCloseable {
                 throw new ConnectionClosedException("the server at " + target + " refused the connection: "
                         + Link.describe(reason), reason, null);
             }
-            Session s = welcome(target, hello);
-            l.session(s);
             List<Link.Event> early = new ArrayList<>();
             // A resume's missed messages arrive during the handshake: they are held until the listener has been
             // told onReconnected, up to a bound.
@@ -528,6 +645,18 @@ public final class ChatClient implements AutoCloseable {
                 }
                 early.add(event);
             });
+            Credentials login = credentials;
+            Session s;
+            if (LineTypes.HELLO.equals(hello.get(Fields.TYPE))) {
+                s = joinByLogin(l, target, hello, login);
+            } else {
+                s = welcome(target, hello);
+                l.session(s);
+                if (login != null) {
+                    s = logInAfterWelcome(l, s, login);
+                }
+            }
+            l.session(s);
             String token = resumeToken;
             if (!first && token != null) {
                 resumeToken = null; // good for one resume, whatever happens now
@@ -569,6 +698,116 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * The first line was {@code hello}: the server requires an account. Logs in, which joins, and returns the session
+     * the {@code welcome} that the login brings describes (it comes before the reply).
+     *
+     * @throws LoginFailedException if no login is configured, the server takes no password over this connection, or it
+     *     refused the login
+     */
+    private Session joinByLogin(Link l, InetSocketAddress target, Map<String, Object> hello, Credentials login)
+            throws IOException {
+        if (login == null) {
+            throw new LoginFailedException(ErrorCodes.LOGIN_REQUIRED, null, "the server at " + target
+                    + " requires an account: log in with ClientConfig.Builder.login (or make one with register)", null);
+        }
+        if (Boolean.FALSE.equals(hello.get(Fields.SECURE)) && Boolean.FALSE.equals(hello.get(Fields.PLAIN_LOGIN))) {
+            // It would answer insecure-connection: the password is not sent at all.
+            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.register() ? Verbs.REGISTER
+                    : Verbs.LOGIN, insecure(target), null);
+        }
+        AtomicReference<Map<String, Object>> welcome = new AtomicReference<>();
+        l.expectWelcome(welcome::set);
+        Response ok = logIn(l, login);
+        l.expectWelcome(null);
+        if (welcome.get() == null) {
+            throw new ProtocolException("the server answered " + ok.command() + " without a welcome: " + ok.json());
+        }
+        Session s = welcome(target, welcome.get());
+        if (s.account().isEmpty()) {
+            s = s.withAccount(string(ok, Fields.NAME), ok.string(Fields.ACCOUNT).orElse(string(ok, Fields.NAME)));
+        }
+        return s;
+    }
+
+    /**
+     * The client joined anonymous and has a login: logs in now (the server renames it to the account's name).
+     *
+     * @throws LoginFailedException if the server has no accounts, or refused the login
+     */
+    private Session logInAfterWelcome(Link l, Session s, Credentials login) throws IOException {
+        if (s.accounts() == AccountsMode.OFF) {
+            throw new LoginFailedException(ErrorCodes.ACCOUNTS_DISABLED, login.register() ? Verbs.REGISTER
+                    : Verbs.LOGIN, "the server at " + s.server() + " has no accounts: connect without a login", null);
+        }
+        Response ok = logIn(l, login);
+        String name = string(ok, Fields.NAME);
+        return s.withAccount(name, ok.string(Fields.ACCOUNT).orElse(name));
+    }
+
+    private static String insecure(InetSocketAddress target) {
+        return "the server at " + target + " takes passwords only over an encrypted connection, and this one is not:"
+                + " connect to its TLS port (ClientConfig.Builder.tls)";
+    }
+
+    /**
+     * Logs in during the handshake: {@code LOGIN}, or for a login that makes the account {@code REGISTER}, then
+     * {@code LOGIN} if the name is registered (see {@link ClientConfig.Builder#register}). Once one succeeded, the
+     * client's logins are {@code LOGIN}s.
+     *
+     * @return the successful reply
+     * @throws LoginFailedException if the server refused it
+     */
+    private Response logIn(Link l, Credentials login) throws IOException {
+        Response ok;
+        if (!login.register()) {
+            ok = sendLogin(l, Verbs.LOGIN, login);
+        } else {
+            try {
+                ok = sendLogin(l, Verbs.REGISTER, login);
+            } catch (LoginFailedException e) {
+                if (!ErrorCodes.NAME_REGISTERED.equals(e.code())) {
+                    throw e;
+                }
+                try {
+                    ok = sendLogin(l, Verbs.LOGIN, login);
+                } catch (LoginFailedException again) {
+                    throw ErrorCodes.BAD_CREDENTIALS.equals(again.code()) ? e : again;
+                }
+            }
+            if (credentials == login) {
+                credentials = new Credentials(ok.string(Fields.ACCOUNT).orElse(login.account()), login.password(), false);
+            }
+        }
+        desiredName = null; // the account's name is the display name
+        return ok;
+    }
+
+    /** Sends {@code LOGIN} or {@code REGISTER} on a link during its handshake and reads up to its reply. */
+    private Response sendLogin(Link l, String verb, Credentials login) throws IOException {
+        byte[] line = secretLine(verb + " " + login.account(), login.password());
+        Link.Pending p;
+        try {
+            p = l.send(verb, line);
+        } finally {
+            Arrays.fill(line, (byte) 0);
+        }
+        // Checking a password takes the server a while (and waits behind others' under load): the call timeout.
+        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(config.connectTimeout().toMillis(),
+                config.callTimeout().toMillis()));
+        l.socket().setSoTimeout(timeout);
+        try {
+            readUntil(l, p, "while logging in");
+        } catch (SocketTimeoutException e) {
+            throw new InterruptedIOException("no reply to " + verb + " within " + timeout + " ms");
+        }
+        try {
+            return Link.await(p, config.callTimeout());
+        } catch (ChatErrorException e) {
+            throw LoginFailedException.of(e);
+        }
+    }
+
+    /**
      * Sends {@code RESUME} on a new link during its handshake and reads up to its reply: the missed messages land in
      * {@code early}, then the outcome for {@link ChatListener#onResumed}.
      *
@@ -589,8 +828,7 @@ public final class ChatClient implements AutoCloseable {
         boolean recovered;
         int missed;
         try {
-            Session resumed = new Session(fresh.server(), ClientId.parse(string(r, Fields.ID)), string(r, Fields.NAME),
-                    fresh.serverName(), fresh.protocol(), fresh.idleTimeout(), fresh.maxLineLength());
+            Session resumed = fresh.resumed(ClientId.parse(string(r, Fields.ID)), string(r, Fields.NAME));
             List<Object> names = Link.list(r, Fields.ROOMS);
             lock.lock();
             try {
@@ -635,6 +873,11 @@ public final class ChatClient implements AutoCloseable {
     private static void readUntil(Link l, Link.Pending p, String what) throws IOException {
         while (!p.outcome.isDone()) {
             if (!l.readOne()) {
+                CloseReason bye = l.byeReason();
+                if (bye != null) {
+                    throw new ConnectionClosedException("the server closed the connection " + what + ": "
+                            + Link.describe(bye), bye, null);
+                }
                 throw new EOFException("the server closed the connection " + what);
             }
         }
@@ -765,12 +1008,27 @@ public final class ChatClient implements AutoCloseable {
             long idle = (Long) hello.get(Fields.IDLE_TIMEOUT_SECONDS);
             long maxLine = (Long) hello.get(Fields.MAX_LINE_LENGTH);
             long protocol = (Long) hello.get(Fields.PROTOCOL);
+            Object account = hello.get(Fields.ACCOUNT);
             return new Session(target, ClientId.parse((String) hello.get(Fields.ID)), (String) hello.get(Fields.NAME),
                     (String) hello.get(Fields.SERVER), (int) protocol, Duration.ofSeconds(idle),
-                    (int) Math.min(Integer.MAX_VALUE, maxLine));
+                    (int) Math.min(Integer.MAX_VALUE, maxLine),
+                    Optional.ofNullable(account instanceof String a ? a : null), accountsMode(hello.get(Fields.ACCOUNTS)));
         } catch (RuntimeException e) {
             throw new ProtocolException("not an AuraChat server at " + target + ": " + hello, e);
         }
+    }
+
+    /** A {@code welcome}'s {@code "accounts"}: {@link AccountsMode#OFF} when absent (or a mode this client does not know). */
+    private static AccountsMode accountsMode(Object wire) {
+        for (AccountsMode mode : AccountsMode.values()) {
+            if (mode.wireName().equals(wire)) {
+                return mode;
+            }
+        }
+        if (wire != null) {
+            LOG.debug("the server has accounts of a kind this client does not know: {}", wire);
+        }
+        return AccountsMode.OFF;
     }
 
     /** Hands a fresh link to its reader: the handshake's events first, then whatever follows. */
@@ -810,16 +1068,28 @@ public final class ChatClient implements AutoCloseable {
 
     /** Must hold the lock. Delivers {@code onClosed} and ends the event thread. */
     private void finish(CloseReason reason, Throwable cause) {
+        forgetPassword();
         state = State.CLOSED;
         stateChanged.signalAll();
         events.postLifecycle(listener -> listener.onClosed(this, reason, cause));
         events.end();
     }
 
+    /** Clears this client's copy of its password: it will not connect again. */
+    private void forgetPassword() {
+        Credentials c = credentials;
+        credentials = null;
+        if (c != null) {
+            c.clear();
+        }
+    }
+
     private void reconnect(CloseReason lost, Throwable lostCause) {
         ReconnectPolicy policy = config.reconnect();
+        Duration retryAfter = Duration.ZERO; // what a too-many-attempts asked for
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-            long wait = policy.delay(attempt, config.random()).toNanos();
+            long wait = Math.max(policy.delay(attempt, config.random()).toNanos(), retryAfter.toNanos());
+            retryAfter = Duration.ZERO;
             lock.lock();
             try {
                 while (state == State.RECONNECTING && wait > 0) {
@@ -844,6 +1114,21 @@ public final class ChatClient implements AutoCloseable {
                 lock.lock();
                 try {
                     finish(CloseReason.UNTRUSTED_SERVER, e);
+                } finally {
+                    lock.unlock();
+                }
+                return;
+            } catch (LoginFailedException e) {
+                if (e.isTransient()) {
+                    LOG.info("reconnect attempt {} could not log in yet: {}", attempt, e.getMessage());
+                    retryAfter = e.retryAfter().orElse(Duration.ZERO);
+                    continue;
+                }
+                // The same password would only be refused again (changed elsewhere, the account removed, ...).
+                LOG.warn("reconnect refused: could not log in again: {}", e.getMessage());
+                lock.lock();
+                try {
+                    finish(CloseReason.LOGIN_FAILED, e);
                 } finally {
                     lock.unlock();
                 }
@@ -938,8 +1223,13 @@ public final class ChatClient implements AutoCloseable {
 
     // ---- calls
 
-    private Response request(String verb, String arguments) throws IOException {
-        Link l;
+    /**
+     * The link calls go to now.
+     *
+     * @throws IllegalStateException if the client is closed
+     * @throws ConnectionClosedException while it reconnects
+     */
+    private Link current() throws ConnectionClosedException {
         lock.lock();
         try {
             switch (state) {
@@ -948,10 +1238,14 @@ public final class ChatClient implements AutoCloseable {
                         + " after the connection ended (" + Link.describe(lostReason) + ")", lostReason, lostCause);
                 case CONNECTED -> { }
             }
-            l = link;
+            return link;
         } finally {
             lock.unlock();
         }
+    }
+
+    private Response request(String verb, String arguments) throws IOException {
+        Link l = current();
         String line = arguments.isEmpty() ? verb : verb + " " + arguments;
         int max = l.session().maxLineLength();
         if (line.length() > max / 3 && line.getBytes(StandardCharsets.UTF_8).length > max) {
@@ -964,6 +1258,55 @@ public final class ChatClient implements AutoCloseable {
         } finally {
             events.inCall(false);
         }
+    }
+
+    /** A call whose line ends with passwords: {@code head}, then each of {@code secrets} after a space. */
+    private Response requestSecret(String verb, String head, char[]... secrets) throws IOException {
+        Link l = current();
+        byte[] line = secretLine(head, secrets);
+        Link.Pending p;
+        try {
+            p = l.send(verb, line);
+        } finally {
+            Arrays.fill(line, (byte) 0);
+        }
+        events.inCall(true);
+        try {
+            return Link.await(p, config.callTimeout());
+        } finally {
+            events.inCall(false);
+        }
+    }
+
+    /**
+     * {@code head secret...\n} in UTF-8, made without a {@code String} that holds a secret (a string cannot be cleared);
+     * the caller clears the array once it is written.
+     */
+    static byte[] secretLine(String head, char[]... secrets) {
+        int n = head.length() + 1;
+        for (char[] secret : secrets) {
+            n += 1 + secret.length;
+        }
+        char[] chars = new char[n];
+        head.getChars(0, head.length(), chars, 0);
+        int at = head.length();
+        for (char[] secret : secrets) {
+            chars[at++] = ' ';
+            System.arraycopy(secret, 0, chars, at, secret.length);
+            at += secret.length;
+        }
+        chars[at] = '\n';
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(chars));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a password must be text", e);
+        } finally {
+            Arrays.fill(chars, '\0');
+        }
+        byte[] line = Arrays.copyOfRange(encoded.array(), encoded.arrayOffset(), encoded.arrayOffset() + encoded.limit());
+        Arrays.fill(encoded.array(), (byte) 0);
+        return line;
     }
 
     private static String text(String text) {

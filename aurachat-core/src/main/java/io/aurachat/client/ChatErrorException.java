@@ -1,5 +1,6 @@
 package io.aurachat.client;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ public class ChatErrorException extends RuntimeException {
     private final String code;
     private final String command;
     private final String serverMessage;
+    private final Duration retryAfter;
 
     /**
      * @param code the error code of the reply
@@ -25,10 +27,21 @@ public class ChatErrorException extends RuntimeException {
      * @param serverMessage the reply's human-readable message
      */
     public ChatErrorException(String code, String command, String serverMessage) {
+        this(code, command, serverMessage, null);
+    }
+
+    /**
+     * @param code the error code of the reply
+     * @param command the verb the reply names, or {@code null} if it names none ({@code line-too-long})
+     * @param serverMessage the reply's human-readable message
+     * @param retryAfter the reply's {@code retryAfterSeconds} ({@code too-many-attempts}), or {@code null}
+     */
+    public ChatErrorException(String code, String command, String serverMessage, Duration retryAfter) {
         super((command == null ? "" : command + ": ") + code + ": " + serverMessage);
         this.code = Objects.requireNonNull(code, "code");
         this.command = command;
         this.serverMessage = Objects.requireNonNull(serverMessage, "serverMessage");
+        this.retryAfter = retryAfter;
     }
 
     /** The stable error code, e.g. {@code no-such-client}. */
@@ -44,5 +57,13 @@ public class ChatErrorException extends RuntimeException {
     /** The server's message for people; its wording may change between versions. */
     public String serverMessage() {
         return serverMessage;
+    }
+
+    /**
+     * How long the server asks the client to wait before it tries again: the {@code retryAfterSeconds} of a
+     * {@code too-many-attempts} error; empty for errors that carry none.
+     */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

@@ -2,6 +2,7 @@ package io.aurachat.client;
 
 import io.aurachat.discovery.DiscoveryClient;
 import java.net.InetSocketAddress;
+import java.nio.CharBuffer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * ClientConfig config = ClientConfig.builder()
  *         .server("192.168.1.20", 5000)      // or .discover() to find a server on the LAN
- *         .name("Mario")
+ *         .name("Mario")                     // or .login("Mario", password): the account's name
  *         .reconnect(ReconnectPolicy.backoff(Duration.ofMillis(500), Duration.ofSeconds(30)))
  *         .build();
  * }</pre>
@@ -43,6 +44,9 @@ public final class ClientConfig {
     private final RandomGenerator random;
     private final TlsTrust tls;
     private final boolean requireTls;
+    private final String account;
+    private final char[] password;
+    private final boolean register;
 
     private ClientConfig(Builder b) {
         this.server = b.server;
@@ -57,6 +61,9 @@ public final class ClientConfig {
         this.random = b.random;
         this.tls = b.tls;
         this.requireTls = b.requireTls;
+        this.account = b.account;
+        this.password = b.password == null ? null : b.password.clone();
+        this.register = b.register;
     }
 
     /** A builder with the defaults: discovery, no name, no reconnection. */
@@ -79,6 +86,9 @@ public final class ClientConfig {
         b.random = random;
         b.tls = tls;
         b.requireTls = requireTls;
+        b.account = account;
+        b.password = password == null ? null : password.clone();
+        b.register = register;
         return b;
     }
 
@@ -145,10 +155,63 @@ public final class ClientConfig {
         return requireTls;
     }
 
+    /** The account the client logs into on every connection ({@link Builder#login}, {@link Builder#register}). */
+    public Optional<String> account() {
+        return Optional.ofNullable(account);
+    }
+
+    /** Whether the first connection makes the account ({@link Builder#register}) rather than only logging in. */
+    public boolean registers() {
+        return register;
+    }
+
+    /**
+     * Checks that an account name and a password are one word each of a command line: not empty, no spaces, tabs or
+     * line breaks, and (the password) whole UTF-16 text. The server checks its own rules.
+     *
+     * @throws IllegalArgumentException if not
+     */
+    static void checkLogin(String account, char[] password) {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(password, "password");
+        if (!isWord(account)) {
+            throw new IllegalArgumentException("an account name must be one word, without spaces: '" + account + "'");
+        }
+        checkPassword(password);
+    }
+
+    /** As {@link #checkLogin}, for a password alone. */
+    static void checkPassword(char[] password) {
+        Objects.requireNonNull(password, "password");
+        if (!isWord(CharBuffer.wrap(password))) {
+            throw new IllegalArgumentException("a password must be one word: not empty, without spaces, tabs or "
+                    + "line breaks");
+        }
+        for (int i = 0; i < password.length; i++) {
+            char c = password[i];
+            if (Character.isHighSurrogate(c) && i + 1 < password.length && Character.isLowSurrogate(password[i + 1])) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("a password must be text: it holds half of a character");
+            }
+        }
+    }
+
+    private static boolean isWord(CharSequence s) {
+        return s.length() > 0 && s.chars().noneMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
+    /** The account's password (the configuration's own copy: callers must not change it); {@code null} if none. */
+    char[] password() {
+        return password;
+    }
+
+    /** The settings, with the account's name but never its password. */
     @Override
     public String toString() {
         return "ClientConfig[server=" + (server == null ? "discover within " + discoveryTimeout : server)
-                + ", name=" + name + ", reconnect=" + reconnect + "]";
+                + ", name=" + name + (account == null ? "" : (register ? ", register=" : ", login=") + account)
+                + ", reconnect=" + reconnect + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. Not thread-safe. */
@@ -165,8 +228,65 @@ public final class ClientConfig {
         private RandomGenerator random = RandomGenerator.getDefault();
         private TlsTrust tls;
         private boolean requireTls;
+        private String account;
+        private char[] password;
+        private boolean register;
 
         private Builder() {}
+
+        /**
+         * Logs into {@code account} with {@code password} on every connection: {@code LOGIN} before anything else,
+         * also before a reconnect resumes the session (the server requires it for an account's session). On a server
+         * that requires accounts the login is what joins; on one where they are optional the client joins anonymous
+         * and logs in at once, and its display name becomes the account's (so {@link #name} does not go with a login);
+         * on one without accounts the connect fails ({@code accounts-disabled}, the password unsent). A login the server
+         * refuses makes {@link ChatClient#connect} throw {@link LoginFailedException}, and ends a
+         * reconnecting client with {@link CloseReason#LOGIN_FAILED}.
+         *
+         * <p>The password is copied; the copy stays in memory as long as this builder, the configuration built from it
+         * and the clients connected with that (each keeps its own copy until it is closed), since every reconnect logs
+         * in again. Clear your own array when this returns. It is never part of {@link ClientConfig#toString()}.
+         *
+         * @param account the account's name (any case or compatibility form, as the server folds names)
+         * @param password the password: the server's rules apply (8 to 1024 characters; see docs/accounts.md)
+         * @throws IllegalArgumentException if either is empty or holds a space, a tab or a line break (it would not be
+         *     one word of the command line)
+         */
+        public Builder login(String account, char[] password) {
+            return credentials(account, password, false);
+        }
+
+        /**
+         * As {@link #login}, but the first connection makes the account: it sends {@code REGISTER}, and if the server
+         * answers {@code name-registered} (the account exists, as it does on every start of a program after its first),
+         * {@code LOGIN} with the same password; a refused {@code LOGIN} then fails with the {@code name-registered} of
+         * the {@code REGISTER} (the name is somebody else's, or the password is not its own). Reconnects log in.
+         *
+         * @throws IllegalArgumentException as {@link #login}
+         */
+        public Builder register(String account, char[] password) {
+            return credentials(account, password, true);
+        }
+
+        /** Connects anonymously (the default): no login, no registration. */
+        public Builder noLogin() {
+            if (password != null) {
+                java.util.Arrays.fill(password, '\0');
+            }
+            this.account = null;
+            this.password = null;
+            this.register = false;
+            return this;
+        }
+
+        private Builder credentials(String account, char[] password, boolean register) {
+            checkLogin(account, password);
+            noLogin();
+            this.account = account;
+            this.password = password.clone();
+            this.register = register;
+            return this;
+        }
 
         /**
          * Connects over TLS, trusting the server as {@code trust} says; {@code null} (the default) for plain TCP. With
@@ -276,8 +396,17 @@ public final class ClientConfig {
             return this;
         }
 
-        /** An immutable configuration with these settings. */
+        /**
+         * An immutable configuration with these settings.
+         *
+         * @throws IllegalArgumentException if both a {@link #name} and a {@link #login} are set: a logged-in client's
+         *     display name is its account's
+         */
         public ClientConfig build() {
+            if (name != null && account != null) {
+                throw new IllegalArgumentException("name and login do not go together: a client logged into an account "
+                        + "has the account's name (" + account + ")");
+            }
             return new ClientConfig(this);
         }
 

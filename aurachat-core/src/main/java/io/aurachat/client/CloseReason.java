@@ -36,6 +36,13 @@ public enum CloseReason {
      * UntrustedServerException} is the cause); the client does not try again.
      */
     UNTRUSTED_SERVER(null, false),
+    /**
+     * On a reconnect the server refused this client's login ({@link LoginFailedException} is the cause:
+     * {@code bad-credentials} after the password was changed elsewhere, {@code insecure-connection}, ...); the client
+     * does not try again, since the same password would only be refused again. A {@code too-many-attempts} or
+     * {@code server-busy} refusal is retried instead.
+     */
+    LOGIN_FAILED(null, false),
     /** The server requires login and this client did not log in within its pre-join timeout. */
     LOGIN_TIMEOUT(LeaveReason.LOGIN_TIMEOUT, false),
     /** The server's owner removed the account this client was logged into. */
@@ -59,7 +66,7 @@ public enum CloseReason {
      * Whether a client with a {@link ReconnectPolicy} reconnects after this reason. It does after network
      * failures and after the server shut down, cut or refused it; it does not after {@code EXIT}, after an
      * idle timeout (the server asked it to go), after too many errors or a protocol error (it would only
-     * happen again).
+     * happen again), nor when its login was refused, timed out or its account was removed.
      */
     public boolean isRetriable() {
         return retriable;

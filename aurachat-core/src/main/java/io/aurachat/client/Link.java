@@ -41,7 +41,7 @@ import java.util.function.Consumer;
 final class Link {
 
     /** A reply as the reader hands it to the waiting caller, who turns it into a result or an exception. */
-    private record ErrorReply(String code, String command, String message) {}
+    private record ErrorReply(String code, String command, String message, Duration retryAfter) {}
 
     /** A call waiting for its reply. */
     static final class Pending {
@@ -66,6 +66,8 @@ final class Link {
     private volatile Consumer<Event> events;
     private boolean closed; // guarded by writeLock
     private CloseReason byeReason; // reader only
+    /** During a login before joining: takes the {@code welcome} the login brings. Reader only. */
+    private Consumer<Map<String, Object>> welcomeSink;
     private volatile CloseReason localReason;
     private volatile Throwable localCause;
     private volatile Thread reader;
@@ -110,13 +112,35 @@ final class Link {
     }
 
     /**
+     * Takes the next {@code welcome} to {@code sink} instead of failing on it: a server that requires login sends it
+     * after a successful {@code LOGIN} or {@code REGISTER}, before the reply. Only during the handshake.
+     */
+    void expectWelcome(Consumer<Map<String, Object>> sink) {
+        this.welcomeSink = sink;
+    }
+
+    /** The reason of the {@code bye} this link has read, or {@code null}; for the thread that reads the link. */
+    CloseReason byeReason() {
+        return byeReason;
+    }
+
+    /**
      * Writes one command line and returns the call waiting for its reply.
      *
      * @throws ConnectionClosedException if the link is closed
      */
     Pending send(String verb, String line) throws IOException {
+        return send(verb, (line + "\n").getBytes(UTF_8));
+    }
+
+    /**
+     * Writes one command line, given as UTF-8 bytes with its {@code \n} (a line holding a password is never a
+     * {@code String}), and returns the call waiting for its reply. The caller may clear {@code bytes} afterwards.
+     *
+     * @throws ConnectionClosedException if the link is closed
+     */
+    Pending send(String verb, byte[] bytes) throws IOException {
         Pending p = new Pending(verb);
-        byte[] bytes = (line + "\n").getBytes(UTF_8);
         writeLock.lock();
         try {
             if (closed) {
@@ -163,7 +187,7 @@ final class Link {
             throw new ConnectionClosedException(c.getMessage(), c.reason(), c.getCause());
         }
         if (outcome instanceof ErrorReply error) {
-            throw new ChatErrorException(error.code(), error.command(), error.message());
+            throw new ChatErrorException(error.code(), error.command(), error.message(), error.retryAfter());
         }
         return (Response) outcome;
     }
@@ -343,7 +367,14 @@ final class Link {
                     post(l -> l.onPresenceMissed(client, skipped));
                 }
                 case LineTypes.BYE -> byeReason = CloseReason.fromBye(text(obj, Fields.REASON));
-                case LineTypes.WELCOME -> throw new ProtocolException("the server sent a second welcome");
+                case LineTypes.WELCOME -> {
+                    Consumer<Map<String, Object>> sink = welcomeSink;
+                    if (sink == null) {
+                        throw new ProtocolException("the server sent a second welcome");
+                    }
+                    welcomeSink = null;
+                    sink.accept(obj);
+                }
                 default -> ChatClient.LOG.debug("ignoring an event of unknown type {}", t);
             }
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -359,8 +390,10 @@ final class Link {
         if (LineTypes.ERROR.equals(type)) {
             Object code = obj.get(Fields.CODE);
             Object message = obj.get(Fields.MESSAGE);
+            Duration retryAfter = obj.get(Fields.RETRY_AFTER_SECONDS) instanceof Long seconds && seconds >= 0
+                    ? Duration.ofSeconds(seconds) : null;
             p.outcome.complete(new ErrorReply(code instanceof String c ? c : "unknown", verb,
-                    message instanceof String m ? m : ""));
+                    message instanceof String m ? m : "", retryAfter));
             return;
         }
         if (LineTypes.BYE.equals(type)) {

@@ -96,8 +96,8 @@ public final class Fields {
     public static final String MISSED = "missed";
 
     /**
-     * Client objects, {@code welcome} and the {@code LOGIN} and {@code REGISTER} replies: the key of the account the
-     * client is logged into (its name folded: {@code mario}); absent for an anonymous client.
+     * Client objects, {@code welcome} and the {@code LOGIN} and {@code REGISTER} replies: the account the client is
+     * logged into, by its name as registered ({@code Mario}, not its folded key); absent for an anonymous client.
      */
     public static final String ACCOUNT = "account";
     /** {@code hello} and {@code welcome}: the server's accounts mode, {@code optional} or {@code required}. */

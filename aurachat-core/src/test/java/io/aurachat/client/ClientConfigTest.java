@@ -187,4 +187,43 @@ class ClientConfigTest {
         assertEquals(Optional.of("A"), first.name());
         assertEquals(Optional.of("B"), second.name());
     }
+
+    @Test
+    void aLoginKeepsACopyOfThePasswordAndNeverShowsIt() {
+        char[] password = "s3cret-pass".toCharArray();
+        ClientConfig.Builder b = builder().server("127.0.0.1", 5000).login("Mario", password);
+        password[0] = 'X'; // the caller clears or reuses its array: the configuration has its own copy
+        ClientConfig c = b.build();
+        assertEquals(Optional.of("Mario"), c.account());
+        assertFalse(c.registers());
+        assertEquals("s3cret-pass", new String(c.password()));
+        assertFalse(c.toString().contains("s3cret"), c.toString());
+        assertTrue(c.toString().contains("login=Mario"), c.toString());
+
+        ClientConfig r = c.toBuilder().register("Luigi", "an0ther-pass".toCharArray()).build();
+        assertTrue(r.registers());
+        assertEquals(Optional.of("Luigi"), r.account());
+        assertFalse(r.toString().contains("an0ther"), r.toString());
+        assertEquals("s3cret-pass", new String(c.password()), "toBuilder copies: the original is untouched");
+        assertEquals(Optional.empty(), r.toBuilder().noLogin().build().account());
+        assertEquals(Optional.empty(), builder().build().account(), "anonymous by default");
+    }
+
+    @Test
+    void aLoginMustBeOneWordEachAndDoesNotGoWithAName() {
+        for (String account : new String[] {"", "Mario Rossi", "Mario\n"}) {
+            assertThrows(IllegalArgumentException.class, () -> builder().login(account, "s3cret-pass".toCharArray()),
+                    account);
+        }
+        for (String password : new String[] {"", "two words", "line\nbreak", "tab\there", "no\u00a0break",
+                "half\ud800"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> builder().register("Mario", password.toCharArray()));
+            assertFalse(!password.isEmpty() && e.getMessage().contains(password), "the message does not show the password: " + e.getMessage());
+        }
+        assertThrows(NullPointerException.class, () -> builder().login("Mario", null));
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+                () -> builder().name("Mario").login("Mario", "s3cret-pass".toCharArray()).build());
+        assertTrue(both.getMessage().contains("account's name"), both.getMessage());
+    }
 }

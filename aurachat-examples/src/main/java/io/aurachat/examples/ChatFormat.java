@@ -1,5 +1,6 @@
 package io.aurachat.examples;
 
+import io.aurachat.client.ChatErrorException;
 import io.aurachat.client.ChatMessage;
 import io.aurachat.client.CloseReason;
 import io.aurachat.client.CommandInfo;
@@ -54,7 +55,10 @@ final class ChatFormat {
             new String[] {"/members [room]", "who is in a room (default: the current one)"},
             new String[] {"/history [n]", "the latest n messages (default 20) of the current room or everyone"},
             new String[] {"/list", "who is connected"},
-            new String[] {"/name [new name]", "show or change your name"},
+            new String[] {"/name [new name]", "show or change your name (and the account you are logged into)"},
+            new String[] {"/login <account>", "log into your account (the password is asked for)"},
+            new String[] {"/register <account>", "make an account and log into it"},
+            new String[] {"/password", "change your account's password"},
             new String[] {"/time", "the server's clock"},
             new String[] {"/help", "this list"},
             new String[] {"/quit", "leave (Ctrl+D and Ctrl+C leave too)"},
@@ -62,7 +66,7 @@ final class ChatFormat {
 
     /** Verbs the client's own commands already cover, left out of the server commands in {@code /help}. */
     static final Set<String> COVERED_VERBS = Set.of("CHAT", "SAY", "NAME", "LIST", "TIME", "HELP", "EXIT",
-            "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS");
+            "HISTORY", "JOIN", "PART", "POST", "ROOMS", "MEMBERS", "LOGIN", "REGISTER", "PASSWORD");
 
     private ChatFormat() {}
 
@@ -317,6 +321,35 @@ final class ChatFormat {
         return info(b.toString());
     }
 
+    /**
+     * Why a login was refused, in one line for the person to act on: by the server's code, since a message written
+     * for any client cannot name this one's options.
+     *
+     * @param code the error code ({@code insecure-connection}, {@code bad-credentials}, ...)
+     * @param account the account tried
+     * @param serverMessage the server's own words, for the codes this does not know
+     * @param retryAfter how long the server asks to wait ({@code too-many-attempts}), or {@code null}
+     */
+    static String loginFailed(String code, String account, String serverMessage, Duration retryAfter) {
+        String who = clean(account);
+        return switch (code) {
+            case "insecure-connection" -> "The server takes passwords only over TLS, and this connection is not "
+                    + "encrypted: connect to its TLS port (leave out --port, or give --tls --port PORT; 5443 by default).";
+            case "bad-credentials" -> "Wrong password for " + who + ", or no such account.";
+            case "login-required" -> "This server requires an account: start the client with --account NAME "
+                    + "(and --register to make one).";
+            case "accounts-disabled" -> "This server has no accounts: connect without --account.";
+            case "name-registered" -> "The name " + who + " belongs to an account already (if it is yours, the password "
+                    + "is wrong).";
+            case "name-taken" -> "Somebody connected now is called " + who + "; choose another account name.";
+            case "weak-password" -> "The server refused that password: " + clean(serverMessage) + ".";
+            case "too-many-attempts" -> "Too many login attempts; try again"
+                    + (retryAfter == null ? " later." : " in " + seconds(retryAfter) + ".");
+            case "already-logged-in" -> "You are logged in already.";
+            default -> "The server refused the login: " + clean(serverMessage) + ".";
+        };
+    }
+
     /** Why the connection ended, when the person did not ask for it. */
     static String closed(CloseReason reason, Throwable cause, Duration idleTimeout) {
         return switch (reason) {
@@ -330,6 +363,10 @@ final class ChatFormat {
                     + "takes from one.";
             case LOGIN_TIMEOUT -> "The server requires an account, and this client did not log in in time.";
             case ACCOUNT_REMOVED -> "The server's owner removed the account you were logged into.";
+            case LOGIN_FAILED -> "Reconnected, but the server refused the login"
+                    + (cause == null ? "." : ": " + clean(String.valueOf(cause instanceof ChatErrorException e
+                            ? e.serverMessage() : cause.getMessage())) + ".")
+                    + " Not trying again.";
             case UNTRUSTED_SERVER -> "The server's TLS certificate is not the one remembered; not reconnecting"
                     + (cause == null ? "." : ":\n" + clean(String.valueOf(cause.getMessage())));
             case RESUMED -> "Another connection took over this session (this client, reconnecting elsewhere?). "

@@ -55,6 +55,15 @@ sealed interface ChatInput {
     /** {@code /history [n]}: the latest {@code limit} messages of the current room, or of everyone. */
     record History(int limit) implements ChatInput {}
 
+    /** {@code /login <account>}: log into the account; the password is asked for with a masked prompt. */
+    record Login(String account) implements ChatInput {}
+
+    /** {@code /register <account>}: make the account and log into it; the password is asked for twice. */
+    record Register(String account) implements ChatInput {}
+
+    /** {@code /password}: change the account's password; the current and the new one are asked for. */
+    record ChangePassword() implements ChatInput {}
+
     /** A client command typed wrongly: what to show instead. */
     record Invalid(String usage) implements ChatInput {}
 
@@ -98,6 +107,15 @@ sealed interface ChatInput {
             case "rooms" -> new ListRooms();
             case "members" -> hasSpace(arguments) ? new Invalid("Usage: /members [room]") : new Members(arguments);
             case "history" -> history(arguments);
+            // A password is never taken from the line (it would be on the screen and in the line history).
+            case "login" -> arguments.isEmpty() || hasSpace(arguments)
+                    ? new Invalid("Usage: /login <account>; the password is asked for, not typed on the line")
+                    : new Login(arguments);
+            case "register" -> arguments.isEmpty() || hasSpace(arguments)
+                    ? new Invalid("Usage: /register <account>; the password is asked for, not typed on the line")
+                    : new Register(arguments);
+            case "password", "passwd" -> arguments.isEmpty() ? new ChangePassword()
+                    : new Invalid("Usage: /password; the passwords are asked for, not typed on the line");
             default -> new ServerCommand(line.substring(1, space), arguments);
         };
     }

@@ -21,9 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The reference AuraChat terminal client: {@code aurachat-chat [--host HOST] [--port PORT] [--name NAME]}.
+ * The reference AuraChat terminal client: {@code aurachat-chat [--host HOST] [--port PORT] [--name NAME]
+ * [--account NAME [--register] [--password-file PATH]]}.
  * Without {@code --host} or {@code --port} it finds a server on the local network (UDP discovery). It
- * asks for a name, then every line typed goes to everyone, and {@code /help} lists the commands.
+ * asks for a name (or, with {@code --account}, for the account's password, with a masked prompt), then every line
+ * typed goes to everyone, and {@code /help} lists the commands.
  * Messages that arrive are printed above the line being typed, which stays as it was (JLine).
  *
  * <p>With input from a pipe it still works, without prompt or line editing: {@code printf 'hello\n/list\n'
@@ -69,6 +71,21 @@ public final class ChatMain implements Callable<Integer> {
             description = "Your display name. Default: asked for at the start (on a terminal).")
     String name;
 
+    @Option(names = "--account", paramLabel = "NAME",
+            description = "Log into this account (your display name is then its name). The password is asked for "
+                    + "with a masked prompt, or read from --password-file; never give it on the command line.")
+    String account;
+
+    @Option(names = "--register",
+            description = "With --account: make the account if it does not exist yet (the password is asked for "
+                    + "twice), then log into it; later starts log in.")
+    boolean register;
+
+    @Option(names = "--password-file", paramLabel = "PATH",
+            description = "With --account: read the password from the first line of this file instead of asking "
+                    + "(for scripts; keep the file readable by you alone, chmod 600).")
+    java.nio.file.Path passwordFile;
+
     @Option(names = "--discovery-port", paramLabel = "PORT",
             description = "UDP port that servers answer discovery probes on. Default: " + DiscoveryConfig.DEFAULT_PORT
                     + ".")
@@ -113,6 +130,71 @@ public final class ChatMain implements Callable<Integer> {
 
         UsageException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The login {@code --account} asks for: the password is not part of it (it is asked for, or read from the file,
+     * just before connecting).
+     *
+     * @param account the account's name
+     * @param register whether to make the account if it does not exist ({@code --register})
+     * @param passwordFile where the password is, or {@code null} to ask for it
+     */
+    record Login(String account, boolean register, java.nio.file.Path passwordFile) {}
+
+    /**
+     * The login these options ask for, or {@code null} for none.
+     *
+     * @throws UsageException if {@code --register} or {@code --password-file} come without {@code --account}, or the
+     *     account is not one word
+     */
+    Login login() throws UsageException {
+        if (account == null) {
+            if (register || passwordFile != null) {
+                throw new UsageException("--register and --password-file go with --account NAME");
+            }
+            return null;
+        }
+        if (account.isEmpty() || account.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            throw new UsageException("--account must be one word (an account's name has no spaces): '" + account + "'");
+        }
+        if (name != null) {
+            throw new UsageException("--name does not go with --account: your name is then the account's");
+        }
+        return new Login(account, register, passwordFile);
+    }
+
+    /**
+     * The password in the first line of {@code file} (without its line terminator), decoded from UTF-8 into an array
+     * that the caller clears; the bytes read are cleared here.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if its first line is empty or not UTF-8
+     */
+    static char[] readPasswordFile(java.nio.file.Path file) throws IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        java.nio.CharBuffer chars = null;
+        try {
+            int end = 0;
+            while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
+            }
+            if (end == 0) {
+                throw new IllegalArgumentException("its first line is empty");
+            }
+            chars = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes, 0, end));
+            char[] password = new char[chars.remaining()];
+            chars.get(password);
+            return password;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("it is not UTF-8 text");
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+            if (chars != null) {
+                java.util.Arrays.fill(chars.array(), '\0');
+            }
         }
     }
 
@@ -234,14 +316,16 @@ public final class ChatMain implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         ClientConfig config;
+        Login login;
         try {
             config = config();
+            login = login();
         } catch (UsageException e) {
             err.println("aurachat-chat: " + e.getMessage());
             return 2;
         }
         try (Terminal terminal = terminal()) {
-            return new TerminalChat(terminal, Clock.systemDefaultZone()).run(config, name, connecting(config));
+            return new TerminalChat(terminal, Clock.systemDefaultZone()).run(config, name, connecting(config), login);
         } catch (IOException e) {
             err.println("aurachat-chat: cannot open the terminal: " + e.getMessage());
             return 1;

@@ -9,9 +9,11 @@ import io.aurachat.client.CloseReason;
 import io.aurachat.client.CommandInfo;
 import io.aurachat.client.HistoryResult;
 import io.aurachat.client.ConnectionClosedException;
+import io.aurachat.client.LoginFailedException;
 import io.aurachat.client.Peer;
 import io.aurachat.client.ServerNotFoundException;
 import io.aurachat.client.Session;
+import io.aurachat.accounts.AccountsMode;
 import io.aurachat.discovery.DiscoveryUnavailableException;
 import io.aurachat.history.HistoryQuery;
 import io.aurachat.protocol.ClientInfo;
@@ -97,6 +99,8 @@ final class TerminalChat implements ChatListener {
                 // "!" is common in chat text; it must not recall history as in a shell.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .variable(LineReader.HISTORY_SIZE, 500)
+                // A password typed after /login by mistake must not be recalled with Up ("*" is any text, ":" or).
+                .variable(LineReader.HISTORY_IGNORE, "(?i)/login *:(?i)/register *:(?i)/passw(or)?d *")
                 .build();
         bindBothCursorKeyForms(reader, terminal);
     }
@@ -129,12 +133,13 @@ final class TerminalChat implements ChatListener {
      * Runs until the person leaves or the connection ends. Blocks the calling thread, which must be the one
      * that made this object (it is the one interrupted when the server goes away).
      *
-     * @param config the client's configuration, without a name
+     * @param config the client's configuration, without a name or a login
      * @param name the name to ask the server for first, or {@code null} to ask the person
      * @param connecting what to say while connecting, e.g. "Looking for an AuraChat server..."
+     * @param login the account to log into ({@code --account}), or {@code null} to connect anonymously
      * @return {@link #LEFT} or {@link #FAILED}
      */
-    int run(ClientConfig config, String name, String connecting) {
+    int run(ClientConfig config, String name, String connecting, ChatMain.Login login) {
         if (interactive) {
             // Keys typed while connecting are kept for the first prompt instead of being echoed in the middle
             // of the messages above it. Ctrl+C still works (ISIG stays on); closing the terminal restores it.
@@ -144,9 +149,19 @@ final class TerminalChat implements ChatListener {
         // Library warnings (SLF4J simple logs to System.err) must not garble the line being typed either.
         System.setErr(new PrintStream(new LinesAbove(), true, StandardCharsets.UTF_8));
         try {
+            if (login != null) {
+                config = withLogin(config, login);
+                if (config == null) {
+                    return FAILED;
+                }
+            }
             print(ChatFormat.info(connecting));
             try {
                 client = ChatClient.connect(config, this);
+            } catch (LoginFailedException e) {
+                print(ChatFormat.error(ChatFormat.loginFailed(e.code(), login != null ? login.account() : "",
+                        e.serverMessage(), e.retryAfter().orElse(null))));
+                return FAILED;
             } catch (ServerNotFoundException e) {
                 print(ChatFormat.error("No AuraChat server answered on the local network within "
                         + seconds(config.discoveryTimeout()) + ". Is one running? Give its address with "
@@ -179,12 +194,101 @@ final class TerminalChat implements ChatListener {
                     + Addresses.hostPort(s.server()) + " as " + s.id()
                     + ". Type /help for the commands, /quit to leave."));
             print(ChatFormat.info(security(client)));
-            if (chooseName(name)) {
+            if (client.account().isPresent()) {
+                print(ChatFormat.info("Logged into the account " + ChatFormat.clean(client.account().get()) + "."));
+            } else if (client.session().accounts() == AccountsMode.OPTIONAL && interactive) {
+                print(ChatFormat.info("This server has accounts: /login <account> logs into yours, /register <account> "
+                        + "makes one."));
+            }
+            if (client.account().isPresent() || chooseName(name)) {
                 chat();
             }
             return finish();
         } finally {
             System.setErr(originalErr);
+        }
+    }
+
+    /**
+     * The configuration with the login of {@code --account}: the password from {@code --password-file}, or asked for
+     * (twice for {@code --register}); {@code null} if there is none to be had (said why).
+     */
+    private ClientConfig withLogin(ClientConfig config, ChatMain.Login login) {
+        char[] password = null;
+        try {
+            if (login.passwordFile() != null) {
+                try {
+                    password = ChatMain.readPasswordFile(login.passwordFile());
+                } catch (IOException | IllegalArgumentException e) {
+                    print(ChatFormat.error("Cannot read the password from " + login.passwordFile() + ": "
+                            + e.getMessage()));
+                    return null;
+                }
+            } else if (!interactive) {
+                print(ChatFormat.error("--account needs --password-file PATH when the input is not a terminal: the "
+                        + "password is never read from the command line or from a pipe."));
+                return null;
+            } else {
+                password = login.register() ? newPassword("Password for the new account " + login.account() + ": ")
+                        : readSecret("Password for " + login.account() + ": ");
+                if (password == null) {
+                    return null;
+                }
+            }
+            try {
+                ClientConfig.Builder b = config.toBuilder();
+                return (login.register() ? b.register(login.account(), password) : b.login(login.account(), password))
+                        .build();
+            } catch (IllegalArgumentException e) {
+                print(ChatFormat.error(e.getMessage() + "."));
+                return null;
+            }
+        } finally {
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    /**
+     * Asks for a secret with a masked prompt ({@code *} per character), outside the line history. {@code null} if the
+     * person cancelled (Ctrl+C, Ctrl+D), there is no terminal, or the connection ended meanwhile. JLine hands the line
+     * over as a {@code String}; it is copied to an array at once.
+     */
+    private char[] readSecret(String prompt) {
+        if (!interactive || state.get() != State.RUNNING) {
+            return null;
+        }
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            String line = reader.readLine(prompt.replace("%", "%%"), '*');
+            return line.isEmpty() ? null : line.toCharArray();
+        } catch (UserInterruptException | EndOfFileException | IOError e) {
+            return null;
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, false);
+        }
+    }
+
+    /** A new password, typed twice until both agree; {@code null} if the person gave up. */
+    private char[] newPassword(String prompt) {
+        while (true) {
+            char[] first = readSecret(prompt);
+            if (first == null) {
+                return null;
+            }
+            char[] again = readSecret("Again, to be sure: ");
+            if (again == null) {
+                Arrays.fill(first, '\0');
+                return null;
+            }
+            boolean same = Arrays.equals(first, again);
+            Arrays.fill(again, '\0');
+            if (same) {
+                return first;
+            }
+            Arrays.fill(first, '\0');
+            print(ChatFormat.error("The two passwords differ; once more."));
         }
     }
 
@@ -332,11 +436,15 @@ final class TerminalChat implements ChatListener {
             case ChatInput.Name n -> {
                 if (n.name().isEmpty()) {
                     print(ChatFormat.info("You are " + ChatFormat.label(client.id(), client.name())
-                            + ". /name <new name> changes it."));
+                            + client.account().map(a -> ", logged into the account " + ChatFormat.clean(a)).orElse("")
+                            + (client.account().isPresent() ? "." : ". /name <new name> changes it.")));
                 } else {
                     print(ChatFormat.info("You are now " + ChatFormat.clean(client.setName(n.name())) + "."));
                 }
             }
+            case ChatInput.Login l -> logIn(l.account(), false);
+            case ChatInput.Register r -> logIn(r.account(), true);
+            case ChatInput.ChangePassword p -> changePassword();
             case ChatInput.Help h -> print(ChatFormat.help(serverCommands()));
             case ChatInput.Quit q -> {
                 return false;
@@ -355,6 +463,65 @@ final class TerminalChat implements ChatListener {
             }
         }
         return true;
+    }
+
+    /** {@code /login} and {@code /register}: asks for the password, then logs in; the server renames this client. */
+    private void logIn(String account, boolean register) throws IOException {
+        if (!interactive) {
+            print(ChatFormat.error("/" + (register ? "register" : "login") + " asks for the password, which needs a "
+                    + "terminal; in a script, use --account with --password-file."));
+            return;
+        }
+        char[] password = register ? newPassword("Password for the new account " + account + ": ")
+                : readSecret("Password for " + account + ": ");
+        if (password == null) {
+            print(ChatFormat.info("Not logged in."));
+            return;
+        }
+        try {
+            String name = register ? client.register(account, password) : client.login(account, password);
+            print(ChatFormat.info((register ? "Made the account " : "Logged into the account ") + ChatFormat.clean(name)
+                    + (register ? " and logged into it" : "") + "; you are " + ChatFormat.clean(client.name()) + "."));
+        } catch (LoginFailedException e) {
+            print(ChatFormat.error(ChatFormat.loginFailed(e.code(), account, e.serverMessage(),
+                    e.retryAfter().orElse(null))));
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** {@code /password}: asks for the current password and a new one (twice). */
+    private void changePassword() throws IOException {
+        if (!interactive) {
+            print(ChatFormat.error("/password asks for the passwords, which needs a terminal."));
+            return;
+        }
+        if (client.account().isEmpty()) {
+            print(ChatFormat.error("You are not logged into an account; /login <account> first."));
+            return;
+        }
+        char[] old = readSecret("Current password: ");
+        char[] fresh = old == null ? null : newPassword("New password: ");
+        try {
+            if (fresh == null) {
+                print(ChatFormat.info("The password stays as it was."));
+                return;
+            }
+            client.changePassword(old, fresh);
+            print(ChatFormat.info("Password changed."));
+        } catch (ChatErrorException e) {
+            print(ChatFormat.error(ErrorCodes.BAD_CREDENTIALS.equals(e.code())
+                    ? "That is not the current password; it stays as it was."
+                    : ChatFormat.loginFailed(e.code(), client.account().orElse(""), e.serverMessage(),
+                            e.retryAfter().orElse(null))));
+        } finally {
+            if (old != null) {
+                Arrays.fill(old, '\0');
+            }
+            if (fresh != null) {
+                Arrays.fill(fresh, '\0');
+            }
+        }
     }
 
     private void sendPrivately(String rest) throws IOException {

@@ -183,5 +183,27 @@ class ChatFormatTest {
                 ChatFormat.closed(CloseReason.NETWORK_FAILURE, new java.io.IOException("Connection reset"), Duration.ZERO));
         assertEquals("Another connection took over this session (this client, reconnecting elsewhere?). "
                 + "You have been disconnected.", ChatFormat.closed(CloseReason.RESUMED, null, Duration.ZERO));
+        assertEquals("Reconnected, but the server refused the login: wrong name or password. Not trying again.",
+                ChatFormat.closed(CloseReason.LOGIN_FAILED, new io.aurachat.client.ChatErrorException("bad-credentials",
+                        "LOGIN", "wrong name or password"), Duration.ZERO));
+    }
+
+    @Test
+    void aRefusedLoginIsOneLineThatSaysWhatToDo() {
+        assertEquals("The server takes passwords only over TLS, and this connection is not encrypted: connect to its "
+                + "TLS port (leave out --port, or give --tls --port PORT; 5443 by default).",
+                ChatFormat.loginFailed("insecure-connection", "Mario", "whatever the server says", null));
+        assertEquals("Wrong password for Mario, or no such account.",
+                ChatFormat.loginFailed("bad-credentials", "Mario", "", null));
+        assertTrue(ChatFormat.loginFailed("login-required", "", "", null).contains("--account NAME"));
+        assertEquals("Too many login attempts; try again in 6 seconds.",
+                ChatFormat.loginFailed("too-many-attempts", "Mario", "", Duration.ofSeconds(6)));
+        assertEquals("The server refused that password: it is shorter than 8 characters.",
+                ChatFormat.loginFailed("weak-password", "Mario", "it is shorter than 8 characters", null));
+        assertEquals("The server refused the login: the account store failed ^[[31m.",
+                ChatFormat.loginFailed("accounts-unavailable", "Mario", "the account store failed \u001b[31m", null),
+                "a code it does not know: the server's words, cleaned");
+        assertEquals("The name ^[x belongs to an account already (if it is yours, the password is wrong).",
+                ChatFormat.loginFailed("name-registered", "\u001bx", "", null));
     }
 }

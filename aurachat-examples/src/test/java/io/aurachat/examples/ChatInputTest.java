@@ -57,6 +57,20 @@ class ChatInputTest {
                 "the server's verbs stay reachable as they are");
     }
 
+    @Test
+    void accountCommandsNeverTakeAPasswordFromTheLine() {
+        assertEquals(new ChatInput.Login("Mario"), ChatInput.parse("/login  Mario "));
+        assertEquals(new ChatInput.Register("Luigi"), ChatInput.parse("/REGISTER Luigi"));
+        assertEquals(new ChatInput.ChangePassword(), ChatInput.parse("/password"));
+        assertEquals(new ChatInput.ChangePassword(), ChatInput.parse("/passwd"));
+        for (String wrong : new String[] {"/login", "/login Mario s3cret-pass", "/register", "/register Luigi s3cret-pass",
+                "/password s3cret-pass n3w-password"}) {
+            ChatInput parsed = ChatInput.parse(wrong);
+            assertTrue(parsed instanceof ChatInput.Invalid i && i.usage().contains("asked for")
+                    && !i.usage().contains("s3cret"), wrong + " -> " + parsed);
+        }
+    }
+
     private static ClientInfo client(long id, String name) {
         return new ClientInfo(ClientId.of(id), name, "127.0.0.1", Instant.EPOCH);
     }

@@ -52,6 +52,19 @@ final class LineClient implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Connects to a server that requires accounts and logs in with {@code verb} ({@code LOGIN} or {@code REGISTER}):
+     * reads its {@code hello}, then the {@code welcome} and the reply the login brings.
+     */
+    static LineClient loggedIn(int port, String verb, String account, String password) throws IOException {
+        LineClient c = new LineClient(new Socket(InetAddress.getLoopbackAddress(), port));
+        c.take("\"type\":\"hello\"");
+        c.send(verb + " " + account + " " + password);
+        c.take("\"type\":\"welcome\"");
+        c.take("\"command\":\"" + verb + "\"", "\"type\":\"ok\"");
+        return c;
+    }
+
     /** Sends one command line. */
     void send(String line) throws IOException {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,8 +1,11 @@
 package io.aurachat.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aurachat.accounts.AccountsMode;
+import io.aurachat.accounts.PasswordHasher;
 import io.aurachat.discovery.DiscoveryConfig;
 import io.aurachat.server.ChatServer;
 import io.aurachat.server.ServerConfig;
@@ -293,6 +296,91 @@ class TerminalClientTest {
         assertTrue(Tmux.row(screen, "Mario> never sent") < Tmux.row(screen, ".*server is shutting down.*"));
         assertEquals(-1, Tmux.row(screen, ".*reconnecting.*"), "a shutdown is not a lost connection:\n"
                 + String.join("\n", screen));
+    }
+
+    private static ServerConfig.Builder accounts(AccountsMode mode) {
+        return plain().accounts(mode).allowPlainLogin(true).passwordHasher(PasswordHasher.pbkdf2(1));
+    }
+
+    /** Types a secret at a masked prompt, once the prompt is the last row. */
+    private static void secret(Tmux chat, String prompt, String password) throws IOException {
+        chat.await("the prompt '" + prompt + "'", s -> Tmux.lastRow(s).equals(prompt));
+        chat.type(password);
+        chat.await("the masked secret", s -> Tmux.lastRow(s).equals(prompt + " " + "*".repeat(password.length())));
+        chat.press("Enter");
+    }
+
+    @Test
+    void anAccountIsRegisteredAtMaskedPromptsAndItsPasswordChangedWithoutEverShowingIt() throws Exception {
+        ChatServer server = server(accounts(AccountsMode.REQUIRED));
+        LineClient luigi = LineClient.loggedIn(server.port(), "REGISTER", "Luigi", "luigi-pass");
+        open.add(luigi);
+        Tmux chat = client("--port", Integer.toString(server.port()), "--account", "Mario", "--register");
+
+        secret(chat, "Password for the new account Mario:", "s3cret-pass");
+        secret(chat, "Again, to be sure:", "s3cret-typo");
+        chat.awaitText("*** The two passwords differ; once more.");
+        secret(chat, "Password for the new account Mario:", "s3cret-pass");
+        secret(chat, "Again, to be sure:", "s3cret-pass");
+        chat.awaitText("*** Logged into the account Mario.");
+        chat.await("the prompt", s -> Tmux.lastRow(s).equals("Mario>"));
+        luigi.take("\"type\":\"join\"", "\"name\":\"Mario\"", "\"account\":\"Mario\"");
+        assertEquals(-1, Tmux.row(chat.screen(), "Your name.*"), "a logged-in client has the account's name");
+
+        chat.type("/password");
+        chat.press("Enter");
+        secret(chat, "Current password:", "s3cret-pass");
+        secret(chat, "New password:", "n3w-password");
+        secret(chat, "Again, to be sure:", "n3w-password");
+        chat.awaitText("*** Password changed.");
+        LineClient phone = LineClient.loggedIn(server.port(), "LOGIN", "mario", "n3w-password");
+        open.add(phone);
+
+        chat.await("the prompt", s -> Tmux.lastRow(s).equals("Mario>"));
+        chat.press("Up");
+        chat.await("the last line recalled is the command, no password",
+                s -> Tmux.lastRow(s).equals("Mario> /password"));
+        String screen = chat.screenText();
+        for (String password : List.of("s3cret", "n3w-password")) {
+            assertFalse(screen.contains(password), "a password on the screen:\n" + screen);
+        }
+        chat.press("C-u");
+        chat.press("C-d");
+        chat.awaitText("*** Bye.");
+        assertEquals(0, chat.awaitExit());
+    }
+
+    @Test
+    void onAServerWithOptionalAccountsLoginInTheSessionRenamesTheClient() throws Exception {
+        ChatServer server = server(accounts(AccountsMode.OPTIONAL));
+        try (LineClient maker = LineClient.connect(server.port())) {
+            maker.send("REGISTER Mario s3cret-pass");
+            maker.take("\"command\":\"REGISTER\"", "\"type\":\"ok\"");
+        }
+        LineClient luigi = person(server, "Luigi");
+        Tmux chat = client("--port", Integer.toString(server.port()), "--name", "Anon");
+        chat.awaitText("*** This server has accounts: /login <account> logs into yours, /register <account> makes one.");
+        chat.awaitText("*** You are Anon.");
+
+        chat.type("/login Mario");
+        chat.press("Enter");
+        secret(chat, "Password for Mario:", "wr0ng-pass");
+        chat.awaitText("*** Wrong password for Mario, or no such account.");
+        chat.await("the prompt, still anonymous", s -> Tmux.lastRow(s).equals("Anon>"));
+
+        chat.type("/login mario");
+        chat.press("Enter");
+        secret(chat, "Password for mario:", "s3cret-pass");
+        chat.awaitText("*** Logged into the account Mario; you are Mario.");
+        chat.await("the prompt with the account's name", s -> Tmux.lastRow(s).equals("Mario>"));
+        luigi.take("\"type\":\"rename\"", "\"name\":\"Mario\"", "\"previous\":\"Anon\"");
+        chat.type("/name");
+        chat.press("Enter");
+        chat.awaitText("*** You are Mario (c3), logged into the account Mario."); // c1 made the account, c2 is Luigi
+        assertFalse(chat.screenText().contains("s3cret"), chat.screenText());
+        chat.press("C-d");
+        chat.awaitText("*** Bye.");
+        assertEquals(0, chat.awaitExit());
     }
 
     @Test
