@@ -83,18 +83,21 @@ final class ServerConsole {
     }
 
     /**
-     * Ignores {@code SIGTTIN} (where there is one), so that a read of the terminal by a server in the background
-     * fails instead of stopping the whole JVM. Through reflection: {@code sun.misc.Signal} is unsupported API.
+     * Ignores {@code SIGTTIN} and {@code SIGTTOU} (where there are such signals), so that a read of the terminal, or a
+     * change of its modes (the echo that a password prompt turns off), by a server in the background fails instead of
+     * stopping the whole JVM. Through reflection: {@code sun.misc.Signal} is unsupported API.
      */
     static void ignoreTerminalInputSignal() {
-        try {
-            Class<?> signal = Class.forName("sun.misc.Signal");
-            Class<?> handler = Class.forName("sun.misc.SignalHandler");
-            Object ignore = handler.getField("SIG_IGN").get(null);
-            signal.getMethod("handle", signal, handler)
-                    .invoke(null, signal.getConstructor(String.class).newInstance("TTIN"), ignore);
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // No such signal (Windows) or no sun.misc: nothing stops the JVM then, or nothing can be done.
+        for (String name : new String[] {"TTIN", "TTOU"}) {
+            try {
+                Class<?> signal = Class.forName("sun.misc.Signal");
+                Class<?> handler = Class.forName("sun.misc.SignalHandler");
+                Object ignore = handler.getField("SIG_IGN").get(null);
+                signal.getMethod("handle", signal, handler)
+                        .invoke(null, signal.getConstructor(String.class).newInstance(name), ignore);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // No such signal (Windows) or no sun.misc: nothing stops the JVM then, or nothing can be done.
+            }
         }
     }
 
