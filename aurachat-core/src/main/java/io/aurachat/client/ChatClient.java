@@ -103,6 +103,11 @@ public final class ChatClient implements AutoCloseable {
      * closes), and whether the next login makes the account ({@code REGISTER}, until one login succeeded).
      */
     private record Credentials(String account, char[] password, boolean register) {
+        /** The verb of this login's first attempt. */
+        String verb() {
+            return register ? Verbs.REGISTER : Verbs.LOGIN;
+        }
+
         void clear() {
             Arrays.fill(password, '\0');
         }
@@ -350,10 +355,10 @@ public final class ChatClient implements AutoCloseable {
             c.clear();
             throw e;
         }
-        String name = string(r, Fields.NAME);
-        String named = r.string(Fields.ACCOUNT).orElse(name);
-        desiredName = name;
-        session = session.withAccount(name, named);
+        Session s = loggedIn(session, r);
+        String named = s.account().orElseThrow();
+        desiredName = s.name();
+        session = s;
         // The earlier credentials are not cleared: a reconnect may be reading them. The GC takes them.
         credentials = new Credentials(named, c.password(), false);
         return named;
@@ -712,8 +717,7 @@ public final class ChatClient implements AutoCloseable {
         }
         if (Boolean.FALSE.equals(hello.get(Fields.SECURE)) && Boolean.FALSE.equals(hello.get(Fields.PLAIN_LOGIN))) {
             // It would answer insecure-connection: the password is not sent at all.
-            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.register() ? Verbs.REGISTER
-                    : Verbs.LOGIN, insecure(target), null);
+            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.verb(), insecure(target), null);
         }
         AtomicReference<Map<String, Object>> welcome = new AtomicReference<>();
         l.expectWelcome(welcome::set);
@@ -723,10 +727,7 @@ public final class ChatClient implements AutoCloseable {
             throw new ProtocolException("the server answered " + ok.command() + " without a welcome: " + ok.json());
         }
         Session s = welcome(target, welcome.get());
-        if (s.account().isEmpty()) {
-            s = s.withAccount(string(ok, Fields.NAME), ok.string(Fields.ACCOUNT).orElse(string(ok, Fields.NAME)));
-        }
-        return s;
+        return s.account().isEmpty() ? loggedIn(s, ok) : s;
     }
 
     /**
@@ -736,10 +737,14 @@ public final class ChatClient implements AutoCloseable {
      */
     private Session logInAfterWelcome(Link l, Session s, Credentials login) throws IOException {
         if (s.accounts() == AccountsMode.OFF) {
-            throw new LoginFailedException(ErrorCodes.ACCOUNTS_DISABLED, login.register() ? Verbs.REGISTER
-                    : Verbs.LOGIN, "the server at " + s.server() + " has no accounts: connect without a login", null);
+            throw new LoginFailedException(ErrorCodes.ACCOUNTS_DISABLED, login.verb(),
+                    "the server at " + s.server() + " has no accounts: connect without a login", null);
         }
-        Response ok = logIn(l, login);
+        return loggedIn(s, logIn(l, login));
+    }
+
+    /** {@code s} logged into the account a successful {@code LOGIN} or {@code REGISTER} reply names. */
+    private static Session loggedIn(Session s, Response ok) throws ProtocolException {
         String name = string(ok, Fields.NAME);
         return s.withAccount(name, ok.string(Fields.ACCOUNT).orElse(name));
     }
@@ -784,13 +789,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** Sends {@code LOGIN} or {@code REGISTER} on a link during its handshake and reads up to its reply. */
     private Response sendLogin(Link l, String verb, Credentials login) throws IOException {
-        byte[] line = secretLine(verb + " " + login.account(), login.password());
-        Link.Pending p;
-        try {
-            p = l.send(verb, line);
-        } finally {
-            Arrays.fill(line, (byte) 0);
-        }
+        Link.Pending p = sendSecret(l, verb, verb + " " + login.account(), login.password());
         // Checking a password takes the server a while (and waits behind others' under load): the call timeout.
         int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(config.connectTimeout().toMillis(),
                 config.callTimeout().toMillis()));
@@ -1262,19 +1261,22 @@ public final class ChatClient implements AutoCloseable {
 
     /** A call whose line ends with passwords: {@code head}, then each of {@code secrets} after a space. */
     private Response requestSecret(String verb, String head, char[]... secrets) throws IOException {
-        Link l = current();
-        byte[] line = secretLine(head, secrets);
-        Link.Pending p;
-        try {
-            p = l.send(verb, line);
-        } finally {
-            Arrays.fill(line, (byte) 0);
-        }
+        Link.Pending p = sendSecret(current(), verb, head, secrets);
         events.inCall(true);
         try {
             return Link.await(p, config.callTimeout());
         } finally {
             events.inCall(false);
+        }
+    }
+
+    /** Writes {@code head secret...} on {@code l} ({@link #secretLine}) and clears the line's bytes. */
+    private static Link.Pending sendSecret(Link l, String verb, String head, char[]... secrets) throws IOException {
+        byte[] line = secretLine(head, secrets);
+        try {
+            return l.send(verb, line);
+        } finally {
+            Arrays.fill(line, (byte) 0);
         }
     }
 

@@ -159,8 +159,7 @@ final class TerminalChat implements ChatListener {
             try {
                 client = ChatClient.connect(config, this);
             } catch (LoginFailedException e) {
-                print(ChatFormat.error(ChatFormat.loginFailed(e.code(), login != null ? login.account() : "",
-                        e.serverMessage(), e.retryAfter().orElse(null))));
+                print(loginFailed(e, login != null ? login.account() : ""));
                 return FAILED;
             } catch (ServerNotFoundException e) {
                 print(ChatFormat.error("No AuraChat server answered on the local network within "
@@ -229,8 +228,7 @@ final class TerminalChat implements ChatListener {
                         + "password is never read from the command line or from a pipe."));
                 return null;
             } else {
-                password = login.register() ? newPassword("Password for the new account " + login.account() + ": ")
-                        : readSecret("Password for " + login.account() + ": ");
+                password = askPassword(login.account(), login.register());
                 if (password == null) {
                     return null;
                 }
@@ -248,6 +246,17 @@ final class TerminalChat implements ChatListener {
                 Arrays.fill(password, '\0');
             }
         }
+    }
+
+    /** The password of {@code account}, asked for once, or twice for a new account; {@code null} if none was given. */
+    private char[] askPassword(String account, boolean register) {
+        return register ? newPassword("Password for the new account " + account + ": ")
+                : readSecret("Password for " + account + ": ");
+    }
+
+    /** The error line for a refused login, registration or password change. */
+    private static AttributedString loginFailed(ChatErrorException e, String account) {
+        return ChatFormat.error(ChatFormat.loginFailed(e.code(), account, e.serverMessage(), e.retryAfter().orElse(null)));
     }
 
     /**
@@ -472,8 +481,7 @@ final class TerminalChat implements ChatListener {
                     + "terminal; in a script, use --account with --password-file."));
             return;
         }
-        char[] password = register ? newPassword("Password for the new account " + account + ": ")
-                : readSecret("Password for " + account + ": ");
+        char[] password = askPassword(account, register);
         if (password == null) {
             print(ChatFormat.info("Not logged in."));
             return;
@@ -483,8 +491,7 @@ final class TerminalChat implements ChatListener {
             print(ChatFormat.info((register ? "Made the account " : "Logged into the account ") + ChatFormat.clean(name)
                     + (register ? " and logged into it" : "") + "; you are " + ChatFormat.clean(client.name()) + "."));
         } catch (LoginFailedException e) {
-            print(ChatFormat.error(ChatFormat.loginFailed(e.code(), account, e.serverMessage(),
-                    e.retryAfter().orElse(null))));
+            print(loginFailed(e, account));
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -510,10 +517,9 @@ final class TerminalChat implements ChatListener {
             client.changePassword(old, fresh);
             print(ChatFormat.info("Password changed."));
         } catch (ChatErrorException e) {
-            print(ChatFormat.error(ErrorCodes.BAD_CREDENTIALS.equals(e.code())
-                    ? "That is not the current password; it stays as it was."
-                    : ChatFormat.loginFailed(e.code(), client.account().orElse(""), e.serverMessage(),
-                            e.retryAfter().orElse(null))));
+            print(ErrorCodes.BAD_CREDENTIALS.equals(e.code())
+                    ? ChatFormat.error("That is not the current password; it stays as it was.")
+                    : loginFailed(e, client.account().orElse("")));
         } finally {
             if (old != null) {
                 Arrays.fill(old, '\0');
