@@ -652,6 +652,7 @@ public final class ChatClient implements AutoCloseable {
             });
             Credentials login = credentials;
             Session s;
+            l.firstLine(hello);
             if (LineTypes.HELLO.equals(hello.get(Fields.TYPE))) {
                 s = joinByLogin(l, target, hello, login);
             } else {
@@ -715,8 +716,7 @@ public final class ChatClient implements AutoCloseable {
             throw new LoginFailedException(ErrorCodes.LOGIN_REQUIRED, null, "the server at " + target
                     + " requires an account: log in with ClientConfig.Builder.login (or make one with register)", null);
         }
-        if (Boolean.FALSE.equals(hello.get(Fields.SECURE)) && Boolean.FALSE.equals(hello.get(Fields.PLAIN_LOGIN))) {
-            // It would answer insecure-connection: the password is not sent at all.
+        if (l.refusesPasswords()) { // it would answer insecure-connection: the password is not sent at all
             throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.verb(), insecure(target), null);
         }
         AtomicReference<Map<String, Object>> welcome = new AtomicReference<>();
@@ -733,12 +733,16 @@ public final class ChatClient implements AutoCloseable {
     /**
      * The client joined anonymous and has a login: logs in now (the server renames it to the account's name).
      *
-     * @throws LoginFailedException if the server has no accounts, or refused the login
+     * @throws LoginFailedException if the server has no accounts, takes no password over this connection, or refused
+     *     the login
      */
     private Session logInAfterWelcome(Link l, Session s, Credentials login) throws IOException {
         if (s.accounts() == AccountsMode.OFF) {
             throw new LoginFailedException(ErrorCodes.ACCOUNTS_DISABLED, login.verb(),
                     "the server at " + s.server() + " has no accounts: connect without a login", null);
+        }
+        if (l.refusesPasswords()) {
+            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.verb(), insecure(s.server()), null);
         }
         return loggedIn(s, logIn(l, login));
     }
@@ -1261,7 +1265,11 @@ public final class ChatClient implements AutoCloseable {
 
     /** A call whose line ends with passwords: {@code head}, then each of {@code secrets} after a space. */
     private Response requestSecret(String verb, String head, char[]... secrets) throws IOException {
-        Link.Pending p = sendSecret(current(), verb, head, secrets);
+        Link l = current();
+        if (l.refusesPasswords()) { // the server said it would answer insecure-connection: nothing is sent
+            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, verb, insecure(l.session().server()), null);
+        }
+        Link.Pending p = sendSecret(l, verb, head, secrets);
         events.inCall(true);
         try {
             return Link.await(p, config.callTimeout());

@@ -63,6 +63,8 @@ final class Link {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private volatile Session session;
+    /** The server said this connection is not TLS and it takes no password over such a one: none is sent on it. */
+    private volatile boolean refusesPasswords;
     private volatile Consumer<Event> events;
     private boolean closed; // guarded by writeLock
     private CloseReason byeReason; // reader only
@@ -80,6 +82,17 @@ final class Link {
         this.socket = socket;
         this.input = new LineInput(socket.getInputStream(), maxLineLength);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+    }
+
+    /** Whether the server said it would refuse a password on this link ({@code "secure":false,"plainLogin":false}). */
+    boolean refusesPasswords() {
+        return refusesPasswords;
+    }
+
+    /** Reads {@code "secure"} and {@code "plainLogin"} from the link's first line, {@code hello} or {@code welcome}. */
+    void firstLine(Map<String, Object> line) {
+        refusesPasswords = Boolean.FALSE.equals(line.get(Fields.SECURE))
+                && Boolean.FALSE.equals(line.get(Fields.PLAIN_LOGIN));
     }
 
     Session session() {

@@ -351,7 +351,8 @@ public final class Hub {
             log.emit(new LogEvent.ClientConnected(clock.instant(), info));
         }
         byte[] welcome = Wire.welcome(info, settings.serverName(), settings.idleTimeout(), settings.maxLineLength(),
-                settings.presenceLimit(), settings.accounts().mode());
+                settings.presenceLimit(), settings.accounts().mode(), client.peer.secure(),
+                settings.accounts().allowPlainLogin());
         // Joined by a login on a command thread, the connection's output is not held as the TCP transport holds it
         // while it joins on its accept thread: hold it here, so that the welcome is written only once the client is
         // registered for broadcasts too.

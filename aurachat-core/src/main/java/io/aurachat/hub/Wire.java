@@ -90,15 +90,17 @@ final class Wire {
     /** {@code welcome}: the first line of every connection. */
     static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
             int presenceLimit) {
-        return welcome(client, serverName, idleTimeout, maxLineLength, presenceLimit, AccountsMode.OFF);
+        return welcome(client, serverName, idleTimeout, maxLineLength, presenceLimit, AccountsMode.OFF, false, false);
     }
 
     /**
-     * {@code welcome} on a server with this accounts mode: {@code "accounts"} unless it is off, {@code "account"} when
-     * the client is logged in.
+     * {@code welcome} on a server with this accounts mode: {@code "accounts"}, {@code "secure"} (whether this
+     * connection is TLS) and {@code "plainLogin"} (whether the server takes a password over a connection that is not)
+     * unless accounts are off, so that a client knows before it sends a password whether the server would refuse it;
+     * {@code "account"} when the client is logged in.
      */
     static byte[] welcome(ClientInfo client, String serverName, Duration idleTimeout, int maxLineLength,
-            int presenceLimit, AccountsMode accounts) {
+            int presenceLimit, AccountsMode accounts, boolean secure, boolean plainLogin) {
         return object(LineTypes.WELCOME, g -> {
             g.writeStringProperty(Fields.ID, client.id().value());
             g.writeStringProperty(Fields.NAME, client.name());
@@ -112,6 +114,8 @@ final class Wire {
             g.writeNumberProperty(Fields.PRESENCE_LIMIT, presenceLimit);
             if (accounts != AccountsMode.OFF) {
                 g.writeStringProperty(Fields.ACCOUNTS, accounts.wireName());
+                g.writeBooleanProperty(Fields.SECURE, secure);
+                g.writeBooleanProperty(Fields.PLAIN_LOGIN, plainLogin);
             }
         });
     }

@@ -158,12 +158,26 @@ class AccountsTest {
     void aPlainConnectionIsRefusedPasswordsUnlessTheOwnerAllows() {
         start(AccountsMode.OPTIONAL);
         HarnessClient plain = chat.connect();
-        plain.takeType("welcome");
+        Map<String, Object> welcome = plain.takeType("welcome");
+        // Said before any password is sent, so that a client can keep it to itself (ChatClient does).
+        assertEquals(false, welcome.get("secure"), () -> "the welcome says the connection is plain: " + welcome);
+        assertEquals(false, welcome.get("plainLogin"), () -> "and that passwords are refused on it: " + welcome);
         assertError("insecure-connection", reply(plain, "REGISTER Mario s3cret-pass"));
         assertError("insecure-connection", reply(plain, "LOGIN Mario s3cret-pass"));
         assertEquals(0, chat.server().accounts().list().size(), "nothing was registered");
-        HarnessClient tls = secure();
+        HarnessClient tls = chat.connect("192.0.2.200", true);
+        Map<String, Object> tlsWelcome = tls.takeType("welcome");
+        assertEquals(true, tlsWelcome.get("secure"), () -> "a TLS connection's welcome: " + tlsWelcome);
+        assertEquals(false, tlsWelcome.get("plainLogin"));
         assertOk(reply(tls, "REGISTER Mario s3cret-pass"));
+
+        chat.close();
+        start(AccountsMode.OPTIONAL, b -> b.allowPlainLogin(true));
+        HarnessClient allowed = chat.connect();
+        Map<String, Object> allowedWelcome = allowed.takeType("welcome");
+        assertEquals(false, allowedWelcome.get("secure"));
+        assertEquals(true, allowedWelcome.get("plainLogin"), () -> "the owner allows it: " + allowedWelcome);
+        assertOk(reply(allowed, "REGISTER Mario s3cret-pass"));
     }
 
     // ---------------------------------------------------------------- credentials

@@ -189,6 +189,46 @@ class ChatClientAccountsTest {
     }
 
     @Test
+    void optionalAccountsOverPlainTcpRefuseTheLoginWithoutThePasswordBeingSent() throws Exception {
+        ChatServer s = server.start(b -> b.accounts(AccountsMode.OPTIONAL).passwordHasher(FAST)); // plain login refused
+        LoginFailedException onConnect = assertThrows(LoginFailedException.class, () -> clients.connect(
+                clients.config().login("Mario", PASSWORD).build(), new RecordingListener()));
+        assertEquals("insecure-connection", onConnect.code());
+        assertTrue(onConnect.getMessage().contains("TLS port"), onConnect.getMessage());
+
+        ChatClient anonymous = clients.connect(clients.config().build(), new RecordingListener());
+        assertEquals("insecure-connection",
+                assertThrows(LoginFailedException.class, () -> anonymous.register("Mario", PASSWORD)).code());
+        assertEquals(Optional.empty(), anonymous.account());
+        assertTrue(s.accounts().find("Mario").isEmpty());
+    }
+
+    @Test
+    void aWelcomeThatRefusesPlainPasswordsKeepsThemOffTheWire() throws Exception {
+        String welcome = "{\"type\":\"welcome\",\"id\":\"c1\",\"name\":\"c1\",\"server\":\"Fake\",\"protocol\":2,"
+                + "\"idleTimeoutSeconds\":120,\"maxLineLength\":4096,\"presenceLimit\":1000,\"accounts\":\"optional\","
+                + "\"secure\":false,\"plainLogin\":false}";
+        try (FakeServer fake = FakeServer.start(c -> c.send(welcome))) {
+            assertEquals("insecure-connection", assertThrows(LoginFailedException.class, () -> clients.connect(
+                    ClientConfig.builder().server(fake.address()).login("Mario", PASSWORD).build(),
+                    new RecordingListener())).code());
+            assertEquals(List.of(), fake.next().awaitEnd().stream().filter(l -> l.contains("Mario")).toList(),
+                    "no LOGIN line was sent");
+
+            ChatClient anonymous = clients.connect(ClientConfig.builder().server(fake.address()).build(),
+                    new RecordingListener());
+            assertEquals("insecure-connection",
+                    assertThrows(LoginFailedException.class, () -> anonymous.login("Mario", PASSWORD)).code());
+            assertEquals("insecure-connection", assertThrows(LoginFailedException.class,
+                    () -> anonymous.changePassword(PASSWORD, "n3w-password".toCharArray())).code());
+            FakeServer.Connection connection = fake.next();
+            anonymous.close();
+            assertEquals(List.of(), connection.awaitEnd().stream()
+                    .filter(l -> l.startsWith("LOGIN") || l.startsWith("PASSWORD")).toList(), "no password was sent");
+        }
+    }
+
+    @Test
     void optionalAccountsLogInRightAfterTheWelcomeAndTheOthersSeeTheRename() throws IOException {
         start(AccountsMode.OPTIONAL);
         RecordingListener luigiHears = new RecordingListener();
