@@ -87,6 +87,22 @@ final class ServerConsole {
      * change of its modes (the echo that a password prompt turns off), by a server in the background fails instead of
      * stopping the whole JVM. Through reflection: {@code sun.misc.Signal} is unsupported API.
      */
+    /**
+     * Whether standard input is {@code /dev/null} (a service manager's default, {@code < /dev/null}, {@code nohup}
+     * without a terminal): then there is nobody to type, and the server says nothing of a console. Where it cannot tell
+     * (no {@code /proc/self/fd/0}: not Linux), {@code false}.
+     */
+    static boolean inputIsNull() {
+        try {
+            java.nio.file.Path in = java.nio.file.Path.of("/proc/self/fd/0");
+            java.nio.file.Path none = java.nio.file.Path.of("/dev/null");
+            return java.nio.file.Files.exists(in) && java.nio.file.Files.exists(none)
+                    && java.nio.file.Files.isSameFile(in, none);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     static void ignoreTerminalInputSignal() {
         for (String name : new String[] {"TTIN", "TTOU"}) {
             try {

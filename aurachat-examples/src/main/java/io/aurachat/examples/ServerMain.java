@@ -455,11 +455,12 @@ public final class ServerMain implements Callable<Integer> {
                 : Addresses.hostPort(server.tlsAddress().orElseThrow()) + (settings.tls().plainPort() ? "" : " only")
                         + ", certificate SHA256 " + io.aurachat.protocol.Fingerprint.parse(identity.fingerprintSha256())
                         .display() + " (" + settings.tls().certificate() + (made ? ", made now" : "") + ")";
+        boolean console = !noConsole && !ServerConsole.inputIsNull();
         out.print(banner(settings.server().name(), settingsFrom, tcp, server.discoveryAddress(),
                 auditLog == null ? null : settings.log().file().toAbsolutePath(), describe(history), tlsLine,
-                settings.tls().plainPort(), !noConsole));
+                settings.tls().plainPort(), console));
         out.flush();
-        if (!noConsole) {
+        if (console) {
             ServerConsole.ignoreTerminalInputSignal();
             new ServerConsole(server, System.in, out, ServerConsole.systemTerminal(), shutdown).start();
         }

@@ -55,6 +55,11 @@ class ServerConsoleTest {
         final int port;
 
         Server(String... options) throws Exception {
+            this(false, options);
+        }
+
+        /** With {@code nullInput}, its standard input is {@code /dev/null}. */
+        Server(boolean nullInput, String... options) throws Exception {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                     "-Dorg.slf4j.simpleLogger.log.io.aurachat.examples.console=debug",
                     "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
@@ -62,8 +67,12 @@ class ServerConsoleTest {
                     "--no-audit-log", "--allow-plain-login",
                     "--accounts-file", dir.resolve("accounts.db").toString()));
             command.addAll(List.of(options));
-            process = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectError(dir.resolve("server.err").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectError(dir.resolve("server.err").toFile());
+            if (nullInput) {
+                builder.redirectInput(new java.io.File("/dev/null"));
+            }
+            process = builder.start();
             processes.add(process);
             console = process.getOutputStream();
             Thread.ofVirtual().start(() -> {
@@ -257,6 +266,19 @@ class ServerConsoleTest {
         Server server = new Server("--no-console");
         assertTrue(server.banner.stream().noneMatch(l -> l.startsWith("  Console:")), String.join("\n", server.banner));
         assertEquals("  Stop it:       Ctrl+C; every client gets a goodbye.", server.seen.getLast());
+    }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void withStandardInputFromDevNullTheBannerHasNoConsoleLineAndTheServerRuns() throws Exception {
+        Server server = new Server(true);
+        assertTrue(server.banner.stream().noneMatch(l -> l.startsWith("  Console:")), String.join("\n", server.banner));
+        assertEquals("  Stop it:       Ctrl+C; every client gets a goodbye.", server.seen.getLast());
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port)) {
+            BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), UTF_8));
+            assertTrue(r.readLine().startsWith("{\"type\":\"welcome\""), "it still serves");
+        }
+        assertTrue(server.process.isAlive());
     }
 
     @Test
