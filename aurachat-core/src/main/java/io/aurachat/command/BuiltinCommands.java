@@ -228,8 +228,8 @@ public final class BuiltinCommands {
     }
 
     /**
-     * A stored message as its {@code message} line was; one of an account target also has the sender's account, the
-     * recipient's name and its account, so that a client can tell the conversations apart.
+     * A stored message as its {@code message} line was, with the sender's account if it was logged in; one of an
+     * account target also has the recipient's name and its account, so that a client can tell the conversations apart.
      */
     private static Map<String, Object> messageLine(StoredMessage m, String room) {
         Map<String, Object> from = new LinkedHashMap<>();

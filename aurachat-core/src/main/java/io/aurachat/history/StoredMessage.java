@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param fromIp the sender's address then
  * @param to the recipient's client id for a private message, else {@code null}
  * @param text the text, exactly as routed
- * @param fromAccount the key of the account the sender was logged into, or {@code null}; kept under an {@linkplain
- *     #accountTarget account target} (a store may drop it elsewhere: the server gives it only there)
- * @param toName the recipient's display name then, for a private message under an account target, else {@code null}
- * @param toAccount the key of the account the recipient was logged into, or {@code null}; as {@code fromAccount}
+ * @param fromAccount the key of the account the sender was logged into, or {@code null}; the server gives it for every
+ *     target (what a message's {@code from.account} comes from), and a store keeps it with the message
+ * @param toName the recipient's display name then, for a private message under an {@linkplain #accountTarget account
+ *     target}, else {@code null}
+ * @param toAccount the key of the account the recipient was logged into, under an account target, or {@code null}
  */
 public record StoredMessage(long id, String target, String from, String fromName, String fromIp, String to,
         String text, String fromAccount, String toName, String toAccount) {
@@ -49,7 +50,7 @@ public record StoredMessage(long id, String target, String from, String fromName
         return target.length() > 1 && target.charAt(0) == '@';
     }
 
-    /** A message without account fields: to everyone, to a room, or the {@link #PRIVATE} copy. */
+    /** A message without account fields: its sender was not logged into an account, nor is it an account target's. */
     public StoredMessage(long id, String target, String from, String fromName, String fromIp, String to, String text) {
         this(id, target, from, fromName, fromIp, to, text, null, null, null);
     }

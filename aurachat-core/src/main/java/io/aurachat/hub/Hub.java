@@ -642,7 +642,9 @@ public final class Hub {
 
     /**
      * What follows the routing of every message: the sender's reply learns its id, the history store keeps it (a
-     * failing store is reported, chat goes on), and the log gets it, timed at the id's millisecond.
+     * failing store is reported, chat goes on), and the log gets it, timed at the id's millisecond. The stored message
+     * has the sender's account, as its live line has {@code from.account}, so that {@code HISTORY} and a resume give
+     * it back the same.
      *
      * @param target the store's target: everyone, private, or the room's key
      */
@@ -651,7 +653,7 @@ public final class Hub {
         from.lastMessageId = id;
         try {
             history.append(new StoredMessage(id, target, sender.id().value(), sender.name(), sender.ip(),
-                    to == null ? null : to.value(), text));
+                    to == null ? null : to.value(), text, sender.account(), null, null));
         } catch (RuntimeException e) {
             historyFailures.report(e);
         }

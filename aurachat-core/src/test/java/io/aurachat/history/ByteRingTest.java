@@ -108,4 +108,22 @@ class ByteRingTest {
         assertEquals(2 + 2 + 2 + "Zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 + 3 + 2 + 2 + 4 + 100
                 + 1, ring.bytes());
     }
+
+    @Test
+    void theSendersAccountAloneComesBackAndCountsItsBytes() {
+        // A logged-in sender's message to everyone or to a room: fromAccount set, no recipient's fields.
+        for (String target : List.of(StoredMessage.EVERYONE, "lobby")) {
+            ByteRing ring = new ByteRing(target, 100, 1 << 20);
+            StoredMessage anonymous = new StoredMessage(id(1), target, "c1", "Zoë", "::1", null, "hi");
+            StoredMessage loggedIn =
+                    new StoredMessage(id(2), target, "c1", "Zoë", "::1", null, "hi", "zoë", null, null);
+            ring.append(anonymous);
+            long plain = ring.bytes();
+            ring.append(loggedIn);
+            assertEquals(List.of(anonymous, loggedIn), ring.query(HistoryQuery.latest(target, 10)).messages(), target);
+            // After the flag byte: the account's length (2 bytes) and its UTF-8, then two absent fields of 2 bytes.
+            assertEquals(plain + 2 + "zoë".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 + 2,
+                    ring.bytes() - plain, target);
+        }
+    }
 }

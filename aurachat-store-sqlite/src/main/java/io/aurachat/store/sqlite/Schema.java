@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.sqlite.JDBC;
 
 /**
@@ -19,14 +20,21 @@ import org.sqlite.JDBC;
 final class Schema {
     /**
      * The layout this code reads and writes, kept in {@code meta} under {@code schema_version}. Version 2 added {@code
-     * account_messages}; a version-1 file is brought to version 2 in place when it is opened (one {@code CREATE TABLE}:
-     * nothing is copied), after which an older aurachat-store-sqlite refuses it.
+     * account_messages}, version 3 {@code messages.sender_account}; a version-1 or -2 file is brought to version 3 in
+     * place when it is opened (a {@code CREATE TABLE}, an {@code ALTER TABLE ... ADD COLUMN}: nothing is copied), after
+     * which an older aurachat-store-sqlite refuses it.
      */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
+    /** The versions {@link #prepareWriter} opens: those it brings to {@link #VERSION}, and that one. */
+    private static final Set<String> READABLE = Set.of("1", "2", String.valueOf(VERSION));
+
+    /** {@code sender_account} last, where {@link #ADD_SENDER_ACCOUNT} puts it in an older file. */
     static final String CREATE_MESSAGES = "CREATE TABLE IF NOT EXISTS messages("
             + "id INTEGER PRIMARY KEY, target TEXT NOT NULL, time_ms INTEGER NOT NULL, sender TEXT NOT NULL, "
-            + "sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL)";
+            + "sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, text TEXT NOT NULL, sender_account TEXT)";
+    /** Version 3: the key of the account the sender was logged into, {@code NULL} for an anonymous sender. */
+    static final String ADD_SENDER_ACCOUNT = "ALTER TABLE messages ADD COLUMN sender_account TEXT";
     static final String CREATE_INDEX = "CREATE INDEX IF NOT EXISTS messages_by_target ON messages(target, id)";
     /**
      * The private messages of each account ({@link StoredMessage#isAccountTarget}): one message is a row under its
@@ -42,13 +50,13 @@ final class Schema {
             "CREATE INDEX IF NOT EXISTS account_messages_by_id ON account_messages(id)";
     static final String CREATE_META = "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)";
 
-    /** The columns {@link #message} reads, in its order. */
-    static final String COLUMNS = "id, target, sender, sender_name, ip, recipient, text";
-    /** The columns {@link #message} reads from {@code account_messages}: {@link #COLUMNS} and the account fields. */
-    static final String ACCOUNT_COLUMNS = COLUMNS + ", sender_account, recipient_name, recipient_account";
+    /** The columns {@link #message} reads, in its order; both tables have them. */
+    static final String COLUMNS = "id, target, sender, sender_name, ip, recipient, text, sender_account";
+    /** The columns {@link #message} reads from {@code account_messages}: {@link #COLUMNS} and the recipient's. */
+    static final String ACCOUNT_COLUMNS = COLUMNS + ", recipient_name, recipient_account";
 
-    static final String INSERT = "INSERT OR IGNORE INTO messages"
-            + "(id, target, time_ms, sender, sender_name, ip, recipient, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT = "INSERT OR IGNORE INTO messages(id, target, time_ms, sender, sender_name, ip, "
+            + "recipient, text, sender_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     static final String INSERT_ACCOUNT = "INSERT OR IGNORE INTO account_messages(id, target, time_ms, sender, "
             + "sender_name, ip, recipient, text, sender_account, recipient_name, recipient_account) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -76,11 +84,11 @@ final class Schema {
     /**
      * Makes {@code c} the writer: WAL (readers run beside the writer; a commit is an append to the log),
      * synchronous=NORMAL (no fsync per commit; see docs/store-sqlite.md, "Durability"), creates what is missing and
-     * checks the layout's version, bringing a version-1 file to {@link #VERSION} in the same transaction. Leaves {@code
-     * c} in manual-commit mode.
+     * checks the layout's version, bringing a version-1 or -2 file to {@link #VERSION} in the same transaction. Leaves
+     * {@code c} in manual-commit mode.
      *
      * @return the journal mode SQLite reports, {@code wal} unless the file system cannot do WAL
-     * @throws HistoryUnavailableException if the file holds a layout of a version other than 1 and {@link #VERSION}
+     * @throws HistoryUnavailableException if the file holds a layout of a version other than 1, 2 and {@link #VERSION}
      */
     static String prepareWriter(Connection c) throws SQLException {
         String mode;
@@ -101,18 +109,33 @@ final class Schema {
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
                 version = rs.next() ? rs.getString(1) : null;
             }
-            if (!"1".equals(version) && !String.valueOf(VERSION).equals(version)) {
+            if (version == null || !READABLE.contains(version)) {
                 c.rollback(); // nothing of a newer layout is touched
                 throw new HistoryUnavailableException("the history file has schema_version " + version
-                        + "; this aurachat-store-sqlite reads versions 1 and " + VERSION);
+                        + "; this aurachat-store-sqlite reads versions 1 to " + VERSION);
             }
-            // Version 1 had no account_messages: made here, in the transaction that records version 2.
+            // Made here, in the transaction that records version 3: version 1 had no account_messages, versions 1 and
+            // 2 no messages.sender_account. Each step looks first, so that it does nothing where it was done.
             s.execute(CREATE_ACCOUNT_MESSAGES);
             s.execute(CREATE_ACCOUNT_INDEX);
+            if (!hasColumn(s, "messages", "sender_account")) {
+                s.execute(ADD_SENDER_ACCOUNT);
+            }
             s.execute("UPDATE meta SET value = '" + VERSION + "' WHERE key = 'schema_version'");
         }
         c.commit();
         return mode;
+    }
+
+    private static boolean hasColumn(Statement s, String table, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (column.equalsIgnoreCase(rs.getString("name"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Makes {@code c} a reader: it never writes, and each query runs in a read transaction of its own. */
@@ -152,12 +175,9 @@ final class Schema {
 
     /** The message at the cursor of {@code rs}, selected with {@link #COLUMNS} or {@link #ACCOUNT_COLUMNS}. */
     static StoredMessage message(ResultSet rs, boolean accountFields) throws SQLException {
-        if (!accountFields) {
-            return new StoredMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                    rs.getString(6), rs.getString(7));
-        }
         return new StoredMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10));
+                rs.getString(6), rs.getString(7), rs.getString(8), accountFields ? rs.getString(9) : null,
+                accountFields ? rs.getString(10) : null);
     }
 
     /** Closes quietly: used on paths that are already failing or shutting down. */

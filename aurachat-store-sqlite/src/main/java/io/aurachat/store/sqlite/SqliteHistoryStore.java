@@ -66,8 +66,9 @@ import org.slf4j.LoggerFactory;
  * in the file, in the table {@code account_messages} keyed by target and id (one message is a row under each account
  * involved), under the same {@code maxPerTarget} and {@code maxAge} as any target.
  *
- * <p><b>Schema.</b> Version 2 (in {@code meta}); a version-1 file (before {@code account_messages}) is brought to
- * version 2 in place by {@link #open}, after which an older version of this module refuses the file.
+ * <p><b>Schema.</b> Version 3 (in {@code meta}); a version-1 file (before {@code account_messages}) or version-2 file
+ * (before {@code messages.sender_account}, the sender's account of every message) is brought to version 3 in place by
+ * {@link #open}, after which an older version of this module refuses the file.
  *
  * <p><b>Lost messages.</b> {@link #lostUpTo} answers from memory: per target, the highest id retention deleted since
  * {@link #open}; and, for every target alike, the highest id of a message dropped (a full queue, after {@link

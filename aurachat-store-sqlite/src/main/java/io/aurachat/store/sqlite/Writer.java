@@ -486,7 +486,6 @@ final class Writer implements Runnable {
                 }
                 for (StoredMessage m : accounts) {
                     bindCommon(insertAccount, m);
-                    setOptional(insertAccount, 9, m.fromAccount());
                     setOptional(insertAccount, 10, m.toName());
                     setOptional(insertAccount, 11, m.toAccount());
                     insertAccount.addBatch();
@@ -520,7 +519,7 @@ final class Writer implements Runnable {
         }
     }
 
-    /** Binds the columns both tables have, 1 to 8, in {@link Schema#INSERT}'s order. */
+    /** Binds the columns both tables have, 1 to 9, in {@link Schema#INSERT}'s order. */
     private static void bindCommon(PreparedStatement s, StoredMessage m) throws SQLException {
         s.setLong(1, m.id());
         s.setString(2, m.target());
@@ -530,6 +529,7 @@ final class Writer implements Runnable {
         s.setString(6, m.fromIp());
         setOptional(s, 7, m.to());
         s.setString(8, m.text());
+        setOptional(s, 9, m.fromAccount());
     }
 
     private static void setOptional(PreparedStatement s, int i, String value) throws SQLException {

@@ -27,7 +27,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The private messages of accounts ({@code @key} targets): one message under two targets, in the file, schema 2. */
+/**
+ * The accounts in the file: the private messages of accounts ({@code @key} targets), one message under two targets;
+ * the sender's account of every message; the migrations to schema 3.
+ */
 class AccountHistoryTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
@@ -44,6 +47,13 @@ class AccountHistoryTest {
     private static StoredMessage between(long id, String target) {
         return new StoredMessage(id, target, "c1", "Ann", "10.0.0.1", "c2", "text " + id + " \u00e9\ud83d\ude00",
                 "ann", "Bob", "bob");
+    }
+
+    /** A message of {@code target} from Ann, logged into her account (to {@code c2} if private). */
+    private static StoredMessage fromAnn(long id, String target) {
+        String to = StoredMessage.PRIVATE.equals(target) ? "c2" : null;
+        return new StoredMessage(id, target, "c1", "Ann", "10.0.0.1", to, "from Ann " + id + " \u00e9", "ann", null,
+                null);
     }
 
     /** Both copies of a message between Ann and Bob, and the {@code @} one. */
@@ -133,13 +143,109 @@ class AccountHistoryTest {
             assertEquals(List.of(id(4)), ids(page(store, HistoryQuery.latest("@ann", 10))));
         }
         try (Connection c = jdbc(file)) {
-            assertEquals(2, count(c, "SELECT value FROM meta WHERE key = 'schema_version'"));
-            assertEquals(3, count(c, "SELECT count(*) FROM messages"));
+            assertEquals(3, count(c, "SELECT value FROM meta WHERE key = 'schema_version'"));
+            assertEquals(3, count(c, "SELECT count(*) FROM messages WHERE sender_account IS NULL"));
             assertEquals(2, count(c, "SELECT count(*) FROM account_messages WHERE id = " + id(4)));
         }
-        try (SqliteHistoryStore again = store(file)) { // and a version-2 file opens as it is
+        try (SqliteHistoryStore again = store(file)) { // and a version-3 file opens as it is
             assertEquals(id(4), again.open());
             assertEquals(List.of(id(4)), ids(page(again, HistoryQuery.latest("@bob", 10))));
+        }
+    }
+
+    @Test
+    void theSendersAccountIsKeptForEveryTargetAcrossARestart() throws Exception {
+        Path file = dir.resolve("h.db");
+        List<String> targets = List.of(StoredMessage.EVERYONE, "lobby", StoredMessage.PRIVATE);
+        try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).clock(clock).privateMessagesInFile(true)
+                .build()) {
+            store.open();
+            for (int i = 0; i < targets.size(); i++) {
+                store.append(fromAnn(id(2 * i + 1), targets.get(i)));
+                store.append(message(id(2 * i + 2), targets.get(i))); // an anonymous sender's
+            }
+        }
+        try (SqliteHistoryStore again = SqliteHistoryStore.builder(file).clock(clock).privateMessagesInFile(true)
+                .build()) {
+            again.open();
+            for (int i = 0; i < targets.size(); i++) {
+                String target = targets.get(i);
+                assertEquals(List.of(fromAnn(id(2 * i + 1), target), message(id(2 * i + 2), target)),
+                        page(again, HistoryQuery.latest(target, 10)).messages(), target);
+            }
+        }
+        try (Connection c = jdbc(file)) {
+            assertEquals(3, count(c, "SELECT count(*) FROM messages WHERE sender_account = 'ann'"));
+            assertEquals(3, count(c, "SELECT count(*) FROM messages WHERE sender_account IS NULL"));
+        }
+    }
+
+    /** The layout of version 2, as aurachat-store-sqlite wrote it: {@code messages} without {@code sender_account}. */
+    private static void version2(Path file, boolean withSenderAccount) throws SQLException {
+        try (Connection c = jdbc(file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE messages(id INTEGER PRIMARY KEY, target TEXT NOT NULL, time_ms INTEGER NOT NULL, "
+                    + "sender TEXT NOT NULL, sender_name TEXT NOT NULL, ip TEXT NOT NULL, recipient TEXT, "
+                    + "text TEXT NOT NULL)");
+            s.execute("CREATE INDEX messages_by_target ON messages(target, id)");
+            s.execute("CREATE TABLE account_messages(target TEXT NOT NULL, id INTEGER NOT NULL, "
+                    + "time_ms INTEGER NOT NULL, sender TEXT NOT NULL, sender_name TEXT NOT NULL, ip TEXT NOT NULL, "
+                    + "recipient TEXT, text TEXT NOT NULL, sender_account TEXT, recipient_name TEXT, "
+                    + "recipient_account TEXT, PRIMARY KEY (target, id)) WITHOUT ROWID");
+            s.execute("CREATE INDEX account_messages_by_id ON account_messages(id)");
+            s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
+            s.execute("INSERT INTO meta VALUES ('schema_version', '2')");
+            for (int i = 1; i <= 2; i++) {
+                s.execute("INSERT INTO messages VALUES (" + id(i) + ", 'lobby', " + NOW.toEpochMilli()
+                        + ", 'c1', 'Ann', '10.0.0.1', NULL, 'old " + i + "')");
+            }
+            s.execute("INSERT INTO account_messages VALUES ('@ann', " + id(3) + ", " + NOW.toEpochMilli()
+                    + ", 'c1', 'Ann', '10.0.0.1', 'c2', 'old private', 'ann', 'Bob', 'bob')");
+            if (withSenderAccount) {
+                s.execute("ALTER TABLE messages ADD COLUMN sender_account TEXT");
+            }
+        }
+    }
+
+    @Test
+    void aVersion2FileIsMigratedInPlaceAndItsOldRowsHaveNoAccount() throws Exception {
+        Path file = dir.resolve("v2.db");
+        version2(file, false);
+        try (SqliteHistoryStore store = store(file)) {
+            assertEquals(id(3), store.open());
+            // The readers open after the migration: they read the new column from the first query.
+            assertEquals(List.of(new StoredMessage(id(1), "lobby", "c1", "Ann", "10.0.0.1", null, "old 1"),
+                    new StoredMessage(id(2), "lobby", "c1", "Ann", "10.0.0.1", null, "old 2")),
+                    page(store, HistoryQuery.latest("lobby", 10)).messages());
+            assertEquals(List.of(new StoredMessage(id(3), "@ann", "c1", "Ann", "10.0.0.1", "c2", "old private", "ann",
+                    "Bob", "bob")), page(store, HistoryQuery.latest("@ann", 10)).messages());
+            store.append(fromAnn(id(4), "lobby"));
+            assertEquals(fromAnn(id(4), "lobby"), page(store, HistoryQuery.latest("lobby", 1)).messages().get(0));
+        }
+        try (Connection c = jdbc(file)) {
+            assertEquals(3, count(c, "SELECT value FROM meta WHERE key = 'schema_version'"));
+            assertEquals(2, count(c, "SELECT count(*) FROM messages WHERE sender_account IS NULL"));
+            assertEquals(1, count(c, "SELECT count(*) FROM messages WHERE sender_account = 'ann'"));
+        }
+        try (SqliteHistoryStore again = store(file)) { // and a version-3 file opens as it is
+            assertEquals(id(4), again.open());
+            assertEquals(List.of(id(1), id(2), id(4)), ids(page(again, HistoryQuery.latest("lobby", 10))));
+            assertEquals(fromAnn(id(4), "lobby"), page(again, HistoryQuery.latest("lobby", 1)).messages().get(0));
+        }
+    }
+
+    @Test
+    void aVersion2FileThatHasTheColumnAlreadyIsMigratedToo() throws Exception {
+        // As if the column had been added and the version not recorded: the migration adds it only when missing.
+        Path file = dir.resolve("v2.db");
+        version2(file, true);
+        try (SqliteHistoryStore store = store(file)) {
+            assertEquals(id(3), store.open());
+            store.append(fromAnn(id(4), "lobby"));
+            assertEquals(List.of(id(1), id(2), id(4)), ids(page(store, HistoryQuery.latest("lobby", 10))));
+            assertEquals(fromAnn(id(4), "lobby"), page(store, HistoryQuery.latest("lobby", 1)).messages().get(0));
+        }
+        try (Connection c = jdbc(file)) {
+            assertEquals(3, count(c, "SELECT value FROM meta WHERE key = 'schema_version'"));
         }
     }
 

@@ -54,11 +54,11 @@ class FailureTest {
         Path file = dir.resolve("h.db");
         try (Connection c = jdbc(file); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)");
-            s.execute("INSERT INTO meta VALUES ('schema_version', '3')");
+            s.execute("INSERT INTO meta VALUES ('schema_version', '4')");
         }
         try (SqliteHistoryStore store = SqliteHistoryStore.builder(file).build()) {
             HistoryUnavailableException e = assertThrows(HistoryUnavailableException.class, store::open);
-            assertTrue(e.getMessage().contains("schema_version 3"), e.getMessage());
+            assertTrue(e.getMessage().contains("schema_version 4"), e.getMessage());
         }
     }
 
@@ -184,7 +184,7 @@ class FailureTest {
                 assertEquals(message(base + 2, "*").text(), rs.getString("text"));
                 assertNull(rs.getString("recipient"));
             }
-            assertEquals(1, count(other, "SELECT count(*) FROM meta WHERE key = 'schema_version' AND value = '2'"));
+            assertEquals(1, count(other, "SELECT count(*) FROM meta WHERE key = 'schema_version' AND value = '3'"));
 
             // A reader holding a snapshot does not stop the writer (WAL): the store goes on and answers.
             other.setAutoCommit(false);

@@ -164,6 +164,47 @@ class SqliteAccountStoreTest {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> history(HarnessClient c, String target) {
+        c.send("HISTORY " + target + " LATEST");
+        Map<String, Object> page = replyTo(c, "HISTORY");
+        assertEquals("history", page.get("type"), () -> "not a page: " + page);
+        return (List<Map<String, Object>>) page.get("messages");
+    }
+
+    @Test
+    void theSendersAccountOfEveryTargetOutlivesTheServerInTheHistoryFile() {
+        Path file = dir.resolve("chat.db");
+        PasswordHasher hasher = PasswordHasher.pbkdf2(1);
+        try (SqliteAccountStore accounts = SqliteAccountStore.open(file)) {
+            Map<String, Object> say;
+            Map<String, Object> post;
+            try (ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+                HarnessClient mario = device(chat, 1, "REGISTER", "Mario");
+                HarnessClient luigi = device(chat, 2, "REGISTER", "Luigi");
+                for (HarnessClient c : List.of(mario, luigi)) {
+                    c.send("JOIN Lobby");
+                    assertEquals("ok", replyTo(c, "JOIN").get("type"));
+                }
+                mario.send("SAY ciao a tutti");
+                assertEquals("ok", replyTo(mario, "SAY").get("type"));
+                say = luigi.takeType("message");
+                mario.send("POST Lobby ciao stanza");
+                assertEquals("ok", replyTo(mario, "POST").get("type"));
+                post = luigi.takeType("message");
+                assertEquals("Mario", ((Map<?, ?>) say.get("from")).get("account"), () -> "live: " + say);
+                assertEquals(List.of(say), history(luigi, "*"));
+            }
+            try (ChatHarness chat = ChatHarness.start(config(accounts, file, hasher))) {
+                HarnessClient luigi = device(chat, 3, "LOGIN", "Luigi");
+                luigi.send("JOIN Lobby");
+                assertEquals("ok", replyTo(luigi, "JOIN").get("type"));
+                assertEquals(List.of(say), history(luigi, "*"), "from the file, as it was sent");
+                assertEquals(List.of(post), history(luigi, "Lobby"));
+            }
+        }
+    }
+
     private static ServerConfig config(SqliteAccountStore accounts, Path file, PasswordHasher hasher) {
         return ServerConfig.builder().accounts(AccountsMode.REQUIRED).accountStore(accounts).passwordHasher(hasher)
                 .historyStore(SqliteHistoryStore.builder(file).build()).build();
