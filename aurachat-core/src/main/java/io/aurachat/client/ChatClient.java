@@ -223,6 +223,23 @@ public final class ChatClient implements AutoCloseable {
         return session().account();
     }
 
+    /**
+     * Whether the server said it would refuse a password on the current (or last) connection: it is not TLS and the
+     * server takes passwords only over TLS ({@code "secure":false,"plainLogin":false} in its {@code hello} or
+     * {@code welcome}). {@link #login}, {@link #register} and {@link #changePassword} then throw {@code
+     * insecure-connection} without sending anything; a user interface can say so before it asks for a password. False
+     * when the server said nothing (no accounts, or an older server), and once the client is closed. Does not wait for
+     * the network.
+     */
+    public boolean refusesPasswords() {
+        lock.lock();
+        try {
+            return link != null && link.refusesPasswords();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the client has a connection now (it may lose it at any time). */
     public boolean isConnected() {
         lock.lock();

@@ -197,10 +197,21 @@ class ChatClientAccountsTest {
         assertTrue(onConnect.getMessage().contains("TLS port"), onConnect.getMessage());
 
         ChatClient anonymous = clients.connect(clients.config().build(), new RecordingListener());
+        assertTrue(anonymous.refusesPasswords());
         assertEquals("insecure-connection",
                 assertThrows(LoginFailedException.class, () -> anonymous.register("Mario", PASSWORD)).code());
         assertEquals(Optional.empty(), anonymous.account());
         assertTrue(s.accounts().find("Mario").isEmpty());
+    }
+
+    @Test
+    void refusesPasswordsIsFalseWhereTheServerTakesThem() throws Exception {
+        start(AccountsMode.OPTIONAL); // allowPlainLogin
+        assertFalse(clients.connect(clients.config().build(), new RecordingListener()).refusesPasswords());
+        try (FakeServer fake = FakeServer.start(c -> c.send(FakeServer.welcome("c1")))) {
+            assertFalse(clients.connect(ClientConfig.builder().server(fake.address()).build(), new RecordingListener())
+                    .refusesPasswords(), "a welcome without accounts says nothing");
+        }
     }
 
     @Test

@@ -476,6 +476,10 @@ final class TerminalChat implements ChatListener {
 
     /** {@code /login} and {@code /register}: asks for the password, then logs in; the server renames this client. */
     private void logIn(String account, boolean register) throws IOException {
+        if (client.refusesPasswords()) { // said before a password is typed for nothing
+            print(ChatFormat.error(ChatFormat.loginFailed(ErrorCodes.INSECURE_CONNECTION, account, null, null)));
+            return;
+        }
         if (!interactive) {
             print(ChatFormat.error("/" + (register ? "register" : "login") + " asks for the password, which needs a "
                     + "terminal; in a script, use --account with --password-file."));
@@ -505,6 +509,11 @@ final class TerminalChat implements ChatListener {
         }
         if (client.account().isEmpty()) {
             print(ChatFormat.error("You are not logged into an account; /login <account> first."));
+            return;
+        }
+        if (client.refusesPasswords()) {
+            print(ChatFormat.error(ChatFormat.loginFailed(ErrorCodes.INSECURE_CONNECTION, client.account().get(), null,
+                    null)));
             return;
         }
         char[] old = readSecret("Current password: ");

@@ -100,6 +100,14 @@ class AccountLoginTest {
             assertTrue(anonymous.out().contains("*** This server requires an account: start the client with "
                     + "--account NAME"), anonymous.out());
         }
+        try (ChatServer tlsOnly = server(AccountsMode.OPTIONAL, false)) {
+            // Said before any password is asked for (a terminal would ask; a pipe would be told it needs one).
+            Run login = client("/login Mario\n", "--port", Integer.toString(tlsOnly.port()));
+            assertEquals(0, login.exitCode(), login.out() + login.err());
+            assertTrue(login.out().contains("*** The server takes passwords only over TLS, and this connection is "
+                    + "not encrypted"), login.out());
+            assertFalse(login.out().contains("needs a terminal"), login.out());
+        }
         try (ChatServer server = server(AccountsMode.OPTIONAL, true)) {
             String port = Integer.toString(server.port());
             Path wrong = dir.resolve("wrong");
