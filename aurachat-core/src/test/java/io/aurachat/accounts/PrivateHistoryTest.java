@@ -6,58 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.history.HistoryQuery;
-import io.aurachat.history.MemoryHistoryStore;
 import io.aurachat.history.StoredMessage;
-import io.aurachat.server.ServerConfig;
-import io.aurachat.testing.ChatHarness;
 import io.aurachat.testing.HarnessClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code HISTORY @}: an account's private messages, served to its own devices only (docs/history.md). */
-class PrivateHistoryTest {
-    private final MemoryHistoryStore store = MemoryHistoryStore.create();
-    private ChatHarness chat;
-    private int address;
-
-    @AfterEach
-    void close() {
-        if (chat != null) {
-            chat.close();
-        }
-    }
-
-    private void start() {
-        chat = ChatHarness.start(ServerConfig.builder().accounts(AccountsMode.OPTIONAL)
-                .passwordHasher(AccountsTest.FAST).historyStore(store).build());
-    }
-
-    private HarnessClient secure() {
-        HarnessClient c = chat.connect("192.0.2." + (++address), true);
-        c.takeType("welcome");
-        return c;
-    }
-
-    private HarnessClient loggedIn(String verb, String name) {
-        HarnessClient c = secure();
-        Map<String, Object> ok = reply(c, verb + " " + name + " s3cret-pass");
-        assertEquals("ok", ok.get("type"), () -> verb + ": " + ok);
-        return c;
-    }
-
-    private static Map<String, Object> reply(HarnessClient c, String line) {
-        c.send(line);
-        while (true) {
-            Map<String, Object> next = c.takeJson();
-            if (next.containsKey("command")) {
-                return next;
-            }
-        }
-    }
-
+class PrivateHistoryTest extends AccountChatTest {
     /** Sends a CHAT and returns its message id. */
     private static String chat(HarnessClient from, HarnessClient to, String text) {
         Map<String, Object> ok = reply(from, "CHAT " + to.id() + " " + text);
@@ -65,18 +22,8 @@ class PrivateHistoryTest {
         return (String) ok.get("id");
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> messages(Map<String, Object> page) {
-        assertEquals("history", page.get("type"), () -> "not a page: " + page);
-        return (List<Map<String, Object>>) page.get("messages");
-    }
-
     private static List<String> texts(Map<String, Object> page) {
         return messages(page).stream().map(m -> (String) m.get("message")).toList();
-    }
-
-    private static Map<?, ?> from(Map<String, Object> message) {
-        return (Map<?, ?>) message.get("from");
     }
 
     @Test

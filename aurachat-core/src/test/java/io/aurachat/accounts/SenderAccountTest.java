@@ -4,75 +4,17 @@ import static io.aurachat.testing.Awaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.aurachat.history.MemoryHistoryStore;
-import io.aurachat.server.ServerConfig;
-import io.aurachat.testing.ChatHarness;
 import io.aurachat.testing.HarnessClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The sender's account in {@code from}, for every target: {@code HISTORY} and a resume's replay give a logged-in
  * sender's message exactly as its recipients got it live (PROTOCOL.md, *Clients*, *History*, *Resume*).
  */
-class SenderAccountTest {
-    private final MemoryHistoryStore store = MemoryHistoryStore.create();
-    private ChatHarness chat;
-    private int address;
-
-    @AfterEach
-    void close() {
-        if (chat != null) {
-            chat.close();
-        }
-    }
-
-    private void start() {
-        chat = ChatHarness.start(ServerConfig.builder().accounts(AccountsMode.OPTIONAL)
-                .passwordHasher(AccountsTest.FAST).historyStore(store).build());
-    }
-
-    private HarnessClient secure() {
-        HarnessClient c = chat.connect("192.0.2." + (++address), true);
-        c.takeType("welcome");
-        return c;
-    }
-
-    private HarnessClient loggedIn(String verb, String name) {
-        HarnessClient c = secure();
-        ok(c, verb + " " + name + " s3cret-pass");
-        return c;
-    }
-
-    private static Map<String, Object> reply(HarnessClient c, String line) {
-        c.send(line);
-        while (true) {
-            Map<String, Object> next = c.takeJson();
-            if (next.containsKey("command")) {
-                return next;
-            }
-        }
-    }
-
-    private static Map<String, Object> ok(HarnessClient c, String line) {
-        Map<String, Object> reply = reply(c, line);
-        assertEquals("ok", reply.get("type"), () -> line + ": " + reply);
-        return reply;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> messages(Map<String, Object> page) {
-        assertEquals("history", page.get("type"), () -> "not a page: " + page);
-        return (List<Map<String, Object>>) page.get("messages");
-    }
-
-    private static Map<?, ?> from(Map<String, Object> message) {
-        return (Map<?, ?>) message.get("from");
-    }
-
+class SenderAccountTest extends AccountChatTest {
     @Test
     void historyGivesALoggedInSendersSayAndPostWithItsAccountAsTheLiveLineHadIt() {
         start();
