@@ -479,9 +479,21 @@ public final class XmlLogSink implements LogSink {
         return file.resolveSibling(rolledName);
     }
 
+    /**
+     * Opens the file, made {@code rw-------} if it is new and the file system has POSIX permissions: the log holds
+     * private messages, and the umask would let every local user read them. An existing file keeps its mode, and a
+     * rolled-over file the mode it had.
+     */
     private void openFile() throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        java.util.Set<StandardOpenOption> options =
+                java.util.EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Path dir = file.toAbsolutePath().getParent();
+        boolean posix = dir != null && Files.isDirectory(dir)
+                && Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class);
+        FileChannel ch = posix
+                ? FileChannel.open(file, options, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))
+                : FileChannel.open(file, options);
         try {
             FileLock fl;
             try {

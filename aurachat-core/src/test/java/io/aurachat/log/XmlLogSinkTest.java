@@ -89,6 +89,34 @@ class XmlLogSinkTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs({org.junit.jupiter.api.condition.OS.LINUX,
+            org.junit.jupiter.api.condition.OS.MAC})
+    void aNewFileAndItsRolledOverFilesAreReadableByTheOwnerOnlyAndAnExistingFileKeepsItsMode() throws IOException {
+        Path file = dir.resolve("log.xml");
+        try (XmlLogSink sink = sink(file).rolloverBytes(1024).build()) {
+            for (int i = 0; i < 20; i++) {
+                sink.log(new LogEvent.MessageSent(T0, client(1, "Mario"), ClientId.of(2), "private " + i, 1));
+                sink.flush();
+            }
+        }
+        assertTrue(Files.exists(dir.resolve("log-1.xml")), "rolled over");
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(p)), p.toString());
+            }
+        }
+        Path theirs = dir.resolve("theirs.xml");
+        Files.createFile(theirs, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+        try (XmlLogSink sink = sink(theirs).build()) {
+            sink.flush();
+        }
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(theirs)));
+    }
+
+    @Test
     void theFileIsASchemaValidDocumentAfterEveryEventOfEveryKind() throws IOException {
         Path file = dir.resolve("util").resolve("log.xml");
         List<LogEvent> events = everyKind();

@@ -2,7 +2,12 @@ package io.aurachat.store.sqlite;
 
 import io.aurachat.history.HistoryUnavailableException;
 import io.aurachat.history.StoredMessage;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,10 +77,33 @@ final class Schema {
     private Schema() {}
 
     /**
+     * Makes {@code file} empty and {@code rw-------} if it does not exist (on a POSIX file system), for SQLite to take as
+     * a new database: the files hold password hashes and private messages, and SQLite would make them with the
+     * process's umask (readable by every local user, as a rule). SQLite gives its {@code -wal} and {@code -shm} files
+     * the database file's mode. An existing file keeps the mode its owner gave it. Nothing is done where it cannot be
+     * (a missing directory, a file system without POSIX permissions): SQLite then makes or refuses the file itself.
+     */
+    static void createOwnerOnly(Path file) {
+        Path dir = file.getParent();
+        try {
+            if (dir == null || Files.exists(file) || !Files.isDirectory(dir)
+                    || !Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                return;
+            }
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // Made meanwhile by someone else: it keeps its mode.
+        } catch (IOException | UnsupportedOperationException e) {
+            // SQLite makes the file, or says why it cannot.
+        }
+    }
+
+    /**
      * A connection to {@code file} (absolute), not yet touched: SQLite reads the file at the first statement, so a
      * file that is not a database fails there, not here.
      */
     static Connection connect(Path file) throws SQLException {
+        createOwnerOnly(file);
         // Through the driver class rather than DriverManager: nothing to discover, and it works the same on the
         // module path and the class path.
         return JDBC.createConnection(JDBC.PREFIX + file, new Properties());

@@ -52,6 +52,29 @@ class SqliteAccountStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs({org.junit.jupiter.api.condition.OS.LINUX,
+            org.junit.jupiter.api.condition.OS.MAC})
+    void newAccountAndHistoryFilesAreReadableByTheOwnerOnly() throws Exception {
+        try (SqliteAccountStore store = SqliteAccountStore.open(dir.resolve("accounts.db"));
+                SqliteHistoryStore history = SqliteHistoryStore.builder(dir.resolve("history.db")).build()) {
+            assertTrue(store.createIfAbsent(new Account("Mario", "mario", "$h1", T0)));
+            history.open();
+            history.append(new io.aurachat.history.StoredMessage(1L << 22, "*", "c1", "Mario", "127.0.0.1", null,
+                    "hello"));
+            assertEquals(1, history.query(io.aurachat.history.HistoryQuery.latest("*", 10)).toCompletableFuture()
+                    .join().messages().size(), "committed, the query waits for it");
+            try (var files = Files.list(dir)) {
+                List<Path> all = files.toList();
+                assertTrue(all.stream().anyMatch(p -> p.toString().endsWith("-wal")), all.toString());
+                for (Path p : all) { // the databases and SQLite's -wal and -shm beside them
+                    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(p)), p.toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void ofConcurrentRegistrationsOfOneNameExactlyOneWins() throws Exception {
         try (SqliteAccountStore store = SqliteAccountStore.open(dir.resolve("chat.db"));
                 ExecutorService pool = Executors.newFixedThreadPool(4)) {
