@@ -339,18 +339,19 @@ final class ServerConsole {
         }
         AccountAdmin admin = server.accounts();
         String name = args.get(0);
-        // From a pipe the password line comes whatever the answer, so it is read first: it must not run as a command.
-        char[] piped = terminal == null ? readPassword(printable(name)) : null;
+        // Read first, whether or not the account exists: from a pipe the password line comes whatever the answer and
+        // must not run as a command, and on a terminal an owner who types it anyway must not see it echoed (a
+        // "no account" said before the masked prompt left it to be typed in clear as a command).
         var account = admin.find(name);
+        char[] password = readPassword(printable(account.map(a -> a.name()).orElse(name)));
         if (account.isEmpty()) {
-            if (piped != null) {
-                Arrays.fill(piped, '\0');
+            if (password != null) {
+                Arrays.fill(password, '\0');
             }
             out.println("console: no account " + printable(name));
             return;
         }
         String shown = printable(account.get().name());
-        char[] password = terminal == null ? piped : readPassword(shown);
         if (password == null) {
             out.println("console: no password given; the password of " + shown + " is unchanged");
             return;

@@ -330,6 +330,18 @@ class ServerConsoleTest {
                 shell.press("Enter");
                 shell.awaitText("Set the password of Mario; its devices stay logged in.");
                 assertFalse(shell.screenText().contains("typed-unseen"), shell.screenText());
+
+                // No such account: the password is asked for masked all the same, never left to echo as a command.
+                shell.type("set-password Nobody");
+                shell.press("Enter");
+                shell.await("the masked prompt", s -> Tmux.lastRow(s).equals("New password for Nobody (not shown):"));
+                shell.type("typed-unseen-2");
+                shell.press("Enter");
+                shell.await("the second prompt", s -> Tmux.lastRow(s).equals("The same again:"));
+                shell.type("typed-unseen-2");
+                shell.press("Enter");
+                shell.awaitText("console: no account Nobody");
+                assertFalse(shell.screenText().contains("typed-unseen"), shell.screenText());
             }
             try (LineClient again = LineClient.connect(port)) {
                 again.send("LOGIN Mario typed-unseen-1");
