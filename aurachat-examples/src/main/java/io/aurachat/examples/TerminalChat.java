@@ -196,8 +196,9 @@ final class TerminalChat implements ChatListener {
             if (client.account().isPresent()) {
                 print(ChatFormat.info("Logged into the account " + ChatFormat.clean(client.account().get()) + "."));
             } else if (client.session().accounts() == AccountsMode.OPTIONAL && interactive) {
-                print(ChatFormat.info("This server has accounts: /login <account> logs into yours, /register <account> "
-                        + "makes one."));
+                print(ChatFormat.info(client.refusesPasswords()
+                        ? "This server has accounts, and takes passwords only over TLS: connect to its TLS port to log in."
+                        : "This server has accounts: /login <account> logs into yours, /register <account> makes one."));
             }
             if (client.account().isPresent() || chooseName(name)) {
                 chat();
@@ -323,6 +324,15 @@ final class TerminalChat implements ChatListener {
                     candidate = candidate.strip();
                     if (candidate.isEmpty()) {
                         return true;
+                    }
+                    if (candidate.startsWith("/")) { // a command typed too early is not a name
+                        if (candidate.equalsIgnoreCase("/quit")) {
+                            return false;
+                        }
+                        print(ChatFormat.error("That looks like a command; commands come after the name. Type a name,"
+                                + " or press Enter to keep " + client.id() + "."));
+                        candidate = null;
+                        continue;
                     }
                 }
                 try {
@@ -787,11 +797,16 @@ final class TerminalChat implements ChatListener {
 
     /** One line on how the connection is protected: the TLS facts, or a warning that it is not. */
     static String security(ChatClient client) {
+        io.aurachat.client.KnownServers known = client.config().tls()
+                .map(io.aurachat.client.TlsTrust::knownServersFile).orElse(null);
         return client.tls().map(t -> t.firstContact()
                 ? "Encrypted (" + t.protocol() + "). First connection to this server: its certificate fingerprint SHA256 "
-                        + t.fingerprint().display() + " is remembered now; compare it with the one the server printed "
-                        + "at its start."
-                : "Encrypted (" + t.protocol() + "); the server's certificate is the one remembered.")
-                .orElse("Not encrypted: anyone on the network can read this chat (the server offers no TLS, or --no-tls).");
+                        + t.fingerprint().display() + " is remembered now"
+                        + (known == null ? "" : " (in " + known.file() + ")")
+                        + "; compare it with the one the server printed at its start."
+                : "Encrypted (" + t.protocol() + "); the server's certificate is the one "
+                        + (known == null ? "pinned (--fingerprint)." : "remembered."))
+                .orElse("Not encrypted: anyone on the network can read this chat (the server offers no TLS, or this"
+                        + " client was told its plain port or --no-tls).");
     }
 }

@@ -84,6 +84,9 @@ class TerminalClientTest {
         Tmux chat = client("--host", "127.0.0.1", "--port", Integer.toString(server.port()));
 
         chat.awaitText("Your name (Enter keeps c2):");
+        chat.type("/msg luigi bring the dice"); // a command typed too early
+        chat.press("Enter");
+        chat.awaitText("*** That looks like a command; commands come after the name.");
         chat.type("luigi");
         chat.press("Enter");
         chat.awaitText("*** the name 'luigi' is in use; choose another name.");
