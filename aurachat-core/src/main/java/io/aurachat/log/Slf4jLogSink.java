@@ -1,5 +1,6 @@
 package io.aurachat.log;
 
+import io.aurachat.protocol.ClientInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +77,18 @@ public final class Slf4jLogSink implements LogSink {
                     e.client().id(), e.connection(), e.missed(), e.recovered());
             case LogEvent.ClientThrottled e -> logger.info("{} ({}) sends faster than the rate limit: reading it more slowly",
                     e.client().id(), e.client().name());
-            case LogEvent.AccountRegistered e -> logger.info("{} registered account {}", e.client().id(),
-                    e.client().account());
-            case LogEvent.LoggedIn e -> logger.info("{} logged into account {}", e.client().id(), e.client().account());
-            case LogEvent.LoginFailed e -> logger.info("{} from {} failed to log into {}: {}", e.client().id(),
-                    e.client().ip(), e.account(), e.reason());
-            case LogEvent.PasswordChanged e -> logger.info("the password of account {} was changed by {}", e.account(),
-                    e.client() == null ? "the owner" : e.client().id());
-            case LogEvent.AccountRemoved e -> logger.info("account {} was removed; {} connections ended", e.account(),
-                    e.devices());
+            // A logged-in client's name is its account's name as registered; the key (the folded form the store
+            // keys it by, "rnario" for Mario with the confusables rule) is what the events without a client carry.
+            case LogEvent.AccountRegistered e -> logger.info("{} registered account {}{}", e.client().id(),
+                    e.client().name(), key(e.client()));
+            case LogEvent.LoggedIn e -> logger.info("{} logged into account {}{}", e.client().id(), e.client().name(),
+                    key(e.client()));
+            case LogEvent.LoginFailed e -> logger.info("{} from {} failed to log into the account with key {}: {}",
+                    e.client().id(), e.client().ip(), e.account(), e.reason());
+            case LogEvent.PasswordChanged e -> logger.info("the password of the account with key {} was changed by {}",
+                    e.account(), e.client() == null ? "the owner" : e.client().id());
+            case LogEvent.AccountRemoved e -> logger.info("the account with key {} was removed; {} connection{} ended",
+                    e.account(), e.devices(), e.devices() == 1 ? "" : "s");
             case LogEvent.ProtocolError e ->
                     logger.debug("{} protocol error {}: {}", e.client().id(), e.code(), e.detail());
             case LogEvent.DiscoveryAnswered e ->
@@ -99,5 +103,11 @@ public final class Slf4jLogSink implements LogSink {
     @Override
     public String toString() {
         return "Slf4jLogSink[" + logger.getName() + "]";
+    }
+
+    /** " (key k)" when the account's key is not simply its name in lower case, else nothing. */
+    private static String key(ClientInfo client) {
+        String key = client.account();
+        return key == null || key.equals(client.name().toLowerCase(java.util.Locale.ROOT)) ? "" : " (key " + key + ")";
     }
 }

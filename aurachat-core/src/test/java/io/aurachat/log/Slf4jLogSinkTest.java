@@ -92,6 +92,15 @@ class Slf4jLogSinkTest {
                 Arguments.of(new LogEvent.MessageSent(NOW, MARIO, null, "ciao a tutti", 3),
                         "trace", List.of("c4", "*", "ciao a tutti")),
                 Arguments.of(new LogEvent.ClientThrottled(NOW, MARIO), "info", List.of("c4", "rate limit")),
+                // Accounts are named as registered; a key that is not the name in lower case is said to be one.
+                Arguments.of(new LogEvent.AccountRegistered(NOW, MARIO.withAccount("rnario", "Mario")), "info",
+                        List.of("c4 registered account Mario (key rnario)")),
+                Arguments.of(new LogEvent.LoggedIn(NOW, MARIO.withAccount("mario", "Mario")), "info",
+                        List.of("c4 logged into account Mario")),
+                Arguments.of(new LogEvent.LoginFailed(NOW, MARIO, "rnario", "bad-credentials"), "info",
+                        List.of("the account with key rnario", "bad-credentials")),
+                Arguments.of(new LogEvent.AccountRemoved(NOW, "rnario", 1), "info",
+                        List.of("the account with key rnario was removed; 1 connection ended")),
                 Arguments.of(new LogEvent.EventsDropped(NOW, 1234), "warn", List.of("1234")));
     }
 
