@@ -733,9 +733,6 @@ public final class ChatClient implements AutoCloseable {
             throw new LoginFailedException(ErrorCodes.LOGIN_REQUIRED, null, "the server at " + target
                     + " requires an account: log in with ClientConfig.Builder.login (or make one with register)", null);
         }
-        if (l.refusesPasswords()) { // it would answer insecure-connection: the password is not sent at all
-            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.verb(), insecure(target), null);
-        }
         AtomicReference<Map<String, Object>> welcome = new AtomicReference<>();
         l.expectWelcome(welcome::set);
         Response ok = logIn(l, login);
@@ -757,9 +754,6 @@ public final class ChatClient implements AutoCloseable {
         if (s.accounts() == AccountsMode.OFF) {
             throw new LoginFailedException(ErrorCodes.ACCOUNTS_DISABLED, login.verb(),
                     "the server at " + s.server() + " has no accounts: connect without a login", null);
-        }
-        if (l.refusesPasswords()) {
-            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, login.verb(), insecure(s.server()), null);
         }
         return loggedIn(s, logIn(l, login));
     }
@@ -1282,11 +1276,7 @@ public final class ChatClient implements AutoCloseable {
 
     /** A call whose line ends with passwords: {@code head}, then each of {@code secrets} after a space. */
     private Response requestSecret(String verb, String head, char[]... secrets) throws IOException {
-        Link l = current();
-        if (l.refusesPasswords()) { // the server said it would answer insecure-connection: nothing is sent
-            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, verb, insecure(l.session().server()), null);
-        }
-        Link.Pending p = sendSecret(l, verb, head, secrets);
+        Link.Pending p = sendSecret(current(), verb, head, secrets);
         events.inCall(true);
         try {
             return Link.await(p, config.callTimeout());
@@ -1295,8 +1285,16 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    /** Writes {@code head secret...} on {@code l} ({@link #secretLine}) and clears the line's bytes. */
+    /**
+     * Writes {@code head secret...} on {@code l} ({@link #secretLine}) and clears the line's bytes; nothing at all if the
+     * server said it would refuse a password on this link.
+     *
+     * @throws LoginFailedException {@code insecure-connection}, when the server said so
+     */
     private static Link.Pending sendSecret(Link l, String verb, String head, char[]... secrets) throws IOException {
+        if (l.refusesPasswords()) { // it would answer insecure-connection: the password is not sent at all
+            throw new LoginFailedException(ErrorCodes.INSECURE_CONNECTION, verb, insecure(l.remote()), null);
+        }
         byte[] line = secretLine(head, secrets);
         try {
             return l.send(verb, line);

@@ -84,6 +84,11 @@ final class Link {
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
     }
 
+    /** The server's address, as the socket connected to it. */
+    java.net.InetSocketAddress remote() {
+        return (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
     /** Whether the server said it would refuse a password on this link ({@code "secure":false,"plainLogin":false}). */
     boolean refusesPasswords() {
         return refusesPasswords;
