@@ -10,7 +10,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import io.aurachat.internal.Threads;
@@ -167,7 +166,7 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     /** When the socket last refused bytes ({@link System#nanoTime}); meaningful while {@link #wantWrite}. */
     private volatile long refusedSinceNanos;
 
-    private final ConcurrentLinkedQueue<byte[]> outbound = new ConcurrentLinkedQueue<>();
+    private final LineQueue outbound = new LineQueue();
     /**
      * Bytes taken from the queue that the socket has not accepted yet; only the writer changes it (volatile: a
      * writer that has just given up the role reads it to see whether it left work behind).
@@ -1098,19 +1097,9 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         }
         while (true) {
             buffer.clear();
-            byte[] line;
-            while ((line = outbound.peek()) != null) {
-                if (line.length > buffer.remaining()) {
-                    if (buffer.position() == 0) {
-                        outbound.poll();
-                        return writeHuge(line, via);
-                    }
-                    break;
-                }
-                if (outbound.poll() == null) {
-                    break; // cleared by a close on another thread meanwhile
-                }
-                buffer.put(line);
+            byte[] huge = outbound.drainTo(buffer);
+            if (huge != null) {
+                return writeHuge(huge, via);
             }
             if (buffer.position() == 0 && (tls == null || !tls.needsWrap)) {
                 break;
