@@ -8,10 +8,40 @@ import org.slf4j.LoggerFactory;
  * Writes events to SLF4J under the logger {@code io.aurachat.events}: server start and stop at INFO,
  * connections and disconnections at INFO, refused connections at WARN, commands, protocol errors and discovery probes at DEBUG, message texts at
  * TRACE (they are private conversation), dropped events at WARN.
+ *
+ * <p><b>Repeats are folded.</b> A refused connection and a failed login are logged the first time an address meets
+ * them for a reason; the same again from that address, for that reason, within {@link #DEFAULT_REPEAT_WINDOW} (by
+ * the events' own times) is counted instead, and the count is logged in one line once the window is over: at the
+ * next event after it, or when the sink closes. So a host that opens 5,000 connections past its limit, or tries
+ * passwords as fast as the server lets it, costs a few lines, not thousands. The XML audit log keeps every event.
+ * At most {@value #MAX_REPEAT_KEYS} address and reason pairs are followed at once; repeats beyond that are counted
+ * together, under "other addresses".
  */
 public final class Slf4jLogSink implements LogSink {
 
+    /** How long the repeats of a refusal from one address are counted before their count is logged: 10 seconds. */
+    public static final java.time.Duration DEFAULT_REPEAT_WINDOW = java.time.Duration.ofSeconds(10);
+    /** The most address and reason pairs whose repeats are counted each on their own. */
+    static final int MAX_REPEAT_KEYS = 1024;
+
     private final Logger logger;
+    private final long windowMillis;
+    /** Repeats being counted, by kind, address and reason, oldest window first; the sink's thread only. */
+    private final java.util.LinkedHashMap<String, Repeats> repeats = new java.util.LinkedHashMap<>();
+    /** Repeats past {@link #MAX_REPEAT_KEYS} pairs, counted together; {@code null} while there are none. */
+    private Repeats others;
+
+    /** Repeats of one kind of refusal from one address: logged once, then counted until the window is over. */
+    private static final class Repeats {
+        final String what;
+        final long startMillis;
+        long count;
+
+        Repeats(String what, long startMillis) {
+            this.what = what;
+            this.startMillis = startMillis;
+        }
+    }
 
     /** A sink that writes to the logger {@code io.aurachat.events}. */
     public Slf4jLogSink() {
@@ -24,7 +54,21 @@ public final class Slf4jLogSink implements LogSink {
      * @param logger where events go
      */
     public Slf4jLogSink(Logger logger) {
+        this(logger, DEFAULT_REPEAT_WINDOW);
+    }
+
+    /**
+     * A sink that writes to {@code logger} and folds repeats within {@code repeatWindow}.
+     *
+     * @param logger where events go
+     * @param repeatWindow how long repeated refusals from one address are counted rather than logged; zero logs each
+     */
+    public Slf4jLogSink(Logger logger, java.time.Duration repeatWindow) {
         this.logger = java.util.Objects.requireNonNull(logger, "logger");
+        if (repeatWindow.isNegative()) {
+            throw new IllegalArgumentException("repeatWindow must not be negative: " + repeatWindow);
+        }
+        this.windowMillis = repeatWindow.toMillis();
     }
 
     /**
@@ -49,6 +93,8 @@ public final class Slf4jLogSink implements LogSink {
 
     @Override
     public void log(LogEvent event) {
+        long now = event.time().toEpochMilli();
+        reportEnded(now);
         switch (event) {
             case LogEvent.ServerStarted e ->
                     logger.info("server '{}' listening on {}", e.serverName(), e.address());
@@ -57,8 +103,11 @@ public final class Slf4jLogSink implements LogSink {
                     logger.info("{} connected from {}", e.client().id(), e.client().ip());
             case LogEvent.ClientDisconnected e ->
                     logger.info("{} ({}) disconnected: {}", e.client().id(), e.client().name(), e.reason().wireName());
-            case LogEvent.ConnectionRejected e ->
+            case LogEvent.ConnectionRejected e -> {
+                if (first("refused connections from " + e.ip() + " (" + e.reason().wireName() + ")", now)) {
                     logger.warn("refused a connection from {}: {}", e.ip(), e.reason().wireName());
+                }
+            }
             case LogEvent.MessageSent e -> {
                 if (logger.isTraceEnabled()) {
                     logger.trace("{} -> {}: {}", e.from().id(),
@@ -83,8 +132,12 @@ public final class Slf4jLogSink implements LogSink {
                     e.client().name(), key(e.client()));
             case LogEvent.LoggedIn e -> logger.info("{} logged into account {}{}", e.client().id(), e.client().name(),
                     key(e.client()));
-            case LogEvent.LoginFailed e -> logger.info("{} from {} failed to log into the account with key {}: {}",
-                    e.client().id(), e.client().ip(), e.account(), e.reason());
+            case LogEvent.LoginFailed e -> {
+                if (first("failed logins from " + e.client().ip() + " (" + e.reason() + ")", now)) {
+                    logger.info("{} from {} failed to log into the account with key {}: {}",
+                            e.client().id(), e.client().ip(), e.account(), e.reason());
+                }
+            }
             case LogEvent.PasswordChanged e -> logger.info("the password of the account with key {} was changed by {}",
                     e.account(), e.client() == null ? "the owner" : e.client().id());
             case LogEvent.AccountRemoved e -> logger.info("the account with key {} was removed; {} connection{} ended",
@@ -97,6 +150,63 @@ public final class Slf4jLogSink implements LogSink {
                     logger.debug("ignored a datagram from {}: {}", e.source(), e.reason());
             case LogEvent.EventsDropped e ->
                     logger.warn("{} log events were dropped because this sink fell behind", e.count());
+        }
+    }
+
+    /** Logs the count of every repeat window still open: nothing more comes. */
+    @Override
+    public void close() {
+        reportEnded(Long.MAX_VALUE);
+    }
+
+    /**
+     * Whether this is the first of {@code what} in its window (log it), else counts it. A window starts at the first;
+     * its count is logged once it is over.
+     */
+    private boolean first(String what, long now) {
+        if (windowMillis == 0) {
+            return true;
+        }
+        Repeats r = repeats.get(what);
+        if (r != null) {
+            r.count++;
+            return false;
+        }
+        if (repeats.size() < MAX_REPEAT_KEYS) {
+            repeats.put(what, new Repeats(what, now));
+            return true;
+        }
+        if (others == null) {
+            others = new Repeats("refusals and failed logins from other addresses", now);
+        }
+        others.count++;
+        return false;
+    }
+
+    /** Logs and forgets the windows that are over by {@code now}: oldest first, so it stops at the first open one. */
+    private void reportEnded(long now) {
+        if (repeats.isEmpty() && others == null) {
+            return;
+        }
+        var it = repeats.values().iterator();
+        while (it.hasNext()) {
+            Repeats r = it.next();
+            if (now - r.startMillis < windowMillis) {
+                break;
+            }
+            it.remove();
+            report(r);
+        }
+        if (others != null && now - others.startMillis >= windowMillis) {
+            report(others);
+            others = null;
+        }
+    }
+
+    private void report(Repeats r) {
+        if (r.count > 0) {
+            String seconds = windowMillis % 1000 == 0 ? Long.toString(windowMillis / 1000) : Double.toString(windowMillis / 1000.0);
+            logger.warn("{} more {} in the {} s after the first", r.count, r.what, seconds);
         }
     }
 

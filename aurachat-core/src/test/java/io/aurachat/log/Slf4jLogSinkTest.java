@@ -198,4 +198,69 @@ class Slf4jLogSinkTest {
     void rejectsANullLogger() {
         assertThrows(NullPointerException.class, () -> new Slf4jLogSink(null));
     }
+
+    private static LogEvent.ConnectionRejected refused(String ip, long afterMillis) {
+        return new LogEvent.ConnectionRejected(NOW.plusMillis(afterMillis), ip, LeaveReason.TOO_MANY_CONNECTIONS);
+    }
+
+    /** A host past its connection limit costs one line per window, not one per connection. */
+    @Test
+    void refusalsFromOneAddressAreLoggedOnceAndCountedUntilTheWindowIsOver() {
+        for (int i = 0; i < 5000; i++) {
+            sink.log(refused("10.0.0.5", i)); // 5 s of refusals, all in the 10 s window
+        }
+        assertEquals(List.of(new Logged("warn", "refused a connection from 10.0.0.5: too-many-connections")), logged());
+
+        sink.log(new LogEvent.ClientConnected(NOW.plusSeconds(10), MARIO)); // any event after the window reports it
+        assertEquals(List.of(
+                new Logged("warn", "refused a connection from 10.0.0.5: too-many-connections"),
+                new Logged("warn", "4999 more refused connections from 10.0.0.5 (too-many-connections) in the 10 s "
+                        + "after the first"),
+                new Logged("info", "c4 connected from 192.168.1.20")), logged());
+
+        sink.log(refused("10.0.0.5", 10_001)); // a new window: logged again
+        assertEquals(new Logged("warn", "refused a connection from 10.0.0.5: too-many-connections"), logged().getLast());
+    }
+
+    @Test
+    void eachAddressAndReasonHasItsOwnWindowAndCloseReportsWhatIsStillCounted() {
+        sink.log(refused("10.0.0.5", 0));
+        sink.log(refused("10.0.0.6", 1));
+        sink.log(new LogEvent.ConnectionRejected(NOW.plusMillis(2), "10.0.0.5", LeaveReason.SERVER_FULL));
+        sink.log(refused("10.0.0.5", 3));
+        sink.log(new LogEvent.LoginFailed(NOW.plusMillis(4), MARIO, "rnario", "bad-credentials"));
+        sink.log(new LogEvent.LoginFailed(NOW.plusMillis(5), MARIO, "rnario", "bad-credentials"));
+        sink.log(new LogEvent.LoginFailed(NOW.plusMillis(6), MARIO, "rnario", "too-many-attempts"));
+        assertEquals(5, logged().size(), "the first of each pair: " + logged());
+        sink.close();
+        assertEquals(List.of(
+                new Logged("warn", "1 more refused connections from 10.0.0.5 (too-many-connections) in the 10 s after "
+                        + "the first"),
+                new Logged("warn", "1 more failed logins from 192.168.1.20 (bad-credentials) in the 10 s after the "
+                        + "first")), logged().subList(5, 7));
+        assertEquals(7, logged().size(), "pairs with no repeat report nothing");
+    }
+
+    @Test
+    void theNumberOfAddressesFollowedIsBoundedAndTheRestAreCountedTogether() {
+        int extra = 3000;
+        for (int i = 0; i < Slf4jLogSink.MAX_REPEAT_KEYS + extra; i++) {
+            sink.log(refused("10.1." + (i / 256) + "." + (i % 256), 0));
+        }
+        assertEquals(Slf4jLogSink.MAX_REPEAT_KEYS, logged().size());
+        sink.log(refused("10.9.9.9", 20_000));
+        assertEquals(new Logged("warn", extra + " more refusals and failed logins from other addresses in the 10 s "
+                + "after the first"), logged().get(Slf4jLogSink.MAX_REPEAT_KEYS));
+        assertEquals(new Logged("warn", "refused a connection from 10.9.9.9: too-many-connections"), logged().getLast());
+    }
+
+    @Test
+    void aZeroWindowLogsEveryRefusal() {
+        Slf4jLogSink each = new Slf4jLogSink(logger, java.time.Duration.ZERO);
+        for (int i = 0; i < 3; i++) {
+            each.log(refused("10.0.0.5", i));
+        }
+        assertEquals(3, logged().size());
+        assertThrows(IllegalArgumentException.class, () -> new Slf4jLogSink(logger, java.time.Duration.ofSeconds(-1)));
+    }
 }
