@@ -146,7 +146,14 @@ final class Accounts {
         char[] pw = password.toCharArray();
         try {
             limit(byAddress, client.peer.address(), client, key, "from this address");
-            limit(byAccount, key, client, key, "for this account");
+            try {
+                limit(byAccount, key, client, key, "for this account");
+            } catch (CommandException e) {
+                // No password was tried: the address keeps its attempt (one NAT address for many people, one of
+                // whom keeps trying an account under attack from elsewhere, would otherwise lose its own budget).
+                byAddress.giveBack(client.peer.address());
+                throw e;
+            }
             Optional<Account> found = store(() -> settings.store().find(key));
             String hash = found.map(Account::passwordHash).orElseGet(this::dummyHash);
             boolean matches = hashed(() -> settings.hasher().verify(pw, hash)) && found.isPresent();

@@ -68,6 +68,22 @@ final class AttemptLimiter {
         }
     }
 
+    /**
+     * Gives back the attempt just taken for {@code key}: it was refused by another limit before anything was tried, so
+     * it costs this key nothing. A key forgotten meanwhile is left alone (a new bucket is full).
+     */
+    void giveBack(String key) {
+        lock.lock();
+        try {
+            Bucket b = buckets.get(key);
+            if (b != null) {
+                b.tokens = Math.min(perMinute, b.tokens + 1);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How many keys it tracks now. */
     int size() {
         lock.lock();

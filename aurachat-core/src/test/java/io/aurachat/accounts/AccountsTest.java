@@ -376,6 +376,22 @@ class AccountsTest {
     }
 
     @Test
+    void anAttemptRefusedForTheAccountCostsTheAddressNothing() {
+        start(AccountsMode.OPTIONAL, b -> b.maxLoginAttemptsPerAddress(3).maxLoginAttemptsPerAccount(1));
+        assertOk(reply(secure(), "REGISTER Luigi s3cret-pass"));
+        HarnessClient office = chat.connect("192.0.2.77", true); // one address for several people, as behind a NAT
+        office.takeType("welcome");
+        assertError("bad-credentials", reply(office, "LOGIN Mario guess-1xyz")); // Mario's one attempt, and one of 3
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> refused = reply(office, "LOGIN Mario guess-" + i + "abc");
+            assertError("too-many-attempts", refused);
+            assertTrue(((String) refused.get("message")).contains("for this account"), refused.toString());
+        }
+        // Refused for Mario's account before any password was tried: the address still has 2 of its 3 attempts.
+        assertOk(reply(office, "LOGIN Luigi s3cret-pass"));
+    }
+
+    @Test
     void hashingRunsAtMostMaxConcurrentHashesAtOnceAndTheQueueIsBounded() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();

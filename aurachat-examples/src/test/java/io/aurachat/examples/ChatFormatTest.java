@@ -191,7 +191,8 @@ class ChatFormatTest {
     @Test
     void aRefusedLoginIsOneLineThatSaysWhatToDo() {
         assertEquals("The server takes passwords only over TLS, and this connection is not encrypted: connect to its "
-                + "TLS port (leave out --port, or give --tls --port PORT; 5443 by default).",
+                + "TLS port (leave out --no-tls and --port: the client tries TLS first; or give --tls --port PORT, 5443 by "
+                + "default).",
                 ChatFormat.loginFailed("insecure-connection", "Mario", "whatever the server says", null));
         assertEquals("Wrong password for Mario, or no such account.",
                 ChatFormat.loginFailed("bad-credentials", "Mario", "", null));
