@@ -48,7 +48,8 @@ class BenchmarksTest {
         assertEquals(new TreeSet<>(List.of("io.aurachat.tcp.LineDecoderBench", "io.aurachat.hub.WireMessageBench",
                 "io.aurachat.hub.WireReplyBench", "io.aurachat.hub.DispatchBench", "io.aurachat.log.XmlLogSinkBench",
                 "io.aurachat.store.HistoryQueryBench", "io.aurachat.store.ResumeBench",
-                "io.aurachat.store.HistoryRoundTripBench", "io.aurachat.tcp.TlsWrapBench")),
+                "io.aurachat.store.HistoryRoundTripBench", "io.aurachat.tcp.TlsWrapBench",
+                "io.aurachat.tcp.OutboundQueueBench")),
                 methodsByClass.keySet());
 
         int calls = 0;
@@ -105,8 +106,9 @@ class BenchmarksTest {
         }
         // 3 decoder benchmarks, 3 message benchmarks x 2 texts, 4 reply benchmarks, 2 dispatch benchmarks x 2
         // client counts, the XML log's run x 2 texts x 2 rollover sizes, the history store's two queries, the resume
-        // and its peer x 2 stores, the query through the server.
-        assertEquals(34, calls);
+        // and its peer x 2 stores, the query through the server, the TLS wrap x 3 sizes x 2 buffers, the outbound
+        // queue x 2 queues.
+        assertEquals(36, calls);
     }
 
     @Test
