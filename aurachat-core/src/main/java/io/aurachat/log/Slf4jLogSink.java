@@ -26,6 +26,8 @@ public final class Slf4jLogSink implements LogSink {
 
     private final Logger logger;
     private final long windowMillis;
+    /** The window in seconds, as the count's line says it ("10", "0.5"). */
+    private final String windowSeconds;
     /** Repeats being counted, by kind, address and reason, oldest window first; the sink's thread only. */
     private final java.util.LinkedHashMap<String, Repeats> repeats = new java.util.LinkedHashMap<>();
     /** Repeats past {@link #MAX_REPEAT_KEYS} pairs, counted together; {@code null} while there are none. */
@@ -33,12 +35,10 @@ public final class Slf4jLogSink implements LogSink {
 
     /** Repeats of one kind of refusal from one address: logged once, then counted until the window is over. */
     private static final class Repeats {
-        final String what;
         final long startMillis;
         long count;
 
-        Repeats(String what, long startMillis) {
-            this.what = what;
+        Repeats(long startMillis) {
             this.startMillis = startMillis;
         }
     }
@@ -69,6 +69,8 @@ public final class Slf4jLogSink implements LogSink {
             throw new IllegalArgumentException("repeatWindow must not be negative: " + repeatWindow);
         }
         this.windowMillis = repeatWindow.toMillis();
+        this.windowSeconds = windowMillis % 1000 == 0 ? Long.toString(windowMillis / 1000)
+                : Double.toString(windowMillis / 1000.0);
     }
 
     /**
@@ -173,11 +175,11 @@ public final class Slf4jLogSink implements LogSink {
             return false;
         }
         if (repeats.size() < MAX_REPEAT_KEYS) {
-            repeats.put(what, new Repeats(what, now));
+            repeats.put(what, new Repeats(now));
             return true;
         }
         if (others == null) {
-            others = new Repeats("refusals and failed logins from other addresses", now);
+            others = new Repeats(now);
         }
         others.count++;
         return false;
@@ -188,25 +190,24 @@ public final class Slf4jLogSink implements LogSink {
         if (repeats.isEmpty() && others == null) {
             return;
         }
-        var it = repeats.values().iterator();
+        var it = repeats.entrySet().iterator();
         while (it.hasNext()) {
-            Repeats r = it.next();
-            if (now - r.startMillis < windowMillis) {
+            var e = it.next();
+            if (now - e.getValue().startMillis < windowMillis) {
                 break;
             }
             it.remove();
-            report(r);
+            report(e.getKey(), e.getValue());
         }
         if (others != null && now - others.startMillis >= windowMillis) {
-            report(others);
+            report("refusals and failed logins from other addresses", others);
             others = null;
         }
     }
 
-    private void report(Repeats r) {
+    private void report(String what, Repeats r) {
         if (r.count > 0) {
-            String seconds = windowMillis % 1000 == 0 ? Long.toString(windowMillis / 1000) : Double.toString(windowMillis / 1000.0);
-            logger.warn("{} more {} in the {} s after the first", r.count, r.what, seconds);
+            logger.warn("{} more {} in the {} s after the first", r.count, what, windowSeconds);
         }
     }
 

@@ -334,8 +334,8 @@ final class ChatFormat {
         String who = clean(account);
         return switch (code) {
             case "insecure-connection" -> "The server takes passwords only over TLS, and this connection is not "
-                    + "encrypted: connect to its TLS port (leave out --no-tls and --port: the client tries TLS first; or give "
-                    + "--tls --port PORT, 5443 by default).";
+                    + "encrypted: connect to its TLS port (leave out --no-tls and --port: the client tries TLS "
+                    + "first; or give --tls --port PORT, 5443 by default).";
             case "bad-credentials" -> "Wrong password for " + who + ", or no such account.";
             case "login-required" -> "This server requires an account: start the client with --account NAME "
                     + "(and --register to make one).";
