@@ -417,15 +417,24 @@ public final class ChatClient implements AutoCloseable {
 
     /**
      * A page of earlier messages ({@code HISTORY}): {@code HistoryQuery.latest("*", 50)} for the latest messages to
-     * everyone, {@code HistoryQuery.before("*", MessageIds.parse(oldest.id().orElseThrow()), 50)} to page back. A
-     * limit above the server's maximum (200) gets a page of the maximum.
+     * everyone, {@code HistoryQuery.before("*", MessageIds.parse(oldest.id().orElseThrow()), 50)} to page back; a
+     * room's name for its messages, {@code "@"} for the private messages of the account this client is logged into,
+     * {@code "@Luigi"} for those with the account {@code Luigi} only. A limit above the server's maximum (200) gets a
+     * page of the maximum.
      *
      * @return the messages, oldest first, each as it was delivered (with its id and time)
      * @throws ChatErrorException {@code no-such-message} for an id the server does not keep, {@code no-such-room},
-     *     {@code history-unavailable} when the server keeps no history or its store failed
+     *     {@code history-unavailable} when the server keeps no history or its store failed, {@code login-required} for
+     *     {@code "@"} and {@code "@name"} when not logged in
+     * @throws IllegalArgumentException for a {@code SINCE} query, or one with a {@link HistoryQuery#peer} or {@link
+     *     HistoryQuery#recipient} (filters of a store's, which the server sets itself)
      */
     public HistoryResult history(HistoryQuery query) throws IOException {
         Objects.requireNonNull(query, "query");
+        if (query.peer() != null || query.recipient() != null) {
+            throw new IllegalArgumentException("a store's filter, not a HISTORY page: name a conversation as the target"
+                    + " (\"@Luigi\")");
+        }
         String arguments = switch (query.kind()) {
             case LATEST -> query.target() + " LATEST " + query.limit();
             case BEFORE -> query.target() + " BEFORE " + query.from() + " " + query.limit();

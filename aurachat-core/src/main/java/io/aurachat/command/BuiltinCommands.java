@@ -73,12 +73,14 @@ public final class BuiltinCommands {
 
     /**
      * {@code HISTORY <target> ...}: a page of earlier messages to everyone ({@code *}), to a room, or ({@code @}) the
-     * private messages of the account the sender is logged into, shaped like IRCv3 {@code CHATHISTORY}. It may wait
+     * private messages of the account the sender is logged into ({@code @name}: those with the account {@code name}),
+     * shaped like IRCv3 {@code CHATHISTORY}. It may wait
      * for the history store, so it never runs on an I/O thread.
      */
     public static final Command HISTORY = new Command(Verbs.HISTORY, HISTORY_USAGE,
             "Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
-                    + "messages; limit " + HISTORY_PAGE + " by default, at most " + MAX_HISTORY_PAGE + ".",
+                    + "messages, @name those with the account name; limit " + HISTORY_PAGE + " by default, at most "
+                    + MAX_HISTORY_PAGE + ".",
             BuiltinCommands::history);
 
     /** {@code JOIN <room>}: enter a room, making it if need be. */
@@ -181,13 +183,11 @@ public final class BuiltinCommands {
         }
         String target = args.get(0);
         String room = null; // the room's name, for its messages' "room"
-        if (target.equals(StoredMessage.PRIVATE)) {
+        if (target.startsWith(StoredMessage.PRIVATE)) { // "@": the account's private messages; "@name": with name
             if (context.sender().account() == null) {
                 throw new CommandException(ErrorCodes.LOGIN_REQUIRED,
                         "private messages are served to the devices of an account: LOGIN first");
             }
-        } else if (target.startsWith(StoredMessage.PRIVATE)) {
-            throw usage("'" + shorten(target) + "' is not a target: '@' alone is your account's private messages; ");
         } else if (!target.equals(StoredMessage.EVERYONE)) {
             room = context.room(target).name(); // bad-room-name, not-in-room
         }
@@ -206,6 +206,9 @@ public final class BuiltinCommands {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NoSuchMessageException missing) {
                 throw new CommandException(ErrorCodes.NO_SUCH_MESSAGE, missing.getMessage());
+            }
+            if (e.getCause() instanceof IllegalArgumentException bad) { // "@" and what is not a name
+                throw usage(shorten(bad.getMessage()) + "; ");
             }
             throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE, "the history is unavailable: "
                     + (e.getCause() instanceof HistoryUnavailableException u ? u.getMessage() : "the store failed"));

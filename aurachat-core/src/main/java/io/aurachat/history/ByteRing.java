@@ -2,6 +2,7 @@ package io.aurachat.history;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -200,6 +201,9 @@ final class ByteRing {
     }
 
     HistoryPage query(HistoryQuery q) {
+        if (q.peer() != null) {
+            return conversation(q);
+        }
         int from;
         int to;
         boolean more;
@@ -252,6 +256,80 @@ final class ByteRing {
             page.add(decode(s));
         }
         return new HistoryPage(page, false);
+    }
+
+    /**
+     * A page of one conversation of an account target ({@link HistoryQuery#peer}): the same bounds as {@link #query},
+     * then only the messages whose other side is the peer's account, looked at in the records' bytes (no message is
+     * decoded to be skipped), so that a scan of a whole target makes no garbage.
+     */
+    private HistoryPage conversation(HistoryQuery q) {
+        byte[] own = utf8(target.substring(1));
+        byte[] peer = utf8(q.peer());
+        int lo = 0;
+        int hi = count;
+        switch (q.kind()) {
+            case LATEST -> { }
+            case BEFORE -> hi = indexOf(q.target(), q.from());
+            case AFTER -> lo = indexOf(q.target(), q.from()) + 1;
+            case BETWEEN -> {
+                lo = indexOf(q.target(), q.from()) + 1;
+                hi = indexOf(q.target(), q.to());
+            }
+            default -> throw new IllegalStateException(q.kind().toString());
+        }
+        boolean backwards = q.kind() == HistoryQuery.Kind.LATEST || q.kind() == HistoryQuery.Kind.BEFORE;
+        List<StoredMessage> page = new ArrayList<>(Math.min(q.limit(), 64));
+        boolean more = false;
+        for (int n = 0; n < hi - lo; n++) {
+            int s = slot(backwards ? hi - 1 - n : lo + n);
+            if (!withPeer(s, own, peer)) {
+                continue;
+            }
+            if (page.size() == q.limit()) {
+                more = true;
+                break;
+            }
+            page.add(decode(s));
+        }
+        if (backwards) {
+            Collections.reverse(page);
+        }
+        return new HistoryPage(page, more);
+    }
+
+    /**
+     * Whether the record in slot {@code s} is of the conversation with {@code peer}: its recipient's account if its
+     * sender's is {@code own}, else its sender's, is {@code peer}. A record without account fields is of none.
+     */
+    private boolean withPeer(int s, byte[] own, byte[] peer) {
+        int p = starts[s];
+        for (int field = 0; field < 3; field++) { // from, name, ip
+            p += 2 + getShort(p);
+        }
+        int n = getShort(p); // to
+        p += 2 + (n == NO_RECIPIENT ? 0 : n);
+        n = (data[p] & 0xFF) << 24 | (data[p + 1] & 0xFF) << 16 | (data[p + 2] & 0xFF) << 8 | (data[p + 3] & 0xFF);
+        p += 4 + n; // text
+        if (data[p++] == 0) {
+            return false;
+        }
+        int fromAccount = p;
+        boolean sentByOwn = equalsOptional(fromAccount, own);
+        if (!sentByOwn) {
+            return equalsOptional(fromAccount, peer);
+        }
+        n = getShort(p);
+        p += 2 + (n == NO_RECIPIENT ? 0 : n); // past fromAccount
+        n = getShort(p);
+        p += 2 + (n == NO_RECIPIENT ? 0 : n); // past toName
+        return equalsOptional(p, peer);
+    }
+
+    /** Whether the optional field at {@code p} is present and holds {@code value}'s bytes. */
+    private boolean equalsOptional(int p, byte[] value) {
+        int n = getShort(p);
+        return n == value.length && java.util.Arrays.equals(data, p + 2, p + 2 + n, value, 0, n);
     }
 
     /** How many it keeps. */

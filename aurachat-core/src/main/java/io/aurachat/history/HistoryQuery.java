@@ -17,8 +17,13 @@ import java.util.Objects;
  * @param limit the most messages in the page, at least 1
  * @param recipient {@code SINCE} only: if not {@code null}, only the messages whose {@link StoredMessage#to}
  *     is this client id (the private messages to one client, for its resume); else {@code null}
+ * @param peer an {@linkplain StoredMessage#isAccountTarget account target}'s pages only ({@code LATEST}, {@code
+ *     BEFORE}, {@code AFTER}, {@code BETWEEN}): if not {@code null}, only the conversation with the account of this
+ *     key, the messages whose other side is that account (the recipient's account of a message the target's account
+ *     sent, else the sender's; its own key for the messages between its own devices). The bounds named by {@code
+ *     from} and {@code to} must still be messages of the target, of any conversation. Else {@code null}
  */
-public record HistoryQuery(String target, Kind kind, long from, long to, int limit, String recipient) {
+public record HistoryQuery(String target, Kind kind, long from, long to, int limit, String recipient, String peer) {
     /** Which page. */
     public enum Kind {
         /** The latest {@code limit} messages. */
@@ -36,9 +41,14 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
         SINCE
     }
 
-    /** A query without a recipient filter. */
+    /** A query without a recipient or a peer filter. */
     public HistoryQuery(String target, Kind kind, long from, long to, int limit) {
-        this(target, kind, from, to, limit, null);
+        this(target, kind, from, to, limit, null, null);
+    }
+
+    /** A query without a peer filter. */
+    public HistoryQuery(String target, Kind kind, long from, long to, int limit, String recipient) {
+        this(target, kind, from, to, limit, recipient, null);
     }
 
     /** Checks the combination. */
@@ -58,6 +68,23 @@ public record HistoryQuery(String target, Kind kind, long from, long to, int lim
         if (!valid) {
             throw new IllegalArgumentException(kind + " with from=" + from + ", to=" + to + ", recipient=" + recipient);
         }
+        if (peer != null && (kind == Kind.SINCE || peer.isEmpty() || !StoredMessage.isAccountTarget(target))) {
+            throw new IllegalArgumentException("a peer filters an account target's pages only: " + target + ", "
+                    + kind + ", peer '" + peer + "'");
+        }
+    }
+
+    /** This query of {@code otherTarget}, with the same filters. */
+    public HistoryQuery withTarget(String otherTarget) {
+        return new HistoryQuery(otherTarget, kind, from, to, limit, recipient, peer);
+    }
+
+    /**
+     * This query, of the conversation with the account {@code peerKey} only ({@link #peer}); {@code null} for every
+     * conversation.
+     */
+    public HistoryQuery withPeer(String peerKey) {
+        return new HistoryQuery(target, kind, from, to, limit, recipient, peerKey);
     }
 
     /** The latest {@code limit} messages of {@code target}. */

@@ -67,7 +67,11 @@ public interface HistoryStore extends AutoCloseable {
     /** Keeps {@code message}; never blocks (see the class comment). */
     void append(StoredMessage message);
 
-    /** Answers a page of history, later, on a thread of the store's (see the class comment). */
+    /**
+     * Answers a page of history, later, on a thread of the store's (see the class comment). A store honours every
+     * filter of the query: {@link HistoryQuery#recipient} for a resume, {@link HistoryQuery#peer} for one
+     * conversation (one that ignores the peer serves the whole account target where one conversation was asked for).
+     */
     CompletionStage<HistoryPage> query(HistoryQuery query);
 
     /**

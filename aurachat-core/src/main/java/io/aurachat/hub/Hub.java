@@ -667,31 +667,37 @@ public final class Hub {
      * Queries the history store for {@code asking}: a command thread calls it (it may wait on the store). A room is
      * named as typed; its messages are kept under its key (its name folded, so that {@code Lobby} and {@code lobby}
      * share them). {@code @} is the private messages of the account {@code asking} is logged into, never anyone
-     * else's: for an anonymous client the stage fails with {@link HistoryUnavailableException} (the built-in {@code
-     * HISTORY} answers {@code login-required} before it asks). Another account's target cannot be named: an {@code @}
-     * with more after it is not a room's name, and is refused.
+     * else's, and {@code @name} the conversation of that account with the account {@code name} (its key, so named as
+     * the name rule folds it): a filter of the same messages. For an anonymous client the stage fails with {@link
+     * HistoryUnavailableException} (the built-in {@code HISTORY} answers {@code login-required} before it asks); for
+     * an {@code @} followed by what cannot be a name, with {@link IllegalArgumentException}.
      */
     CompletionStage<HistoryPage> history(Client asking, HistoryQuery query) {
         try {
             String target = query.target();
-            String stored;
+            HistoryQuery asked;
             if (target.equals(StoredMessage.EVERYONE)) {
-                stored = target;
-            } else if (target.equals(StoredMessage.PRIVATE)) {
+                asked = query;
+            } else if (target.startsWith(StoredMessage.PRIVATE)) {
                 String account = asking.info().account();
                 if (account == null) {
                     return CompletableFuture.failedFuture(new HistoryUnavailableException(
                             "private messages are served to a client logged into an account only"));
                 }
-                stored = StoredMessage.accountTarget(account);
-            } else if (target.startsWith(StoredMessage.PRIVATE)) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(
-                        "'" + target + "' names no history: '@' alone is your account's private messages"));
+                asked = query.withTarget(StoredMessage.accountTarget(account));
+                if (target.length() > 1) {
+                    String peer = target.substring(1);
+                    String problem = nameProblem(peer);
+                    if (problem != null) {
+                        return CompletableFuture.failedFuture(new IllegalArgumentException(
+                                "'" + target + "' names no account: " + problem));
+                    }
+                    asked = asked.withPeer(nameKey(peer));
+                }
             } else {
-                stored = Rooms.key(target);
+                asked = query.withTarget(Rooms.key(target));
             }
-            return history.query(stored.equals(target) ? query : new HistoryQuery(stored, query.kind(), query.from(),
-                    query.to(), query.limit(), query.recipient()));
+            return history.query(asked);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

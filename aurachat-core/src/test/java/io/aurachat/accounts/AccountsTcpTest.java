@@ -130,7 +130,9 @@ class AccountsTcpTest {
         assertEquals(List.of("ciao Mario", "ciao Luigi"), texts(reply(luigi.c(), "HISTORY @ LATEST")));
         RawClient peach = loggedIn(server, "REGISTER", "Peach").c();
         assertEquals(List.of(), texts(reply(peach, "HISTORY @ LATEST")), "another account sees none of them");
-        reply(peach, "HISTORY @mario LATEST").assertError("HISTORY", "bad-arguments");
+        assertEquals(List.of(), texts(reply(peach, "HISTORY @mario LATEST")),
+                "Peach's conversation with Mario, never Mario's messages");
+        assertEquals(List.of("ciao Luigi"), texts(reply(luigi.c(), "HISTORY @mario AFTER " + in)), "over TCP too");
         reply(peach, "HISTORY @ BEFORE " + out).assertError("HISTORY", "no-such-message");
     }
 

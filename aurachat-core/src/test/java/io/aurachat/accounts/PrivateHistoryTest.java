@@ -67,23 +67,71 @@ class PrivateHistoryTest extends AccountChatTest {
     }
 
     @Test
-    void anAnonymousClientIsRefusedAndNoOtherAccountsTargetCanBeNamed() {
+    void anAnonymousClientIsRefusedAndNoOtherAccountsMessagesCanBeNamed() {
         start();
         HarnessClient mario = loggedIn("REGISTER", "Mario");
         HarnessClient luigi = loggedIn("REGISTER", "Luigi");
         chat(mario, luigi, "private");
         HarnessClient anon = secure();
 
-        Map<String, Object> refused = reply(anon, "HISTORY @ LATEST");
-        assertEquals("error", refused.get("type"));
-        assertEquals("login-required", refused.get("code"));
-        for (String line : List.of("HISTORY @mario LATEST", "HISTORY @luigi LATEST")) {
-            Map<String, Object> bad = reply(mario, line);
-            assertEquals("bad-arguments", bad.get("code"), line + ": " + bad);
+        for (String line : List.of("HISTORY @ LATEST", "HISTORY @mario LATEST")) {
+            Map<String, Object> refused = reply(anon, line);
+            assertEquals("error", refused.get("type"));
+            assertEquals("login-required", refused.get("code"), line + ": " + refused);
         }
-        assertEquals("bad-arguments", reply(anon, "HISTORY @mario LATEST").get("code"));
         HarnessClient peach = loggedIn("REGISTER", "Peach");
         assertEquals(List.of(), texts(reply(peach, "HISTORY @ LATEST")), "another account sees none of it");
+        // "@name" is the asker's own conversation with that account, never that account's history.
+        for (String line : List.of("HISTORY @mario LATEST", "HISTORY @luigi LATEST")) {
+            assertEquals(List.of(), texts(reply(peach, line)), line);
+        }
+        // What cannot be a name is refused, not looked up.
+        Map<String, Object> bad = reply(mario, "HISTORY @" + "x".repeat(200) + " LATEST");
+        assertEquals("bad-arguments", bad.get("code"), () -> "a name past the length limit: " + bad);
+    }
+
+    @Test
+    void aConversationIsTheMessagesWithOneAccountBothWaysPagedAsTheWhole() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient laptop = loggedIn("LOGIN", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        HarnessClient peach = loggedIn("REGISTER", "Peach");
+        HarnessClient anon = secure();
+        String ml1 = chat(mario, luigi, "ml1");
+        String lm2 = chat(luigi, laptop, "lm2"); // to another device of the account
+        String mp3 = chat(mario, peach, "mp3");
+        chat(anon, mario, "am4");
+        chat(mario, laptop, "self5");
+        String pl6 = chat(peach, luigi, "pl6"); // not Mario's at all
+        String ml7 = chat(laptop, luigi, "ml7");
+
+        Map<String, Object> withLuigi = reply(mario, "HISTORY @Luigi LATEST");
+        assertEquals("@Luigi", withLuigi.get("target"), "the target as it was asked for");
+        assertEquals(List.of("ml1", "lm2", "ml7"), texts(withLuigi));
+        assertEquals(false, withLuigi.get("more"));
+        assertEquals(List.of("ml1", "lm2", "ml7"), texts(reply(laptop, "HISTORY @LUIGI LATEST")),
+                "any device, any case");
+        assertEquals(List.of("mp3"), texts(reply(mario, "HISTORY @peach LATEST")));
+        assertEquals(List.of("self5"), texts(reply(mario, "HISTORY @mario LATEST")), "between its own devices");
+        assertEquals(List.of("ml1", "lm2", "ml7"), texts(reply(luigi, "HISTORY @mario LATEST")), "Luigi's own copy");
+        assertEquals(List.of("pl6"), texts(reply(peach, "HISTORY @luigi LATEST")));
+        assertEquals(List.of(), texts(reply(mario, "HISTORY @toad LATEST")), "no such account: nothing with it");
+
+        Map<String, Object> last2 = reply(mario, "HISTORY @luigi LATEST 2");
+        assertEquals(List.of("lm2", "ml7"), texts(last2));
+        assertEquals(true, last2.get("more"));
+        Map<String, Object> before = reply(mario, "HISTORY @luigi BEFORE " + lm2);
+        assertEquals(List.of("ml1"), texts(before));
+        assertEquals(false, before.get("more"));
+        Map<String, Object> after = reply(mario, "HISTORY @luigi AFTER " + ml1 + " 1");
+        assertEquals(List.of("lm2"), texts(after));
+        assertEquals(true, after.get("more"));
+        assertEquals(List.of("lm2"), texts(reply(mario, "HISTORY @luigi BETWEEN " + ml7 + " " + ml1)));
+        // A bound may be any message of the account's private history: a position in time, not of this conversation.
+        assertEquals(List.of("ml1", "lm2"), texts(reply(mario, "HISTORY @luigi BEFORE " + mp3)));
+        // But one of another account's history is not.
+        assertEquals("no-such-message", reply(mario, "HISTORY @luigi BEFORE " + pl6).get("code"));
     }
 
     @Test

@@ -46,7 +46,7 @@ class BuiltinCommandsTest {
                         "LOGIN <name> <password>", "PASSWORD <old> <new>"),
                 all.stream().map(Command::usage).toList());
         assertEquals("Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
-                        + "messages; limit 50 by default, at most 200.",
+                        + "messages, @name those with the account name; limit 50 by default, at most 200.",
                 BuiltinCommands.HISTORY.description());
     }
 

@@ -348,6 +348,61 @@ class MemoryHistoryStoreTest {
         assertThrows(IllegalArgumentException.class, () -> HistoryQuery.since("*", -1, null, 5));
         assertThrows(IllegalArgumentException.class,
                 () -> new HistoryQuery("*", HistoryQuery.Kind.AFTER, id(1), 0, 5, "c2"));
+        assertThrows(IllegalArgumentException.class, () -> HistoryQuery.latest("*", 5).withPeer("bob"),
+                "a peer filters an account target only");
+        assertThrows(IllegalArgumentException.class, () -> HistoryQuery.latest("@ann", 5).withPeer(""));
+        assertThrows(IllegalArgumentException.class, () -> HistoryQuery.since("@ann", 0, null, 5).withPeer("bob"));
+    }
+
+    // ---------------------------------------------------------------- one conversation of an account
+
+    /**
+     * Ann's account target: 1 and 6 to Bob, 2 from Bob, 3 to Cid, 4 from an anonymous client, 5 between her own
+     * devices, 7 from Dan, 8 to an anonymous client.
+     */
+    static MemoryHistoryStore annsConversations() {
+        MemoryHistoryStore store = MemoryHistoryStore.create();
+        String[][] sides = {{"ann", "bob"}, {"bob", "ann"}, {"ann", "cid"}, {null, "ann"}, {"ann", "ann"},
+            {"ann", "bob"}, {"dan", "ann"}, {"ann", null}};
+        for (int i = 0; i < sides.length; i++) {
+            store.append(new StoredMessage(id(i + 1), "@ann", "c" + i, "N" + i, "127.0.0.1", "c9", "text " + (i + 1),
+                    sides[i][0], "R" + i, sides[i][1]));
+        }
+        return store;
+    }
+
+    @Test
+    void aPeerPagesOneConversationOfAnAccountAndTheBoundsAreAnyOfItsMessages() {
+        MemoryHistoryStore store = annsConversations();
+
+        HistoryPage bob = page(store, HistoryQuery.latest("@ann", 10).withPeer("bob"));
+        assertEquals(List.of(1L, 2L, 6L), numbers(bob), "both ways");
+        assertFalse(bob.more());
+        HistoryPage last2 = page(store, HistoryQuery.latest("@ann", 2).withPeer("bob"));
+        assertEquals(List.of(2L, 6L), numbers(last2));
+        assertTrue(last2.more());
+        HistoryPage before = page(store, HistoryQuery.before("@ann", id(6), 10).withPeer("bob"));
+        assertEquals(List.of(1L, 2L), numbers(before));
+        assertFalse(before.more());
+        assertTrue(page(store, HistoryQuery.before("@ann", id(6), 1).withPeer("bob")).more());
+        HistoryPage after = page(store, HistoryQuery.after("@ann", id(1), 1).withPeer("bob"));
+        assertEquals(List.of(2L), numbers(after));
+        assertTrue(after.more());
+        HistoryPage rest = page(store, HistoryQuery.after("@ann", id(2), 10).withPeer("bob"));
+        assertEquals(List.of(6L), numbers(rest));
+        assertFalse(rest.more());
+        assertEquals(List.of(2L), numbers(page(store, HistoryQuery.between("@ann", id(6), id(1), 10).withPeer("bob"))));
+        assertEquals(List.of(1L, 2L), numbers(page(store, HistoryQuery.before("@ann", id(4), 10).withPeer("bob"))),
+                "a bound of another conversation is a position");
+        assertEquals(List.of(5L), numbers(page(store, HistoryQuery.latest("@ann", 10).withPeer("ann"))), "her own");
+        assertEquals(List.of(3L), numbers(page(store, HistoryQuery.latest("@ann", 10).withPeer("cid"))));
+        assertEquals(List.of(7L), numbers(page(store, HistoryQuery.latest("@ann", 10).withPeer("dan"))));
+        assertEquals(List.of(), page(store, HistoryQuery.latest("@ann", 10).withPeer("eve")).messages());
+        assertInstanceOf(NoSuchMessageException.class,
+                failure(store, HistoryQuery.before("@ann", id(99), 10).withPeer("bob")));
+        assertEquals(List.of(), page(store, HistoryQuery.latest("@bob", 10).withPeer("ann")).messages(),
+                "Ann's messages are Ann's target's");
+        assertEquals(8, page(store, HistoryQuery.latest("@ann", 10)).messages().size(), "no peer: all of them");
     }
 
     // ---------------------------------------------------------------- one message under several targets

@@ -54,6 +54,7 @@ final class ChatFormat {
             new String[] {"/rooms", "the rooms of the server"},
             new String[] {"/members [room]", "who is in a room (default: the current one)"},
             new String[] {"/history [n]", "the latest n messages (default 20) of the current room or everyone"},
+            new String[] {"/history @<account> [n]", "your account's private messages with that account"},
             new String[] {"/list", "who is connected"},
             new String[] {"/name [new name]", "show or change your name (and the account you are logged into)"},
             new String[] {"/login <account>", "log into your account (the password is asked for)"},
@@ -216,6 +217,26 @@ final class ChatFormat {
         }
         lines.add(info("History of " + whose + ": " + (messages.size() == 1 ? "1 message" : messages.size() + " messages")
                 + (more ? " (older ones: /history with a larger n)" : "") + ":"));
+        for (ChatMessage m : messages) {
+            lines.add(message(m.time().map(t -> CLOCK.format(t.atZone(zone))).orElse("--:--"), m));
+        }
+        return lines;
+    }
+
+    /**
+     * {@code /history @name}: a header, then the private messages between this client's account and {@code account},
+     * as {@link #history} shows messages.
+     */
+    static List<AttributedString> conversation(String account, List<ChatMessage> messages, boolean more, ZoneId zone) {
+        List<AttributedString> lines = new ArrayList<>();
+        String with = clean(account);
+        if (messages.isEmpty()) {
+            lines.add(info("No private messages with " + with + " in the history."));
+            return lines;
+        }
+        lines.add(info("Private messages with " + with + ": " + (messages.size() == 1 ? "1 message"
+                : messages.size() + " messages") + (more ? " (older ones: /history @" + with + " with a larger n)" : "")
+                + ":"));
         for (ChatMessage m : messages) {
             lines.add(message(m.time().map(t -> CLOCK.format(t.atZone(zone))).orElse("--:--"), m));
         }

@@ -52,8 +52,19 @@ sealed interface ChatInput {
     /** {@code /members [room]}: an empty room is the current one. */
     record Members(String room) implements ChatInput {}
 
-    /** {@code /history [n]}: the latest {@code limit} messages of the current room, or of everyone. */
-    record History(int limit) implements ChatInput {}
+    /**
+     * {@code /history [@name] [n]}: the latest {@code limit} messages of the current room, or of everyone; with
+     * {@code @name} ({@code account}), those of this client's account with the account {@code name}, as the command
+     * {@code HISTORY @name} pages them.
+     *
+     * @param account the other account's name, or {@code null}
+     */
+    record History(int limit, String account) implements ChatInput {
+        /** The current room's, or everyone's. */
+        History(int limit) {
+            this(limit, null);
+        }
+    }
 
     /** {@code /login <account>}: log into the account; the password is asked for with a masked prompt. */
     record Login(String account) implements ChatInput {}
@@ -121,16 +132,26 @@ sealed interface ChatInput {
     }
 
     private static ChatInput history(String arguments) {
-        if (arguments.isEmpty()) {
-            return new History(HISTORY_DEFAULT);
+        String account = null;
+        String count = arguments;
+        if (arguments.startsWith("@")) {
+            int space = firstSpace(arguments);
+            account = arguments.substring(1, space);
+            count = arguments.substring(space).strip();
         }
-        if (arguments.length() <= 4 && arguments.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            int n = Integer.parseInt(arguments);
-            if (n > 0) {
-                return new History(n);
+        if (account == null || !account.isEmpty()) {
+            if (count.isEmpty()) {
+                return new History(HISTORY_DEFAULT, account);
+            }
+            if (count.length() <= 4 && count.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                int n = Integer.parseInt(count);
+                if (n > 0) {
+                    return new History(n, account);
+                }
             }
         }
-        return new Invalid("Usage: /history [n], n from 1 (default " + HISTORY_DEFAULT + ")");
+        return new Invalid("Usage: /history [@account] [n], n from 1 (default " + HISTORY_DEFAULT
+                + "); with @account, your messages with that account (you must be logged in)");
     }
 
     private static boolean hasSpace(String text) {

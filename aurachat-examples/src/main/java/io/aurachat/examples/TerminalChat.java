@@ -443,6 +443,10 @@ final class TerminalChat implements ChatListener {
                     print(ChatFormat.members(room, client.members(room), client.id(), clock.getZone()));
                 }
             }
+            case ChatInput.History h when h.account() != null -> {
+                HistoryResult page = client.history(HistoryQuery.latest("@" + h.account(), h.limit()));
+                print(ChatFormat.conversation(h.account(), page.messages(), page.more(), clock.getZone()));
+            }
             case ChatInput.History h -> {
                 HistoryResult page = client.history(HistoryQuery.latest(
                         currentRoom == null ? Protocol.EVERYONE : currentRoom, h.limit()));

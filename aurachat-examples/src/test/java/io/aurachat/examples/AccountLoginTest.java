@@ -87,6 +87,30 @@ class AccountLoginTest {
     }
 
     @Test
+    void historyOfAnAccountShowsTheConversationWithAnotherAccountOnly() throws Exception {
+        try (ChatServer server = server(AccountsMode.REQUIRED, true);
+                LineClient luigi = LineClient.loggedIn(server.port(), "REGISTER", "Luigi", PASSWORD);
+                LineClient peach = LineClient.loggedIn(server.port(), "REGISTER", "Peach", PASSWORD)) {
+            String port = Integer.toString(server.port());
+
+            Run run = client("/msg Luigi first to luigi\n/msg Peach to peach\n/msg Luigi second to luigi\n"
+                    + "/history @luigi\n/history @Toad 5\n", "--port", port, "--account", "Bot", "--register",
+                    "--password-file", passwordFile().toString());
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            luigi.take("\"message\":\"second to luigi\"");
+            peach.take("\"message\":\"to peach\"");
+            String out = run.out();
+            int header = out.indexOf("*** Private messages with luigi: 2 messages:\n");
+            assertTrue(header >= 0, out);
+            String page = out.substring(header);
+            assertTrue(page.matches("(?s)[^\n]*\n\\d\\d:\\d\\d Bot \\(private\\): first to luigi\n"
+                    + "\\d\\d:\\d\\d Bot \\(private\\): second to luigi\n.*"), page);
+            assertFalse(page.contains("to peach"), "another conversation: " + page);
+            assertTrue(out.contains("*** No private messages with Toad in the history.\n"), out);
+        }
+    }
+
+    @Test
     void refusedLoginsAreOneClearLine() throws Exception {
         try (ChatServer tlsOnly = server(AccountsMode.REQUIRED, false)) {
             Run insecure = client("", "--port", Integer.toString(tlsOnly.port()), "--account", "Mario",

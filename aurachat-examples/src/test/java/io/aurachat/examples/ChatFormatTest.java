@@ -166,7 +166,7 @@ class ChatFormatTest {
         assertTrue(withRooms.stream().noneMatch(l -> l.contains("Commands of this server")),
                 "the room and history verbs are the client's own commands: " + withRooms);
         for (String command : new String[] {"/join <room>", "/part [room]", "/room [room]", "/rooms", "/members [room]",
-                "/history [n]"}) {
+                "/history [n]", "/history @<account> [n]"}) {
             assertTrue(withRooms.stream().anyMatch(l -> l.startsWith("    " + command + " ")), command + ": " + withRooms);
         }
     }

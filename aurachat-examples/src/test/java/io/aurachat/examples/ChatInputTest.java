@@ -48,6 +48,10 @@ class ChatInputTest {
         assertEquals(new ChatInput.Members("lobby"), ChatInput.parse("/members lobby"));
         assertEquals(new ChatInput.History(20), ChatInput.parse("/history"), "20 by default");
         assertEquals(new ChatInput.History(5), ChatInput.parse("/history 5"));
+        assertEquals(new ChatInput.History(20, "Luigi"), ChatInput.parse("/history @Luigi"));
+        assertEquals(new ChatInput.History(7, "Luigi"), ChatInput.parse("/history @Luigi 7"));
+        assertTrue(ChatInput.parse("/history @") instanceof ChatInput.Invalid, "an account is named");
+        assertTrue(ChatInput.parse("/history @Luigi x") instanceof ChatInput.Invalid);
         for (String wrong : new String[] {"/history 0", "/history -3", "/history many", "/history 99999", "/history 1 2"}) {
             assertTrue(ChatInput.parse(wrong) instanceof ChatInput.Invalid i && i.usage().startsWith("Usage: /history"),
                     wrong + " -> " + ChatInput.parse(wrong));

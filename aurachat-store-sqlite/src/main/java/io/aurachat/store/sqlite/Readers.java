@@ -156,15 +156,27 @@ final class Readers {
      * {@code messages}, 1 {@code account_messages} (an account target's).
      */
     private static final class Queries {
-        /** By table, then by {@link HistoryQuery.Kind#ordinal}, then {@code SINCE} with a recipient. */
-        private static final String[][] SQL = {sql(Schema.COLUMNS, "messages"),
-            sql(Schema.ACCOUNT_COLUMNS, "account_messages")};
+        /**
+         * By table, then by {@link HistoryQuery.Kind#ordinal}, then {@code SINCE} with a recipient; for {@code
+         * account_messages}, then the four pages of one conversation (a {@link HistoryQuery#peer}) by kind.
+         */
+        private static final String[][] SQL = {sql(Schema.COLUMNS, "messages", ""),
+            concat(sql(Schema.ACCOUNT_COLUMNS, "account_messages", ""),
+                    sql(Schema.ACCOUNT_COLUMNS, "account_messages", "AND " + Schema.PEER + " = ? "))};
         private static final int SINCE_TO_RECIPIENT = HistoryQuery.Kind.values().length;
+        /** Where the pages with a peer start in {@code SQL[1]}. */
+        private static final int WITH_PEER = SINCE_TO_RECIPIENT + 1;
         private static final String[] EXISTS = {"SELECT 1 FROM messages WHERE id = ? AND target = ?",
             "SELECT 1 FROM account_messages WHERE target = ? AND id = ?"};
 
-        private static String[] sql(String columns, String table) {
-            String select = "SELECT " + columns + " FROM " + table + " WHERE target = ? ";
+        private static String[] concat(String[] a, String[] b) {
+            String[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, both, a.length, b.length);
+            return both;
+        }
+
+        private static String[] sql(String columns, String table, String filter) {
+            String select = "SELECT " + columns + " FROM " + table + " WHERE target = ? " + filter;
             return new String[] {
                 select + "ORDER BY id DESC LIMIT ?", // LATEST
                 select + "AND id < ? ORDER BY id DESC LIMIT ?", // BEFORE
@@ -176,7 +188,8 @@ final class Readers {
         }
 
         private final Connection connection;
-        private final PreparedStatement[][] pages = new PreparedStatement[2][SQL[0].length];
+        private final PreparedStatement[][] pages = {new PreparedStatement[SQL[0].length],
+            new PreparedStatement[SQL[1].length]};
         private final PreparedStatement[] exists = new PreparedStatement[2];
 
         Queries(Connection connection) {
@@ -194,13 +207,17 @@ final class Readers {
                     requireMessage(q.target(), q.to());
                 }
                 int t = StoredMessage.isAccountTarget(q.target()) ? 1 : 0;
-                int k = q.recipient() != null ? SINCE_TO_RECIPIENT : kind.ordinal();
+                int k = q.recipient() != null ? SINCE_TO_RECIPIENT
+                        : q.peer() != null ? WITH_PEER + kind.ordinal() : kind.ordinal();
                 if (pages[t][k] == null) {
                     pages[t][k] = connection.prepareStatement(SQL[t][k]);
                 }
                 PreparedStatement s = pages[t][k];
                 int i = 1;
                 s.setString(i++, q.target());
+                if (q.peer() != null) {
+                    s.setString(i++, q.peer());
+                }
                 if (kind != HistoryQuery.Kind.LATEST) {
                     s.setLong(i++, q.from());
                 }

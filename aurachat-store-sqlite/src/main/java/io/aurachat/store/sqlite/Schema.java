@@ -53,6 +53,19 @@ final class Schema {
     /** For the age bound, which deletes by id across the accounts. */
     static final String CREATE_ACCOUNT_INDEX =
             "CREATE INDEX IF NOT EXISTS account_messages_by_id ON account_messages(id)";
+    /**
+     * The other side of an {@code account_messages} row, for its account ({@code target} is {@code @} and its key):
+     * the recipient's account of a message the account sent, else the sender's. What {@code HISTORY @name} filters on.
+     */
+    static final String PEER = "(CASE WHEN sender_account = substr(target, 2) THEN recipient_account "
+            + "ELSE sender_account END)";
+    /**
+     * For the pages of one conversation ({@code HISTORY @name}), so that a conversation of a few messages in a target
+     * of a million is a few index steps, not a scan. An index on an expression, made on open where it is missing: it
+     * changes no table, so it is no new schema version (an older aurachat-store-sqlite keeps it up to date too).
+     */
+    static final String CREATE_PEER_INDEX =
+            "CREATE INDEX IF NOT EXISTS account_messages_by_peer ON account_messages(target, " + PEER + ", id)";
     static final String CREATE_META = "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)";
 
     /** The columns {@link #message} reads, in its order; both tables have them. */
@@ -146,6 +159,7 @@ final class Schema {
             // 2 no messages.sender_account. Each step looks first, so that it does nothing where it was done.
             s.execute(CREATE_ACCOUNT_MESSAGES);
             s.execute(CREATE_ACCOUNT_INDEX);
+            s.execute(CREATE_PEER_INDEX);
             if (!hasColumn(s, "messages", "sender_account")) {
                 s.execute(ADD_SENDER_ACCOUNT);
             }

@@ -8,6 +8,7 @@ import static io.aurachat.store.sqlite.Fixtures.page;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aurachat.history.HistoryPage;
 import io.aurachat.history.HistoryQuery;
@@ -99,6 +100,59 @@ class AccountHistoryTest {
             // The @ copies stay in memory, as before: a resume of an anonymous client reads them.
             assertEquals(5, page(store, HistoryQuery.latest(StoredMessage.PRIVATE, 10)).messages().size());
             assertEquals(0, store.dropped(), "no copy was refused as a duplicate id");
+        }
+    }
+
+    @Test
+    void aPeerPagesOneConversationOfAnAccountThroughItsIndex() throws Exception {
+        Path file = dir.resolve("h.db");
+        try (SqliteHistoryStore store = store(file)) {
+            store.open();
+            // Ann's side: 1 and 6 to Bob, 2 from Bob, 3 to Cid, 4 from an anonymous client, 5 between her own devices,
+            // 7 from Dan, 8 to an anonymous client.
+            String[][] sides = {{"ann", "bob"}, {"bob", "ann"}, {"ann", "cid"}, {null, "ann"}, {"ann", "ann"},
+                {"ann", "bob"}, {"dan", "ann"}, {"ann", null}};
+            for (int i = 0; i < sides.length; i++) {
+                store.append(new StoredMessage(id(i + 1), "@ann", "c" + i, "N" + i, "10.0.0.1", "c9", "t" + (i + 1),
+                        sides[i][0], "R" + i, sides[i][1]));
+            }
+            store.append(between(id(9), "@bob")); // Bob's own target: never Ann's
+
+            HistoryPage bob = page(store, HistoryQuery.latest("@ann", 10).withPeer("bob"));
+            assertEquals(List.of(id(1), id(2), id(6)), ids(bob), "both ways");
+            assertFalse(bob.more());
+            HistoryPage last2 = page(store, HistoryQuery.latest("@ann", 2).withPeer("bob"));
+            assertEquals(List.of(id(2), id(6)), ids(last2));
+            assertTrue(last2.more());
+            HistoryPage before = page(store, HistoryQuery.before("@ann", id(6), 10).withPeer("bob"));
+            assertEquals(List.of(id(1), id(2)), ids(before));
+            assertFalse(before.more());
+            HistoryPage after = page(store, HistoryQuery.after("@ann", id(1), 1).withPeer("bob"));
+            assertEquals(List.of(id(2)), ids(after));
+            assertTrue(after.more());
+            assertEquals(List.of(id(2)),
+                    ids(page(store, HistoryQuery.between("@ann", id(6), id(1), 10).withPeer("bob"))));
+            assertEquals(List.of(id(1), id(2)),
+                    ids(page(store, HistoryQuery.before("@ann", id(4), 10).withPeer("bob"))),
+                    "a bound of another conversation is a position");
+            assertEquals(List.of(id(5)), ids(page(store, HistoryQuery.latest("@ann", 10).withPeer("ann"))), "her own");
+            assertEquals(List.of(id(3)), ids(page(store, HistoryQuery.latest("@ann", 10).withPeer("cid"))));
+            assertEquals(List.of(id(7)), ids(page(store, HistoryQuery.latest("@ann", 10).withPeer("dan"))));
+            assertEquals(List.of(), page(store, HistoryQuery.latest("@ann", 10).withPeer("eve")).messages());
+            assertInstanceOf(NoSuchMessageException.class,
+                    failure(store, HistoryQuery.before("@ann", id(9), 10).withPeer("bob")), "a message of Bob's only");
+            assertEquals(List.of(id(9)), ids(page(store, HistoryQuery.latest("@bob", 10).withPeer("ann"))));
+        }
+        // The pages of a conversation are read through the index on the other side, not by a scan of the target.
+        try (Connection c = jdbc(file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN SELECT id FROM account_messages "
+                        + "WHERE target = '@ann' AND " + Schema.PEER + " = 'bob' AND id < 5 ORDER BY id DESC LIMIT 3")) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString("detail")).append('\n');
+            }
+            assertTrue(plan.toString().contains("account_messages_by_peer"), plan.toString());
+            assertFalse(plan.toString().contains("TEMP B-TREE"), "no sort: " + plan);
         }
     }
 
