@@ -522,7 +522,11 @@ public final class Hub {
         if (own != null && !own.equals(account)) {
             toDevices(own, null, from, line); // the sender's other devices get a copy
         }
-        routed(from, sender, id, StoredMessage.PRIVATE, to, null, text, recipients);
+        // The @ copy serves one thing, a resume of the recipient's session: kept only for an anonymous recipient that
+        // has one (an account's are kept below). Read after the line was queued: a SESSION that made the recipient
+        // resumable after this read queued its reply after this line, so a client that holds a token got the line.
+        boolean resumable = account == null && target.sessionToken != null;
+        routed(from, sender, id, resumable ? StoredMessage.PRIVATE : null, to, null, text, recipients);
         if (own != null || account != null) {
             // Kept for each account involved as well (its devices' HISTORY @, a resume of one of them); an anonymous
             // side has no target of its own. One more store write per account: docs/history.md, "Cost".
@@ -646,16 +650,18 @@ public final class Hub {
      * has the sender's account, as its live line has {@code from.account}, so that {@code HISTORY} and a resume give
      * it back the same.
      *
-     * @param target the store's target: everyone, private, or the room's key
+     * @param target the store's target: everyone, private, or the room's key; {@code null}: not kept
      */
     private void routed(Client from, ClientInfo sender, long id, String target, ClientId to, String room, String text,
             int recipients) {
         from.lastMessageId = id;
-        try {
-            history.append(new StoredMessage(id, target, sender.id().value(), sender.name(), sender.ip(),
-                    to == null ? null : to.value(), text, sender.account(), null, null));
-        } catch (RuntimeException e) {
-            historyFailures.report(e);
+        if (target != null) {
+            try {
+                history.append(new StoredMessage(id, target, sender.id().value(), sender.name(), sender.ip(),
+                        to == null ? null : to.value(), text, sender.account(), null, null));
+            } catch (RuntimeException e) {
+                historyFailures.report(e);
+            }
         }
         if (logMessages) {
             log.emit(new LogEvent.MessageSent(Instant.ofEpochMilli(MessageIds.epochMillis(id)), sender, to, text,

@@ -33,6 +33,7 @@ class PrivateHistoryTest extends AccountChatTest {
         HarnessClient laptop = loggedIn("LOGIN", "Mario");
         HarnessClient luigi = loggedIn("REGISTER", "Luigi");
         HarnessClient anon = secure();
+        assertEquals("session", reply(anon, "SESSION").get("type"), "resumable, so its private messages are kept");
 
         chat(luigi, laptop, "one");   // received, on the laptop
         chat(phone, luigi, "two");    // sent, from the phone
@@ -60,10 +61,33 @@ class PrivateHistoryTest extends AccountChatTest {
         }
         // Luigi's account sees its side: what it sent to Mario, what Mario sent it, what it sent the anonymous one.
         assertEquals(List.of("one", "two", "not ours"), texts(reply(luigi, "HISTORY @ LATEST")));
-        // The anonymous client's messages are stored for the account side only, and under @ for a resume.
-        assertEquals(3, store.query(HistoryQuery.latest(StoredMessage.PRIVATE, 10)).toCompletableFuture().join()
-                .messages().stream().filter(x -> x.to().equals(anon.id().value()) || x.from().equals(anon.id().value()))
-                .count());
+        // The anonymous client's messages are stored for the account side, and those to it under @ for its resume.
+        assertEquals(List.of("four", "not ours"), privateCopies());
+    }
+
+    /** The texts kept under {@code @}: what a resume of an anonymous client reads. */
+    private List<String> privateCopies() {
+        return store.query(HistoryQuery.latest(StoredMessage.PRIVATE, 50)).toCompletableFuture().join().messages()
+                .stream().map(StoredMessage::text).toList();
+    }
+
+    @Test
+    void onlyAResumableAnonymousRecipientsMessagesAreKeptUnderTheResumeTarget() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient plain = secure();
+        HarnessClient other = secure();
+        chat(plain, other, "nobody can ask for this");
+        chat(mario, plain, "nor this");
+        chat(plain, mario, "this is Mario's");
+        assertEquals(List.of(), privateCopies(), "no session, no copy: nothing would ever read it");
+        assertEquals(List.of("nor this", "this is Mario's"), texts(reply(mario, "HISTORY @ LATEST")));
+
+        assertEquals("session", reply(other, "SESSION").get("type"));
+        chat(plain, other, "kept for other's resume");
+        chat(mario, other, "and this");
+        chat(other, plain, "not this: plain has no session");
+        assertEquals(List.of("kept for other's resume", "and this"), privateCopies());
     }
 
     @Test

@@ -186,9 +186,14 @@ class HistoryCommandTest {
         MemoryHistoryStore store = MemoryHistoryStore.create();
         server.start(b -> b.historyStore(store));
         List<RawClient> c = server.joinAll(2);
+        c.get(1).send("SESSION");
+        c.get(1).takeType("session"); // resumable: its private messages are kept, for its resume (no one else's are)
         c.get(0).send("CHAT c2 secret");
         c.get(0).takeType("ok");
         c.get(1).takeType("message");
+        c.get(1).send("CHAT c1 not kept: c1 has no session");
+        c.get(1).takeType("ok");
+        c.get(0).takeType("message");
         say(c.get(0), c.get(1), "public");
 
         c.get(1).send("HISTORY * LATEST");
