@@ -71,8 +71,8 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
 
     /**
      * While a log sink's queue is backlogged, a connection stops being read once it has run this many lines in
-     * one turn: a client with that much input waiting is pipelining or flooding, and it is the one to slow
-     * down; a client that sends a line at a time is not held back for the log.
+     * one turn, or this many in all since the backlog began: a client with that much input waiting is pipelining or
+     * flooding, and it is the one to slow down; a client that sends a line now and then is not held back for the log.
      */
     static final int LOG_PAUSE_LINES = 32;
 
@@ -179,6 +179,12 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
     private int pausedFor;
     /** Lines run in this turn. */
     private int linesThisTurn;
+    /**
+     * Lines run while a log sink was backlogged, over all turns since a line ran while none was: what holds back a
+     * client that floods in turns of a few lines each (small writes, or woken for a recipient's drain while the log
+     * is still behind), which the count of one turn never reaches.
+     */
+    private int linesInBacklog;
     /** The last line's command must run off the loop (see {@link #offload}). */
     private boolean deferred;
     /** The backlog that paused reading is the log sinks' (not only a recipient's). */
@@ -549,10 +555,14 @@ final class TcpConnection implements Peer, LineDecoder.Handler, Runnable {
         if (causedBacklog || !tokenLeft) {
             return false;
         }
-        if (lines >= LOG_PAUSE_LINES && client.logBacklogged()) {
-            causedBacklog = true;
-            waitsForLog = true;
-            return false;
+        if (client.logBacklogged()) {
+            if (++linesInBacklog >= LOG_PAUSE_LINES || lines >= LOG_PAUSE_LINES) {
+                causedBacklog = true;
+                waitsForLog = true;
+                return false;
+            }
+        } else if (linesInBacklog != 0) {
+            linesInBacklog = 0;
         }
         return lines < LINES_PER_TURN;
     }

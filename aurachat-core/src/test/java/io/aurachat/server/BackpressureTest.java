@@ -213,6 +213,41 @@ class BackpressureTest {
     }
 
     @Test
+    void aFloodInShortBurstsCostsTheAuditLogNothingEither() {
+        // The same slow sink, and a flooder that sends 8 lines at a time and waits for their replies: each of its
+        // turns is 8 lines, under the 32 a turn that the hold-back looks for, so only a count across turns catches it.
+        AtomicLong messages = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
+        io.aurachat.log.LogSink slow = new io.aurachat.log.LogSink() {
+            @Override
+            public void log(io.aurachat.log.LogEvent event) {
+                if (event instanceof io.aurachat.log.LogEvent.MessageSent) {
+                    messages.incrementAndGet();
+                } else if (event instanceof io.aurachat.log.LogEvent.EventsDropped d) {
+                    dropped.addAndGet(d.count());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            }
+        };
+        server.start(b -> b.logQueueCapacity(1024).logSink(slow).rateLimit(RateLimit.NONE));
+        List<RawClient> c = server.joinAll(2);
+        int bursts = 1_000;
+        int burst = 8;
+        for (int b = 0; b < bursts; b++) {
+            c.get(0).sendAll(Collections.nCopies(burst, "SAY x"));
+            for (int i = 0; i < burst; i++) {
+                c.get(0).take().assertType("ok");
+                c.get(1).take().assertType("message");
+            }
+        }
+        int n = bursts * burst;
+        io.aurachat.testing.Awaits.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> messages.get() + dropped.get() >= n);
+        assertEquals(0, dropped.get(), "audit events dropped during the flood");
+        assertEquals(n, messages.get());
+    }
+
+    @Test
     void churnFromOneAddressCutsNoReader() throws Exception {
         server.start(b -> b.maxClients(20_000).maxConnectionsPerAddress(0)); // the churn is the test: no per-address limit
         List<Counter> readers = new ArrayList<>();
