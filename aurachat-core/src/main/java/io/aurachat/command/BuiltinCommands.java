@@ -208,7 +208,7 @@ public final class BuiltinCommands {
                 throw new CommandException(ErrorCodes.NO_SUCH_MESSAGE, missing.getMessage());
             }
             if (e.getCause() instanceof IllegalArgumentException bad) { // "@" and what is not a name
-                throw usage(shorten(bad.getMessage()) + "; ");
+                throw usage("'" + shorten(target) + "': " + bad.getMessage() + "; ");
             }
             throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE, "the history is unavailable: "
                     + (e.getCause() instanceof HistoryUnavailableException u ? u.getMessage() : "the store failed"));

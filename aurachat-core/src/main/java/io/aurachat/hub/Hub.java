@@ -696,7 +696,7 @@ public final class Hub {
                     String problem = nameProblem(peer);
                     if (problem != null) {
                         return CompletableFuture.failedFuture(new IllegalArgumentException(
-                                "'" + target + "' names no account: " + problem));
+                                "it names no account: " + problem));
                     }
                     asked = asked.withPeer(nameKey(peer));
                 }

@@ -112,6 +112,9 @@ class PrivateHistoryTest extends AccountChatTest {
         // What cannot be a name is refused, not looked up.
         Map<String, Object> bad = reply(mario, "HISTORY @" + "x".repeat(200) + " LATEST");
         assertEquals("bad-arguments", bad.get("code"), () -> "a name past the length limit: " + bad);
+        String why = (String) bad.get("message");
+        assertTrue(why.matches("'@x{39}\\.\\.\\.': it names no account: .+; usage: HISTORY .*"),
+                () -> "says why, with the target cut short: " + why);
     }
 
     @Test

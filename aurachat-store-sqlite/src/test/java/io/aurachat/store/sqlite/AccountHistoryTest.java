@@ -146,7 +146,8 @@ class AccountHistoryTest {
         // The pages of a conversation are read through the index on the other side, not by a scan of the target.
         try (Connection c = jdbc(file); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN SELECT id FROM account_messages "
-                        + "WHERE target = '@ann' AND " + Schema.PEER + " = 'bob' AND id < 5 ORDER BY id DESC LIMIT 3")) {
+                        + "WHERE target = '@ann' AND " + Schema.PEER + " = 'bob' AND id < 5 "
+                        + "ORDER BY id DESC LIMIT 3")) {
             StringBuilder plan = new StringBuilder();
             while (rs.next()) {
                 plan.append(rs.getString("detail")).append('\n');
