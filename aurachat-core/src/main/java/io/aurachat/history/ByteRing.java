@@ -202,7 +202,7 @@ final class ByteRing {
 
     HistoryPage query(HistoryQuery q) {
         if (q.peer() != null) {
-            return conversation(q);
+            throw new IllegalArgumentException("a page of one conversation is read in runs: conversation, scan");
         }
         int from;
         int to;
@@ -259,43 +259,101 @@ final class ByteRing {
     }
 
     /**
-     * A page of one conversation of an account target ({@link HistoryQuery#peer}): the same bounds as {@link #query},
-     * then only the messages whose other side is the peer's account, looked at in the records' bytes (no message is
-     * decoded to be skipped), so that a scan of a whole target makes no garbage.
+     * One page of one conversation of an account target ({@link HistoryQuery#peer}), read in {@linkplain #scan runs}:
+     * the store takes its lock for each run, so that a page that must look at a whole target never holds it for
+     * long. Positions between runs are ids, since the ring may change meanwhile (appends after the newest, evictions
+     * of the oldest); the messages appended after the scan began are not in it.
      */
-    private HistoryPage conversation(HistoryQuery q) {
-        byte[] own = utf8(target.substring(1));
-        byte[] peer = utf8(q.peer());
-        int lo = 0;
-        int hi = count;
-        switch (q.kind()) {
-            case LATEST -> { }
-            case BEFORE -> hi = indexOf(q.target(), q.from());
-            case AFTER -> lo = indexOf(q.target(), q.from()) + 1;
-            case BETWEEN -> {
-                lo = indexOf(q.target(), q.from()) + 1;
-                hi = indexOf(q.target(), q.to());
+    final class Conversation {
+        final byte[] own = utf8(target.substring(1));
+        final byte[] peer;
+        final int limit;
+        final boolean backwards;
+        /** Backwards: the next record looked at is the newest below this id; forwards: the oldest above it. */
+        long position;
+        /** Backwards: stop at or below this id (0: at the oldest); forwards: at or above it. */
+        final long stop;
+        final List<StoredMessage> page;
+        boolean more;
+
+        Conversation(HistoryQuery q) {
+            peer = utf8(q.peer());
+            limit = q.limit();
+            page = new ArrayList<>(Math.min(limit, 64));
+            switch (q.kind()) {
+                case LATEST -> {
+                    backwards = true;
+                    position = count == 0 ? 0 : newestId() + 1;
+                    stop = 0;
+                }
+                case BEFORE -> {
+                    indexOf(q.target(), q.from());
+                    backwards = true;
+                    position = q.from();
+                    stop = 0;
+                }
+                case AFTER -> {
+                    indexOf(q.target(), q.from());
+                    backwards = false;
+                    position = q.from();
+                    stop = newestId() + 1;
+                }
+                case BETWEEN -> {
+                    indexOf(q.target(), q.from());
+                    indexOf(q.target(), q.to());
+                    backwards = false;
+                    position = q.from();
+                    stop = q.to();
+                }
+                default -> throw new IllegalStateException(q.kind().toString());
             }
-            default -> throw new IllegalStateException(q.kind().toString());
         }
-        boolean backwards = q.kind() == HistoryQuery.Kind.LATEST || q.kind() == HistoryQuery.Kind.BEFORE;
-        List<StoredMessage> page = new ArrayList<>(Math.min(q.limit(), 64));
-        boolean more = false;
-        for (int n = 0; n < hi - lo; n++) {
-            int s = slot(backwards ? hi - 1 - n : lo + n);
-            if (!withPeer(s, own, peer)) {
+
+        /** The page, oldest first; once {@link #scan} said it is done. */
+        HistoryPage result() {
+            if (backwards) {
+                Collections.reverse(page);
+            }
+            return new HistoryPage(page, more);
+        }
+    }
+
+    /** A page of one conversation, to be read with {@link #scan}; the bounds it names must be held. */
+    Conversation conversation(HistoryQuery q) {
+        return new Conversation(q);
+    }
+
+    /**
+     * Looks at up to {@code records} more records for {@code c}, matching them in their bytes (a record skipped is
+     * not decoded, so a scan of a whole target makes no garbage).
+     *
+     * @return whether the page is complete
+     */
+    boolean scan(Conversation c, int records) {
+        if (count == 0) {
+            return true;
+        }
+        int i = c.backwards ? lowerBound(c.position) - 1 : lowerBound(c.position + 1);
+        for (int n = 0; n < records; n++, i += c.backwards ? -1 : 1) {
+            if (i < 0 || i >= count) {
+                return true;
+            }
+            int s = slot(i);
+            long id = ids[s];
+            if (c.backwards ? id <= c.stop : id >= c.stop) {
+                return true;
+            }
+            c.position = id;
+            if (!withPeer(s, c.own, c.peer)) {
                 continue;
             }
-            if (page.size() == q.limit()) {
-                more = true;
-                break;
+            if (c.page.size() == c.limit) {
+                c.more = true;
+                return true;
             }
-            page.add(decode(s));
+            c.page.add(decode(s));
         }
-        if (backwards) {
-            Collections.reverse(page);
-        }
-        return new HistoryPage(page, more);
+        return false;
     }
 
     /**

@@ -405,6 +405,37 @@ class MemoryHistoryStoreTest {
         assertEquals(8, page(store, HistoryQuery.latest("@ann", 10)).messages().size(), "no peer: all of them");
     }
 
+    @Test
+    void aConversationSpreadOverManyRunsOfTheScanIsPagedTheSame() {
+        // Every 100th message of Ann's is with Bob, the rest with Cid: a page of Bob's must look at several runs.
+        MemoryHistoryStore store = MemoryHistoryStore.create();
+        int n = 5 * MemoryHistoryStore.SCAN_RUN + 7;
+        for (int i = 1; i <= n; i++) {
+            String peer = i % 100 == 0 ? "bob" : "cid";
+            store.append(new StoredMessage(id(i), "@ann", "c1", "Ann", "127.0.0.1", "c2", "text " + i, "ann", peer,
+                    peer));
+        }
+        List<Long> bob = LongStream.rangeClosed(1, n).filter(i -> i % 100 == 0).boxed().toList();
+
+        HistoryPage all = page(store, HistoryQuery.latest("@ann", 200).withPeer("bob"));
+        assertEquals(bob, numbers(all));
+        assertFalse(all.more());
+        HistoryPage last3 = page(store, HistoryQuery.latest("@ann", 3).withPeer("bob"));
+        assertEquals(bob.subList(bob.size() - 3, bob.size()), numbers(last3));
+        assertTrue(last3.more(), "found in a later run");
+        assertEquals(bob.subList(0, 2), numbers(page(store, HistoryQuery.before("@ann", id(bob.get(2)), 5)
+                .withPeer("bob"))));
+        HistoryPage after = page(store, HistoryQuery.after("@ann", id(1), 4).withPeer("bob"));
+        assertEquals(bob.subList(0, 4), numbers(after));
+        assertTrue(after.more());
+        assertEquals(bob.subList(1, bob.size()),
+                numbers(page(store, HistoryQuery.between("@ann", id(bob.get(0)), id(n), 200).withPeer("bob"))));
+        assertEquals(bob.subList(1, bob.size() - 1), numbers(page(store,
+                HistoryQuery.between("@ann", id(bob.get(0)), id(bob.get(bob.size() - 1)), 200).withPeer("bob"))));
+        assertEquals(List.of(), page(store, HistoryQuery.latest("@ann", 50).withPeer("eve")).messages(),
+                "a whole target looked at, run after run");
+    }
+
     // ---------------------------------------------------------------- one message under several targets
 
     /** A private message between two accounts as the hub keeps it under {@code target}. */
