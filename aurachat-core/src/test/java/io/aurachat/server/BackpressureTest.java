@@ -181,13 +181,9 @@ class BackpressureTest {
         }
     }
 
-    @Test
-    void aFloodCostsTheAuditLogNothing() {
-        // A sink that takes 20 µs an event (a slow disk) and a queue of 1,024 events: without back-pressure, a
-        // burst of 20,000 messages would overflow it at once and the events would be dropped (and counted).
-        AtomicLong messages = new AtomicLong();
-        AtomicLong dropped = new AtomicLong();
-        io.aurachat.log.LogSink slow = new io.aurachat.log.LogSink() {
+    /** A sink that takes 20 µs an event (a slow disk), counting the messages logged and the events dropped. */
+    private static io.aurachat.log.LogSink slowSink(AtomicLong messages, AtomicLong dropped) {
+        return new io.aurachat.log.LogSink() {
             @Override
             public void log(io.aurachat.log.LogEvent event) {
                 if (event instanceof io.aurachat.log.LogEvent.MessageSent) {
@@ -198,6 +194,22 @@ class BackpressureTest {
                 java.util.concurrent.locks.LockSupport.parkNanos(20_000);
             }
         };
+    }
+
+    private static void assertEveryEventLogged(AtomicLong messages, AtomicLong dropped, int n) {
+        io.aurachat.testing.Awaits.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> messages.get() + dropped.get() >= n);
+        assertEquals(0, dropped.get(), "audit events dropped during the flood");
+        assertEquals(n, messages.get());
+    }
+
+    @Test
+    void aFloodCostsTheAuditLogNothing() {
+        // A sink that takes 20 µs an event (a slow disk) and a queue of 1,024 events: without back-pressure, a
+        // burst of 20,000 messages would overflow it at once and the events would be dropped (and counted).
+        AtomicLong messages = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
+        io.aurachat.log.LogSink slow = slowSink(messages, dropped);
         server.start(b -> b.logQueueCapacity(1024).logSink(slow).rateLimit(RateLimit.NONE));
         List<RawClient> c = server.joinAll(2);
         int n = 10_000;
@@ -206,10 +218,7 @@ class BackpressureTest {
             c.get(0).take().assertType("ok");
             c.get(1).take().assertType("message");
         }
-        io.aurachat.testing.Awaits.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> messages.get() + dropped.get() >= n);
-        assertEquals(0, dropped.get(), "audit events dropped during the flood");
-        assertEquals(n, messages.get());
+        assertEveryEventLogged(messages, dropped, n);
     }
 
     @Test
@@ -218,17 +227,7 @@ class BackpressureTest {
         // turns is 8 lines, under the 32 a turn that the hold-back looks for, so only a count across turns catches it.
         AtomicLong messages = new AtomicLong();
         AtomicLong dropped = new AtomicLong();
-        io.aurachat.log.LogSink slow = new io.aurachat.log.LogSink() {
-            @Override
-            public void log(io.aurachat.log.LogEvent event) {
-                if (event instanceof io.aurachat.log.LogEvent.MessageSent) {
-                    messages.incrementAndGet();
-                } else if (event instanceof io.aurachat.log.LogEvent.EventsDropped d) {
-                    dropped.addAndGet(d.count());
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-            }
-        };
+        io.aurachat.log.LogSink slow = slowSink(messages, dropped);
         server.start(b -> b.logQueueCapacity(1024).logSink(slow).rateLimit(RateLimit.NONE));
         List<RawClient> c = server.joinAll(2);
         int bursts = 1_000;
@@ -241,10 +240,7 @@ class BackpressureTest {
             }
         }
         int n = bursts * burst;
-        io.aurachat.testing.Awaits.await().atMost(java.time.Duration.ofSeconds(30))
-                .until(() -> messages.get() + dropped.get() >= n);
-        assertEquals(0, dropped.get(), "audit events dropped during the flood");
-        assertEquals(n, messages.get());
+        assertEveryEventLogged(messages, dropped, n);
     }
 
     @Test
