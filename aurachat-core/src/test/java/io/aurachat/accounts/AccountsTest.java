@@ -418,24 +418,25 @@ class AccountsTest {
         };
         start(AccountsMode.OPTIONAL, b -> b.passwordHasher(slow).maxConcurrentHashes(1).maxQueuedHashes(1));
         assertOk(reply(secure(), "REGISTER Mario s3cret-pass")); // hashing only: verify is what blocks
-        List<HarnessClient> waiting = List.of(secure(), secure());
+        // A harness client's send returns once its command is handled, so each LOGIN is sent from a thread of its own.
+        HarnessClient first = secure();
+        Thread running1 = Thread.ofVirtual().start(() -> first.send("LOGIN Mario s3cret-pass"));
+        assertTrue(started.await(5, TimeUnit.SECONDS));
+        // One hash runs. Of the two logins sent now, one takes the only place in the queue and waits; the other,
+        // whichever comes second, is refused at once, so its thread is the one that ends.
+        List<HarnessClient> next = List.of(secure(), secure());
         List<Thread> threads = new ArrayList<>();
-        for (HarnessClient c : waiting) {
-            Thread t = Thread.ofVirtual().start(() -> c.send("LOGIN Mario s3cret-pass"));
-            threads.add(t);
-            if (threads.size() == 1) {
-                assertTrue(started.await(5, TimeUnit.SECONDS));
-            }
+        for (HarnessClient c : next) {
+            threads.add(Thread.ofVirtual().start(() -> c.send("LOGIN Mario s3cret-pass")));
         }
-        HarnessClient late = secure();
-        await().untilAsserted(() -> assertError("server-busy", reply(late, "LOGIN Mario s3cret-pass")));
+        int refused = await().until(() -> !threads.get(0).isAlive() ? 0 : !threads.get(1).isAlive() ? 1 : -1, i -> i >= 0);
+        assertError("server-busy", nextReply(next.get(refused)));
+        assertTrue(threads.get(1 - refused).isAlive(), "the queued login waits for its turn");
         release.countDown();
-        for (Thread t : threads) {
-            t.join(5_000);
-        }
-        for (HarnessClient c : waiting) {
-            assertOk(nextReply(c));
-        }
+        running1.join(5_000);
+        threads.get(1 - refused).join(5_000);
+        assertOk(nextReply(first));
+        assertOk(nextReply(next.get(1 - refused)));
         assertEquals(1, most.get(), "never two at once");
     }
 
