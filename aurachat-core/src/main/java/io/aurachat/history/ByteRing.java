@@ -201,8 +201,8 @@ final class ByteRing {
     }
 
     HistoryPage query(HistoryQuery q) {
-        if (q.peer() != null) {
-            throw new IllegalArgumentException("a page of one conversation is read in runs: conversation, scan");
+        if (scannedInRuns(q)) {
+            throw new IllegalArgumentException("a filtered page is read in runs: scan(HistoryQuery), scan(Scan, int)");
         }
         int from;
         int to;
@@ -242,31 +242,38 @@ final class ByteRing {
     }
 
     private HistoryPage since(HistoryQuery q) {
-        byte[] recipient = q.recipient() == null ? null : utf8(q.recipient());
         List<StoredMessage> page = new ArrayList<>();
         int i = q.from() == Long.MAX_VALUE ? count : lowerBound(q.from() + 1);
         for (; i < count; i++) {
-            int s = slot(i);
-            if (recipient != null && !recipientIs(s, recipient)) {
-                continue;
-            }
             if (page.size() == q.limit()) {
                 return new HistoryPage(page, true);
             }
-            page.add(decode(s));
+            page.add(decode(slot(i)));
         }
         return new HistoryPage(page, false);
     }
 
     /**
-     * One page of one conversation of an account target ({@link HistoryQuery#peer}), read in {@linkplain #scan runs}:
-     * the store takes its lock for each run, so that a page that must look at a whole target never holds it for
-     * long. Positions between runs are ids, since the ring may change meanwhile (appends after the newest, evictions
+     * Whether {@code q} filters the records of its target, and so may have to look at all of them: one conversation
+     * ({@link HistoryQuery#peer}) or a resume's {@code SINCE} for one recipient. Those are read with {@link #scan}.
+     */
+    static boolean scannedInRuns(HistoryQuery q) {
+        return q.peer() != null || q.kind() == HistoryQuery.Kind.SINCE && q.recipient() != null;
+    }
+
+    /**
+     * One page of a {@linkplain #scannedInRuns filtered query}, read in {@linkplain #scan runs}: one conversation of an
+     * account target ({@link HistoryQuery#peer}), or a resume's {@code SINCE} for one recipient of the {@code @}
+     * target. The store takes its lock for each run, so that a page that must look at a whole target never holds it
+     * for long. Positions between runs are ids, since the ring may change meanwhile (appends after the newest, evictions
      * of the oldest); the messages appended after the scan began are not in it.
      */
-    final class Conversation {
-        final byte[] own = utf8(target.substring(1));
+    final class Scan {
+        /** A conversation's: the account of the target, and the other side's; else {@code null}. */
+        final byte[] own;
         final byte[] peer;
+        /** A resume's: the recipient every record must have; else {@code null}. */
+        final byte[] recipient;
         final int limit;
         final boolean backwards;
         /** Backwards: the next record looked at is the newest below this id; forwards: the oldest above it. */
@@ -276,8 +283,10 @@ final class ByteRing {
         final List<StoredMessage> page;
         boolean more;
 
-        Conversation(HistoryQuery q) {
-            peer = utf8(q.peer());
+        Scan(HistoryQuery q) {
+            peer = q.peer() == null ? null : utf8(q.peer());
+            own = peer == null ? null : utf8(target.substring(1));
+            recipient = peer == null ? utf8(q.recipient()) : null;
             limit = q.limit();
             page = new ArrayList<>(Math.min(limit, 64));
             switch (q.kind()) {
@@ -305,6 +314,12 @@ final class ByteRing {
                     position = q.from();
                     stop = q.to();
                 }
+                case SINCE -> { // the id need not be held; Long.MAX_VALUE asks for nothing
+                    backwards = false;
+                    long newest = count == 0 ? 0 : newestId();
+                    position = Math.min(q.from(), newest);
+                    stop = newest + 1;
+                }
                 default -> throw new IllegalStateException(q.kind().toString());
             }
         }
@@ -318,9 +333,12 @@ final class ByteRing {
         }
     }
 
-    /** A page of one conversation, to be read with {@link #scan}; the bounds it names must be held. */
-    Conversation conversation(HistoryQuery q) {
-        return new Conversation(q);
+    /**
+     * A page of a {@linkplain #scannedInRuns filtered query}, to be read with {@link #scan(Scan, int)}; the bounds it
+     * names must be held (but a {@code SINCE}'s).
+     */
+    Scan scan(HistoryQuery q) {
+        return new Scan(q);
     }
 
     /**
@@ -329,7 +347,7 @@ final class ByteRing {
      *
      * @return whether the page is complete
      */
-    boolean scan(Conversation c, int records) {
+    boolean scan(Scan c, int records) {
         if (count == 0) {
             return true;
         }
@@ -344,7 +362,7 @@ final class ByteRing {
                 return true;
             }
             c.position = id;
-            if (!withPeer(s, c.own, c.peer)) {
+            if (c.peer != null ? !withPeer(s, c.own, c.peer) : !recipientIs(s, c.recipient)) {
                 continue;
             }
             if (c.page.size() == c.limit) {

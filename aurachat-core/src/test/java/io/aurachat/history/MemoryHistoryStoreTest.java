@@ -436,6 +436,32 @@ class MemoryHistoryStoreTest {
                 "a whole target looked at, run after run");
     }
 
+    @Test
+    void aResumesMessagesSpreadOverManyRunsOfTheScanAreFoundAndPagedTheSame() {
+        // Every 100th private message is to c9, the rest to c2: what c9 missed lies in several runs of the @ target.
+        MemoryHistoryStore store = MemoryHistoryStore.create();
+        int n = 5 * MemoryHistoryStore.SCAN_RUN + 7;
+        for (int i = 1; i <= n; i++) {
+            store.append(new StoredMessage(id(i), StoredMessage.PRIVATE, "c1", "Ann", "127.0.0.1", i % 100 == 0 ? "c9"
+                    : "c2", "text " + i));
+        }
+        List<Long> toC9 = LongStream.rangeClosed(1, n).filter(i -> i % 100 == 0).boxed().toList();
+        String p = StoredMessage.PRIVATE;
+
+        HistoryPage all = page(store, HistoryQuery.since(p, 0, "c9", 100));
+        assertEquals(toC9, numbers(all));
+        assertFalse(all.more());
+        HistoryPage first3 = page(store, HistoryQuery.since(p, id(1), "c9", 3));
+        assertEquals(toC9.subList(0, 3), numbers(first3));
+        assertTrue(first3.more(), "the fourth found in a later run");
+        assertEquals(toC9.subList(2, toC9.size()), numbers(page(store, HistoryQuery.since(p, id(250), "c9", 100))));
+        assertEquals(List.of(), page(store, HistoryQuery.since(p, id(n), "c9", 100)).messages());
+        assertEquals(List.of(), page(store, HistoryQuery.since(p, Long.MAX_VALUE, "c9", 100)).messages());
+        assertEquals(List.of(), page(store, HistoryQuery.since(p, 0, "c7", 100)).messages(),
+                "a whole target looked at, run after run");
+        assertEquals(List.of(), page(store, HistoryQuery.since("@nobody", 0, "c9", 100)).messages(), "no such target");
+    }
+
     // ---------------------------------------------------------------- one message under several targets
 
     /** A private message between two accounts as the hub keeps it under {@code target}. */
