@@ -146,7 +146,10 @@ public final class Reply {
         if (RESERVED_FIELDS.contains(name)) {
             throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
         }
-        Map<String, Object> copy = new LinkedHashMap<>(fields);
+        // Sized for all of them: the copy constructor sized it for the old ones, and the new field made it grow (two
+        // table allocations per private message's reply, which gets its id this way).
+        Map<String, Object> copy = LinkedHashMap.newLinkedHashMap(fields.size() + 1);
+        copy.putAll(fields);
         copy.put(name, ReplyValues.copy(value, 1));
         return new Reply(type, Collections.unmodifiableMap(copy), closesConnection);
     }

@@ -47,9 +47,52 @@ final class FastJson {
         return this;
     }
 
-    /** Appends a decimal number. */
+    /**
+     * Appends a decimal number, its digits written straight into the line: a message id (18 digits) went through
+     * {@code Long.toString} and a string before, the largest cost left in a private message's routing (JFR, 2026-12-04).
+     * Nine digits at a time in {@code int} arithmetic, which the JIT turns into multiplications.
+     */
     FastJson number(long value) {
-        return raw(Long.toString(value));
+        if (value < 0) {
+            return raw(Long.toString(value));
+        }
+        ensure(19);
+        if (value < 1_000_000_000L) {
+            len = digits((int) value, digitCount((int) value));
+            return this;
+        }
+        long high = value / 1_000_000_000L;
+        int low = (int) (value - high * 1_000_000_000L);
+        if (high < 1_000_000_000L) {
+            len = digits((int) high, digitCount((int) high));
+        } else {
+            long top = high / 1_000_000_000L; // 1 to 9: a number of 19 digits
+            buf[len++] = (byte) ('0' + top);
+            len = digits((int) (high - top * 1_000_000_000L), 9);
+        }
+        len = digits(low, 9);
+        return this;
+    }
+
+    /** Writes {@code v} as exactly {@code n} digits (zeros in front if need be) at {@code len}; returns the new end. */
+    private int digits(int v, int n) {
+        int end = len + n;
+        for (int i = end - 1; i >= len; i--) {
+            int q = v / 10;
+            buf[i] = (byte) ('0' + (v - q * 10));
+            v = q;
+        }
+        return end;
+    }
+
+    /** The number of decimal digits of {@code v}, 0 to 999,999,999: at least 1. */
+    private static int digitCount(int v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
     }
 
     /** Appends bytes that are already JSON, e.g. a cached prefix made by this class. */
