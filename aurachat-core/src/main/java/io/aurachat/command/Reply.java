@@ -10,10 +10,14 @@ import io.aurachat.protocol.LineTypes;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -146,12 +150,72 @@ public final class Reply {
         if (RESERVED_FIELDS.contains(name)) {
             throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
         }
-        // Sized for all of them: the copy constructor sized it for the old ones, and the new field made it grow (two
-        // table allocations per private message's reply, which gets its id this way).
+        Object copied = ReplyValues.copy(value, 1);
+        if (fields.size() == 1 && onlyName != null && !onlyName.equals(name)) {
+            // One field and a second, as CHAT's reply gets its message's id: two entries, no hash table (copying
+            // the one field into a LinkedHashMap was a seventh of a private message's routing on the I/O thread).
+            return new Reply(type, new TwoFields(onlyName, onlyValue, name, copied), closesConnection);
+        }
         Map<String, Object> copy = LinkedHashMap.newLinkedHashMap(fields.size() + 1);
         copy.putAll(fields);
-        copy.put(name, ReplyValues.copy(value, 1));
+        copy.put(name, copied);
         return new Reply(type, Collections.unmodifiableMap(copy), closesConnection);
+    }
+
+    /** The fields of a reply of exactly two, in order; unmodifiable. */
+    private static final class TwoFields extends AbstractMap<String, Object> {
+        private final Map.Entry<String, Object> first;
+        private final Map.Entry<String, Object> second;
+
+        TwoFields(String name1, Object value1, String name2, Object value2) {
+            first = new AbstractMap.SimpleImmutableEntry<>(name1, value1);
+            second = new AbstractMap.SimpleImmutableEntry<>(name2, value2);
+        }
+
+        @Override
+        public int size() {
+            return 2;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return first.getKey().equals(key) ? first.getValue() : second.getKey().equals(key) ? second.getValue() : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return first.getKey().equals(key) || second.getKey().equals(key);
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return 2;
+                }
+
+                @Override
+                public Iterator<Map.Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < 2;
+                        }
+
+                        @Override
+                        public Map.Entry<String, Object> next() {
+                            if (next >= 2) {
+                                throw new NoSuchElementException();
+                            }
+                            return next++ == 0 ? first : second;
+                        }
+                    };
+                }
+            };
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ final class FastJson {
     /**
      * Appends a decimal number, its digits written straight into the line: a message id (18 digits) went through
      * {@code Long.toString} and a string before, the largest cost left in a private message's routing (JFR, 2026-12-04).
-     * Nine digits at a time in {@code int} arithmetic, which the JIT turns into multiplications.
+     * Nine digits at a time in {@code int} arithmetic (which the JIT turns into multiplications), two per step.
      */
     FastJson number(long value) {
         if (value < 0) {
@@ -74,25 +74,37 @@ final class FastJson {
         return this;
     }
 
+    /** "00" to "99": two digits per division. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     /** Writes {@code v} as exactly {@code n} digits (zeros in front if need be) at {@code len}; returns the new end. */
     private int digits(int v, int n) {
         int end = len + n;
-        for (int i = end - 1; i >= len; i--) {
-            int q = v / 10;
-            buf[i] = (byte) ('0' + (v - q * 10));
+        int i = end;
+        while (i - len >= 2) {
+            int q = v / 100;
+            int r = (v - q * 100) << 1;
+            buf[--i] = PAIRS[r + 1];
+            buf[--i] = PAIRS[r];
             v = q;
+        }
+        if (i > len) {
+            buf[--i] = (byte) ('0' + v % 10);
         }
         return end;
     }
 
     /** The number of decimal digits of {@code v}, 0 to 999,999,999: at least 1. */
     private static int digitCount(int v) {
-        int n = 1;
-        while (v >= 10) {
-            v /= 10;
-            n++;
-        }
-        return n;
+        return v < 100_000 ? (v < 100 ? (v < 10 ? 1 : 2) : v < 1_000 ? 3 : v < 10_000 ? 4 : 5)
+                : v < 10_000_000 ? (v < 1_000_000 ? 6 : 7) : v < 100_000_000 ? 8 : 9;
     }
 
     /** Appends bytes that are already JSON, e.g. a cached prefix made by this class. */
