@@ -9,6 +9,8 @@
 #            (aurachat-examples/pom.xml, else the root pom) that the README's command and the start script use;
 #            but --no-discovery (the responder would join multicast groups on the real interfaces) and the
 #            overrides a benchmark needs (--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients)
+#   nolog    shipped with --no-audit-log (all else the same): with shipped in the same run, the report's table "What
+#            the audit log costs" (issue 13's at most 10%); not in the default list
 #   engine   the routing engine alone: built-in defaults, --no-audit-log, the events logger at WARN, the JVM's
 #            default options (SERVER_JAVA_OPTS only); "aurachat" is another name for it
 #   redis    redis-server from Debian, persistence off, maxclients raised
@@ -69,9 +71,9 @@ TARGETS=""
 REQUESTED_TARGETS=${BENCH_TARGETS:-"shipped engine redis"}
 for t in $REQUESTED_TARGETS; do
     case "$t" in
-        shipped | engine | redis) ;;
+        shipped | nolog | engine | redis) ;;
         aurachat) t=engine ;; # its old name: the routing engine, audit log off
-        *) echo "run-bench: unknown target $t (shipped, engine, redis)" >&2; exit 2 ;;
+        *) echo "run-bench: unknown target $t (shipped, nolog, engine, redis)" >&2; exit 2 ;;
     esac
     [[ " $TARGETS " == *" $t "* ]] || TARGETS="${TARGETS:+$TARGETS }$t"
 done
@@ -160,7 +162,7 @@ SERVER_CP="$BENCH/target/lib/server/*"
 # From the POM property that the README's server command and the distribution's start script apply, read with an
 # XML parser (the generator's pom-property command): aurachat-examples/pom.xml first, then the root pom.
 SHIPPED_POM_OPTS=""
-if [[ " $TARGETS " == *" shipped "* ]]; then
+if [[ " $TARGETS " == *" shipped "* || " $TARGETS " == *" nolog "* ]]; then
     # shellcheck disable=SC2086
     SHIPPED_POM_OPTS=$("$JAVA" $GENERATOR_JAVA_OPTS -cp "$GENERATOR_CP" io.aurachat.bench.BenchMain pom-property \
             aurachat.server.jvmOptions "$ROOT/aurachat-examples/pom.xml" "$ROOT/pom.xml") \
@@ -193,11 +195,13 @@ COMMON_ARGS="--bind 127.0.0.1 --port 0 --idle-timeout 0 --max-clients $MAX_CLIEN
 SHIPPED_CONFIG="util/config.json"
 [[ -f "$ROOT/$SHIPPED_CONFIG" ]] || SHIPPED_CONFIG="(none: built-in defaults)"
 SHIPPED_ARGS="$COMMON_ARGS --log-file $WORK_DIR/audit.xml --history-file $WORK_DIR/history.db"
+# nolog: shipped in every respect but the audit log
+NOLOG_ARGS="$COMMON_ARGS --no-audit-log --history-file $WORK_DIR/history.db"
 # engine: the built-in defaults whatever util/config.json says, no audit log and no history (the routing engine is
 # measured, as Redis, which logs and keeps no message either), the events logger at WARN (no per-connection lines; messages are TRACE).
 ENGINE_ARGS="--config $WORK_DIR/defaults.json $COMMON_ARGS --no-audit-log --history none"
 ENGINE_LOGGING="-Dorg.slf4j.simpleLogger.log.io.aurachat.events=warn"
-start_aurachat() { # shipped or engine
+start_aurachat() { # shipped, nolog or engine
     local setup=$1 out="$WORK_DIR/$1-server.log"
     rm -f "$WORK_DIR"/audit*.xml "$WORK_DIR"/history.db*
     : >"$out" # before the server's shell opens it: the port is read from it at once
@@ -205,6 +209,10 @@ start_aurachat() { # shipped or engine
         # shellcheck disable=SC2086
         "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
             $SHIPPED_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
+    elif [[ "$setup" == nolog ]]; then
+        # shellcheck disable=SC2086
+        "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
+            $NOLOG_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
     else
         # shellcheck disable=SC2086
         "$JAVA" $ENGINE_JAVA_OPTS $ENGINE_LOGGING -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
@@ -260,6 +268,7 @@ run_one() { # target (shipped, engine, redis), mode (plain, tls), then generator
     shift 2
     case "$target" in
         shipped) protocol=aurachat; label="AuraChat as shipped on JDK $JDK_VERSION" ;;
+        nolog) protocol=aurachat; setup=shipped-nolog; label="AuraChat as shipped, --no-audit-log, on JDK $JDK_VERSION" ;;
         engine) protocol=aurachat; label="AuraChat engine on JDK $JDK_VERSION" ;;
         redis) protocol=redis; label="Redis $REDIS_VERSION" ;;
     esac
@@ -270,7 +279,7 @@ run_one() { # target (shipped, engine, redis), mode (plain, tls), then generator
     fi
     port=$SERVER_PORT
     if [[ "$mode" == tls ]]; then
-        setup="$target-tls"
+        setup="$setup-tls"
         [[ "$protocol" == aurachat ]] && port=$TLS_PORT
         tls_args=(--tls)
         [[ -n "$TLS_CIPHER_SUITES" ]] && tls_args+=(--tls-cipher-suites "$TLS_CIPHER_SUITES")
@@ -291,6 +300,7 @@ run_one() { # target (shipped, engine, redis), mode (plain, tls), then generator
 
 log "JDK: $JAVA ($JDK_VERSION); Redis: ${REDIS_VERSION:-none}; targets: $TARGETS; connections: $MODES; generator threads: $THREADS"
 [[ " $TARGETS " == *" shipped "* ]] && log "shipped: JVM options '$SHIPPED_JAVA_OPTS'; $SHIPPED_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
+[[ " $TARGETS " == *" nolog "* ]] && log "nolog: JVM options '$SHIPPED_JAVA_OPTS'; $NOLOG_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
 [[ " $TARGETS " == *" engine "* ]] && log "engine: JVM options '$ENGINE_JAVA_OPTS'; $ENGINE_ARGS${SERVER_ARGS:+ $SERVER_ARGS}"
 for round in $(seq 1 "$REPEAT"); do
     [[ "$REPEAT" -gt 1 ]] && log "round $round of $REPEAT"
@@ -321,6 +331,7 @@ done
     for t in $TARGETS; do
         case "$t" in
             shipped) echo "- **shipped** (AuraChat as shipped): JVM options \`$SHIPPED_JAVA_OPTS\` (\`aurachat.server.jvmOptions\` from the POM, then SERVER_JAVA_OPTS); config $SHIPPED_CONFIG; XML audit log on (a fresh file per server); SQLite history on (a fresh file per server); SLF4J as shipped (INFO); \`${SHIPPED_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`. Discovery is off (\`--no-discovery\`): its responder would join multicast groups on the machine's real interfaces, which a benchmark here must not do" ;;
+            nolog) echo "- **nolog** (setup shipped-nolog: AuraChat as shipped with \`--no-audit-log\`): the shipped JVM options, config and history; no audit log; \`${NOLOG_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`" ;;
             engine) echo "- **engine** (AuraChat, routing engine only): JVM options \`${ENGINE_JAVA_OPTS:-none}\` (SERVER_JAVA_OPTS only, else the JVM's defaults); built-in defaults; no audit log; no history; events logger at WARN; \`${ENGINE_ARGS/$WORK_DIR/<tmp>}${SERVER_ARGS:+ $SERVER_ARGS}\`" ;;
             redis) echo "- **redis**: Redis $REDIS_VERSION (RESP3, persistence off, maxclients $MAX_CLIENTS); the idle workload's clients name themselves with CLIENT SETNAME" ;;
         esac

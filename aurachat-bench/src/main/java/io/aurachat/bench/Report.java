@@ -151,7 +151,10 @@ public final class Report {
         return setups.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
-    /** The setups compared with the reference: shipped, engine, aurachat, then any other, in that order. */
+    /** The shipped server with its audit log off (run-bench.sh's target {@code nolog}): what the log costs. */
+    static final String NO_LOG = "shipped-nolog";
+
+    /** The setups compared with the reference: shipped, shipped-nolog, engine, aurachat, then any other. */
     private List<String> compared() {
         String reference = reference();
         return setups.keySet().stream().filter(k -> !k.equals(reference))
@@ -161,9 +164,10 @@ public final class Report {
     private static int rank(String setup) {
         return switch (base(setup)) {
             case "shipped" -> 0;
-            case "engine" -> 1;
-            case "aurachat" -> 2;
-            default -> 3;
+            case NO_LOG -> 1;
+            case "engine" -> 2;
+            case "aurachat" -> 3;
+            default -> 4;
         };
     }
 
@@ -180,6 +184,7 @@ public final class Report {
         }
         return switch (base(setup)) {
             case "shipped" -> "AuraChat as shipped";
+            case NO_LOG -> "As shipped, --no-audit-log";
             case "engine" -> "AuraChat engine";
             case "aurachat" -> "AuraChat";
             default -> base(setup);
@@ -213,11 +218,13 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         if (all.stream().noneMatch(Run::tls)) {
             mainTable(b);
+            costOfLog(b);
         } else {
             Report tls = subset(Run::tls);
             Report plain = subset(run -> !run.tls());
             b.append("### Over TLS\n\n");
             tls.mainTable(b);
+            tls.costOfLog(b);
             b.append("\nTLS sessions the generator's connections agreed on:");
             for (String setup : tls.setups.keySet()) {
                 java.util.Set<String> sessions = new java.util.LinkedHashSet<>();
@@ -233,11 +240,60 @@ public final class Report {
             if (!plain.all.isEmpty()) {
                 b.append("\n### Without TLS\n\n");
                 plain.mainTable(b);
+                plain.costOfLog(b);
                 costOfTls(b);
             }
         }
         cpuTable(b);
         return b.toString();
+    }
+
+    /**
+     * What the audit log costs (issue 13: at most 10% of direct and fan-out throughput): the shipped server against
+     * itself with {@code --no-audit-log}, for every direct and fan-out workload that has both, as the median of the
+     * per-round ratios (round n with the log against round n without). Nothing when no run has both.
+     */
+    private void costOfLog(StringBuilder b) {
+        StringBuilder rows = new StringBuilder();
+        for (Map<String, List<Run>> g : groups.values()) {
+            Run any = g.values().iterator().next().get(0);
+            String workload = any.str("workload");
+            if (!workload.equals("direct") && !workload.equals("fanout")) {
+                continue;
+            }
+            for (String withLog : g.keySet().stream().filter(k -> base(k).equals("shipped")).toList()) {
+                List<Run> on = g.get(withLog);
+                List<Run> off = g.get(NO_LOG + withLog.substring("shipped".length()));
+                if (off == null) {
+                    continue;
+                }
+                String rate = workload.equals("direct") ? "messagesPerSecond" : "deliveriesPerSecond";
+                List<Double> perRound = new ArrayList<>();
+                List<Double> cpu = new ArrayList<>();
+                for (int i = 0; i < Math.min(on.size(), off.size()); i++) {
+                    if (on.get(i).verified() && off.get(i).verified() && off.get(i).num(rate) > 0) {
+                        perRound.add(on.get(i).num(rate) / off.get(i).num(rate));
+                        if (off.get(i).num(CPU_PER_DELIVERY) > 0) {
+                            cpu.add(on.get(i).num(CPU_PER_DELIVERY) / off.get(i).num(CPU_PER_DELIVERY));
+                        }
+                    }
+                }
+                double median = median(perRound);
+                rows.append("| ").append(title(any)).append(withLog.endsWith(TLS_SUFFIX) ? ", TLS" : "").append(" | ")
+                        .append(perRound.stream().map(x -> fmt(x, 2)).collect(java.util.stream.Collectors.joining(" ")))
+                        .append(" | ").append(fmt(median, 2)).append(" | ").append(fmt(median(cpu), 2))
+                        .append(" | ≥ 0.90 | ").append(Double.isNaN(median) ? "?" : median >= 0.90 ? "yes" : "no")
+                        .append(" |\n");
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        b.append("\n### What the audit log costs\n\nThe shipped server against itself with `--no-audit-log` (target"
+                + " `nolog`), same run: throughput with the log over throughput without, per round and the median;"
+                + " server CPU per delivered message, with over without.\n\n| Workload | Throughput, log / no log, per"
+                + " round | Median | Server CPU per delivery, log / no log | Target | Met |\n|---|---|---:|---:|---|---|\n")
+                .append(rows);
     }
 
     /**

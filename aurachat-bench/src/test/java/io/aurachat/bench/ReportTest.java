@@ -91,6 +91,29 @@ class ReportTest {
     }
 
     @Test
+    void theShippedServerWithoutItsLogGetsAColumnAndTheLogsCostATableOfItsOwn() {
+        Report report = new Report();
+        // shipped, nolog, redis per round; the log's cost per round: 0.80, 0.95, 0.92 (median 0.92), CPU 1.5 1.0 1.2
+        double[][] rounds = {{400_000, 500_000, 450_000, 3.0, 2.0}, {380_000, 400_000, 420_000, 2.0, 2.0},
+            {460_000, 500_000, 440_000, 2.4, 2.0}};
+        for (double[] r : rounds) {
+            report.add(run("shipped", "direct", "\"messagesPerSecond\":" + r[0] + ",\"serverCpuMicrosPerDelivery\":" + r[3]))
+                    .add(run(Report.NO_LOG, "direct", "\"messagesPerSecond\":" + r[1] + ",\"serverCpuMicrosPerDelivery\":"
+                            + r[4]))
+                    .add(run("redis", "direct", "\"messagesPerSecond\":" + r[2] + ",\"serverCpuMicrosPerDelivery\":2.0"));
+        }
+        report.add(run("shipped", "latency", "\"p99Micros\":900.0")).add(run(Report.NO_LOG, "latency", "\"p99Micros\":800.0"));
+        String md = report.markdown();
+        assertTrue(md.contains("| Workload | Figure | AuraChat as shipped | As shipped, --no-audit-log | Redis 7.0.15 |"), md);
+        assertTrue(md.contains("### What the audit log costs"), md);
+        assertTrue(md.contains("| direct, 100 clients, window 16 | 0.80 0.95 0.92 | 0.92 | 1.20 | ≥ 0.90 | yes |"), md);
+        assertEquals(1, md.lines().filter(l -> l.contains("| ≥ 0.90 |")).count(), "direct and fan-out only: " + md);
+        String withoutNoLog = new Report().add(run("shipped", "direct", "\"messagesPerSecond\":1.0"))
+                .add(run("redis", "direct", "\"messagesPerSecond\":1.0")).markdown();
+        assertFalse(withoutNoLog.contains("What the audit log costs"), withoutNoLog);
+    }
+
+    @Test
     void threeTargetsGetAColumnEachAndEachAuraChatColumnItsRatioAndVerdict() {
         Report report = new Report();
         // in run-bench.sh's order: shipped, engine, redis, per workload and round
