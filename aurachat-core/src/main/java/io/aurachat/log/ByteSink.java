@@ -58,24 +58,8 @@ final class ByteSink extends OutputStream {
 
     /** Appends {@code  name="value"} for a number that is not negative: its digits straight into the buffer. */
     void attribute(String name, long value) {
-        int at = attributeStart(name, Digits.MAX);
-        at = Digits.write(buf, at, value);
-        buf[at++] = '"';
-        count = at;
-    }
-
-    /** Appends {@code  name="value"}: the name has only characters below U+0080, the value is as for {@link #xml}. */
-    void attribute(String name, String value) {
-        int at = attributeStart(name, 6 * value.length());
-        at = xml(buf, at, value, true);
-        buf[at++] = '"';
-        count = at;
-    }
-
-    /** Writes {@code  name="} with room after it for {@code valueRoom} bytes and the closing quote; returns the end. */
-    private int attributeStart(String name, int valueRoom) {
         int n = name.length();
-        ensure(count + n + 4 + valueRoom);
+        ensure(count + n + 4 + Digits.MAX);
         byte[] b = buf;
         int at = count;
         b[at++] = ' ';
@@ -83,7 +67,25 @@ final class ByteSink extends OutputStream {
         at += n;
         b[at++] = '=';
         b[at++] = '"';
-        return at;
+        at = Digits.write(b, at, value);
+        b[at++] = '"';
+        count = at;
+    }
+
+    /** Appends {@code  name="value"}: the name has only characters below U+0080, the value is as for {@link #xml}. */
+    void attribute(String name, String value) {
+        int n = name.length();
+        ensure(count + n + 4 + 6 * value.length());
+        byte[] b = buf;
+        int at = count;
+        b[at++] = ' ';
+        name.getBytes(0, n, b, at);
+        at += n;
+        b[at++] = '=';
+        b[at++] = '"';
+        at = xml(b, at, value, true);
+        b[at++] = '"';
+        count = at;
     }
 
     /**
