@@ -1,7 +1,5 @@
 package io.aurachat.log;
 
-import io.aurachat.internal.Digits;
-
 import java.io.OutputStream;
 import java.util.Arrays;
 
@@ -54,22 +52,6 @@ final class ByteSink extends OutputStream {
         int at = put(b, count, before);
         name.getBytes(0, n, b, at); // the deprecated method is exactly right for ASCII: a byte per char, no encoder
         count = put(b, at + n, after);
-    }
-
-    /** Appends {@code  name="value"} for a number that is not negative: its digits straight into the buffer. */
-    void attribute(String name, long value) {
-        int n = name.length();
-        ensure(count + n + 4 + Digits.MAX);
-        byte[] b = buf;
-        int at = count;
-        b[at++] = ' ';
-        name.getBytes(0, n, b, at);
-        at += n;
-        b[at++] = '=';
-        b[at++] = '"';
-        at = Digits.write(b, at, value);
-        b[at++] = '"';
-        count = at;
     }
 
     /** Appends {@code  name="value"}: the name has only characters below U+0080, the value is as for {@link #xml}. */

@@ -337,12 +337,12 @@ final class XmlEvents {
     }
 
     private void number(String name, long value) {
-        if (value >= 0) {
-            out.attribute(name, value);
-        } else {
-            out.attribute(name, Long.toString(value));
-        }
+        out.attribute(name, value >= 0 && value < SMALL.length ? SMALL[(int) value] : Long.toString(value));
     }
+
+    /** The text of 0 to 1023: recipient counts and ports are mostly small, and this spares a string per event. */
+    private static final String[] SMALL = java.util.stream.IntStream.range(0, 1024).mapToObj(Integer::toString)
+            .toArray(String[]::new);
 
     private void attr(String name, String value, boolean esc) {
         out.attribute(name, esc ? Escaping.escape(value) : value);
