@@ -205,14 +205,12 @@ start_aurachat() { # shipped, nolog or engine
     local setup=$1 out="$WORK_DIR/$1-server.log"
     rm -f "$WORK_DIR"/audit*.xml "$WORK_DIR"/history.db*
     : >"$out" # before the server's shell opens it: the port is read from it at once
-    if [[ "$setup" == shipped ]]; then
+    if [[ "$setup" == shipped || "$setup" == nolog ]]; then
+        local args=$SHIPPED_ARGS
+        [[ "$setup" == nolog ]] && args=$NOLOG_ARGS
         # shellcheck disable=SC2086
         "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
-            $SHIPPED_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
-    elif [[ "$setup" == nolog ]]; then
-        # shellcheck disable=SC2086
-        "$JAVA" $SHIPPED_JAVA_OPTS -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
-            $NOLOG_ARGS ${SERVER_ARGS:-} >"$out" 2>&1 &
+            $args ${SERVER_ARGS:-} >"$out" 2>&1 &
     else
         # shellcheck disable=SC2086
         "$JAVA" $ENGINE_JAVA_OPTS $ENGINE_LOGGING -cp "$SERVER_CP" io.aurachat.examples.ServerMain \
@@ -263,7 +261,7 @@ MD="$RESULTS_DIR/$DATE.md"
 FAILED=0
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-run_one() { # target (shipped, engine, redis), mode (plain, tls), then generator options
+run_one() { # target (shipped, nolog, engine, redis), mode (plain, tls), then generator options
     local target=$1 mode=$2 protocol label server_log setup=$1 port tls_args=()
     shift 2
     case "$target" in

@@ -16,8 +16,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -151,9 +151,9 @@ public final class Reply {
             throw new IllegalArgumentException("field name reserved by the protocol: '" + name + "'");
         }
         Object copied = ReplyValues.copy(value, 1);
-        if (fields.size() == 1 && onlyName != null && !onlyName.equals(name)) {
+        if (onlyName != null && !onlyName.equals(name)) {
             // One field and a second, as CHAT's reply gets its message's id: two entries, no hash table (copying
-            // the one field into a LinkedHashMap was a seventh of a private message's routing on the I/O thread).
+            // the one field into a LinkedHashMap took 15% of the I/O thread's samples under direct load).
             return new Reply(type, new TwoFields(onlyName, onlyValue, name, copied), closesConnection);
         }
         Map<String, Object> copy = LinkedHashMap.newLinkedHashMap(fields.size() + 1);
@@ -197,22 +197,7 @@ public final class Reply {
 
                 @Override
                 public Iterator<Map.Entry<String, Object>> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < 2;
-                        }
-
-                        @Override
-                        public Map.Entry<String, Object> next() {
-                            if (next >= 2) {
-                                throw new NoSuchElementException();
-                            }
-                            return next++ == 0 ? first : second;
-                        }
-                    };
+                    return List.of(first, second).iterator();
                 }
             };
         }
