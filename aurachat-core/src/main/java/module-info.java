@@ -17,6 +17,7 @@
 module io.aurachat.core {
     requires java.xml;
     requires org.slf4j;
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT: the XML log's direct writes
     requires tools.jackson.core;
 
     exports io.aurachat.accounts;

@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * per {@link #flush()}. Between writes the file is a complete XML document that any parser can read
  * while the server runs. Markup in strings ({@code & < > "}) is written as entity references.
  *
+ * <p><b>Direct writes.</b> By default ({@link Builder#directWrites}) the file is written with direct I/O, past the
+ * page cache, where the file system takes it: a tenth of the kernel's CPU per byte. Direct I/O writes whole blocks,
+ * so while the sink is open the last line holds spaces before {@code </log>} up to the end of a block (white space
+ * XML allows there); closing or rolling over cuts them, and the file is then byte for byte what a sink writing
+ * through the page cache makes. Where direct I/O cannot be used, or a direct write fails, the sink writes through the
+ * page cache instead.
+ *
  * <p><b>Characters XML cannot carry.</b> XML 1.0 forbids most control characters, U+FFFE, U+FFFF and
  * unpaired surrogates, and parsers turn CR, LF and TAB in attributes into spaces. When any string of an
  * event contains a character below U+0020, U+FFFE, U+FFFF or an unpaired surrogate, the whole event
@@ -59,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * that is one run of events, and any event whose line was complete is kept. The file is opened with an
  * exclusive lock, so two servers cannot write one log.
  *
- * <p><b>Forcing to disk.</b> A killed process loses nothing the kernel already has. Against power loss
+ * <p><b>Forcing to disk.</b> A killed process loses nothing the kernel already has (a direct write has reached the
+ * device when it returns). Against power loss
  * a daemon thread ({@code aurachat-log-force}) calls {@link FileChannel#force} every
  * {@link Builder#forceInterval} (1 second by default) if anything was written since the last force, so
  * a power failure loses at most about that much of the log; a rolled-over file is forced (and closed) by that
@@ -105,6 +113,9 @@ public final class XmlLogSink implements LogSink {
     /** The default of {@link Builder#forceInterval}. */
     public static final Duration DEFAULT_FORCE_INTERVAL = Duration.ofSeconds(1);
 
+    /** The default of {@link Builder#directWrites}: on, where the file system can. */
+    public static final boolean DEFAULT_DIRECT_WRITES = true;
+
     /** The smallest non-zero {@link Builder#rolloverBytes}. */
     public static final long MIN_ROLLOVER_BYTES = 1024;
 
@@ -128,7 +139,14 @@ public final class XmlLogSink implements LogSink {
     /** Volatile: the forcer reads it without the lock. */
     private volatile FileChannel channel;
     private FileLock fileLock;
-    /** The file's size: it always ends with {@link XmlLogFile#TAIL}. */
+    /** The direct writer of the active file, or {@code null}: writes go through {@link #channel} then. */
+    private DirectAppender direct;
+    /** Whether to try direct writes: set by the builder, cleared for good by a direct write that fails. */
+    private boolean tryDirect;
+    /**
+     * The size of the log: its events and {@link XmlLogFile#TAIL}. Written directly, the file is larger by the
+     * padding before the tail (less than a block).
+     */
     private long size;
     /** Written since the last force; set by writes, cleared by whoever forces. */
     private volatile boolean dirty;
@@ -146,6 +164,7 @@ public final class XmlLogSink implements LogSink {
         this.rolloverBytes = b.rolloverBytes;
         this.maxFiles = b.maxFiles;
         this.forceIntervalNanos = b.forceInterval.toNanos();
+        this.tryDirect = b.directWrites;
         this.xml = new XmlEvents(pending, b.zone);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -280,11 +299,15 @@ public final class XmlLogSink implements LogSink {
             stopForcer();
             try {
                 write();
+                if (direct != null) {
+                    leaveDirect();
+                    dirty = true;
+                }
                 if (dirty) {
                     force();
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("could not force " + file + " to disk", e);
+                throw new UncheckedIOException("could not close " + file + " (its tail or the force to disk)", e);
             } finally {
                 closed = true;
                 closeFile();
@@ -298,6 +321,28 @@ public final class XmlLogSink implements LogSink {
     @Override
     public String toString() {
         return "XmlLogSink[" + file + "]";
+    }
+
+    /** Closes the direct writer's channel, so that the next direct write fails (for tests of the fallback). */
+    void breakDirectWrites() throws IOException {
+        lock.lock();
+        try {
+            if (direct != null) {
+                direct.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the active file is written directly (for tests). */
+    boolean writesDirectly() {
+        lock.lock();
+        try {
+            return direct != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- file handling, under the lock
@@ -318,13 +363,18 @@ public final class XmlLogSink implements LogSink {
                 xml.write(new LogEvent.EventsDropped(Instant.now(), lost));
                 pending.writeBytes(events);
             }
-            pending.writeBytes(XmlLogFile.TAIL);
-            long at = size - XmlLogFile.TAIL.length;
-            ByteBuffer buffer = ByteBuffer.wrap(pending.array(), 0, pending.size());
-            while (buffer.hasRemaining()) {
-                at += channel.write(buffer, at);
+            if (direct != null && !writeDirect()) {
+                leaveDirect(); // a failed direct write: the file is as it was before it, or has padding too many
             }
-            size = at;
+            if (direct == null) {
+                pending.writeBytes(XmlLogFile.TAIL);
+                long at = size - XmlLogFile.TAIL.length;
+                ByteBuffer buffer = ByteBuffer.wrap(pending.array(), 0, pending.size());
+                while (buffer.hasRemaining()) {
+                    at += channel.write(buffer, at);
+                }
+                size = at;
+            }
             lost = 0;
             dirty = true;
             if (forcer == null) {
@@ -338,6 +388,39 @@ public final class XmlLogSink implements LogSink {
         } finally {
             pending.truncate(0);
             pendingEvents = 0;
+        }
+    }
+
+    /** Writes {@link #pending} and the tail directly; {@code false} if direct writes failed (they are then off). */
+    private boolean writeDirect() {
+        try {
+            size = direct.append(pending.array(), pending.size(), XmlLogFile.TAIL) + XmlLogFile.TAIL.length;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("direct writes to {} failed; writing through the page cache from now on", file, e);
+            tryDirect = false;
+            return false;
+        }
+    }
+
+    /**
+     * Stops writing directly: the tail goes right after the last event again and the padding is cut, so the file is
+     * as a buffered writer (and a closed log) has it. What a failed direct write left beyond the last event is cut too.
+     */
+    private void leaveDirect() throws IOException {
+        DirectAppender d = direct;
+        if (d == null) {
+            return;
+        }
+        direct = null;
+        try {
+            size = d.trim(channel, XmlLogFile.TAIL);
+        } finally {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.warn("could not close the direct writer of {}", file, e);
+            }
         }
     }
 
@@ -408,6 +491,7 @@ public final class XmlLogSink implements LogSink {
 
     private void rollover() {
         try {
+            leaveDirect();
             if (forcer == null) {
                 force();
                 closeFile();
@@ -508,6 +592,7 @@ public final class XmlLogSink implements LogSink {
             this.channel = ch;
             this.fileLock = fl;
             this.size = repaired;
+            this.direct = tryDirect ? DirectAppender.open(file, ch, repaired - XmlLogFile.TAIL.length) : null;
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
@@ -519,6 +604,14 @@ public final class XmlLogSink implements LogSink {
     }
 
     private void closeFile() {
+        if (direct != null) {
+            try {
+                direct.close(); // a broken file: the repair on opening it again cuts the padding
+            } catch (IOException e) {
+                LOG.warn("could not close the direct writer of {}", file, e);
+            }
+            direct = null;
+        }
         try {
             if (fileLock != null && fileLock.isValid()) {
                 fileLock.release();
@@ -541,6 +634,7 @@ public final class XmlLogSink implements LogSink {
         private int maxFiles = DEFAULT_MAX_FILES;
         private Duration forceInterval = DEFAULT_FORCE_INTERVAL;
         private ZoneId zone = ZoneId.systemDefault();
+        private boolean directWrites = DEFAULT_DIRECT_WRITES;
 
         private Builder(Path file) {
             this.file = file;
@@ -579,6 +673,23 @@ public final class XmlLogSink implements LogSink {
          */
         public Builder forceInterval(Duration interval) {
             this.forceInterval = interval;
+            return this;
+        }
+
+        /**
+         * Whether to write the file with direct I/O ({@code O_DIRECT}), past the page cache. Where the file
+         * system cannot (tmpfs, some network and FUSE file systems, a platform without it) the sink writes through
+         * the page cache instead, as it does when this is off; a direct write that fails switches it to the page
+         * cache for good, with a warning. Direct writes cost the writing thread a tenth of the kernel CPU per byte
+         * (docs/audit-log.md has the figures) and wait for the device; while the file is open it ends with a line
+         * of padding spaces before {@code </log>}, cut when it is closed or rolled over.
+         *
+         * @param direct {@code false} to write through the page cache; default {@value
+         *     XmlLogSink#DEFAULT_DIRECT_WRITES}
+         * @return this builder
+         */
+        public Builder directWrites(boolean direct) {
+            this.directWrites = direct;
             return this;
         }
 
