@@ -52,6 +52,10 @@ public class XmlLogSinkBench {
     @Param({"0", "67108864"})
     public long rollover;
 
+    /** Direct writes ({@link XmlLogSink.Builder#directWrites}): {@code true}, the default, or through the page cache. */
+    @Param({"true", "false"})
+    public boolean direct;
+
     private Path dir;
     private XmlLogSink sink;
     private LogEvent.MessageSent[] events;
@@ -64,7 +68,7 @@ public class XmlLogSinkBench {
     @Setup(Level.Trial)
     public void setup() throws IOException {
         dir = Files.createTempDirectory("aurachat-xml-bench");
-        sink = XmlLogSink.builder(dir.resolve("log.xml")).rolloverBytes(rollover).maxFiles(1)
+        sink = XmlLogSink.builder(dir.resolve("log.xml")).rolloverBytes(rollover).maxFiles(1).directWrites(direct)
                 .zone(ZoneOffset.ofHours(1)).build();
         from = new ClientInfo(ClientId.of(7), "alice-laptop", "192.168.1.23", Instant.parse("2026-11-21T09:00:00Z"));
         to = ClientId.of(42);

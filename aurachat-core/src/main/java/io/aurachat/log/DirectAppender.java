@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends event lines to a log file with direct I/O ({@code O_DIRECT} on Linux): the bytes go from an aligned
- * buffer to the device, not through the page cache. Measured on the 2-core benchmark machine (2026-12-04), appending
- * to a growing file cost the writing thread 0.9 to 2.5 ns of kernel CPU a byte through the page cache (allocating and
- * filling new cache pages; their writeback later costs more, on other threads) and about 0.2 ns a byte direct: for a
- * {@code message} element of about 210 bytes, 0.2 to 0.5 µs against 0.04 µs, on a machine where a direct message
- * costs the server about 1.4 µs in all.
+ * buffer to the device, not through the page cache. Measured on the 2-core benchmark machine (2026-12-04), a loop
+ * appending to a growing file spent 0.9 to 2.5 ns of kernel CPU a byte through the page cache (allocating and filling
+ * new cache pages; their writeback later costs more, on other threads) and about 0.2 ns a byte direct. In the server
+ * the log thread's kernel time fell by a third and the shipped server routed a few per cent more private messages
+ * (docs/performance.md, "Direct writes for the audit log").
  *
  * <p>Direct I/O writes whole blocks at block offsets only. So each append rewrites the file's last, partly filled
  * block (its head, which this keeps), then the new lines, then spaces up to where the tail ends a block, then the
