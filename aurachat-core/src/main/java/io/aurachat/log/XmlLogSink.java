@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * per {@link #flush()}. Between writes the file is a complete XML document that any parser can read
  * while the server runs. Markup in strings ({@code & < > "}) is written as entity references.
  *
- * <p><b>Direct writes.</b> By default ({@link Builder#directWrites}) the file is written with direct I/O, past the
- * page cache, where the file system takes it: a tenth of the kernel's CPU per byte. Direct I/O writes whole blocks,
+ * <p><b>Direct writes.</b> By default ({@link Builder#directWrites}) runs of 64 KiB and more (a busy server's) are
+ * written with direct I/O, past the page cache, where the file system takes it: a tenth of the kernel's CPU per byte;
+ * smaller runs go through the page cache in the same layout. Direct I/O writes whole blocks,
  * so while the sink is open the last line holds spaces before {@code </log>} up to the end of a block (white space
  * XML allows there); closing or rolling over cuts them, and the file is then byte for byte what a sink writing
  * through the page cache makes. Where direct I/O cannot be used, or a direct write fails, the sink writes through the
@@ -330,6 +331,16 @@ public final class XmlLogSink implements LogSink {
             if (direct != null) {
                 direct.close();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many runs the active file's direct writer wrote directly; -1 without one (for tests). */
+    long directAppends() {
+        lock.lock();
+        try {
+            return direct == null ? -1 : direct.directAppends();
         } finally {
             lock.unlock();
         }
@@ -677,7 +688,8 @@ public final class XmlLogSink implements LogSink {
         }
 
         /**
-         * Whether to write the file with direct I/O ({@code O_DIRECT}), past the page cache. Where the file
+         * Whether to write runs of 64 KiB and more with direct I/O ({@code O_DIRECT}), past the page cache (smaller
+         * runs, a quiet server's, go through the page cache in the same layout either way). Where the file
          * system cannot (tmpfs, some network and FUSE file systems, a platform without it) the sink writes through
          * the page cache instead, as it does when this is off; a direct write that fails switches it to the page
          * cache for good, with a warning. Direct writes cost the writing thread a tenth of the kernel CPU per byte

@@ -114,9 +114,41 @@ class XmlLogDirectWritesTest {
                     throw new AssertionError(e);
                 }
             });
+            if (writesDirectly) {
+                assertTrue(sink.directAppends() > 0, "runs over " + DirectAppender.MIN_DIRECT_BYTES + " bytes go direct");
+            }
         }
         assertArrayEquals(Files.readAllBytes(buffered), Files.readAllBytes(direct),
                 "closed, the directly written log is the page cache's byte for byte");
+    }
+
+    @Test
+    void smallRunsGoThroughThePageCacheInTheSameLayoutAndLargeOnesDirect() throws IOException {
+        Path file = dir.resolve("log.xml");
+        ClientInfo luigi = new ClientInfo(ClientId.of(2), "Luigi", "127.0.0.2", T0);
+        try (XmlLogSink sink = sink(file, true).build()) {
+            if (!sink.writesDirectly()) {
+                assertFalse(directCapable(), "a file system that takes O_DIRECT");
+                return;
+            }
+            long block = Files.getFileStore(file).getBlockSize();
+            for (int i = 0; i < 50; i++) { // a quiet server: a message at a time
+                sink.log(new LogEvent.MessageSent(T0.plusMillis(i), luigi, ClientId.of(1), "hi " + i, 1, i + 1));
+                sink.flush();
+                assertEquals(0, Files.size(file) % block, "the page cache gets the same padded blocks");
+            }
+            assertEquals(0, sink.directAppends(), "small runs are not written directly");
+            assertEquals(50, XmlLogs.events(file).size());
+            for (int i = 0; i < 1024; i++) { // a busy one: a run of 1,024 events of about 200 bytes
+                sink.log(new LogEvent.MessageSent(T0.plusMillis(i), luigi, ClientId.of(1), "x".repeat(64), 1, i + 51));
+            }
+            sink.flush();
+            assertEquals(1, sink.directAppends(), "a run of over 64 KiB is written directly");
+            assertEquals(50 + 1024, XmlLogs.events(file).size());
+            XmlLogs.validate(file);
+        }
+        XmlLogs.validate(file);
+        assertEquals(50 + 1024, XmlLogs.events(file).size());
     }
 
     @Test
