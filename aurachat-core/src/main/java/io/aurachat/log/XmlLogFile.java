@@ -88,8 +88,13 @@ final class XmlLogFile {
             return size; // closed properly: only the last event is checked, so opening a large log is cheap
         }
         long cut = lastCompleteEventEnd(ch, size);
-        LOG.warn("{} was not closed properly (a crash during a write?): cut {} bytes after its last complete "
-                + "event and closed it again", file, size - cut);
+        if (onlyPadding(ch, cut, size)) {
+            LOG.warn("{} was not closed (the server was killed or lost power?); no event is missing from it: cut the "
+                    + "{} bytes of padding its direct writes leave before </log>", file, size - cut - TAIL.length);
+        } else {
+            LOG.warn("{} was not closed properly (a crash during a write?): cut {} bytes after its last complete "
+                    + "event and closed it again", file, size - cut);
+        }
         return rewriteFrom(ch, cut, false);
     }
 
@@ -109,6 +114,25 @@ final class XmlLogFile {
             pos += ch.write(b, pos);
         }
         return pos;
+    }
+
+    /**
+     * Whether bytes [from, size) are spaces and then the tail: what a sink writing directly leaves after its last event
+     * (see {@link DirectAppender}) when it is not closed.
+     */
+    static boolean onlyPadding(FileChannel ch, long from, long size) throws IOException {
+        long length = size - from;
+        if (length < TAIL.length || length > CHUNK) {
+            return false;
+        }
+        byte[] rest = read(ch, from, (int) length);
+        int spaces = rest.length - TAIL.length;
+        for (int i = 0; i < spaces; i++) {
+            if (rest[i] != ' ') {
+                return false;
+            }
+        }
+        return Arrays.equals(rest, spaces, rest.length, TAIL, 0, TAIL.length);
     }
 
     /**

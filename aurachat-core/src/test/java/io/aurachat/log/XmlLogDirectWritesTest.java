@@ -178,6 +178,13 @@ class XmlLogDirectWritesTest {
             Files.copy(file, killed); // what a kill -9 leaves: the padded file of an open sink
         }
         byte[] closed = Files.readAllBytes(file);
+        try (var ch = java.nio.channels.FileChannel.open(killed)) {
+            long size = ch.size();
+            assertTrue(size > closed.length, "the killed file has its padding");
+            assertTrue(XmlLogFile.onlyPadding(ch, XmlLogFile.lastCompleteEventEnd(ch, size), size),
+                    "the repair tells padding (no event lost) from a torn write");
+            assertFalse(XmlLogFile.onlyPadding(ch, XmlLogFile.lastCompleteEventEnd(ch, size) - 10, size));
+        }
         try (XmlLogSink sink = sink(killed, true).build()) {
             assertEquals(events.size(), XmlLogs.events(killed).size(), "the repair on opening keeps every event");
         }
