@@ -47,6 +47,14 @@ final class DirectAppender implements AutoCloseable {
      */
     static final int MIN_DIRECT_BYTES = 64 * 1024;
 
+    private static final byte[] SPACES = spaces();
+
+    private static byte[] spaces() {
+        byte[] spaces = new byte[MAX_BLOCK];
+        Arrays.fill(spaces, (byte) ' ');
+        return spaces;
+    }
+
     /** The direct channel. */
     private final FileChannel channel;
     /** The sink's own channel on the file, through the page cache: for small runs. */
@@ -75,7 +83,8 @@ final class DirectAppender implements AutoCloseable {
 
     /**
      * Opens {@code file} for direct appends after its content, which ends at {@code contentEnd}, or returns {@code
-     * null} where the file system or platform cannot do direct I/O (tmpfs, for one, refuses to open a file so).
+     * null} where the file system or platform cannot do direct I/O (the open fails: tmpfs before Linux 6.6, some network
+     * and FUSE file systems).
      *
      * @param buffered the sink's own channel on the file, to read the last block's head and to write small runs
      */
@@ -129,17 +138,7 @@ final class DirectAppender implements AutoCloseable {
         buffer.clear().limit(CAPACITY);
         at = put(head, 0, headLength, at);
         at = put(data, 0, length, at);
-        long spaces = padded - total;
-        while (spaces > 0) {
-            if (!buffer.hasRemaining()) {
-                at = drain(at);
-            }
-            int n = (int) Math.min(spaces, buffer.remaining());
-            for (int i = 0; i < n; i++) {
-                buffer.put((byte) ' ');
-            }
-            spaces -= n;
-        }
+        at = put(SPACES, 0, (int) (padded - total), at); // less than a block
         at = put(tail, 0, tail.length, at);
         drain(at);
         long end = contentEnd + length;
@@ -178,29 +177,19 @@ final class DirectAppender implements AutoCloseable {
         return pos;
     }
 
-    /** Where the last event ends. */
-    long contentEnd() {
-        return contentEnd;
-    }
-
     /** How many appends went direct (the others, smaller than {@link #MIN_DIRECT_BYTES}, through the page cache). */
     long directAppends() {
         return directAppends;
     }
 
-    /** The file system's block size, which every write is a multiple of. */
-    int blockSize() {
-        return block;
-    }
-
     /**
-     * Puts {@code tail} right after the last event again, through {@code buffered}, and cuts the padding: the file then
+     * Puts {@code tail} right after the last event again, through the page cache, and cuts the padding: the file then
      * looks as a closed log does. Between the cut and the write the file lacks its end tag (a crash there is repaired
      * on the next open like any interrupted write); it is done once per file, when it is closed or rolled over.
      *
      * @return the file's size
      */
-    long trim(FileChannel buffered, byte[] tail) throws IOException {
+    long trim(byte[] tail) throws IOException {
         buffered.truncate(contentEnd);
         ByteBuffer b = ByteBuffer.wrap(tail);
         long at = contentEnd;

@@ -425,7 +425,7 @@ public final class XmlLogSink implements LogSink {
         }
         direct = null;
         try {
-            size = d.trim(channel, XmlLogFile.TAIL);
+            size = d.trim(XmlLogFile.TAIL);
         } finally {
             try {
                 d.close();
@@ -689,12 +689,12 @@ public final class XmlLogSink implements LogSink {
 
         /**
          * Whether to write runs of 64 KiB and more with direct I/O ({@code O_DIRECT}), past the page cache (smaller
-         * runs, a quiet server's, go through the page cache in the same layout either way). Where the file
-         * system cannot (tmpfs, some network and FUSE file systems, a platform without it) the sink writes through
-         * the page cache instead, as it does when this is off; a direct write that fails switches it to the page
-         * cache for good, with a warning. Direct writes cost the writing thread a tenth of the kernel CPU per byte
-         * (docs/audit-log.md has the figures) and wait for the device; while the file is open it ends with a line
-         * of padding spaces before {@code </log>}, cut when it is closed or rolled over.
+         * runs, a quiet server's, go through the page cache in the same layout either way). Where the file system
+         * cannot (tmpfs before Linux 6.6, some network and FUSE file systems, a platform without it) the sink writes
+         * through the page cache instead, as it does when this is off; a direct write that fails switches it to the
+         * page cache for good, with a warning. Direct writes cost the writing thread a tenth of the kernel CPU per
+         * byte (docs/audit-log.md has the figures) and wait for the device; while the file is open it ends with a
+         * line of padding spaces before {@code </log>}, cut when it is closed or rolled over.
          *
          * @param direct {@code false} to write through the page cache; default {@value
          *     XmlLogSink#DEFAULT_DIRECT_WRITES}
