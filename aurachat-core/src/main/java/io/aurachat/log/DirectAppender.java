@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * XML allows white space before an end tag) and its size is a whole number of blocks. {@link #trim} puts the tail
  * right after the last event again, as a closed log has it.
  *
- * <p>Bounds: one aligned off-heap buffer of {@value #CAPACITY} bytes plus a block, and a block of head.
+ * <p>Bounds: the sink's one aligned off-heap buffer ({@link #newBuffer()}: {@value #CAPACITY} bytes, allocated with
+ * 64 KiB more to align it), and a block of head.
  * Not thread-safe: the sink's lock guards it.
  */
 final class DirectAppender implements AutoCloseable {
@@ -71,11 +72,20 @@ final class DirectAppender implements AutoCloseable {
     /** Where the last event ends (where the next one goes). */
     private long contentEnd;
 
-    private DirectAppender(FileChannel channel, FileChannel buffered, int block, long contentEnd, byte[] head) {
+    /**
+     * A buffer for {@link #open}: aligned for any block size this works with, so that one buffer serves a sink's every
+     * file (a rollover opens a new appender; a new buffer for each would hold native memory until a collection).
+     */
+    static ByteBuffer newBuffer() {
+        return ByteBuffer.allocateDirect(CAPACITY + MAX_BLOCK).alignedSlice(MAX_BLOCK).limit(CAPACITY);
+    }
+
+    private DirectAppender(FileChannel channel, FileChannel buffered, ByteBuffer buffer, int block, long contentEnd,
+            byte[] head) {
         this.channel = channel;
         this.buffered = buffered;
         this.block = block;
-        this.buffer = ByteBuffer.allocateDirect(CAPACITY + block).alignedSlice(block).limit(CAPACITY);
+        this.buffer = buffer;
         this.head = Arrays.copyOf(head, block);
         this.headLength = head.length;
         this.contentEnd = contentEnd;
@@ -87,8 +97,9 @@ final class DirectAppender implements AutoCloseable {
      * and FUSE file systems).
      *
      * @param buffered the sink's own channel on the file, to read the last block's head and to write small runs
+     * @param buffer from {@link #newBuffer()}, used by one appender at a time
      */
-    static DirectAppender open(Path file, FileChannel buffered, long contentEnd) {
+    static DirectAppender open(Path file, FileChannel buffered, long contentEnd, ByteBuffer buffer) {
         FileChannel ch = null;
         try {
             int block = Math.toIntExact(Files.getFileStore(file).getBlockSize());
@@ -106,7 +117,7 @@ final class DirectAppender implements AutoCloseable {
                     throw new IOException("the log shrank while it was opened");
                 }
             }
-            return new DirectAppender(ch, buffered, block, contentEnd, h.array());
+            return new DirectAppender(ch, buffered, buffer, block, contentEnd, h.array());
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: no direct writes ({}); writing through the page cache", file, e.toString());
             if (ch != null) {

@@ -144,6 +144,8 @@ public final class XmlLogSink implements LogSink {
     private DirectAppender direct;
     /** Whether to try direct writes: set by the builder, cleared for good by a direct write that fails. */
     private boolean tryDirect;
+    /** The direct writers' buffer, made with the first of them. */
+    private ByteBuffer directBuffer;
     /**
      * The size of the log: its events and {@link XmlLogFile#TAIL}. Written directly, the file is larger by the
      * padding before the tail (less than a block).
@@ -603,7 +605,12 @@ public final class XmlLogSink implements LogSink {
             this.channel = ch;
             this.fileLock = fl;
             this.size = repaired;
-            this.direct = tryDirect ? DirectAppender.open(file, ch, repaired - XmlLogFile.TAIL.length) : null;
+            if (tryDirect && directBuffer == null) {
+                directBuffer = DirectAppender.newBuffer();
+            }
+            this.direct = tryDirect
+                    ? DirectAppender.open(file, ch, repaired - XmlLogFile.TAIL.length, directBuffer)
+                    : null;
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();
