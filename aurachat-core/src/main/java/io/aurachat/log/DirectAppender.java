@@ -93,8 +93,8 @@ final class DirectAppender implements AutoCloseable {
 
     /**
      * Opens {@code file} for direct appends after its content, which ends at {@code contentEnd}, or returns {@code
-     * null} where the file system or platform cannot do direct I/O (the open fails: tmpfs before Linux 6.6, some network
-     * and FUSE file systems).
+     * null} where the file system or platform cannot do direct I/O (the open fails: tmpfs before Linux 6.6, some
+     * network and FUSE file systems).
      *
      * @param buffered the sink's own channel on the file, to read the last block's head and to write small runs
      * @param buffer from {@link #newBuffer()}, used by one appender at a time

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,7 @@ class XmlLogDirectWritesTest {
     }
 
     /** The events written in runs of 1, 2, 3 ... events, each run one write. */
-    private static void writeInRuns(XmlLogSink sink, List<LogEvent> events, java.util.function.IntConsumer afterEachWrite) {
+    private static void writeInRuns(XmlLogSink sink, List<LogEvent> events, IntConsumer afterEachWrite) {
         int at = 0;
         for (int run = 1; at < events.size(); run++) {
             for (int k = 0; k < run && at < events.size(); k++) {
@@ -115,7 +116,8 @@ class XmlLogDirectWritesTest {
                 }
             });
             if (writesDirectly) {
-                assertTrue(sink.directAppends() > 0, "runs over " + DirectAppender.MIN_DIRECT_BYTES + " bytes go direct");
+                assertTrue(sink.directAppends() > 0,
+                        "runs over " + DirectAppender.MIN_DIRECT_BYTES + " bytes go direct");
             }
         }
         assertArrayEquals(Files.readAllBytes(buffered), Files.readAllBytes(direct),
