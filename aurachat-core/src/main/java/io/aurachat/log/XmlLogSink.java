@@ -377,7 +377,7 @@ public final class XmlLogSink implements LogSink {
                 pending.writeBytes(events);
             }
             if (direct != null && !writeDirect()) {
-                leaveDirect(); // a failed direct write: the file is as it was before it, or has padding too many
+                leaveDirect(); // cuts what the failed write left beyond the last event; the run is written below
             }
             if (direct == null) {
                 pending.writeBytes(XmlLogFile.TAIL);
