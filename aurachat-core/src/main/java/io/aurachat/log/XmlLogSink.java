@@ -348,14 +348,9 @@ public final class XmlLogSink implements LogSink {
         }
     }
 
-    /** Whether the active file is written directly (for tests). */
+    /** Whether the active file has a direct writer (for tests). */
     boolean writesDirectly() {
-        lock.lock();
-        try {
-            return direct != null;
-        } finally {
-            lock.unlock();
-        }
+        return directAppends() >= 0;
     }
 
     // ---------------------------------------------------------------- file handling, under the lock
