@@ -456,6 +456,51 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
+     * The conversations of the account this client is logged into ({@code HISTORY @ CONVERSATIONS}): the accounts it
+     * has private messages with in the server's history, each with the latest of them, the latest first. Messages with
+     * clients that were not logged in are in no conversation. A limit above the server's maximum (200) gets a page of
+     * the maximum.
+     *
+     * @param limit the most conversations, at least 1
+     * @return a page of conversations; {@link ConversationsResult#more} says whether there are older ones
+     * @throws ChatErrorException {@code login-required} when not logged in, {@code history-unavailable} when the
+     *     server keeps no history or its store failed
+     * @throws IllegalArgumentException if {@code limit} is below 1
+     */
+    public ConversationsResult conversations(int limit) throws IOException {
+        return conversations(0, limit);
+    }
+
+    /**
+     * The next page of {@link #conversations(int)}: those whose latest message is older than the message {@code
+     * beforeId} (the id of the latest message of the last conversation of the page before).
+     *
+     * @param beforeId a message id ({@link io.aurachat.history.MessageIds#parse} of a {@link ChatMessage#id}), or 0
+     *     for the first page
+     * @param limit the most conversations, at least 1
+     * @throws IllegalArgumentException if {@code limit} is below 1 or {@code beforeId} is negative
+     * @see #conversations(int)
+     */
+    public ConversationsResult conversations(long beforeId, int limit) throws IOException {
+        if (limit < 1 || beforeId < 0) {
+            throw new IllegalArgumentException("limit must be at least 1 and beforeId not negative: " + limit + ", "
+                    + beforeId);
+        }
+        Response r = request("HISTORY", "@ CONVERSATIONS " + (beforeId > 0 ? "BEFORE " + beforeId + " " : "") + limit);
+        List<Conversation> conversations = new ArrayList<>();
+        try {
+            for (Object o : Link.list(r, Fields.CONVERSATIONS)) {
+                Map<?, ?> c = (Map<?, ?>) o;
+                conversations.add(new Conversation((String) c.get(Fields.ACCOUNT),
+                        Link.message((Map<?, ?>) c.get(Fields.LATEST))));
+            }
+            return new ConversationsResult(conversations, Boolean.TRUE.equals(r.fields().get(Fields.MORE)));
+        } catch (RuntimeException e) {
+            throw new ProtocolException("the server sent a malformed conversation list: " + r.json(), e);
+        }
+    }
+
+    /**
      * Joins a room ({@code JOIN}), making it if it does not exist; joining a room this client is in changes nothing.
      * The client joins it again after each reconnect (see {@link #joinedRooms()}).
      *

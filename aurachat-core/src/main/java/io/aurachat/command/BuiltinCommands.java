@@ -69,7 +69,16 @@ public final class BuiltinCommands {
     /** How long {@code HISTORY} waits for the store before it answers {@code history-unavailable}. */
     static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(10);
     private static final String HISTORY_USAGE = Verbs.HISTORY
-            + " <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]";
+            + " <target> LATEST [limit] | <target> BEFORE <id> [limit] | <target> AFTER <id> [limit]"
+            + " | <target> BETWEEN <id> <id> [limit] | @ CONVERSATIONS [BEFORE <id>] [limit]";
+    /** The messages {@code HISTORY @ CONVERSATIONS} reads from the store at a time, newest first. */
+    static final int CONVERSATIONS_READ = MAX_HISTORY_PAGE;
+    /**
+     * The most private messages of an account {@code HISTORY @ CONVERSATIONS} reads, the latest: 10,000 (what the
+     * in-memory store keeps of a target by default). A conversation whose latest message is older is not listed (its
+     * messages are still served by {@code HISTORY @name}); this bounds what one command costs the store.
+     */
+    public static final int CONVERSATIONS_SCAN = 10_000;
 
     /**
      * {@code HISTORY <target> ...}: a page of earlier messages to everyone ({@code *}), to a room, or ({@code @}) the
@@ -80,7 +89,8 @@ public final class BuiltinCommands {
     public static final Command HISTORY = new Command(Verbs.HISTORY, HISTORY_USAGE,
             "Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
                     + "messages, @name those with the account name; limit " + HISTORY_PAGE + " by default, at most "
-                    + MAX_HISTORY_PAGE + ".",
+                    + MAX_HISTORY_PAGE + ". HISTORY @ CONVERSATIONS lists the accounts you have private messages with, "
+                    + "the latest first.",
             BuiltinCommands::history);
 
     /** {@code JOIN <room>}: enter a room, making it if need be. */
@@ -192,6 +202,13 @@ public final class BuiltinCommands {
             room = context.room(target).name(); // bad-room-name, not-in-room
         }
         String kind = args.get(1).toUpperCase(java.util.Locale.ROOT);
+        if (kind.equals("CONVERSATIONS")) {
+            if (!target.equals(StoredMessage.PRIVATE)) {
+                throw usage("CONVERSATIONS lists those of your account: its target is @, not '" + shorten(target)
+                        + "'; ");
+            }
+            return conversations(context, args);
+        }
         HistoryQuery query = switch (kind) {
             case "LATEST" -> HistoryQuery.latest(target, limit(args, 2));
             case "BEFORE" -> HistoryQuery.before(target, id(args, 2), limit(args, 3));
@@ -199,10 +216,82 @@ public final class BuiltinCommands {
             case "BETWEEN" -> HistoryQuery.between(target, id(args, 2), id(args, 3), limit(args, 4));
             default -> throw usage("'" + args.get(1) + "' is not LATEST, BEFORE, AFTER or BETWEEN; ");
         };
-        HistoryPage page;
+        HistoryPage page = page(context, query, System.nanoTime() + HISTORY_TIMEOUT.toNanos());
+        List<Map<String, Object>> messages = new ArrayList<>(page.messages().size());
+        for (StoredMessage m : page.messages()) {
+            messages.add(messageLine(m, room));
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.TARGET, room != null ? room : target);
+        fields.put(Fields.MESSAGES, messages);
+        fields.put(Fields.MORE, page.more());
+        return Reply.of(LineTypes.HISTORY, fields);
+    }
+
+    /**
+     * {@code HISTORY @ CONVERSATIONS [BEFORE <id>] [limit]}: the accounts this account has private messages with, each
+     * with the latest of them, the conversation with the latest message first ({@code BEFORE}: those whose latest
+     * message is older than the id, the next page). It reads the account's private history from the newest message
+     * back, {@link #CONVERSATIONS_READ} at a time, through the same store query as {@code HISTORY @}, until it has
+     * the page and one more (for {@code more}), the history ends or it has read {@link #CONVERSATIONS_SCAN} messages:
+     * so it works with any store, within {@link #HISTORY_TIMEOUT} in all. A message
+     * with an anonymous client is in no conversation; those between the account's own devices are the conversation
+     * with itself.
+     */
+    private static Reply conversations(CommandContext context, List<String> args) throws CommandException {
+        long before = Long.MAX_VALUE;
+        int at = 2;
+        if (args.size() > at && args.get(at).equalsIgnoreCase("BEFORE")) {
+            before = id(args, at + 1);
+            at += 2;
+        }
+        int limit = limit(args, at);
+        String own = context.sender().account();
+        long deadline = System.nanoTime() + HISTORY_TIMEOUT.toNanos();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Map<String, Object>> listed = new ArrayList<>();
+        boolean more = false;
+        int read = 0;
+        HistoryQuery query = HistoryQuery.latest(StoredMessage.PRIVATE, CONVERSATIONS_READ);
+        read:
+        while (true) {
+            HistoryPage page = page(context, query, deadline);
+            List<StoredMessage> messages = page.messages();
+            for (int i = messages.size() - 1; i >= 0; i--) { // newest first: a peer's first message is its latest
+                StoredMessage m = messages.get(i);
+                boolean sent = own.equals(m.fromAccount());
+                String peer = sent ? m.toAccount() : m.fromAccount();
+                if (peer == null || !seen.add(peer) || m.id() >= before) {
+                    continue; // anonymous, listed, or in an earlier page (its latest message is not older than BEFORE's)
+                }
+                if (listed.size() == limit) {
+                    more = true;
+                    break read;
+                }
+                Map<String, Object> conversation = new LinkedHashMap<>();
+                conversation.put(Fields.ACCOUNT, sent ? m.toName() : m.fromName()); // as registered, as in messages
+                conversation.put(Fields.LATEST, messageLine(m, null));
+                listed.add(conversation);
+            }
+            read += messages.size();
+            if (!page.more() || messages.isEmpty() || read >= CONVERSATIONS_SCAN) {
+                break;
+            }
+            query = HistoryQuery.before(StoredMessage.PRIVATE, messages.get(0).id(), CONVERSATIONS_READ);
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Fields.TARGET, StoredMessage.PRIVATE);
+        fields.put(Fields.CONVERSATIONS, listed);
+        fields.put(Fields.MORE, more);
+        return Reply.of(LineTypes.CONVERSATIONS, fields);
+    }
+
+    /** A page from the store, waited for until {@code deadline} ({@link System#nanoTime}), its failures as replies. */
+    private static HistoryPage page(CommandContext context, HistoryQuery query, long deadline) throws CommandException {
+        String target = query.target();
         try {
-            page = context.history(query).toCompletableFuture()
-                    .get(HISTORY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return context.history(query).toCompletableFuture()
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NoSuchMessageException missing) {
                 throw new CommandException(ErrorCodes.NO_SUCH_MESSAGE, missing.getMessage());
@@ -219,15 +308,6 @@ public final class BuiltinCommands {
             Thread.currentThread().interrupt();
             throw new CommandException(ErrorCodes.HISTORY_UNAVAILABLE, "the history is unavailable: interrupted");
         }
-        List<Map<String, Object>> messages = new ArrayList<>(page.messages().size());
-        for (StoredMessage m : page.messages()) {
-            messages.add(messageLine(m, room));
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(Fields.TARGET, room != null ? room : target);
-        fields.put(Fields.MESSAGES, messages);
-        fields.put(Fields.MORE, page.more());
-        return Reply.of(LineTypes.HISTORY, fields);
     }
 
     /**

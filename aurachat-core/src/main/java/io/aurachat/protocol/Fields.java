@@ -86,6 +86,13 @@ public final class Fields {
     public static final String MESSAGES = "messages";
     /** {@code history}: whether there are more messages beyond the page in the query's direction. */
     public static final String MORE = "more";
+    /**
+     * {@code conversations}: one object per account the asker's account has private messages with, the latest first,
+     * each with its {@link #ACCOUNT} and {@link #LATEST} message.
+     */
+    public static final String CONVERSATIONS = "conversations";
+    /** A conversation in {@code conversations}: its latest message, as a {@code HISTORY @} page has it. */
+    public static final String LATEST = "latest";
     /** {@code session} and {@code resumed}: the token that {@code RESUME} names. */
     public static final String SESSION = "session";
     /** {@code session} and {@code resumed}: how long the server keeps the session after the connection breaks. */

@@ -39,6 +39,8 @@ public final class LineTypes {
     public static final String MEMBERS = "members";
     /** {@code HISTORY}'s reply: a page of messages. */
     public static final String HISTORY = "history";
+    /** {@code HISTORY @ CONVERSATIONS}' reply: the accounts the asker's account has private messages with. */
+    public static final String CONVERSATIONS = "conversations";
     /** {@code SESSION}'s reply: the session token and the resume window. */
     public static final String SESSION = "session";
     /** {@code RESUME}'s reply, after the missed messages: who the client is again and whether it got everything. */

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.AfterEach;
  * and a memory history store, and clients over connections that count as encrypted.
  */
 abstract class AccountChatTest {
-    final MemoryHistoryStore store = MemoryHistoryStore.create();
+    /** The server's store; a test may set another before {@link #start()}. */
+    MemoryHistoryStore store = MemoryHistoryStore.create();
     ChatHarness chat;
     private int address;
 

@@ -183,6 +183,138 @@ class PrivateHistoryTest extends AccountChatTest {
         assertEquals("no-such-message", reply(peach, "HISTORY @ BEFORE " + ids.get(3)).get("code"));
     }
 
+    /** The conversations of a {@code HISTORY @ CONVERSATIONS} reply, each as "account: latest text". */
+    @SuppressWarnings("unchecked")
+    private static List<String> conversations(Map<String, Object> reply) {
+        assertEquals("conversations", reply.get("type"), () -> "a conversation list: " + reply);
+        assertEquals("@", reply.get("target"));
+        return ((List<Map<String, Object>>) reply.get("conversations")).stream()
+                .map(c -> c.get("account") + ": " + ((Map<String, Object>) c.get("latest")).get("message")).toList();
+    }
+
+    @Test
+    void conversationsAreTheAccountsTalkedWithLatestFirstEachWithItsLatestMessage() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient laptop = loggedIn("LOGIN", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        HarnessClient peach = loggedIn("REGISTER", "Peach");
+        HarnessClient anon = secure();
+        chat(mario, luigi, "ml1");
+        chat(peach, mario, "pm2");
+        chat(anon, mario, "am3");    // an anonymous client is in no conversation
+        chat(mario, laptop, "self4"); // between the account's own devices: the conversation with itself
+        String lm5 = chat(luigi, laptop, "lm5");
+        chat(peach, luigi, "pl6");    // not Mario's
+        chat(laptop, anon, "ma7");
+
+        Map<String, Object> all = reply(mario, "HISTORY @ CONVERSATIONS");
+        assertEquals(List.of("Luigi: lm5", "Mario: self4", "Peach: pm2"), conversations(all));
+        assertEquals(false, all.get("more"));
+        assertEquals(conversations(all), conversations(reply(laptop, "history @ conversations 50")),
+                "every device of the account sees the same, the kind in any case");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> latest = ((List<Map<String, Object>>) all.get("conversations")).get(0);
+        assertEquals(List.of("account", "latest"), List.copyOf(latest.keySet()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> line = (Map<String, Object>) latest.get("latest");
+        assertEquals(lm5, line.get("id"));
+        assertEquals("Luigi", from(line).get("account"));
+        assertEquals("Mario", line.get("toAccount"));
+        assertEquals(List.of("Peach: pl6", "Mario: lm5"), conversations(reply(luigi, "HISTORY @ CONVERSATIONS")));
+
+        // A new message moves its conversation to the top.
+        chat(mario, peach, "mp8");
+        assertEquals(List.of("Peach: mp8", "Luigi: lm5", "Mario: self4"),
+                conversations(reply(mario, "HISTORY @ CONVERSATIONS")));
+    }
+
+    @Test
+    void conversationsArePagedByTheirLatestMessage() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        List<String> names = List.of("Luigi", "Peach", "Toad", "Yoshi", "Daisy");
+        List<String> latestIds = new ArrayList<>();
+        for (String name : names) {
+            HarnessClient other = loggedIn("REGISTER", name);
+            chat(other, mario, "hello from " + name);
+            latestIds.add(chat(mario, other, "hi " + name));
+        }
+        // Newest first: Daisy, Yoshi, Toad, Peach, Luigi.
+        Map<String, Object> first = reply(mario, "HISTORY @ CONVERSATIONS 2");
+        assertEquals(List.of("Daisy: hi Daisy", "Yoshi: hi Yoshi"), conversations(first));
+        assertEquals(true, first.get("more"));
+        Map<String, Object> second = reply(mario, "HISTORY @ CONVERSATIONS BEFORE " + latestIds.get(3) + " 2");
+        assertEquals(List.of("Toad: hi Toad", "Peach: hi Peach"), conversations(second),
+                "those whose latest message is older than the last one of the page before");
+        assertEquals(true, second.get("more"));
+        Map<String, Object> last = reply(mario, "HISTORY @ CONVERSATIONS before " + latestIds.get(1) + " 2");
+        assertEquals(List.of("Luigi: hi Luigi"), conversations(last));
+        assertEquals(false, last.get("more"));
+        // A conversation with messages below the bound but its latest above it is in an earlier page, not this one.
+        assertEquals(List.of("Luigi: hi Luigi"),
+                conversations(reply(mario, "HISTORY @ CONVERSATIONS BEFORE " + latestIds.get(1))));
+        assertEquals(List.of(), conversations(reply(mario, "HISTORY @ CONVERSATIONS BEFORE 1")));
+    }
+
+    @Test
+    void conversationsAreFoundPastManyMessagesOfOthers() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient luigi = loggedIn("REGISTER", "Luigi");
+        HarnessClient peach = loggedIn("REGISTER", "Peach");
+        chat(peach, mario, "long ago");
+        // More than the command reads from the store at a time (a page of the largest size), so that Peach is found
+        // in a later read.
+        for (int i = 0; i < io.aurachat.command.BuiltinCommands.MAX_HISTORY_PAGE + 50; i++) {
+            chat(i % 2 == 0 ? mario : luigi, i % 2 == 0 ? luigi : mario, "m" + i);
+        }
+        Map<String, Object> all = reply(mario, "HISTORY @ CONVERSATIONS");
+        assertEquals("Luigi", conversations(all).get(0).split(":")[0]);
+        assertEquals("Peach: long ago", conversations(all).get(1));
+        assertEquals(false, all.get("more"));
+    }
+
+    @Test
+    void conversationsAreListedFromTheLatestTenThousandPrivateMessagesOfTheAccount() {
+        store = io.aurachat.history.MemoryHistoryStore.builder().maxPerTarget(20_000).build();
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        int scan = io.aurachat.command.BuiltinCommands.CONVERSATIONS_SCAN;
+        long id = io.aurachat.history.MessageIds.first(System.currentTimeMillis() - 60_000, 0);
+        // Written to the store as the hub writes an account's copies: Peach's long ago, then scan - 1 with Luigi.
+        store.append(new StoredMessage(++id, "@mario", "c8", "Peach", "10.0.0.8", "c1", "long ago", "peach", "Mario",
+                "mario"));
+        for (int i = 1; i < scan; i++) {
+            store.append(new StoredMessage(++id, "@mario", "c1", "Mario", "10.0.0.1", "c9", "m" + i, "mario", "Luigi",
+                    "luigi"));
+        }
+        assertEquals(List.of("Luigi: m" + (scan - 1), "Peach: long ago"),
+                conversations(reply(mario, "HISTORY @ CONVERSATIONS")), "Peach's is the oldest of the latest " + scan);
+        store.append(new StoredMessage(++id, "@mario", "c1", "Mario", "10.0.0.1", "c9", "one more", "mario", "Luigi",
+                "luigi"));
+        assertEquals(List.of("Luigi: one more"), conversations(reply(mario, "HISTORY @ CONVERSATIONS")),
+                "past the bound: not listed");
+        assertEquals(List.of("long ago"), texts(reply(mario, "HISTORY @peach LATEST")), "but still kept and served");
+    }
+
+    @Test
+    void conversationsAreRefusedToAnonymousClientsAndForOtherTargets() {
+        start();
+        HarnessClient mario = loggedIn("REGISTER", "Mario");
+        HarnessClient anon = secure();
+        Map<String, Object> refused = reply(anon, "HISTORY @ CONVERSATIONS");
+        assertEquals("login-required", refused.get("code"), () -> "anonymous: " + refused);
+        for (String line : List.of("HISTORY * CONVERSATIONS", "HISTORY @luigi CONVERSATIONS",
+                "HISTORY @ CONVERSATIONS BEFORE", "HISTORY @ CONVERSATIONS BEFORE x", "HISTORY @ CONVERSATIONS 0",
+                "HISTORY @ CONVERSATIONS 5 6", "HISTORY @ CONVERSATIONS BEFORE 5 6 7")) {
+            Map<String, Object> bad = reply(mario, line);
+            assertEquals("bad-arguments", bad.get("code"), () -> line + ": " + bad);
+            assertTrue(((String) bad.get("message")).contains("usage: HISTORY"), () -> line + ": " + bad);
+        }
+        assertEquals(List.of(), conversations(reply(mario, "HISTORY @ CONVERSATIONS")), "none yet");
+    }
+
     @Test
     void aMessageToOnesOwnAccountIsKeptOnce() {
         start();

@@ -284,6 +284,40 @@ class ChatClientAccountsTest {
     }
 
     @Test
+    void conversationsListTheAccountsTalkedWithLatestFirstAndPageOn() throws IOException {
+        start(AccountsMode.OPTIONAL);
+        ChatClient mario = clients.connect(clients.config().register("Mario", PASSWORD).build(), new RecordingListener());
+        ChatClient luigi = clients.connect(clients.config().register("Luigi", PASSWORD).build(), new RecordingListener());
+        ChatClient peach = clients.connect(clients.config().register("Peach", PASSWORD).build(), new RecordingListener());
+        ChatClient anonymous = clients.connect(clients.config().build(), new RecordingListener());
+        mario.chat(luigi.id(), "ciao");
+        peach.chat(mario.id(), "hello");
+        anonymous.chat(mario.id(), "who am I");
+        luigi.chat(mario.id(), "ciao Mario");
+
+        ConversationsResult all = mario.conversations(10);
+        assertEquals(List.of("Luigi", "Peach"), all.conversations().stream().map(Conversation::account).toList());
+        assertEquals(List.of("ciao Mario", "hello"),
+                all.conversations().stream().map(c -> c.latest().text()).toList());
+        assertFalse(all.more());
+        ChatMessage latest = all.conversations().get(0).latest();
+        assertEquals("Luigi", latest.from().name());
+        assertTrue(latest.id().isPresent() && latest.time().isPresent(), latest::toString);
+
+        ConversationsResult first = mario.conversations(1);
+        assertEquals(List.of("Luigi"), first.conversations().stream().map(Conversation::account).toList());
+        assertTrue(first.more());
+        ConversationsResult next = mario.conversations(
+                io.aurachat.history.MessageIds.parse(first.conversations().get(0).latest().id().orElseThrow()), 1);
+        assertEquals(List.of("Peach"), next.conversations().stream().map(Conversation::account).toList());
+        assertFalse(next.more());
+
+        assertEquals("login-required", assertThrows(ChatErrorException.class, () -> anonymous.conversations(5)).code());
+        assertThrows(IllegalArgumentException.class, () -> mario.conversations(0));
+        assertThrows(IllegalArgumentException.class, () -> mario.conversations(-1, 5));
+    }
+
+    @Test
     void aReconnectLogsInAgainAndThenResumesTheAccountsSession() throws Exception {
         ChatServer s = start(AccountsMode.REQUIRED);
         registered("Luigi");

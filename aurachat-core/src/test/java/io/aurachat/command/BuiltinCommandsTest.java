@@ -40,13 +40,15 @@ class BuiltinCommandsTest {
                         "SESSION", "RESUME", "REGISTER", "LOGIN", "PASSWORD"),
                 all.stream().map(Command::verb).toList());
         assertEquals(List.of("TIME", "EXIT", "CHAT <id> <text>", "SAY <text>", "NAME <name>", "LIST", "HELP", "PING",
-                        "HISTORY <target> LATEST [limit] | BEFORE <id> [limit] | AFTER <id> [limit] | BETWEEN <id> <id> [limit]",
+                        "HISTORY <target> LATEST [limit] | <target> BEFORE <id> [limit] | <target> AFTER <id> [limit] "
+                                + "| <target> BETWEEN <id> <id> [limit] | @ CONVERSATIONS [BEFORE <id>] [limit]",
                         "JOIN <room>", "PART <room>", "POST <room> <text>", "ROOMS", "MEMBERS <room>",
                         "SESSION", "RESUME <session> <last-id>", "REGISTER <name> <password>",
                         "LOGIN <name> <password>", "PASSWORD <old> <new>"),
                 all.stream().map(Command::usage).toList());
         assertEquals("Show earlier messages: target * is everyone, a room's name its messages, @ your account's private "
-                        + "messages, @name those with the account name; limit 50 by default, at most 200.",
+                        + "messages, @name those with the account name; limit 50 by default, at most 200. HISTORY @ "
+                        + "CONVERSATIONS lists the accounts you have private messages with, the latest first.",
                 BuiltinCommands.HISTORY.description());
     }
 

@@ -55,6 +55,7 @@ final class ChatFormat {
             new String[] {"/members [room]", "who is in a room (default: the current one)"},
             new String[] {"/history [n]", "the latest n messages (default 20) of the current room or everyone"},
             new String[] {"/history @<account> [n]", "your account's private messages with that account"},
+            new String[] {"/conversations [n]", "the accounts you have private messages with, the latest first"},
             new String[] {"/list", "who is connected"},
             new String[] {"/name [new name]", "show or change your name (and the account you are logged into)"},
             new String[] {"/login <account>", "log into your account (the password is asked for)"},
@@ -242,6 +243,37 @@ final class ChatFormat {
         }
         return lines;
     }
+
+    /**
+     * {@code /conversations}: a header, then a line per conversation, the latest first: when its latest message was
+     * sent (the time today, else the date and time, in {@code zone}), the other account, and that message.
+     */
+    static List<AttributedString> conversations(io.aurachat.client.ConversationsResult result, ZoneId zone,
+            java.time.LocalDate today) {
+        List<AttributedString> lines = new ArrayList<>();
+        List<io.aurachat.client.Conversation> all = result.conversations();
+        if (all.isEmpty()) {
+            lines.add(info("No private messages with other accounts in the history."));
+            return lines;
+        }
+        lines.add(info("Your conversations, the latest first" + (result.more()
+                ? " (" + all.size() + " shown; older ones: /conversations with a larger n)" : "") + ":"));
+        for (io.aurachat.client.Conversation c : all) {
+            ChatMessage m = c.latest();
+            String when = m.time().map(t -> {
+                java.time.ZonedDateTime at = t.atZone(zone);
+                return at.toLocalDate().equals(today) ? CLOCK.format(at) : DAY.format(at);
+            }).orElse("--:--");
+            lines.add(new AttributedStringBuilder().styled(TIME, when).append(' ')
+                    .styled(PRIVATE, "@" + clean(c.account())).append("  ").styled(NAME, clean(m.from().name()))
+                    .append(": ").append(clean(m.text())).toAttributedString());
+        }
+        lines.add(info("/history @<account> shows a conversation."));
+        return lines;
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern(
+            "yyyy-MM-dd HH:mm");
 
     /** A notice of the client itself, with the time. */
     static AttributedString notice(LocalTime at, String text) {

@@ -66,6 +66,9 @@ sealed interface ChatInput {
         }
     }
 
+    /** {@code /conversations [n]}: the accounts this client's account has private messages with, the latest first. */
+    record Conversations(int limit) implements ChatInput {}
+
     /** {@code /login <account>}: log into the account; the password is asked for with a masked prompt. */
     record Login(String account) implements ChatInput {}
 
@@ -118,6 +121,7 @@ sealed interface ChatInput {
             case "rooms" -> new ListRooms();
             case "members" -> hasSpace(arguments) ? new Invalid("Usage: /members [room]") : new Members(arguments);
             case "history" -> history(arguments);
+            case "conversations", "convs" -> conversations(arguments);
             // A password is never taken from the line (it would be on the screen and in the line history).
             case "login" -> arguments.isEmpty() || hasSpace(arguments)
                     ? new Invalid("Usage: /login <account>; the password is asked for, not typed on the line")
@@ -152,6 +156,17 @@ sealed interface ChatInput {
         }
         return new Invalid("Usage: /history [@account] [n], n from 1 (default " + HISTORY_DEFAULT
                 + "); with @account, your messages with that account (you must be logged in)");
+    }
+
+    private static ChatInput conversations(String count) {
+        if (count.isEmpty()) {
+            return new Conversations(HISTORY_DEFAULT);
+        }
+        if (count.length() <= 4 && count.chars().allMatch(c -> c >= '0' && c <= '9') && Integer.parseInt(count) > 0) {
+            return new Conversations(Integer.parseInt(count));
+        }
+        return new Invalid("Usage: /conversations [n], n from 1 (default " + HISTORY_DEFAULT
+                + "): the accounts you have private messages with (you must be logged in)");
     }
 
     private static boolean hasSpace(String text) {

@@ -447,6 +447,8 @@ final class TerminalChat implements ChatListener {
                 HistoryResult page = client.history(HistoryQuery.latest("@" + h.account(), h.limit()));
                 print(ChatFormat.conversation(h.account(), page.messages(), page.more(), clock.getZone()));
             }
+            case ChatInput.Conversations c -> print(ChatFormat.conversations(client.conversations(c.limit()),
+                    clock.getZone(), java.time.LocalDate.now(clock)));
             case ChatInput.History h -> {
                 HistoryResult page = client.history(HistoryQuery.latest(
                         currentRoom == null ? Protocol.EVERYONE : currentRoom, h.limit()));

@@ -89,6 +89,28 @@ class ChatFormatTest {
     }
 
     @Test
+    void conversationsShowTheAccountAndItsLatestMessageWithTheDateWhenNotToday() {
+        ZoneId rome = ZoneId.of("Europe/Rome");
+        ChatMessage today = new ChatMessage(LUIGI, Optional.of(ClientId.of(3)), "ciao\u0007", Optional.of("2"),
+                Optional.of(Instant.parse("2026-11-21T08:02:30Z")), Optional.empty());
+        ChatMessage before = new ChatMessage(new Peer(ClientId.of(3), "Mario", "10.0.0.3"), Optional.of(ClientId.of(4)),
+                "see you", Optional.of("1"), Optional.of(Instant.parse("2026-11-19T20:15:00Z")), Optional.empty());
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-21");
+        assertEquals(List.of(
+                "*** Your conversations, the latest first (2 shown; older ones: /conversations with a larger n):",
+                "09:02 @Luigi  Luigi: ciao^G",
+                "2026-11-19 21:15 @Peach  Mario: see you",
+                "*** /history @<account> shows a conversation."),
+                ChatFormat.conversations(new io.aurachat.client.ConversationsResult(List.of(
+                        new io.aurachat.client.Conversation("Luigi", today),
+                        new io.aurachat.client.Conversation("Peach", before)), true), rome, day)
+                        .stream().map(AttributedString::toString).toList());
+        assertEquals(List.of("*** No private messages with other accounts in the history."),
+                ChatFormat.conversations(new io.aurachat.client.ConversationsResult(List.of(), false), rome, day)
+                        .stream().map(AttributedString::toString).toList());
+    }
+
+    @Test
     void historyShowsEachMessageWithItsOwnTime() {
         ZoneId rome = ZoneId.of("Europe/Rome");
         ChatMessage first = new ChatMessage(LUIGI, Optional.empty(), "uno", Optional.of("1"),

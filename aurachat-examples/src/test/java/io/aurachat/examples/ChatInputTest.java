@@ -56,6 +56,12 @@ class ChatInputTest {
             assertTrue(ChatInput.parse(wrong) instanceof ChatInput.Invalid i && i.usage().startsWith("Usage: /history"),
                     wrong + " -> " + ChatInput.parse(wrong));
         }
+        assertEquals(new ChatInput.Conversations(20), ChatInput.parse("/conversations"), "20 by default");
+        assertEquals(new ChatInput.Conversations(3), ChatInput.parse("/convs 3"));
+        for (String wrong : new String[] {"/conversations 0", "/conversations x", "/conversations 1 2"}) {
+            assertTrue(ChatInput.parse(wrong) instanceof ChatInput.Invalid i
+                    && i.usage().startsWith("Usage: /conversations"), wrong + " -> " + ChatInput.parse(wrong));
+        }
         assertEquals(new ChatInput.Say("join me"), ChatInput.parse("join me"), "plain text is text, wherever it goes");
         assertEquals(new ChatInput.ServerCommand("post", "lobby hi"), ChatInput.parse("/post lobby hi"),
                 "the server's verbs stay reachable as they are");
