@@ -178,6 +178,10 @@ class SqliteAccountStoreTest {
                 assertEquals(List.of("ciao Mario", "ciao Luigi"), privateHistory(mario), "kept across the restart");
                 HarnessClient peach = device(chat, 5, "REGISTER", "Peach");
                 assertEquals(List.of(), privateHistory(peach));
+                peach.send("CHAT " + mario.id() + " ciao from Peach");
+                assertEquals("ok", replyTo(peach, "CHAT").get("type"));
+                assertEquals(List.of("Peach: ciao from Peach", "Luigi: ciao Luigi"), conversations(mario),
+                        "the conversations from the file, the latest first");
                 assertTrue(chat.server().accounts().remove("Mario"));
                 HarnessClient newMario = device(chat, 6, "REGISTER", "Mario");
                 assertEquals(List.of(), privateHistory(newMario), "the removed account's messages are gone");
@@ -185,6 +189,16 @@ class SqliteAccountStoreTest {
                 assertEquals(List.of("ciao Mario", "ciao Luigi"), privateHistory(luigi));
             }
         }
+    }
+
+    /** {@code HISTORY @ CONVERSATIONS}, each as "account: latest text". */
+    @SuppressWarnings("unchecked")
+    private static List<String> conversations(HarnessClient c) {
+        c.send("HISTORY @ CONVERSATIONS");
+        Map<String, Object> reply = replyTo(c, "HISTORY");
+        assertEquals("conversations", reply.get("type"), () -> "not a list: " + reply);
+        return ((List<Map<String, Object>>) reply.get("conversations")).stream()
+                .map(m -> m.get("account") + ": " + ((Map<String, Object>) m.get("latest")).get("message")).toList();
     }
 
     @SuppressWarnings("unchecked")
