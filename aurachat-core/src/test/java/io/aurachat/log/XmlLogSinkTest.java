@@ -89,6 +89,19 @@ class XmlLogSinkTest {
     }
 
     @Test
+    void everyLeaveReasonIsValidInBothEventsThatCarryOne() throws IOException {
+        Path file = dir.resolve("reasons.xml");
+        try (XmlLogSink sink = XmlLogSink.builder(file).build()) {
+            for (LeaveReason reason : LeaveReason.values()) {
+                sink.log(new LogEvent.ClientDisconnected(T0, client(1, "Mario"), reason));
+                sink.log(new LogEvent.ConnectionRejected(T0, "10.0.0.9", reason));
+            }
+        }
+        XmlLogs.validate(file); // the schema's enumeration of reasons once lacked two of them
+        assertEquals(2 * LeaveReason.values().length, XmlLogs.events(file).size());
+    }
+
+    @Test
     @org.junit.jupiter.api.condition.EnabledOnOs({org.junit.jupiter.api.condition.OS.LINUX,
             org.junit.jupiter.api.condition.OS.MAC})
     void aNewFileAndItsRolledOverFilesAreReadableByTheOwnerOnlyAndAnExistingFileKeepsItsMode() throws IOException {
