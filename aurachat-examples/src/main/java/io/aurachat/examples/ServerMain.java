@@ -296,6 +296,11 @@ public final class ServerMain implements Callable<Integer> {
         }
         ServerSettings.Accounts accounts = new ServerSettings.Accounts(mode,
                 accountsFile != null ? accountsFile : inHome(a.file()), a.allowPlainLogin() || allowPlainLogin);
+        if (mode == io.aurachat.accounts.AccountsMode.REQUIRED && !tls.enabled() && !accounts.allowPlainLogin()) {
+            // Every client must log in, logins are taken over TLS only, and there is no TLS port: nobody could join.
+            throw new UsageException("--accounts required without a TLS port lets nobody join (logins are taken over "
+                    + "TLS only): drop --no-tls, or add --allow-plain-login to take passwords in plain text");
+        }
         return new ServerSettings(server, discovery, log, history, tls, limits, accounts);
     }
 

@@ -153,6 +153,17 @@ class ServerMainTest {
         }
     }
 
+    @Test
+    void requiredAccountsWithoutATlsPortOrPlainLoginsAreRefusedAtStart() throws Exception {
+        Run run = run("--no-tls", "--accounts", "required");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--accounts required without a TLS port lets nobody join"), run.err());
+        ServerMain plain = new ServerMain();
+        new CommandLine(plain).parseArgs("--no-tls", "--accounts", "required", "--allow-plain-login");
+        assertEquals(io.aurachat.accounts.AccountsMode.REQUIRED, plain.settings().accounts().mode(),
+                "with plain logins allowed it is a working server");
+    }
+
     private static io.aurachat.server.RateLimit rateLimitOf(String... args) throws Exception {
         ServerMain main = new ServerMain();
         new CommandLine(main).parseArgs(args);
