@@ -201,7 +201,7 @@ public final class Client implements Connection {
             return;
         }
         int before = (int) STATE.getAndSet(this, LEFT);
-        hub.left(this, reason, before == JOINED);
+        hub.left(this, reason, before == JOINED, before == PENDING);
     }
 
     /** Ends the connection after {@code lastLine}; the peer reports back through {@link #closed}. */

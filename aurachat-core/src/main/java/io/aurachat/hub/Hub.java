@@ -398,9 +398,14 @@ public final class Hub {
 
     /**
      * Called once per client when its connection ends, with how far it had got. A resumable client whose connection
-     * broke is not forgotten: its session waits for a {@code RESUME} (see {@link #resume}).
+     * broke is not forgotten: its session waits for a {@code RESUME} (see {@link #resume}). One that never began to
+     * join (on a server that requires accounts, it never logged in) is logged as disconnected all the same, so that
+     * the audit log tells how the connection of its commands ended (it has no {@code client-connected}).
+     *
+     * @param neverJoined whether it left before it began to join (a client that left while joining is {@link
+     *     #join}'s to log)
      */
-    void left(Client client, LeaveReason reason, boolean wasJoined) {
+    void left(Client client, LeaveReason reason, boolean wasJoined, boolean neverJoined) {
         attached.remove(client);
         if (!wasJoined) {
             accounts.removeDevice(client, client.info()); // logged in before joining (a required login joins after)
@@ -424,6 +429,8 @@ public final class Hub {
             permits.release();
             if (wasJoined) { // never joined, or joining (forget finds it unregistered): join() finishes the job
                 forget(client, reason);
+            } else if (neverJoined) {
+                logDisconnected(client.info(), reason);
             }
         } finally {
             client.sessionLock.unlock();

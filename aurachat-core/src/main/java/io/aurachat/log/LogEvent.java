@@ -65,7 +65,8 @@ public sealed interface LogEvent {
     }
 
     /**
-     * A client's connection ended.
+     * A client's connection ended. On a server that requires accounts, also that of a connection that never logged in
+     * and so never joined: it has no {@link ClientConnected}, and {@code client} is as its commands were logged.
      *
      * @param time when it left
      * @param client the client as it was when it left (its last name)

@@ -333,6 +333,36 @@ class AccountsTest {
         assertEquals(LeaveReason.LOGIN_TIMEOUT, lingering.closeReason().orElseThrow());
         assertFalse(member.isClosed(), "a client that logged in stays");
         assertEquals(List.of(), member.drain(), "and hears nothing of one that never joined");
+        // The audit log tells how the connection that never joined ended, under the id its commands were logged with.
+        LogEvent.ClientDisconnected gone = log.await(LogEvent.ClientDisconnected.class,
+                e -> e.client().id().equals(lingering.id()));
+        assertEquals(LeaveReason.LOGIN_TIMEOUT, gone.reason());
+        assertEquals(List.of(), log.events(LogEvent.ClientConnected.class).stream()
+                .filter(e -> e.client().id().equals(lingering.id())).toList(), "it never joined");
+    }
+
+    @Test
+    void aConnectionThatLeavesBeforeLoggingInIsLoggedAsDisconnectedOnce() {
+        start(AccountsMode.REQUIRED, b -> b.allowPlainLogin(true));
+        HarnessClient quitter = chat.connect();
+        quitter.takeType("hello");
+        quitter.send("EXIT");
+        await().until(quitter::isClosed);
+        LogEvent.ClientDisconnected gone = log.await(LogEvent.ClientDisconnected.class,
+                e -> e.client().id().equals(quitter.id()));
+        assertEquals(LeaveReason.EXIT, gone.reason());
+        HarnessClient member = chat.connect();
+        member.takeType("hello");
+        member.send("REGISTER Mario s3cret-pass");
+        member.takeType("welcome");
+        member.send("EXIT");
+        await().until(member::isClosed);
+        log.await(LogEvent.ClientDisconnected.class, e -> e.client().id().equals(member.id()));
+        chat.close();
+        assertEquals(1, log.events(LogEvent.ClientDisconnected.class).stream()
+                .filter(e -> e.client().id().equals(quitter.id())).count());
+        assertEquals(1, log.events(LogEvent.ClientDisconnected.class).stream()
+                .filter(e -> e.client().id().equals(member.id())).count(), "a joined client's leave, once");
     }
 
     @Test
