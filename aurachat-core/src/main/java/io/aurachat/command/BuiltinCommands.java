@@ -152,10 +152,13 @@ public final class BuiltinCommands {
         return ALL;
     }
 
+    /** ISO-8601 with the offset and always three digits of milliseconds, as message times have (not .5, nor none). */
+    private static final DateTimeFormatter TIME_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX");
+
     private static Reply time(CommandContext context) {
         ZonedDateTime now = ZonedDateTime.now(context.clock()).truncatedTo(ChronoUnit.MILLIS);
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(Fields.TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(now));
+        fields.put(Fields.TIME, TIME_FORMAT.format(now));
         fields.put(Fields.EPOCH_MILLIS, now.toInstant().toEpochMilli());
         fields.put(Fields.ZONE, now.getZone().getId());
         return Reply.of(LineTypes.TIME, fields);

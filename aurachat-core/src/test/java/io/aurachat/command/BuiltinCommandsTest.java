@@ -79,8 +79,12 @@ class BuiltinCommandsTest {
             Reply reply = BuiltinCommands.TIME.handler().handle(context);
 
             String time = (String) reply.fields().get("time");
-            assertEquals("2026-06-02T05:15:00.5+05:30", time);
+            assertEquals("2026-06-02T05:15:00.500+05:30", time, "always three digits of milliseconds");
             assertEquals(now, OffsetDateTime.parse(time).toInstant());
+            FakeContext onTheSecond = new FakeContext("TIME", "")
+                    .clock(Clock.fixed(Instant.parse("2026-06-01T23:45:00Z"), ZoneId.of("UTC")));
+            assertEquals("2026-06-01T23:45:00.000Z",
+                    BuiltinCommands.TIME.handler().handle(onTheSecond).fields().get("time"));
             assertEquals(now.toEpochMilli(), reply.fields().get("epochMillis"));
             assertEquals("Asia/Kolkata", reply.fields().get("zone"));
         }
