@@ -373,7 +373,7 @@ final class Accounts {
     private static void requireAnonymous(Client client) throws CommandException {
         if (client.info().account() != null) {
             throw new CommandException(ErrorCodes.ALREADY_LOGGED_IN,
-                    "this connection is logged into " + client.info().account() + " already");
+                    "this connection is logged into " + client.info().name() + " already"); // the name as registered
         }
     }
 
