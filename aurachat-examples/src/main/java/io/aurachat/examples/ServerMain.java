@@ -668,7 +668,7 @@ public final class ServerMain implements Callable<Integer> {
                 .accounts(settings.accounts().mode())
                 .allowPlainLogin(settings.accounts().allowPlainLogin())
                 .maxConnectionsPerAddress(settings.limits().maxConnectionsPerAddress())
-                .discovery(discoveryConfig(settings.discovery()));
+                .discovery(discoveryConfig(settings.discovery(), s.bindAddress()));
     }
 
     /**
@@ -685,11 +685,17 @@ public final class ServerMain implements Callable<Integer> {
         return ServerIdentity.loadOrCreate(tls.certificate(), tls.key(), host);
     }
 
-    private static DiscoveryConfig discoveryConfig(ServerSettings.Discovery d) {
+    /**
+     * Discovery as configured; a server bound to a loopback address answers only this machine's probes
+     * (docs/discovery.md), so it joins its multicast groups on the loopback interface only, not on the network's.
+     */
+    private static DiscoveryConfig discoveryConfig(ServerSettings.Discovery d, InetAddress bind) {
         if (!d.enabled()) {
             return DiscoveryConfig.disabled();
         }
         return DiscoveryConfig.builder().port(d.port()).ipv4Group(d.multicastGroupV4()).ipv6Group(d.multicastGroupV6())
+                .multicast(bind != null && bind.isLoopbackAddress() ? DiscoveryConfig.Multicast.LOOPBACK_ONLY
+                        : DiscoveryConfig.Multicast.ALL_INTERFACES)
                 .build();
     }
 }

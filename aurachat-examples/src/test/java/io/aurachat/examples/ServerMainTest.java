@@ -154,6 +154,17 @@ class ServerMainTest {
     }
 
     @Test
+    void aServerOnLoopbackJoinsTheDiscoveryGroupsOnLoopbackOnly() throws Exception {
+        for (String[] bindAndExpected : new String[][] {{"127.0.0.1", "LOOPBACK_ONLY"}, {"::1", "LOOPBACK_ONLY"},
+                {"0.0.0.0", "ALL_INTERFACES"}}) {
+            ServerMain main = new ServerMain();
+            new CommandLine(main).parseArgs("--bind", bindAndExpected[0]);
+            assertEquals(bindAndExpected[1], ServerMain.serverConfig(main.settings()).build().discovery().multicast()
+                    .name(), bindAndExpected[0]);
+        }
+    }
+
+    @Test
     void requiredAccountsWithoutATlsPortOrPlainLoginsAreRefusedAtStart() throws Exception {
         Run run = run("--no-tls", "--accounts", "required");
         assertEquals(2, run.exitCode(), run.err());
