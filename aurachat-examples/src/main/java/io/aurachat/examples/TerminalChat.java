@@ -181,7 +181,8 @@ final class TerminalChat implements ChatListener {
                 return FAILED;
             } catch (ConnectException | UnknownHostException e) {
                 print(ChatFormat.error("Cannot connect to " + address(config) + ": " + e.getMessage()
-                        + (e instanceof UnknownHostException ? " (unknown host)" : "") + "."));
+                        + (e instanceof UnknownHostException ? " (unknown host)" : "")
+                        + ". Is the server running there? Give its address with --host HOST --port PORT."));
                 return FAILED;
             } catch (IOException e) {
                 print(ChatFormat.error("Cannot connect to " + address(config) + ": " + e.getMessage()));
