@@ -220,15 +220,57 @@ public final class BuiltinCommands {
             default -> throw usage("'" + args.get(1) + "' is not LATEST, BEFORE, AFTER or BETWEEN; ");
         };
         HistoryPage page = page(context, query, System.nanoTime() + HISTORY_TIMEOUT.toNanos());
-        List<Map<String, Object>> messages = new ArrayList<>(page.messages().size());
-        for (StoredMessage m : page.messages()) {
+        List<StoredMessage> kept = page.messages();
+        boolean more = page.more();
+        // A page of long texts of escaped characters is megabytes: cut it to the reply budget, from the far side of
+        // the page's direction (the oldest of a page backwards, the newest of one forwards), and say there is more.
+        boolean backwards = query.kind() == HistoryQuery.Kind.LATEST || query.kind() == HistoryQuery.Kind.BEFORE;
+        long bytes = 0;
+        int n = 0;
+        for (; n < kept.size(); n++) {
+            bytes += lineBytes(kept.get(backwards ? kept.size() - 1 - n : n));
+            if (bytes > MAX_HISTORY_REPLY_BYTES && n > 0) {
+                break;
+            }
+        }
+        if (n < kept.size()) {
+            kept = backwards ? kept.subList(kept.size() - n, kept.size()) : kept.subList(0, n);
+            more = true;
+        }
+        List<Map<String, Object>> messages = new ArrayList<>(kept.size());
+        for (StoredMessage m : kept) {
             messages.add(messageLine(m, room));
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put(Fields.TARGET, room != null ? room : target);
         fields.put(Fields.MESSAGES, messages);
-        fields.put(Fields.MORE, page.more());
+        fields.put(Fields.MORE, more);
         return Reply.of(LineTypes.HISTORY, fields);
+    }
+
+    /**
+     * The most bytes of messages one {@code HISTORY} reply carries, 256 KiB: a page that would be larger (200 texts
+     * of 4 KiB of control characters, which JSON escapes in six bytes each, are about 5 MB) is cut short with {@code
+     * more}, so that one command of 20 bytes costs a client's queue at most a quarter of the default {@code
+     * maxOutboundBytes}, and many clients that ask and do not read cannot fill the heap with replies. Also the bound
+     * of a {@code CONVERSATIONS} reply. A page always has at least one message.
+     */
+    public static final int MAX_HISTORY_REPLY_BYTES = 256 * 1024;
+
+    /** At least the bytes of {@code m}'s JSON in a reply: its strings as JSON escapes them, and the names. */
+    private static long lineBytes(StoredMessage m) {
+        return 160 + jsonBytes(m.text()) + jsonBytes(m.fromName()) + jsonBytes(m.fromIp()) + jsonBytes(m.from())
+                + (m.to() == null ? 0 : jsonBytes(m.to())) + 2 * (m.toName() == null ? 0 : jsonBytes(m.toName()));
+    }
+
+    /** The bytes of {@code s} as a JSON string's UTF-8, escapes included, at most (a surrogate pair counts 6). */
+    private static long jsonBytes(String s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            n += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return n;
     }
 
     /**
@@ -255,6 +297,7 @@ public final class BuiltinCommands {
         List<Map<String, Object>> listed = new ArrayList<>();
         boolean more = false;
         int read = 0;
+        long bytes = 0;
         HistoryQuery query = HistoryQuery.latest(StoredMessage.PRIVATE, CONVERSATIONS_READ);
         read:
         while (true) {
@@ -269,6 +312,11 @@ public final class BuiltinCommands {
                 }
                 if (listed.size() == limit) {
                     more = true;
+                    break read;
+                }
+                bytes += lineBytes(m);
+                if (bytes > MAX_HISTORY_REPLY_BYTES && !listed.isEmpty()) {
+                    more = true; // the reply budget, as for a page of messages
                     break read;
                 }
                 Map<String, Object> conversation = new LinkedHashMap<>();

@@ -44,6 +44,33 @@ class HistoryCommandTest {
     }
 
     @Test
+    void aPageOfLongEscapedTextsIsCutToTheReplyBudgetAndPagedOn() {
+        server.start();
+        List<RawClient> c = server.joinAll(2);
+        String text = "\u0001".repeat(4000); // 24,000 bytes each in JSON
+        for (int i = 0; i < 30; i++) {
+            say(c.get(0), c.get(1), text + "#" + i);
+        }
+        c.get(1).send("HISTORY * LATEST 200");
+        Json page = c.get(1).takeType("history");
+        List<Json> newest = messages(page);
+        assertTrue(page.raw().length() <= io.aurachat.command.BuiltinCommands.MAX_HISTORY_REPLY_BYTES + 4096,
+                "cut to the budget: " + page.raw().length() + " bytes");
+        assertTrue(newest.size() > 1 && newest.size() < 30, newest.size() + " messages");
+        assertEquals(true, page.bool("more"), "the older ones are there to page to");
+        assertTrue(newest.get(newest.size() - 1).str("message").endsWith("#29"), "the newest kept");
+        c.get(1).send("HISTORY * BEFORE " + newest.get(0).str("id") + " 200");
+        List<Json> older = messages(c.get(1).takeType("history"));
+        assertTrue(older.get(older.size() - 1).str("message").endsWith("#" + (29 - newest.size())),
+                "the next page goes on where the cut one stopped");
+        c.get(1).send("HISTORY * AFTER " + older.get(0).str("id") + " 200");
+        Json forwards = c.get(1).takeType("history");
+        assertEquals(true, forwards.bool("more"));
+        assertTrue(messages(forwards).get(0).str("message").endsWith("#" + (30 - newest.size() - older.size() + 1)),
+                "forwards, the oldest are kept: " + messages(forwards).get(0).str("message").substring(4000));
+    }
+
+    @Test
     void aMessageCarriesItsIdAndTheTimeOfItsId() {
         server.start();
         List<RawClient> c = server.joinAll(2);
