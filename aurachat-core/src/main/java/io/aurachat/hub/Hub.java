@@ -418,7 +418,7 @@ public final class Hub {
                 return;
             }
             if (wasJoined && reason == LeaveReason.DISCONNECTED && client.sessionToken != null && !closing
-                    && !settings.resumeWindow().isZero() && clients.get(client.id) == client) {
+                    && !settings.resumeWindow().isZero() && clients.get(client.id) == client && reserveDetached(client)) {
                 detach(client);
                 return; // it keeps its permit, id, name and rooms until it is resumed or its window passes
             }
@@ -858,6 +858,46 @@ public final class Hub {
     }
 
     /** Must hold the client's session lock. Its connection broke: its session waits, and nobody is told yet. */
+    /**
+     * Waiting sessions by the address of their connection, so that one address cannot fill {@code maxClients} with
+     * sessions it made and left (each holds a client's place for the resume window); see {@link
+     * #maxDetachedPerAddress}.
+     */
+    private final ConcurrentHashMap<String, Integer> detachedByAddress = new ConcurrentHashMap<>();
+    /** The most waiting sessions of one address; 0: no limit. */
+    private volatile int maxDetachedPerAddress;
+
+    /**
+     * Bounds the sessions one address may leave waiting, at most {@code n} (0: no limit); the server sets it to its
+     * connections per address. A resumable client whose address has that many waiting leaves for good instead.
+     */
+    public void maxDetachedPerAddress(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("must not be negative: " + n);
+        }
+        maxDetachedPerAddress = n;
+    }
+
+    /** Counts a session about to wait for {@code client}'s address; {@code false} (not counted) if it has its most. */
+    private boolean reserveDetached(Client client) {
+        int max = maxDetachedPerAddress;
+        boolean[] reserved = {false};
+        detachedByAddress.compute(client.info().ip(), (ip, n) -> {
+            int count = n == null ? 0 : n;
+            if (max > 0 && count >= max) {
+                return n;
+            }
+            reserved[0] = true;
+            return count + 1;
+        });
+        return reserved[0];
+    }
+
+    /** A waiting session of {@code client}'s address has ended or been resumed. */
+    private void releaseDetached(Client client) {
+        detachedByAddress.computeIfPresent(client.info().ip(), (ip, n) -> n <= 1 ? null : n - 1);
+    }
+
     private void detach(Client client) {
         client.detachedAtMillis = Math.max(1, clock.millis());
         detached.add(client);
@@ -886,6 +926,7 @@ public final class Hub {
             if (client.takenOver || !detached.remove(client)) {
                 return; // resumed meanwhile
             }
+            releaseDetached(client);
             sessions.remove(client.sessionToken, client);
             permits.release();
             forget(client, reason);
@@ -970,6 +1011,9 @@ public final class Hub {
                 }
                 old.takenOver = true;
                 wasDetached = detached.remove(old);
+                if (wasDetached) {
+                    releaseDetached(old);
+                }
             } finally {
                 old.sessionLock.unlock();
             }

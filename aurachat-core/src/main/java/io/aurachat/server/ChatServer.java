@@ -99,6 +99,7 @@ public final class ChatServer implements AutoCloseable {
             }
             HistoryStore store = config.historyStore() != null ? config.historyStore() : MemoryHistoryStore.create();
             Hub started = new Hub(hubSettings(config, store));
+            started.maxDetachedPerAddress(config.maxConnectionsPerAddress());
             TcpTransport transport = null;
             if (config.tcpEnabled()) {
                 TlsConfig t = config.tls();

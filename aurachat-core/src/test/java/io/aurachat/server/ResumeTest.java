@@ -79,6 +79,34 @@ class ResumeTest {
         return pair(b -> {});
     }
 
+    @Test
+    void oneAddressLeavesAtMostItsConnectionLimitOfSessionsWaiting() {
+        server.start(b -> b.logSink(log).rateLimit(RateLimit.NONE).maxConnectionsPerAddress(3));
+        List<String> tokens = new ArrayList<>();
+        for (int round = 0; round < 2; round++) { // three connections at a time, as the limit allows
+            for (int i = 0; i < 3; i++) {
+                RawClient c = server.join();
+                tokens.add(session(c));
+                c.close();
+            }
+        }
+        Awaits.await("six connections gone").until(() -> log.events(LogEvent.SessionDetached.class).size()
+                + log.events(LogEvent.ClientDisconnected.class).size() >= 6);
+        assertEquals(3, log.events(LogEvent.SessionDetached.class).size(), "the first three wait");
+        assertEquals(List.of(LeaveReason.DISCONNECTED, LeaveReason.DISCONNECTED, LeaveReason.DISCONNECTED),
+                log.events(LogEvent.ClientDisconnected.class).stream().map(LogEvent.ClientDisconnected::reason).toList(),
+                "the next ones' sessions end with their connections: they hold no place in the server");
+        assertEquals(3, server.server().detachedSessions());
+
+        RawClient back = server.join(); // a waiting session resumed frees its address's place for another
+        back.send("RESUME " + tokens.get(0) + " 0");
+        takeResumed(back, new ArrayList<>());
+        RawClient next = server.join();
+        session(next);
+        next.close();
+        Awaits.await("the next session waits").until(() -> log.events(LogEvent.SessionDetached.class).size() == 4);
+    }
+
     /** {@code SESSION}: the token, checked. */
     private static String session(RawClient c) {
         c.send("SESSION");
