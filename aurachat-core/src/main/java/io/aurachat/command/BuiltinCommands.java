@@ -253,7 +253,7 @@ public final class BuiltinCommands {
      * of 4 KiB of control characters, which JSON escapes in six bytes each, are about 5 MB) is cut short with {@code
      * more}, so that one command of 20 bytes costs a client's queue at most a quarter of the default {@code
      * maxOutboundBytes}, and many clients that ask and do not read cannot fill the heap with replies. Also the bound
-     * of a {@code CONVERSATIONS} reply. A page always has at least one message.
+     * of a {@code CONVERSATIONS} reply. A cut page keeps at least one message, however long.
      */
     public static final int MAX_HISTORY_REPLY_BYTES = 256 * 1024;
 
