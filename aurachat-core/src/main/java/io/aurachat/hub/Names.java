@@ -27,6 +27,11 @@ final class Names {
                     || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
                 return "a name may not contain control or invisible formatting characters";
             }
+            if (type == Character.UNASSIGNED || type == Character.PRIVATE_USE) {
+                // Unassigned code points (the non-characters among them) and private-use ones show as a box, as
+                // nothing, or as whatever a font puts there: no one can tell such names apart (PRECIS refuses them).
+                return "a name may not contain unassigned, non-character or private-use code points";
+            }
             visible |= rendersVisibly(cp, type);
             i += Character.charCount(cp);
         }

@@ -17,7 +17,8 @@ class NamesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", " Mario", "Mario ", "\tMario", "Ma\u0000rio", "Ma\nrio", "Ma\u200Brio",
-        "Ma\u202Erio", "c1", "C12", "c007", "a\u2028b"})
+        "Ma\u202Erio", "c1", "C12", "c007", "a\u2028b",
+        "\uE000", "Mario\uE000", "\uFFFF", "Ma\uFDD0rio", "\uDB83\uDFFF", "x\uD8BF\uDFFE", "\uDB40\uDFFF"})
     void rejected(String name) {
         assertNotNull(Names.problem(name), name);
     }
