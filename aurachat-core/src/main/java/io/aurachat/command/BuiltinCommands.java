@@ -257,10 +257,15 @@ public final class BuiltinCommands {
      */
     public static final int MAX_HISTORY_REPLY_BYTES = 256 * 1024;
 
-    /** At least the bytes of {@code m}'s JSON in a reply: its strings as JSON escapes them, and the names. */
+    /**
+     * About as many bytes as {@code m}'s line takes in a reply, rather more than fewer: its strings as JSON escapes
+     * them (the sender's name twice when it is also {@code from.account}, the recipient's as {@code toName} and {@code
+     * toAccount}) and 160 for the field names, the id and the time.
+     */
     private static long lineBytes(StoredMessage m) {
-        return 160 + jsonBytes(m.text()) + jsonBytes(m.fromName()) + jsonBytes(m.fromIp()) + jsonBytes(m.from())
-                + (m.to() == null ? 0 : jsonBytes(m.to())) + 2 * (m.toName() == null ? 0 : jsonBytes(m.toName()));
+        return 160 + jsonBytes(m.text()) + (m.fromAccount() == null ? 1 : 2) * jsonBytes(m.fromName())
+                + jsonBytes(m.fromIp()) + jsonBytes(m.from()) + (m.to() == null ? 0 : jsonBytes(m.to()))
+                + 2 * (m.toName() == null ? 0 : jsonBytes(m.toName()));
     }
 
     /** The bytes of {@code s} as a JSON string's UTF-8, escapes included, at most (a surrogate pair counts 6). */
